@@ -1,0 +1,43 @@
+//! Command-line interface: clap definitions and the glue from arguments to the pipeline stages.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "poikkeama",
+    version,
+    about = "Checked budget-versus-actual variance reports for Finnish municipalities",
+    long_about = "Reads budget tables (talousarvio, muutokset, tilinpäätös, poikkeama) from workbooks, \
+                  checks every sum and rollup, and writes variance reports.\n\n\
+                  Exit codes: 0 clean, 1 the figures have errors, 2 input or usage could not be processed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print every figure found in the input workbooks, one per row.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FigureFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// Organisation file (TOML): unit names, aliases, tree, binding line items.
+    #[arg(long, value_name = "ORG.toml")]
+    pub org: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FigureFormat::Csv)]
+    pub format: FigureFormat,
+    /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+}

@@ -1,0 +1,105 @@
+//! A sheet as a grid of cells in absolute coordinates, with its merged regions.
+
+use super::number::decimal_from_f64;
+use calamine::{Data, Dimensions, Range};
+use rust_decimal::Decimal;
+
+/// One cell as the table reader sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(Decimal),
+    /// Anything else (an error value, a boolean, a date), described for the error message.
+    Other(String),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell's text as a header or label would read it (numbers such as a year included).
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Cell::Text(t) if !t.trim().is_empty() => Some(t.clone()),
+            Cell::Number(d) => Some(d.to_string()),
+            _ => None,
+        }
+    }
+}
+
+pub struct Grid {
+    pub start: (u32, u32),
+    pub rows: u32,
+    pub cols: u32,
+    cells: Vec<Cell>,
+    merges: Vec<Dimensions>,
+}
+
+impl Grid {
+    pub fn new(range: &Range<Data>, merges: Vec<Dimensions>) -> Grid {
+        let start = range.start().unwrap_or((0, 0));
+        let (h, w) = range.get_size();
+        let mut cells = Vec::with_capacity(h * w);
+        for row in range.rows() {
+            for data in row {
+                cells.push(convert(data));
+            }
+        }
+        Grid { start, rows: h as u32, cols: w as u32, cells, merges }
+    }
+
+    /// Last row index (absolute), exclusive.
+    pub fn row_end(&self) -> u32 {
+        self.start.0 + self.rows
+    }
+
+    pub fn col_end(&self) -> u32 {
+        self.start.1 + self.cols
+    }
+
+    pub fn get(&self, row: u32, col: u32) -> &Cell {
+        static EMPTY: Cell = Cell::Empty;
+        if row < self.start.0 || col < self.start.1 || row >= self.row_end() || col >= self.col_end() {
+            return &EMPTY;
+        }
+        let i = (row - self.start.0) as usize * self.cols as usize + (col - self.start.1) as usize;
+        &self.cells[i]
+    }
+
+    pub fn row_is_empty(&self, row: u32) -> bool {
+        (self.start.1..self.col_end()).all(|c| self.get(row, c).is_empty())
+    }
+
+    /// Text of a cell, or of the merged region covering it (taken from the region's top-left cell).
+    pub fn merged_text(&self, row: u32, col: u32) -> Option<String> {
+        self.get(row, col).text().or_else(|| {
+            self.merges
+                .iter()
+                .find(|m| m.contains(row, col) && m.start != (row, col))
+                .and_then(|m| self.get(m.start.0, m.start.1).text())
+        })
+    }
+
+    pub fn has_merges(&self) -> bool {
+        !self.merges.is_empty()
+    }
+}
+
+fn convert(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(Decimal::from(*i)),
+        Data::Float(f) => decimal_from_f64(*f).map_or_else(|| Cell::Other(format!("{f}")), Cell::Number),
+        Data::Bool(b) => Cell::Other(if *b { "TRUE".into() } else { "FALSE".into() }),
+        Data::DateTime(d) => Cell::Other(format!("a date ({d})")),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Other(format!("a date ({s})")),
+        Data::Error(e) => Cell::Other(format!("the error value {e}")),
+    }
+}

@@ -1,0 +1,168 @@
+//! Reading column headers: which scenario and year a column holds, and which money unit a table uses.
+
+use crate::model::Scenario;
+use rust_decimal::Decimal;
+
+/// What one column's header says.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ColumnHeader {
+    pub scenario: Option<Scenario>,
+    pub year: Option<i32>,
+    /// A percent column (toteutuma-%, poikkeama %): not money, not read.
+    pub percent: bool,
+}
+
+/// Joins header fragments (cells of a multi-row header, lines of one cell) into one upper-case text,
+/// mending words hyphenated across lines or cells: `TALOUSARVIO-` + `MUUTOKSET` → `TALOUSARVIOMUUTOKSET`.
+pub fn join_header_parts<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for part in parts {
+        for line in part.lines() {
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if line.is_empty() {
+                continue;
+            }
+            if out.ends_with('-') && !out.ends_with(" -") {
+                out.pop();
+            } else if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&line);
+        }
+    }
+    // A hyphen at the end of a word inside one line ("TALOUS- SUUNNITELMA") is a break too.
+    let mut mended = String::with_capacity(out.len());
+    let mut chars = out.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '-' && chars.peek() == Some(&' ') && mended.chars().last().is_some_and(char::is_alphabetic) {
+            chars.next();
+            continue;
+        }
+        mended.push(c);
+    }
+    mended.to_uppercase()
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric() && c != '%').filter(|w| !w.is_empty()).map(str::to_string).collect()
+}
+
+fn year_of(word: &str) -> Option<i32> {
+    let y: i32 = word.parse().ok()?;
+    (word.len() == 4 && (1990..=2100).contains(&y)).then_some(y)
+}
+
+/// Classifies one column's joined header text (upper case).
+pub fn classify(text: &str) -> ColumnHeader {
+    let ws = words(text);
+    let has = |w: &str| ws.iter().any(|x| x == w);
+    let has_seq = |a: &str, b: &str| ws.windows(2).any(|p| p[0] == a && p[1] == b);
+    let starts = |p: &str| ws.iter().any(|x| x.starts_with(p));
+    let year = ws.iter().find_map(|w| year_of(w)).or_else(|| {
+        // "TA2024", "TP2023": a scenario abbreviation glued to its year.
+        ws.iter().find_map(|w| w.get(2..).filter(|_| w.len() == 6).and_then(year_of))
+    });
+    let percent = text.contains('%') || starts("PROSENT") || has("PROS") || starts("TOTEUTUMISASTE");
+    let glued = |p: &str| ws.iter().any(|w| w.len() == 6 && w.starts_with(p) && year_of(&w[2..]).is_some());
+
+    let scenario = if has_seq("MUUTOSTEN", "JÄLKEEN") || has("MUUTETTU") || starts("MUUTOKSINEEN")
+        || has_seq("EFTER", "ÄNDRINGAR") || has("KORRIGERAD") || has("ÄNDRAD")
+    {
+        Some(Scenario::TaMuutettu)
+    } else if has("MUUTOKSET") || has("TALOUSARVIOMUUTOKSET") || has("TA-MUUTOKSET") || has("BUDGETÄNDRINGAR")
+        || has("ÄNDRINGAR") || has("BUDJETTIMUUTOKSET")
+    {
+        Some(Scenario::TaMuutokset)
+    } else if has("POIKKEAMA") || has("AVVIKELSE") || has("ERO") {
+        Some(Scenario::Poikkeama)
+    } else if has("TALOUSSUUNNITELMA") || has("TS") || has("EKONOMIPLAN") || has("EP") || has("SUUNNITELMA") {
+        Some(Scenario::Ts)
+    } else if has("TILINPÄÄTÖS") || has("TP") || has("TOTEUMA") || has("TOTEUTUMA") || has("BOKSLUT")
+        || has("UTFALL") || glued("TP")
+    {
+        Some(Scenario::Tp)
+    } else if has("TALOUSARVIO") || has("TA") || has("BUDJETTI") || has("BUDGET") || has("ALKUPERÄINEN")
+        || has("URSPRUNGLIG") || glued("TA")
+    {
+        Some(Scenario::Ta)
+    } else {
+        None
+    };
+    ColumnHeader { scenario, year, percent }
+}
+
+/// The money unit a text states (`€`, `euroa`, `1 000 €`, `t€`, `milj. €`), as a factor to euros.
+pub fn unit_factor(text: &str) -> Option<Decimal> {
+    let t: String = text.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
+    if t.contains("milj.€") || t.contains("milj€") || t.contains("m€") || t.contains("miljoonaaeuroa")
+        || t.contains("meur")
+    {
+        Some(Decimal::from(1_000_000))
+    } else if t.contains("1000€") || t.contains("t€") || t.contains("1000euroa") || t.contains("tuhattaeuroa")
+        || t.contains("teur") || t.contains("1000eur")
+    {
+        Some(Decimal::from(1000))
+    } else if t.contains('€') || t.contains("euroa") || t.contains("euro") || t == "eur" {
+        Some(Decimal::ONE)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn col(parts: &[&str]) -> ColumnHeader {
+        classify(&join_header_parts(parts.iter().copied()))
+    }
+
+    #[test]
+    fn seed_001_headers() {
+        assert_eq!(col(&["TALOUSARVIO\n2024"]), ColumnHeader { scenario: Some(Scenario::Ta), year: Some(2024), percent: false });
+        assert_eq!(col(&["TALOUSARVIO-\nMUUTOKSET"]).scenario, Some(Scenario::TaMuutokset));
+        let after = col(&["TALOUSARVIO\n2024\nMUUTOSTEN\nJÄLKEEN"]);
+        assert_eq!((after.scenario, after.year), (Some(Scenario::TaMuutettu), Some(2024)));
+        assert_eq!(col(&["TILINPÄÄTÖS 2024"]).scenario, Some(Scenario::Tp));
+        assert_eq!(col(&["POIKKEAMA"]).scenario, Some(Scenario::Poikkeama));
+    }
+
+    #[test]
+    fn seed_003_headers() {
+        let c = col(&["TALOUSARVIO 2022 muutoksineen"]);
+        assert_eq!((c.scenario, c.year), (Some(Scenario::TaMuutettu), Some(2022)));
+        let c = col(&["TALOUS- SUUNNITELMA 2024"]);
+        assert_eq!((c.scenario, c.year), (Some(Scenario::Ts), Some(2024)));
+        let c = col(&["TALOUS-", "SUUNNITELMA", "2025"]);
+        assert_eq!((c.scenario, c.year), (Some(Scenario::Ts), Some(2025)));
+        assert_eq!(col(&["TILINPÄÄTÖS 2021"]).year, Some(2021));
+    }
+
+    #[test]
+    fn group_headers_and_swedish() {
+        assert_eq!(col(&["TALOUSARVIO 2024", "ALKUPERÄINEN"]).scenario, Some(Scenario::Ta));
+        assert_eq!(col(&["TALOUSARVIO 2024", "MUUTOKSET"]).scenario, Some(Scenario::TaMuutokset));
+        assert_eq!(col(&["TALOUSARVIO 2024", "MUUTOSTEN JÄLKEEN"]).scenario, Some(Scenario::TaMuutettu));
+        assert_eq!(col(&["Budget 2024"]).scenario, Some(Scenario::Ta));
+        assert_eq!(col(&["Budgetändringar"]).scenario, Some(Scenario::TaMuutokset));
+        assert_eq!(col(&["Budget efter ändringar"]).scenario, Some(Scenario::TaMuutettu));
+        assert_eq!(col(&["Bokslut 2024"]).scenario, Some(Scenario::Tp));
+        assert_eq!(col(&["Utfall"]).scenario, Some(Scenario::Tp));
+        assert_eq!(col(&["Avvikelse"]).scenario, Some(Scenario::Poikkeama));
+        assert_eq!(col(&["Ekonomiplan 2025"]).scenario, Some(Scenario::Ts));
+        assert_eq!(col(&["TP2023"]), ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2023), percent: false });
+        assert_eq!(col(&["TA 2024"]).year, Some(2024));
+        assert!(col(&["Toteutuma-%"]).percent);
+        assert_eq!(col(&["Kaupunginkansliakeskus"]).scenario, None);
+    }
+
+    #[test]
+    fn unit_factors() {
+        assert_eq!(unit_factor("1 000 €"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("t€"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("milj. €"), Some(Decimal::from(1_000_000)));
+        assert_eq!(unit_factor("euroa"), Some(Decimal::ONE));
+        assert_eq!(unit_factor("€"), Some(Decimal::ONE));
+        assert_eq!(unit_factor("Kaupunginkansliakeskus"), None);
+    }
+}

@@ -1,0 +1,74 @@
+//! Ingest: reads the inputs into model figures, each traced to its file, sheet and cell.
+//! Invariant: ingest knows nothing of checks or reports; it never drops a row silently (unknown labels
+//! are warnings naming the cell) and never guesses a number (bad cells are errors).
+
+mod grid;
+pub mod header;
+pub mod label;
+pub mod number;
+mod table;
+mod workbook;
+
+use crate::error::{Error, Result};
+use crate::model::{Figure, Org, Warning};
+use std::path::{Path, PathBuf};
+
+/// Figures and warnings from all inputs.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    pub figures: Vec<Figure>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Expands inputs: a directory stands for the workbooks directly inside it, sorted by name.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let entries = std::fs::read_dir(input).map_err(|e| Error::Io { path: input.clone(), source: e })?;
+            let mut books: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| is_workbook_name(p))
+                .collect();
+            books.sort();
+            if books.is_empty() {
+                return Err(Error::Usage(format!("{}: no workbooks (.xlsx, .xls, .ods …) in this folder", input.display())));
+            }
+            out.extend(books);
+        } else {
+            out.push(input.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn is_workbook_name(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // Skip Excel's lock files (~$book.xlsx) and hidden files.
+    !name.starts_with("~$")
+        && !name.starts_with('.')
+        && p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"))
+}
+
+/// Reads every input. Every bad cell and unreadable file is collected; any of them fails the whole call.
+pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
+    let mut out = Extraction::default();
+    let mut errors = Vec::new();
+    for path in expand_inputs(inputs)? {
+        let shown = path.display().to_string();
+        match workbook::read_workbook(&path, &shown, org) {
+            Ok(wb) => {
+                out.figures.extend(wb.figures);
+                out.warnings.extend(wb.warnings);
+                errors.extend(wb.errors);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match Error::from_list(errors) {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}

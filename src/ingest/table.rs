@@ -1,0 +1,349 @@
+//! Finding budget tables in a sheet grid: header block, value columns, label column, body rows, the
+//! unit's title above, and the money unit.
+
+use super::grid::{Cell, Grid};
+use super::header::{classify, join_header_parts, unit_factor, ColumnHeader};
+use super::label::{match_label, LabelMatch};
+use super::number::{parse_fi, Parsed};
+use crate::model::{cell_ref, LineItem, Scenario};
+use rust_decimal::Decimal;
+
+/// A value column of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueColumn {
+    pub col: u32,
+    pub scenario: Scenario,
+    pub year: i32,
+}
+
+/// One figure read from a table, before its unit is resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawFigure {
+    pub line_item: LineItem,
+    pub scenario: Scenario,
+    pub year: i32,
+    /// As written, before the money-unit factor.
+    pub value: Decimal,
+    pub cell: String,
+}
+
+/// A table found in a sheet.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Candidate unit names from the nearest title upwards (and the header's label cell), nearest first.
+    pub titles: Vec<String>,
+    pub factor: Decimal,
+    pub header_cell: String,
+    pub figures: Vec<RawFigure>,
+}
+
+/// Problems met while reading tables: warnings go on, errors stop the run (exit 2).
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub warnings: Vec<(String, String)>,
+    /// (cell, message)
+    pub errors: Vec<(String, String)>,
+}
+
+const MAX_HEADER_ROWS: u32 = 4;
+
+fn header_of(grid: &Grid, row: u32, col: u32) -> Option<ColumnHeader> {
+    let text = grid.get(row, col).text()?;
+    let h = classify(&join_header_parts([text.as_str()]));
+    h.scenario.is_some().then_some(h)
+}
+
+/// A header row: at least two cells name a scenario.
+fn is_header_row(grid: &Grid, row: u32) -> bool {
+    (grid.start.1..grid.col_end()).filter(|&c| header_of(grid, row, c).is_some()).take(2).count() == 2
+}
+
+fn is_year_like(cell: &Cell) -> bool {
+    match cell {
+        Cell::Number(d) => d.fract().is_zero() && *d >= Decimal::from(1990) && *d <= Decimal::from(2100),
+        _ => false,
+    }
+}
+
+/// A row that continues a header: no known label, only text or years, something at or right of `first_value`.
+fn is_header_continuation(grid: &Grid, row: u32, first_value: u32, label_col: u32) -> bool {
+    if grid.row_is_empty(row) {
+        return false;
+    }
+    if let Some(t) = grid.get(row, label_col).text() {
+        if !matches!(match_label(&t, None), LabelMatch::Unknown) {
+            return false;
+        }
+    }
+    let all_textual = (grid.start.1..grid.col_end()).all(|c| {
+        let cell = grid.get(row, c);
+        cell.is_empty() || is_year_like(cell) || matches!(cell, Cell::Text(t) if parse_fi(t) == Parsed::NotANumber)
+    });
+    let right = (first_value..grid.col_end()).any(|c| !grid.get(row, c).is_empty());
+    all_textual && right
+}
+
+/// A group-header row above a header: cells only right of the label column, each a scenario or year.
+fn is_group_row(grid: &Grid, row: u32, first_value: u32) -> bool {
+    let mut any = false;
+    for c in grid.start.1..grid.col_end() {
+        let cell = grid.get(row, c);
+        if cell.is_empty() {
+            continue;
+        }
+        if c < first_value {
+            return false;
+        }
+        let text = cell.text().unwrap_or_default();
+        let h = classify(&join_header_parts([text.as_str()]));
+        if h.scenario.is_none() && h.year.is_none() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// The joined header text of one column over the header block, with merged and spanning group cells.
+fn column_text(grid: &Grid, rows: std::ops::RangeInclusive<u32>, col: u32, first_value: u32) -> String {
+    let mut parts = Vec::new();
+    for r in rows.clone() {
+        let mut text = grid.merged_text(r, col);
+        if text.is_none() && !grid.has_merges() && col > first_value && r < *rows.end() {
+            // Without merge information a group header sits in its first column only: carry it right over
+            // the columns whose lower rows hold sub-headers.
+            let below = |c: u32| (r + 1..=*rows.end()).any(|rr| !grid.get(rr, c).is_empty());
+            if below(col) {
+                let left = (first_value..col).rev().find(|&c| !grid.get(r, c).is_empty());
+                if let Some(lc) = left {
+                    if below(lc) {
+                        text = grid.get(r, lc).text();
+                    }
+                }
+            }
+        }
+        if let Some(t) = text {
+            parts.push(t);
+        }
+    }
+    join_header_parts(parts.iter().map(String::as_str))
+}
+
+fn is_title_like(text: &str) -> bool {
+    let t = text.trim();
+    let lower = t.to_lowercase();
+    !t.is_empty()
+        && t.chars().count() <= 80
+        && !t.ends_with('.')
+        && !t.starts_with(['*', '(', '¹', '['])
+        && !["huom", "lähde", "note", "obs", "källa", "sitova", "bindande"].iter().any(|p| lower.starts_with(p))
+        && t.chars().any(char::is_alphabetic)
+        && unit_factor(t).is_none_or(|_| t.chars().filter(|c| c.is_alphabetic()).count() > 6)
+}
+
+/// Finds every table in a sheet.
+pub fn find_tables(grid: &Grid, problems: &mut Problems) -> Vec<Table> {
+    let header_rows: Vec<u32> = (grid.start.0..grid.row_end()).filter(|&r| is_header_row(grid, r)).collect();
+    let mut tables = Vec::new();
+    let mut previous_end = grid.start.0;
+    let mut i = 0;
+    while i < header_rows.len() {
+        let h_start = header_rows[i];
+        let first_value = (grid.start.1..grid.col_end()).find(|&c| header_of(grid, h_start, c).is_some());
+        let Some(first_value) = first_value else { break };
+        let label_col = grid.start.1;
+        // Extend the header block downwards and (for group rows) upwards.
+        let mut h_end = h_start;
+        while h_end + 1 < grid.row_end()
+            && h_end - h_start + 1 < MAX_HEADER_ROWS
+            && is_header_continuation(grid, h_end + 1, first_value, label_col)
+        {
+            h_end += 1;
+        }
+        let mut top = h_start;
+        while top > previous_end && h_end - top + 1 < MAX_HEADER_ROWS && is_group_row(grid, top - 1, first_value) {
+            top -= 1;
+        }
+        // Skip header rows swallowed by this block.
+        while i < header_rows.len() && header_rows[i] <= h_end {
+            i += 1;
+        }
+        let body_end = header_rows.get(i).map_or(grid.row_end(), |&next| next);
+        let table = read_table(grid, top..=h_end, first_value, previous_end, body_end, problems);
+        previous_end = table.1;
+        if let Some(t) = table.0 {
+            tables.push(t);
+        }
+    }
+    tables
+}
+
+/// Reads one table. Returns it (if it has value columns) and the row after its last body row.
+fn read_table(
+    grid: &Grid,
+    header: std::ops::RangeInclusive<u32>,
+    first_value: u32,
+    title_floor: u32,
+    body_limit: u32,
+    problems: &mut Problems,
+) -> (Option<Table>, u32) {
+    let top = *header.start();
+    let header_cell = cell_ref(top, first_value);
+    // Columns and their headers.
+    let mut columns: Vec<(u32, ColumnHeader)> = Vec::new();
+    let mut factor = None;
+    for c in grid.start.1..grid.col_end() {
+        let text = column_text(grid, header.clone(), c, first_value);
+        if factor.is_none() {
+            factor = unit_factor(&text);
+        }
+        if c < first_value {
+            continue;
+        }
+        let h = classify(&text);
+        if h.scenario.is_some() && !h.percent {
+            columns.push((c, h));
+        }
+    }
+    // Title rows above the header, nearest first, down to the previous table.
+    let mut titles = Vec::new();
+    if let Some(t) = grid.get(top, grid.start.1).text().filter(|t| is_title_like(t) && match_label(t, None) == LabelMatch::Unknown) {
+        if classify(&t.to_uppercase()).scenario.is_none() {
+            titles.push(t.trim().to_string());
+        }
+    }
+    let mut title_years = Vec::new();
+    for r in (title_floor..top).rev() {
+        for c in grid.start.1..grid.col_end() {
+            if let Some(t) = grid.get(r, c).text() {
+                if factor.is_none() {
+                    factor = unit_factor(&t);
+                }
+                if let Some(y) = classify(&t.to_uppercase()).year {
+                    title_years.push(y);
+                }
+                if is_title_like(&t) && !titles.contains(&t.trim().to_string()) {
+                    titles.push(t.trim().to_string());
+                }
+            }
+        }
+    }
+    let factor = factor.unwrap_or(Decimal::ONE);
+
+    // Years for columns whose header has none: the table's other columns, else a year in the title.
+    let years: Vec<i32> = columns.iter().filter_map(|(_, h)| h.year).collect();
+    let fallback_year = {
+        let mut distinct = years.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        match distinct.as_slice() {
+            [y] => Some(*y),
+            [] => title_years.first().copied(),
+            _ => {
+                let tp: Vec<i32> =
+                    columns.iter().filter(|(_, h)| h.scenario == Some(Scenario::Tp)).filter_map(|(_, h)| h.year).collect();
+                match tp.as_slice() {
+                    [y] => Some(*y),
+                    _ => None,
+                }
+            }
+        }
+    };
+    let mut value_columns = Vec::new();
+    for (c, h) in &columns {
+        let Some(scenario) = h.scenario else { continue };
+        match h.year.or(fallback_year) {
+            Some(year) => value_columns.push(ValueColumn { col: *c, scenario, year }),
+            None => problems.warnings.push((
+                cell_ref(top, *c),
+                format!("column \"{}\" has no year and the table does not tell it: column not read", scenario.label("fi")),
+            )),
+        }
+    }
+    let label_col = grid.start.1;
+    let (figures, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
+    if value_columns.is_empty() {
+        return (None, end);
+    }
+    (Some(Table { titles, factor, header_cell, figures }), end)
+}
+
+/// Reads body rows until the next header (or a gap followed by something that is not the table).
+fn read_body(
+    grid: &Grid,
+    from: u32,
+    limit: u32,
+    label_col: u32,
+    columns: &[ValueColumn],
+    problems: &mut Problems,
+) -> (Vec<RawFigure>, u32) {
+    let mut figures = Vec::new();
+    let mut previous: Option<LineItem> = None;
+    let mut blank_run = 0;
+    let mut last_row = from;
+    for r in from..limit {
+        let label = grid.get(r, label_col).text();
+        let values_empty = columns.iter().all(|vc| grid.get(r, vc.col).is_empty());
+        let Some(label) = label else {
+            if values_empty {
+                blank_run += 1;
+                continue;
+            }
+            let first = columns.iter().find(|vc| !grid.get(r, vc.col).is_empty()).map_or(label_col, |vc| vc.col);
+            problems.warnings.push((cell_ref(r, first), "figures without a label: row not read".into()));
+            continue;
+        };
+        let item = match match_label(&label, previous) {
+            LabelMatch::Exact(li) => li,
+            LabelMatch::Typo(li, known) => {
+                problems.warnings.push((
+                    cell_ref(r, label_col),
+                    format!("label \"{}\" read as \"{known}\" ({})", label.trim(), li.id()),
+                ));
+                li
+            }
+            LabelMatch::Unknown => {
+                if blank_run >= 2 {
+                    break;
+                }
+                let has_numbers = columns.iter().any(|vc| match grid.get(r, vc.col) {
+                    Cell::Number(_) => true,
+                    Cell::Text(t) => matches!(parse_fi(t), Parsed::Number(_)),
+                    _ => false,
+                });
+                if has_numbers {
+                    problems.warnings.push((
+                        cell_ref(r, label_col),
+                        format!("unknown label \"{}\": row not read", label.trim()),
+                    ));
+                }
+                blank_run = 0;
+                continue;
+            }
+        };
+        blank_run = 0;
+        previous = Some(item);
+        last_row = r + 1;
+        for vc in columns {
+            let cell_name = cell_ref(r, vc.col);
+            let value = match grid.get(r, vc.col) {
+                Cell::Empty => continue,
+                Cell::Number(d) => *d,
+                Cell::Text(t) => match parse_fi(t) {
+                    Parsed::Blank => continue,
+                    Parsed::Number(d) => d,
+                    Parsed::NotANumber => {
+                        problems.errors.push((cell_name, format!("\"{t}\" is not a number")));
+                        continue;
+                    }
+                },
+                Cell::Other(what) => {
+                    problems.errors.push((cell_name, format!("{what} is not a number")));
+                    continue;
+                }
+            };
+            figures.push(RawFigure { line_item: item, scenario: vc.scenario, year: vc.year, value, cell: cell_name });
+        }
+    }
+    (figures, last_row)
+}

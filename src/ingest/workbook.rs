@@ -1,0 +1,123 @@
+//! Budget tables from workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through calamine.
+
+use super::grid::Grid;
+use super::table::{find_tables, Problems, Table};
+use crate::error::{Error, Result};
+use crate::model::{Figure, Org, Source, Warning};
+use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
+use std::io::Cursor;
+use std::path::Path;
+
+type Book = Sheets<Cursor<Vec<u8>>>;
+
+/// Everything read from one workbook.
+#[derive(Debug, Default)]
+pub struct WorkbookFigures {
+    pub figures: Vec<Figure>,
+    pub warnings: Vec<Warning>,
+    /// Bad cells: each stops the run, all are reported.
+    pub errors: Vec<Error>,
+}
+
+fn open(path: &Path, shown: &str) -> Result<Book> {
+    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let bad = |reason: String| Error::Workbook { path: shown.to_string(), reason };
+    let cursor = Cursor::new(bytes);
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
+    match ext.as_deref() {
+        Some("xlsx" | "xlsm" | "xlam") => {
+            open_workbook_from_rs::<Xlsx<_>, _>(cursor).map(Sheets::Xlsx).map_err(|e| bad(e.to_string()))
+        }
+        Some("xls" | "xla") => open_workbook_from_rs::<Xls<_>, _>(cursor).map(Sheets::Xls).map_err(|e| bad(e.to_string())),
+        Some("xlsb") => open_workbook_from_rs::<Xlsb<_>, _>(cursor).map(Sheets::Xlsb).map_err(|e| bad(e.to_string())),
+        Some("ods") => open_workbook_from_rs::<Ods<_>, _>(cursor).map(Sheets::Ods).map_err(|e| bad(e.to_string())),
+        _ => open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string())),
+    }
+}
+
+fn merges(book: &mut Book, sheet: &str) -> Vec<Dimensions> {
+    match book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(sheet).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads every budget table of every sheet. `shown` is the file name as figures' sources give it.
+pub fn read_workbook(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+    // calamine is not ours: a panic inside it on a malformed file becomes an error naming the file.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_inner(path, shown, org)));
+    result.unwrap_or_else(|_| {
+        Err(Error::Workbook { path: shown.to_string(), reason: "the file is damaged (the reader gave up)".into() })
+    })
+}
+
+fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+    let mut book = open(path, shown)?;
+    let mut out = WorkbookFigures::default();
+    let mut tables_found = 0;
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).map_err(|e| Error::Sheet {
+            path: shown.to_string(),
+            sheet: sheet.clone(),
+            reason: e.to_string(),
+        })?;
+        if range.is_empty() {
+            continue;
+        }
+        let grid = Grid::new(&range, merges(&mut book, &sheet));
+        let mut problems = Problems::default();
+        let tables = find_tables(&grid, &mut problems);
+        tables_found += tables.len();
+        let location = |cell: &str| format!("{shown}: sheet {sheet}, cell {cell}");
+        for (cell, message) in problems.warnings {
+            out.warnings.push(Warning { location: location(&cell), message });
+        }
+        for (cell, message) in problems.errors {
+            out.errors.push(Error::Cell { path: shown.to_string(), sheet: sheet.clone(), cell, message });
+        }
+        for table in tables {
+            let unit = resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell));
+            for raw in table.figures {
+                out.figures.push(Figure {
+                    unit: unit.clone(),
+                    line_item: raw.line_item,
+                    scenario: raw.scenario,
+                    year: raw.year,
+                    amount: raw.value * table.factor,
+                    source: Source { file: shown.to_string(), sheet: sheet.clone(), cell: raw.cell, factor: table.factor },
+                });
+            }
+        }
+    }
+    if tables_found == 0 && out.errors.is_empty() {
+        return Err(Error::NoTables { path: shown.to_string() });
+    }
+    Ok(out)
+}
+
+/// The unit a table belongs to: the nearest title naming an org unit (by name or alias, then with a
+/// small typo), else the nearest title, else the sheet name.
+fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Vec<Warning>, location: &str) -> String {
+    if let Some(org) = org {
+        if let Some(unit) = table.titles.iter().find_map(|t| org.find(t)) {
+            return unit.name.clone();
+        }
+        if org.find(sheet).is_some() {
+            return org.find(sheet).map(|u| u.name.clone()).unwrap_or_default();
+        }
+        for t in &table.titles {
+            if let Some(unit) = org.find_fuzzy(t) {
+                warnings.push(Warning {
+                    location: location.to_string(),
+                    message: format!("unit name \"{t}\" read as \"{}\" (closest name in the org file)", unit.name),
+                });
+                return unit.name.clone();
+            }
+        }
+    }
+    match table.titles.first() {
+        Some(t) => t.split_whitespace().collect::<Vec<_>>().join(" "),
+        None => sheet.to_string(),
+    }
+}

@@ -1,0 +1,172 @@
+//! The one data model every stage speaks: line items, scenarios, figures with their sources, and the
+//! organisation tree. Nothing here reads files except [`org::Org::load`], which parses the org TOML.
+
+mod line_item;
+pub mod org;
+
+pub use line_item::{Item, Kind, LineItem, SumRule, SUMS};
+pub use org::{Org, Unit};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// Which figure of the year a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scenario {
+    /// Budget as approved (talousarvio).
+    Ta,
+    /// Changes approved during the year (talousarviomuutokset).
+    TaMuutokset,
+    /// Budget after changes (TA muutosten jälkeen / muutoksineen).
+    TaMuutettu,
+    /// Actuals (tilinpäätös / toteuma).
+    Tp,
+    /// The variance as the source reports it.
+    Poikkeama,
+    /// Plan years (taloussuunnitelma).
+    Ts,
+}
+
+impl Scenario {
+    pub const ALL: [Scenario; 6] =
+        [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama, Scenario::Ts];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Scenario::Ta => "ta",
+            Scenario::TaMuutokset => "ta_muutokset",
+            Scenario::TaMuutettu => "ta_muutettu",
+            Scenario::Tp => "tp",
+            Scenario::Poikkeama => "poikkeama",
+            Scenario::Ts => "ts",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// Column heading in the given language.
+    pub fn label(self, lang: &str) -> &'static str {
+        match (self, lang) {
+            (Scenario::Ta, "sv") => "Budget",
+            (Scenario::TaMuutokset, "sv") => "Budgetändringar",
+            (Scenario::TaMuutettu, "sv") => "Budget efter ändringar",
+            (Scenario::Tp, "sv") => "Bokslut",
+            (Scenario::Poikkeama, "sv") => "Avvikelse",
+            (Scenario::Ts, "sv") => "Ekonomiplan",
+            (Scenario::Ta, "en") => "Budget",
+            (Scenario::TaMuutokset, "en") => "Budget changes",
+            (Scenario::TaMuutettu, "en") => "Budget after changes",
+            (Scenario::Tp, "en") => "Actual",
+            (Scenario::Poikkeama, "en") => "Variance",
+            (Scenario::Ts, "en") => "Plan",
+            (Scenario::Ta, _) => "Talousarvio",
+            (Scenario::TaMuutokset, _) => "Talousarviomuutokset",
+            (Scenario::TaMuutettu, _) => "TA muutosten jälkeen",
+            (Scenario::Tp, _) => "Tilinpäätös",
+            (Scenario::Poikkeama, _) => "Poikkeama",
+            (Scenario::Ts, _) => "Taloussuunnitelma",
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Where a figure came from: a workbook cell, and the unit factor applied to it
+/// (1 for euros, 1000 for a table in `1 000 €`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Source {
+    pub file: String,
+    pub sheet: String,
+    /// A1-style reference, e.g. `D38`.
+    pub cell: String,
+    pub factor: Decimal,
+}
+
+impl fmt::Display for Source {
+    /// `file:sheet!CELL`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}!{}", self.file, self.sheet, self.cell)
+    }
+}
+
+/// One figure of one unit: a line item, scenario and year, exactly in euros.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figure {
+    pub unit: String,
+    pub line_item: LineItem,
+    pub scenario: Scenario,
+    pub year: i32,
+    pub amount: Decimal,
+    pub source: Source,
+}
+
+/// A problem in the input that does not stop processing, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub location: String,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// A1 column letters for a zero-based column index: 0 → A, 26 → AA.
+pub fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A1 reference for zero-based row and column: (37, 3) → `D38`.
+pub fn cell_ref(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// Folds a name for matching: lower case, whitespace runs collapsed, ends trimmed.
+pub fn fold_name(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_refs() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(37, 3), "D38");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn scenario_ids_round_trip() {
+        for s in Scenario::ALL {
+            assert_eq!(Scenario::from_id(s.id()), Some(s));
+        }
+    }
+
+    #[test]
+    fn names_fold() {
+        assert_eq!(fold_name("  Talous-  ja\u{a0}HENKILÖSTÖpalvelut "), "talous- ja henkilöstöpalvelut");
+    }
+}

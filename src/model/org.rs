@@ -1,0 +1,259 @@
+//! The organisation: units in a tree of any depth, read from an org file in TOML.
+//!
+//! ```toml
+//! name = "Loviisan kaupunki"
+//! [[unit]]
+//! name = "Kaupunginkansliakeskus"
+//! binding = ["toimintakate"]
+//! aliases = ["Stadskansliecentralen"]
+//! [[unit]]
+//! name = "Kaupunginkansliapalvelut"
+//! parent = "Kaupunginkansliakeskus"
+//! ```
+
+use super::{fold_name, LineItem};
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgFile {
+    name: Option<String>,
+    #[serde(default, rename = "unit")]
+    units: Vec<UnitEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitEntry {
+    name: String,
+    parent: Option<String>,
+    #[serde(default)]
+    binding: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// One unit of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub name: String,
+    pub parent: Option<String>,
+    pub binding: Vec<LineItem>,
+    pub aliases: Vec<String>,
+}
+
+/// The organisation tree. Units keep the order of the file; [`Org::tree_order`] gives depth-first order.
+#[derive(Debug, Clone, Default)]
+pub struct Org {
+    pub name: Option<String>,
+    pub units: Vec<Unit>,
+    /// Folded name or alias → index into `units`.
+    lookup: HashMap<String, usize>,
+}
+
+impl Org {
+    /// Reads and checks an org file.
+    pub fn load(path: &Path) -> Result<Org> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        Org::parse(&text).map_err(|message| Error::Org { path: path.display().to_string(), message })
+    }
+
+    /// Parses org TOML; the error is a message for the user.
+    pub fn parse(text: &str) -> std::result::Result<Org, String> {
+        let file: OrgFile = toml::from_str(text).map_err(|e| format!("not a valid org file: {}", e.message()))?;
+        let mut units = Vec::with_capacity(file.units.len());
+        let mut lookup = HashMap::new();
+        for (i, entry) in file.units.into_iter().enumerate() {
+            let name = entry.name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if name.is_empty() {
+                return Err(format!("unit {} has an empty name", i + 1));
+            }
+            let binding = entry
+                .binding
+                .iter()
+                .map(|id| {
+                    LineItem::from_id(id).ok_or_else(|| {
+                        format!("unit \"{name}\": binding line item \"{id}\" is not a known line item id")
+                    })
+                })
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            for key in std::iter::once(&name).chain(entry.aliases.iter()) {
+                let folded = fold_name(key);
+                if folded.is_empty() {
+                    return Err(format!("unit \"{name}\" has an empty alias"));
+                }
+                if let Some(&other) = lookup.get(&folded) {
+                    let other: &Unit = &units[other];
+                    return Err(if other.name == name {
+                        format!("unit \"{name}\": \"{key}\" is given twice")
+                    } else {
+                        format!("\"{key}\" names both \"{}\" and \"{name}\"", other.name)
+                    });
+                }
+                lookup.insert(folded, i);
+            }
+            units.push(Unit { name, parent: entry.parent, binding, aliases: entry.aliases });
+        }
+        let mut org = Org { name: file.name, units, lookup };
+        org.resolve_parents()?;
+        Ok(org)
+    }
+
+    /// Parents may be named by name or alias; they are stored by canonical name. Rejects unknown
+    /// parents and cycles.
+    fn resolve_parents(&mut self) -> std::result::Result<(), String> {
+        for i in 0..self.units.len() {
+            if let Some(p) = self.units[i].parent.clone() {
+                let parent = self.find(&p).ok_or_else(|| {
+                    format!("unit \"{}\": parent \"{p}\" is not a unit of this file", self.units[i].name)
+                })?;
+                self.units[i].parent = Some(parent.name.clone());
+            }
+        }
+        for unit in &self.units {
+            let mut seen = vec![unit.name.as_str()];
+            let mut cur = unit;
+            while let Some(p) = &cur.parent {
+                if seen.contains(&p.as_str()) {
+                    seen.push(p);
+                    return Err(format!("the parents form a cycle: {}", seen.join(" → ")));
+                }
+                seen.push(p);
+                cur = self.find(p).ok_or_else(|| format!("unknown parent \"{p}\""))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The unit with this name or alias, ignoring case and extra whitespace.
+    pub fn find(&self, name: &str) -> Option<&Unit> {
+        self.lookup.get(&fold_name(name)).map(|&i| &self.units[i])
+    }
+
+    /// The unit whose name or alias is closest to `name`, with the edit distance.
+    pub fn closest(&self, name: &str) -> Option<(&Unit, usize)> {
+        let folded = fold_name(name);
+        self.lookup
+            .iter()
+            .map(|(key, &i)| (&self.units[i], strsim::levenshtein(key, &folded)))
+            .min_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.name.cmp(&b.0.name)))
+    }
+
+    /// A unit for a misspelt name: the closest name or alias within a small edit distance, if unique.
+    pub fn find_fuzzy(&self, name: &str) -> Option<&Unit> {
+        let folded = fold_name(name);
+        let limit = match folded.chars().count() {
+            0..=5 => 0,
+            6..=11 => 1,
+            _ => 2,
+        };
+        let mut best: Vec<(&Unit, usize)> = self
+            .lookup
+            .iter()
+            .map(|(key, &i)| (&self.units[i], strsim::levenshtein(key, &folded)))
+            .filter(|(_, d)| *d <= limit)
+            .collect();
+        best.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.name.cmp(&b.0.name)));
+        match best.as_slice() {
+            [] => None,
+            [(u, _)] => Some(u),
+            [(u, d), (v, e), ..] => (d < e || u.name == v.name).then_some(*u),
+        }
+    }
+
+    pub fn children(&self, name: &str) -> impl Iterator<Item = &Unit> {
+        let name = name.to_string();
+        self.units.iter().filter(move |u| u.parent.as_deref() == Some(name.as_str()))
+    }
+
+    /// Depth of a unit: roots are 0.
+    pub fn depth(&self, name: &str) -> usize {
+        let mut depth = 0;
+        let mut cur = self.find(name);
+        while let Some(p) = cur.and_then(|u| u.parent.as_deref()) {
+            depth += 1;
+            cur = self.find(p);
+        }
+        depth
+    }
+
+    /// Units depth-first from the roots, each with its depth, children in file order.
+    pub fn tree_order(&self) -> Vec<(&Unit, usize)> {
+        fn visit<'a>(org: &'a Org, unit: &'a Unit, depth: usize, out: &mut Vec<(&'a Unit, usize)>) {
+            out.push((unit, depth));
+            for child in org.children(&unit.name) {
+                visit(org, child, depth + 1, out);
+            }
+        }
+        let mut out = Vec::with_capacity(self.units.len());
+        for root in self.units.iter().filter(|u| u.parent.is_none()) {
+            visit(self, root, 0, &mut out);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Item;
+
+    const ORG: &str = r#"
+name = "Loviisan kaupunki"
+[[unit]]
+name = "Kaupunginkansliakeskus"
+binding = ["toimintakate"]
+aliases = ["Stadskansliecentralen"]
+[[unit]]
+name = "Kaupunginkansliapalvelut"
+parent = "Kaupunginkansliakeskus"
+[[unit]]
+name = "Talous- ja henkilöstöpalvelut"
+parent = "Stadskansliecentralen"
+aliases = ["Talouspalvelut"]
+"#;
+
+    #[test]
+    fn parses_tree_and_aliases() {
+        let org = Org::parse(ORG).unwrap();
+        assert_eq!(org.name.as_deref(), Some("Loviisan kaupunki"));
+        assert_eq!(org.units.len(), 3);
+        assert_eq!(org.find("  stadskansliecentralen ").unwrap().name, "Kaupunginkansliakeskus");
+        assert_eq!(org.find("TALOUSPALVELUT").unwrap().name, "Talous- ja henkilöstöpalvelut");
+        assert_eq!(org.units[2].parent.as_deref(), Some("Kaupunginkansliakeskus"));
+        assert_eq!(org.units[0].binding, vec![LineItem::new(Item::Toimintakate)]);
+        let order: Vec<_> = org.tree_order().iter().map(|(u, d)| (u.name.as_str(), *d)).collect();
+        assert_eq!(
+            order,
+            vec![("Kaupunginkansliakeskus", 0), ("Kaupunginkansliapalvelut", 1), ("Talous- ja henkilöstöpalvelut", 1)]
+        );
+    }
+
+    #[test]
+    fn fuzzy_finds_misspelt_unit() {
+        let org = Org::parse(ORG).unwrap();
+        assert_eq!(org.find_fuzzy("Talousoalvelut").unwrap().name, "Talous- ja henkilöstöpalvelut");
+        assert!(org.find_fuzzy("Sivistyskeskus").is_none());
+        assert_eq!(org.closest("Kaupunginkansliapalvelu").unwrap().0.name, "Kaupunginkansliapalvelut");
+    }
+
+    #[test]
+    fn rejects_bad_files() {
+        let unknown = "[[unit]]\nname = \"A\"\nparent = \"B\"\n";
+        assert!(Org::parse(unknown).unwrap_err().contains("parent \"B\" is not a unit"));
+        let cycle = "[[unit]]\nname = \"A\"\nparent = \"B\"\n[[unit]]\nname = \"B\"\nparent = \"A\"\n";
+        assert!(Org::parse(cycle).unwrap_err().contains("cycle"));
+        let dup = "[[unit]]\nname = \"A\"\n[[unit]]\nname = \" a \"\n";
+        assert!(Org::parse(dup).unwrap_err().contains("names both"));
+        let dup_alias = "[[unit]]\nname = \"A\"\naliases=[\"X\"]\n[[unit]]\nname = \"B\"\naliases=[\"x\"]\n";
+        assert!(Org::parse(dup_alias).unwrap_err().contains("\"x\" names both \"A\" and \"B\""));
+        let bad_item = "[[unit]]\nname = \"A\"\nbinding = [\"kate\"]\n";
+        assert!(Org::parse(bad_item).unwrap_err().contains("not a known line item"));
+        assert!(Org::parse("unit = 3").unwrap_err().contains("not a valid org file"));
+        let self_parent = "[[unit]]\nname = \"A\"\nparent = \"A\"\n";
+        assert!(Org::parse(self_parent).unwrap_err().contains("cycle"));
+    }
+}
