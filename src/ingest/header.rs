@@ -65,24 +65,42 @@ pub fn classify(text: &str) -> ColumnHeader {
     let percent = text.contains('%') || starts("PROSENT") || has("PROS") || starts("TOTEUTUMISASTE");
     let glued = |p: &str| ws.iter().any(|w| w.len() == 6 && w.starts_with(p) && year_of(&w[2..]).is_some());
 
-    let scenario = if has_seq("MUUTOSTEN", "JÄLKEEN") || has("MUUTETTU") || starts("MUUTOKSINEEN")
-        || has_seq("EFTER", "ÄNDRINGAR") || has("KORRIGERAD") || has("ÄNDRAD")
+    let scenario = if has_seq("MUUTOSTEN", "JÄLKEEN")
+        || has("MUUTETTU")
+        || starts("MUUTOKSINEEN")
+        || has_seq("EFTER", "ÄNDRINGAR")
+        || has("KORRIGERAD")
+        || has("ÄNDRAD")
     {
         Some(Scenario::TaMuutettu)
-    } else if has("MUUTOKSET") || has("TALOUSARVIOMUUTOKSET") || has("TA-MUUTOKSET") || has("BUDGETÄNDRINGAR")
-        || has("ÄNDRINGAR") || has("BUDJETTIMUUTOKSET")
+    } else if has("MUUTOKSET")
+        || has("TALOUSARVIOMUUTOKSET")
+        || has("TA-MUUTOKSET")
+        || has("BUDGETÄNDRINGAR")
+        || has("ÄNDRINGAR")
+        || has("BUDJETTIMUUTOKSET")
     {
         Some(Scenario::TaMuutokset)
     } else if has("POIKKEAMA") || has("AVVIKELSE") || has("ERO") {
         Some(Scenario::Poikkeama)
     } else if has("TALOUSSUUNNITELMA") || has("TS") || has("EKONOMIPLAN") || has("EP") || has("SUUNNITELMA") {
         Some(Scenario::Ts)
-    } else if has("TILINPÄÄTÖS") || has("TP") || has("TOTEUMA") || has("TOTEUTUMA") || has("BOKSLUT")
-        || has("UTFALL") || glued("TP")
+    } else if has("TILINPÄÄTÖS")
+        || has("TP")
+        || has("TOTEUMA")
+        || has("TOTEUTUMA")
+        || has("BOKSLUT")
+        || has("UTFALL")
+        || glued("TP")
     {
         Some(Scenario::Tp)
-    } else if has("TALOUSARVIO") || has("TA") || has("BUDJETTI") || has("BUDGET") || has("ALKUPERÄINEN")
-        || has("URSPRUNGLIG") || glued("TA")
+    } else if has("TALOUSARVIO")
+        || has("TA")
+        || has("BUDJETTI")
+        || has("BUDGET")
+        || has("ALKUPERÄINEN")
+        || has("URSPRUNGLIG")
+        || glued("TA")
     {
         Some(Scenario::Ta)
     } else {
@@ -94,12 +112,19 @@ pub fn classify(text: &str) -> ColumnHeader {
 /// The money unit a text states (`€`, `euroa`, `1 000 €`, `t€`, `milj. €`), as a factor to euros.
 pub fn unit_factor(text: &str) -> Option<Decimal> {
     let t: String = text.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
-    if t.contains("milj.€") || t.contains("milj€") || t.contains("m€") || t.contains("miljoonaaeuroa")
+    if t.contains("milj.€")
+        || t.contains("milj€")
+        || t.contains("m€")
+        || t.contains("miljoonaaeuroa")
         || t.contains("meur")
     {
         Some(Decimal::from(1_000_000))
-    } else if t.contains("1000€") || t.contains("t€") || t.contains("1000euroa") || t.contains("tuhattaeuroa")
-        || t.contains("teur") || t.contains("1000eur")
+    } else if t.contains("1000€")
+        || t.contains("t€")
+        || t.contains("1000euroa")
+        || t.contains("tuhattaeuroa")
+        || t.contains("teur")
+        || t.contains("1000eur")
     {
         Some(Decimal::from(1000))
     } else if t.contains('€') || t.contains("euroa") || t.contains("euro") || t == "eur" {
@@ -119,7 +144,10 @@ mod tests {
 
     #[test]
     fn seed_001_headers() {
-        assert_eq!(col(&["TALOUSARVIO\n2024"]), ColumnHeader { scenario: Some(Scenario::Ta), year: Some(2024), percent: false });
+        assert_eq!(
+            col(&["TALOUSARVIO\n2024"]),
+            ColumnHeader { scenario: Some(Scenario::Ta), year: Some(2024), percent: false }
+        );
         assert_eq!(col(&["TALOUSARVIO-\nMUUTOKSET"]).scenario, Some(Scenario::TaMuutokset));
         let after = col(&["TALOUSARVIO\n2024\nMUUTOSTEN\nJÄLKEEN"]);
         assert_eq!((after.scenario, after.year), (Some(Scenario::TaMuutettu), Some(2024)));

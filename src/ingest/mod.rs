@@ -26,13 +26,14 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for input in inputs {
         if input.is_dir() {
             let entries = std::fs::read_dir(input).map_err(|e| Error::Io { path: input.clone(), source: e })?;
-            let mut books: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| is_workbook_name(p))
-                .collect();
+            let mut books: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_workbook_name(p)).collect();
             books.sort();
             if books.is_empty() {
-                return Err(Error::Usage(format!("{}: no workbooks (.xlsx, .xls, .ods …) in this folder", input.display())));
+                return Err(Error::Usage(format!(
+                    "{}: no workbooks (.xlsx, .xls, .ods …) in this folder",
+                    input.display()
+                )));
             }
             out.extend(books);
         } else {

@@ -77,7 +77,12 @@ fn is_header_continuation(grid: &Grid, row: u32, first_value: u32, label_col: u3
     }
     let all_textual = (grid.start.1..grid.col_end()).all(|c| {
         let cell = grid.get(row, c);
-        cell.is_empty() || is_year_like(cell) || matches!(cell, Cell::Text(t) if parse_fi(t) == Parsed::NotANumber)
+        cell.is_empty()
+            || is_year_like(cell)
+            || matches!(cell, Cell::Text(t) if match parse_fi(t) {
+                Parsed::Number(d) => is_year_like(&Cell::Number(d)),
+                _ => true,
+            })
     });
     let right = (first_value..grid.col_end()).any(|c| !grid.get(row, c).is_empty());
     all_textual && right
@@ -129,6 +134,17 @@ fn column_text(grid: &Grid, rows: std::ops::RangeInclusive<u32>, col: u32, first
     join_header_parts(parts.iter().map(String::as_str))
 }
 
+/// A title without a money unit in parentheses at its end: `Hallinto (1 000 €)` → `Hallinto`.
+fn clean_title(text: &str) -> String {
+    let t = text.trim();
+    if let Some(open) = t.strip_suffix(')').and_then(|s| s.rfind('(')) {
+        if unit_factor(&t[open + 1..t.len() - 1]).is_some() {
+            return t[..open].trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
 fn is_title_like(text: &str) -> bool {
     let t = text.trim();
     let lower = t.to_lowercase();
@@ -136,7 +152,12 @@ fn is_title_like(text: &str) -> bool {
         && t.chars().count() <= 80
         && !t.ends_with('.')
         && !t.starts_with(['*', '(', '¹', '['])
-        && !["huom", "lähde", "note", "obs", "källa", "sitova", "bindande"].iter().any(|p| lower.starts_with(p))
+        && !["huom", "lähde", "note", "obs", "källa", "vastuuhenkilö", "ansvarsperson"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        && !["määrära", "tuloarvio", "ohjeellinen", "sitova", "bindande", "anslag", "riktgivande"]
+            .iter()
+            .any(|w| lower.contains(w))
         && t.chars().any(char::is_alphabetic)
         && unit_factor(t).is_none_or(|_| t.chars().filter(|c| c.is_alphabetic()).count() > 6)
 }
@@ -207,9 +228,11 @@ fn read_table(
     }
     // Title rows above the header, nearest first, down to the previous table.
     let mut titles = Vec::new();
-    if let Some(t) = grid.get(top, grid.start.1).text().filter(|t| is_title_like(t) && match_label(t, None) == LabelMatch::Unknown) {
+    if let Some(t) =
+        grid.get(top, grid.start.1).text().filter(|t| is_title_like(t) && match_label(t, None) == LabelMatch::Unknown)
+    {
         if classify(&t.to_uppercase()).scenario.is_none() {
-            titles.push(t.trim().to_string());
+            titles.push(clean_title(&t));
         }
     }
     let mut title_years = Vec::new();
@@ -222,8 +245,8 @@ fn read_table(
                 if let Some(y) = classify(&t.to_uppercase()).year {
                     title_years.push(y);
                 }
-                if is_title_like(&t) && !titles.contains(&t.trim().to_string()) {
-                    titles.push(t.trim().to_string());
+                if is_title_like(&t) && !titles.contains(&clean_title(&t)) {
+                    titles.push(clean_title(&t));
                 }
             }
         }
@@ -240,8 +263,11 @@ fn read_table(
             [y] => Some(*y),
             [] => title_years.first().copied(),
             _ => {
-                let tp: Vec<i32> =
-                    columns.iter().filter(|(_, h)| h.scenario == Some(Scenario::Tp)).filter_map(|(_, h)| h.year).collect();
+                let tp: Vec<i32> = columns
+                    .iter()
+                    .filter(|(_, h)| h.scenario == Some(Scenario::Tp))
+                    .filter_map(|(_, h)| h.year)
+                    .collect();
                 match tp.as_slice() {
                     [y] => Some(*y),
                     _ => None,
@@ -256,7 +282,10 @@ fn read_table(
             Some(year) => value_columns.push(ValueColumn { col: *c, scenario, year }),
             None => problems.warnings.push((
                 cell_ref(top, *c),
-                format!("column \"{}\" has no year and the table does not tell it: column not read", scenario.label("fi")),
+                format!(
+                    "column \"{}\" has no year and the table does not tell it: column not read",
+                    scenario.label("fi")
+                ),
             )),
         }
     }
@@ -312,10 +341,9 @@ fn read_body(
                     _ => false,
                 });
                 if has_numbers {
-                    problems.warnings.push((
-                        cell_ref(r, label_col),
-                        format!("unknown label \"{}\": row not read", label.trim()),
-                    ));
+                    problems
+                        .warnings
+                        .push((cell_ref(r, label_col), format!("unknown label \"{}\": row not read", label.trim())));
                 }
                 blank_run = 0;
                 continue;

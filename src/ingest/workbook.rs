@@ -28,7 +28,9 @@ fn open(path: &Path, shown: &str) -> Result<Book> {
         Some("xlsx" | "xlsm" | "xlam") => {
             open_workbook_from_rs::<Xlsx<_>, _>(cursor).map(Sheets::Xlsx).map_err(|e| bad(e.to_string()))
         }
-        Some("xls" | "xla") => open_workbook_from_rs::<Xls<_>, _>(cursor).map(Sheets::Xls).map_err(|e| bad(e.to_string())),
+        Some("xls" | "xla") => {
+            open_workbook_from_rs::<Xls<_>, _>(cursor).map(Sheets::Xls).map_err(|e| bad(e.to_string()))
+        }
         Some("xlsb") => open_workbook_from_rs::<Xlsb<_>, _>(cursor).map(Sheets::Xlsb).map_err(|e| bad(e.to_string())),
         Some("ods") => open_workbook_from_rs::<Ods<_>, _>(cursor).map(Sheets::Ods).map_err(|e| bad(e.to_string())),
         _ => open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string())),
@@ -85,7 +87,12 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
                     scenario: raw.scenario,
                     year: raw.year,
                     amount: raw.value * table.factor,
-                    source: Source { file: shown.to_string(), sheet: sheet.clone(), cell: raw.cell, factor: table.factor },
+                    source: Source {
+                        file: shown.to_string(),
+                        sheet: sheet.clone(),
+                        cell: raw.cell,
+                        factor: table.factor,
+                    },
                 });
             }
         }

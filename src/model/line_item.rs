@@ -114,23 +114,18 @@ impl Item {
             Item::TuetJaAvustukset => &["Tuet ja avustukset"],
             Item::MuutToimintatuotot => &["Muut toimintatuotot"],
             Item::Toimintatuotot => &["Toimintatuotot", "Toimintatuotot yhteensä", "Toimintatulot"],
-            Item::ValmistusOmaanKayttoon => &[
-                "Valmistus omaan käyttöön",
-                "Valmistus oman käyttöön",
-                "Valmistus omaan käyttöön (+)",
-            ],
+            Item::ValmistusOmaanKayttoon => {
+                &["Valmistus omaan käyttöön", "Valmistus oman käyttöön", "Valmistus omaan käyttöön (+)"]
+            }
             Item::Henkilostokulut => &["Henkilöstökulut"],
             Item::PalvelujenOstot => &["Palvelujen ostot", "Palveluiden ostot"],
             Item::AineetTarvikkeetJaTavarat => &["Aineet, tarvikkeet ja tavarat"],
             Item::Avustukset => &["Avustukset"],
             Item::MuutToimintakulut => &["Muut toimintakulut"],
             Item::Toimintakulut => &["Toimintakulut", "Toimintakulut yhteensä", "Toimintamenot"],
-            Item::Toimintakate => &[
-                "Toimintakate ulkoinen",
-                "Toimintakate",
-                "Ulkoinen toimintakate",
-                "Toimintakate, ulkoinen",
-            ],
+            Item::Toimintakate => {
+                &["Toimintakate ulkoinen", "Toimintakate", "Ulkoinen toimintakate", "Toimintakate, ulkoinen"]
+            }
             Item::PoistotJaArvonalentumiset => &["Poistot ja arvonalentumiset", "Poistot"],
             Item::SisaisetErat => &["Sisäiset erät", "Sisäiset erät, netto", "Sisäiset erät netto"],
             Item::LaskennallisetErat => &[

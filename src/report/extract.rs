@@ -31,7 +31,14 @@ pub fn write_csv<W: Write>(figures: &[Figure], out: W) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(["source", "unit", "line_item", "scenario", "year", "amount"])?;
     for row in rows(figures) {
-        w.write_record([row.source, row.unit.to_string(), row.line_item, row.scenario.into(), row.year.to_string(), row.amount])?;
+        w.write_record([
+            row.source,
+            row.unit.to_string(),
+            row.line_item,
+            row.scenario.into(),
+            row.year.to_string(),
+            row.amount,
+        ])?;
     }
     w.flush()
 }
