@@ -21,6 +21,27 @@ pub struct Cli {
 pub enum Command {
     /// Print every figure found in the input workbooks, one per row.
     Extract(ExtractArgs),
+    /// Check every sum, variance and rollup; judge binding appropriations; list the findings.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FindingsFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Organisation file (TOML): unit tree for rollups, aliases, binding line items.
+    #[arg(long, value_name = "ORG.toml")]
+    pub org: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
+    /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

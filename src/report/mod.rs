@@ -2,3 +2,4 @@
 //! and engine give it.
 
 pub mod extract;
+pub mod findings;

@@ -1,0 +1,100 @@
+//! Findings: what the checks found, with the cells involved and a plain message.
+
+use crate::model::{LineItem, Scenario};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// The rule a finding comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// A total of the scheme against its terms (toimintatuotot, toimintakulut, toimintakate).
+    Sum,
+    /// ta_muutettu = ta + ta_muutokset.
+    TaMuutettu,
+    /// The reported poikkeama = tp − ta_muutettu.
+    Poikkeama,
+    /// A parent's figure = the sum of its children's.
+    Rollup,
+    /// Revenue below zero or cost above zero.
+    Sign,
+    /// The same key given twice.
+    Duplicate,
+    /// A unit not in the org file.
+    UnknownUnit,
+    /// A binding appropriation overrun (määrärahan ylitys): not a data error.
+    BindingOverrun,
+    /// A binding appropriation kept.
+    BindingWithin,
+}
+
+impl Rule {
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::Sum => "sum",
+            Rule::TaMuutettu => "ta_muutettu",
+            Rule::Poikkeama => "poikkeama",
+            Rule::Rollup => "rollup",
+            Rule::Sign => "sign",
+            Rule::Duplicate => "duplicate",
+            Rule::UnknownUnit => "unknown_unit",
+            Rule::BindingOverrun => "binding_overrun",
+            Rule::BindingWithin => "binding_within",
+        }
+    }
+}
+
+/// One finding. `difference` = `actual` − `expected`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub rule: Rule,
+    pub unit: String,
+    #[serde(serialize_with = "ser_line_item")]
+    pub line_item: Option<LineItem>,
+    pub scenario: Option<Scenario>,
+    pub year: Option<i32>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub expected: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub actual: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub difference: Option<Decimal>,
+    /// The cells involved, `file:sheet!CELL`; the checked figure first.
+    pub sources: Vec<String>,
+    pub message: String,
+    /// Set on a rollup error whose difference another error explains (the root cause), naming it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explained_by: Option<String>,
+}
+
+fn ser_line_item<S: serde::Serializer>(li: &Option<LineItem>, s: S) -> Result<S::Ok, S::Error> {
+    match li {
+        Some(li) => s.serialize_str(&li.id()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Rounding: each whole-euro figure may be off by half a euro, so a check over figures whose rounding
+/// units add up to `ulp_sum` tolerates a difference of `ulp_sum / 2`.
+pub fn within_rounding(difference: Decimal, ulp_sum: Decimal) -> bool {
+    difference.abs() * Decimal::TWO <= ulp_sum
+}

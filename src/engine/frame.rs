@@ -1,0 +1,71 @@
+//! Moving figures in and out of polars: exact decimals as `Decimal(38, scale)`, never floats.
+
+use crate::error::{Error, Result};
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+pub const PRECISION: usize = 38;
+
+pub fn engine_err(e: PolarsError) -> Error {
+    Error::Engine(format!("internal error in the figures engine: {e}"))
+}
+
+/// The decimal type used for every amount in a frame of the given scale.
+pub fn money(scale: u32) -> DataType {
+    DataType::Decimal(PRECISION, scale as usize)
+}
+
+/// A decimal column from exact amounts at a common scale (no rounding: the scale is the largest needed).
+pub fn decimal_column(name: &str, values: impl Iterator<Item = Option<Decimal>>, scale: u32) -> Result<Column> {
+    let raw: Vec<Option<i128>> = values
+        .map(|v| {
+            v.map(|mut d| {
+                d.rescale(scale);
+                d.mantissa()
+            })
+        })
+        .collect();
+    let ca = Int128Chunked::from_iter_options(name.into(), raw.into_iter());
+    Ok(ca.into_decimal(PRECISION, scale as usize).map_err(engine_err)?.into_series().into_column())
+}
+
+/// A literal amount of the frame's decimal type.
+pub fn money_lit(d: Decimal, scale: u32) -> Expr {
+    let mut d = d;
+    d.rescale(scale);
+    lit(d.mantissa()).cast(money(scale))
+}
+
+/// Reads a decimal column back into exact amounts.
+pub fn read_decimals(df: &DataFrame, name: &str) -> Result<Vec<Option<Decimal>>> {
+    let col = df.column(name).map_err(engine_err)?;
+    let col = col.as_materialized_series();
+    let dec = col.decimal().map_err(engine_err)?;
+    let scale = dec.scale() as u32;
+    Ok(dec.physical().iter().map(|v| v.and_then(|m| Decimal::try_from_i128_with_scale(m, scale).ok())).collect())
+}
+
+pub fn read_strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    let col = df.column(name).map_err(engine_err)?;
+    let s = col.as_materialized_series().str().map_err(engine_err)?;
+    Ok(s.iter().map(|v| v.unwrap_or_default().to_string()).collect())
+}
+
+pub fn read_i32(df: &DataFrame, name: &str) -> Result<Vec<Option<i32>>> {
+    let col = df.column(name).map_err(engine_err)?;
+    let s = col.as_materialized_series().i32().map_err(engine_err)?;
+    Ok(s.iter().collect())
+}
+
+pub fn read_u32(df: &DataFrame, name: &str) -> Result<Vec<Option<u32>>> {
+    let col = df.column(name).map_err(engine_err)?;
+    let s = col.as_materialized_series().cast(&DataType::UInt32).map_err(engine_err)?;
+    let s = s.u32().map_err(engine_err)?;
+    Ok(s.iter().collect())
+}
+
+pub fn read_bool(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    let col = df.column(name).map_err(engine_err)?;
+    let s = col.as_materialized_series().bool().map_err(engine_err)?;
+    Ok(s.iter().map(|v| v.unwrap_or(false)).collect())
+}

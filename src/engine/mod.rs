@@ -1,0 +1,130 @@
+//! Engine: checks every sum and rollup, computes variances and rollups, judges binding appropriations.
+//! Invariant: the engine never reads files and never formats for a reader; it works in polars over the
+//! long table of figures with exact decimals (never floats for money) and returns model-level results.
+
+mod build;
+mod checks;
+mod finding;
+pub mod frame;
+mod rollup;
+
+pub use finding::{within_rounding, Finding, Rule, Severity};
+
+use crate::error::Result;
+use crate::model::{Figure, LineItem, Org};
+use rust_decimal::Decimal;
+
+/// One unit's line item in one year, with every scenario side by side and the computed figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub unit: String,
+    pub line_item: LineItem,
+    pub year: i32,
+    pub ta: Option<Decimal>,
+    pub ta_muutokset: Option<Decimal>,
+    /// Budget after changes: as reported, else `ta + ta_muutokset` (see `ta_muutettu_computed`).
+    pub ta_muutettu: Option<Decimal>,
+    pub ta_muutettu_computed: bool,
+    pub tp: Option<Decimal>,
+    pub ts: Option<Decimal>,
+    /// The variance as the source reports it.
+    pub poikkeama_reported: Option<Decimal>,
+    /// tp − ta_muutettu, computed.
+    pub variance: Option<Decimal>,
+    /// True where a reported variance disagrees with the computed one beyond rounding.
+    pub variance_differs: bool,
+    /// variance / |ta_muutettu| × 100 (none when the budget is 0).
+    pub variance_pct: Option<f64>,
+    /// Realisation (toteutumisaste): tp / ta_muutettu × 100.
+    pub realisation_pct: Option<f64>,
+    /// tp − previous year's tp, where both are present.
+    pub tp_change: Option<Decimal>,
+    /// Some figure of this row is the sum of the unit's children, not reported.
+    pub rolled_up: bool,
+    /// Source cells of the reported figures, by scenario id.
+    pub sources: Vec<(crate::model::Scenario, String)>,
+}
+
+impl Row {
+    /// The variance a report shows: the reported one where it agrees with the computed one within
+    /// rounding, else the computed one.
+    pub fn variance_shown(&self) -> Option<Decimal> {
+        match (self.poikkeama_reported, self.variance) {
+            (Some(r), Some(_)) if !self.variance_differs => Some(r),
+            (_, Some(v)) => Some(v),
+            (r, None) => r,
+        }
+    }
+}
+
+/// A binding appropriation judged for one unit, line item and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Binding {
+    pub unit: String,
+    pub line_item: LineItem,
+    pub year: i32,
+    pub ta_muutettu: Decimal,
+    pub tp: Decimal,
+    /// tp − ta_muutettu: negative is an overrun.
+    pub variance: Decimal,
+    pub variance_pct: Option<f64>,
+    pub overrun: bool,
+}
+
+/// Everything the engine found.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Rows in org tree order (units not in the org last), scheme order, year.
+    pub rows: Vec<Row>,
+    /// Errors first, then warnings, then info.
+    pub findings: Vec<Finding>,
+    pub bindings: Vec<Binding>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// The latest year with actuals (the year the report is about).
+    pub fn report_year(&self) -> Option<i32> {
+        self.rows.iter().filter(|r| r.tp.is_some()).map(|r| r.year).max()
+    }
+
+    pub fn row(&self, unit: &str, line_item: LineItem, year: i32) -> Option<&Row> {
+        self.rows.iter().find(|r| r.unit == unit && r.line_item == line_item && r.year == year)
+    }
+}
+
+/// Runs every check and computation over the figures.
+pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
+    let units = build::UnitInfo::new(figures, org);
+    let facts = build::facts(figures, &units)?;
+    let mut findings = units.unknown_unit_findings(org);
+    let dedup = checks::duplicates(&facts, figures, &mut findings)?;
+    checks::sums(&dedup, figures, &mut findings)?;
+    checks::signs(&dedup, figures, &mut findings)?;
+    let effective = rollup::rollups(&dedup, &units, figures, &mut findings)?;
+    let rows = checks::wide(&effective, figures, &units, &mut findings)?;
+    let bindings = checks::bindings(&rows, org, &mut findings);
+    rollup::explain(&mut findings, &units);
+    sort_findings(&mut findings, &units);
+    Ok(Analysis { rows, findings, bindings })
+}
+
+fn sort_findings(findings: &mut [Finding], units: &build::UnitInfo) {
+    findings.sort_by(|a, b| {
+        (a.severity, units.order(&a.unit), a.line_item, a.scenario, a.year, a.rule).cmp(&(
+            b.severity,
+            units.order(&b.unit),
+            b.line_item,
+            b.scenario,
+            b.year,
+            b.rule,
+        ))
+    });
+}

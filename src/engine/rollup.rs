@@ -1,0 +1,149 @@
+//! Rollups up the org tree, at every depth: a parent's figure is checked against the sum of its
+//! children's where it is reported, and computed from them where it is not. Root causes: a parent's
+//! rollup error that a child's (or its own) error explains says so.
+
+use super::build::UnitInfo;
+use super::checks::{li_label, push_findings, read_checks, scen_year, Dedup};
+use super::finding::{Finding, Rule, Severity};
+use super::frame::*;
+use crate::error::Result;
+use crate::model::{Figure, Scenario, SUMS};
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+fn key_cols() -> [Expr; 4] {
+    [col("unit"), col("line_item"), col("scenario"), col("year")]
+}
+
+/// Returns the effective figures: reported ones plus the rolled-up figures of parents that report none
+/// (marked `computed`). Rollup differences become findings.
+pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &mut Vec<Finding>) -> Result<Dedup> {
+    let s = dedup.scale;
+    let cols = || {
+        [
+            col("unit"),
+            col("line_item"),
+            col("scenario"),
+            col("year"),
+            col("amount"),
+            col("ulp"),
+            col("src"),
+            col("depth"),
+            col("parent"),
+            col("computed"),
+        ]
+    };
+    let mut eff = dedup
+        .df
+        .clone()
+        .lazy()
+        .with_column(lit(false).alias("computed"))
+        .select(cols())
+        .collect()
+        .map_err(engine_err)?;
+    let parents: Vec<&str> = units.units_in_order();
+    let parent_of: Vec<Option<&str>> = parents.iter().map(|u| units.parent(u)).collect();
+    let unit_frame = DataFrame::new(
+        parents.len(),
+        vec![Column::new("unit".into(), parents.clone()), Column::new("parent".into(), parent_of)],
+    )
+    .map_err(engine_err)?;
+    for depth in (1..=units.max_depth()).rev() {
+        let kids = eff
+            .clone()
+            .lazy()
+            .filter(col("depth").eq(lit(depth)).and(col("parent").is_not_null()))
+            .group_by([col("parent"), col("line_item"), col("scenario"), col("year")])
+            .agg([
+                col("amount").sum().alias("child_sum"),
+                col("ulp").sum().alias("child_ulp"),
+                col("src").alias("srcs"),
+            ])
+            .rename(["parent"], ["unit"], true);
+        let level = eff.clone().lazy().filter(col("depth").eq(lit(depth - 1))).select([
+            col("unit"),
+            col("line_item"),
+            col("scenario"),
+            col("year"),
+            col("amount"),
+            col("ulp"),
+            col("src"),
+        ]);
+        let joined =
+            kids.join(level, key_cols(), key_cols(), JoinArgs::new(JoinType::Left)).collect().map_err(engine_err)?;
+        let checks = joined
+            .clone()
+            .lazy()
+            .filter(col("amount").is_not_null())
+            .with_columns([
+                col("child_sum").alias("expected"),
+                col("amount").alias("actual"),
+                (col("amount") - col("child_sum")).alias("diff"),
+                (col("ulp") + col("child_ulp")).alias("tol"),
+            ])
+            .filter(col("diff").neq(money_lit(Decimal::ZERO, s)))
+            .collect()
+            .map_err(engine_err)?;
+        let rows = read_checks(&checks, figures, &["src"], Some("srcs"))?;
+        push_findings(rows, Rule::Rollup, findings, |r, i| {
+            format!("{} ({}): alayksiköiden summa ei täsmää yksikön lukuun", li_label(&r.items[i]), scen_year(r, i))
+        });
+        let computed = joined
+            .lazy()
+            .filter(col("amount").is_null())
+            .select([
+                col("unit"),
+                col("line_item"),
+                col("scenario"),
+                col("year"),
+                col("child_sum").alias("amount"),
+                col("child_ulp").alias("ulp"),
+                lit(NULL).cast(DataType::UInt32).alias("src"),
+                lit(depth - 1).alias("depth"),
+            ])
+            .join(unit_frame.clone().lazy(), [col("unit")], [col("unit")], JoinArgs::new(JoinType::Left))
+            .with_column(lit(true).alias("computed"))
+            .select(cols());
+        eff =
+            concat([eff.lazy(), computed], UnionArgs::default()).map_err(engine_err)?.collect().map_err(engine_err)?;
+    }
+    Ok(Dedup { df: eff, scale: s })
+}
+
+/// Do two line items belong to one sum (the same item, or a total and one of its terms)?
+fn related(a: crate::model::LineItem, b: crate::model::LineItem) -> bool {
+    a == b
+        || SUMS.iter().any(|r| {
+            (r.total == a.item && r.terms.contains(&b.item)) || (r.total == b.item && r.terms.contains(&a.item))
+        })
+}
+
+/// Marks rollup errors that another error explains: one inside the same subtree, same year, related line
+/// item and scenario (a variance follows from its actuals and budget), with the same size of difference.
+pub fn explain(findings: &mut [Finding], units: &UnitInfo) {
+    let errors: Vec<Finding> = findings.iter().filter(|f| f.severity == Severity::Error).cloned().collect();
+    // Rollup errors, and errors in a variance column, which follow from errors in actuals or budgets.
+    let derived =
+        |f: &Finding| f.rule == Rule::Rollup || (f.rule == Rule::Sum && f.scenario == Some(Scenario::Poikkeama));
+    for f in findings.iter_mut().filter(|f| f.severity == Severity::Error && derived(f)) {
+        let (Some(li), Some(d)) = (f.line_item, f.difference) else { continue };
+        let slack = Decimal::TWO.max(d.abs() / Decimal::ONE_HUNDRED);
+        let cause = errors.iter().find(|g| {
+            !derived(g)
+                && g.year == f.year
+                && units.is_within(&g.unit, &f.unit)
+                && g.line_item.is_some_and(|gl| related(gl, li))
+                && (g.scenario == f.scenario
+                    || (f.scenario == Some(Scenario::Poikkeama)
+                        && matches!(g.scenario, Some(Scenario::Tp | Scenario::TaMuutettu))))
+                && g.difference.is_some_and(|gd| (gd.abs() - d.abs()).abs() <= slack)
+        });
+        if let Some(g) = cause {
+            let name =
+                if g.unit == f.unit { "yksikön oma luku".to_string() } else { format!("alayksikkö {}", g.unit) };
+            f.message.push_str(&format!(" Todennäköinen syy: {name}: {}", g.message));
+            f.explained_by =
+                Some(format!("{} {} {}", g.unit, g.rule.id(), g.line_item.map(|l| l.id()).unwrap_or_default()));
+        }
+    }
+}
