@@ -128,3 +128,6 @@ fn sort_findings(findings: &mut [Finding], units: &build::UnitInfo) {
         ))
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,148 @@
+//! `poikkeama validate` end to end on the example inputs (the seed documents' figures): exactly the real
+//! inconsistencies are errors, with their differences; rounding is info; exit codes.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn findings() -> Vec<Value> {
+    let out = run(&["validate", "--format", "json", "--org", "inputs/organisaatio.toml", "inputs/"]);
+    assert_eq!(code(&out), 1, "the published figures have errors: {}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v["findings"].as_array().unwrap().clone()
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+#[test]
+fn seed_errors_exactly_with_their_differences() {
+    let all = findings();
+    let mut errors: Vec<(String, String, String, String, i64, String)> = all
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                s(&f["rule"]).to_string(),
+                s(&f["unit"]).to_string(),
+                s(&f["line_item"]).to_string(),
+                s(&f["scenario"]).to_string(),
+                f["year"].as_i64().unwrap(),
+                s(&f["difference"]).to_string(),
+            )
+        })
+        .collect();
+    errors.sort();
+    let e = |rule: &str, unit: &str, li: &str, sc: &str, y: i64, diff: &str| {
+        (rule.to_string(), unit.to_string(), li.to_string(), sc.to_string(), y, diff.to_string())
+    };
+    let k = "Kaupunginkansliakeskus";
+    let thp = "Talous- ja henkilöstöpalvelut";
+    let mut expected = vec![
+        // Seed 001: the department's "Sisäiset erät" variance is printed with the wrong sign.
+        e("poikkeama", k, "sisaiset_erat", "poikkeama", 2024, "-3390"),
+        e("rollup", k, "sisaiset_erat", "poikkeama", 2024, "-3390"),
+        // Seed 001: Talous- ja henkilöstöpalvelut's operating margin TP is 10 off its own rows …
+        e("sum", thp, "toimintakate", "tp", 2024, "-10"),
+        e("sum", thp, "toimintakate", "poikkeama", 2024, "-10"),
+        // … so the department's margin is 10 off its areas' (and its variance 9).
+        e("rollup", k, "toimintakate", "tp", 2024, "10"),
+        e("rollup", k, "toimintakate", "poikkeama", 2024, "9"),
+        // Seed 001: the department's depreciation includes 5 939 that no area reports.
+        e("rollup", k, "poistot_ja_arvonalentumiset", "ta", 2024, "-5939"),
+        e("rollup", k, "poistot_ja_arvonalentumiset", "ta_muutettu", 2024, "-5939"),
+        e("rollup", k, "poistot_ja_arvonalentumiset", "tp", 2024, "-5939"),
+        // Seed 003: Talouspalvelut's 2022 margin implies 12 000 of revenue its table leaves blank,
+        // which the department's revenue includes.
+        e("sum", thp, "toimintakate", "ta_muutettu", 2022, "12000"),
+        e("rollup", k, "toimintatuotot", "ta_muutettu", 2022, "12000"),
+    ];
+    expected.sort();
+    assert_eq!(errors, expected);
+
+    // The root causes are named.
+    let find = |rule: &str, li: &str, sc: &str| {
+        all.iter()
+            .find(|f| {
+                f["severity"] == "error"
+                    && f["rule"] == rule
+                    && f["line_item"] == li
+                    && f["scenario"] == sc
+                    && f["unit"] == k
+            })
+            .unwrap()
+    };
+    assert!(s(&find("rollup", "toimintakate", "tp")["message"]).contains("alayksikkö Talous- ja henkilöstöpalvelut"));
+    assert!(s(&find("rollup", "toimintatuotot", "ta_muutettu")["message"])
+        .contains("alayksikkö Talous- ja henkilöstöpalvelut"));
+    assert!(find("rollup", "poistot_ja_arvonalentumiset", "tp").get("explained_by").is_none());
+    let margin = find("rollup", "toimintakate", "tp");
+    assert_eq!(s(&margin["expected"]), "-3612773");
+    assert_eq!(s(&margin["actual"]), "-3612763");
+    assert_eq!(margin["sources"][0], "inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024!E19");
+}
+
+#[test]
+fn rounding_is_info_never_error() {
+    let all = findings();
+    let info: Vec<&Value> = all.iter().filter(|f| f["severity"] == "info" && f["rule"] != "binding_within").collect();
+    assert_eq!(info.len(), 21);
+    for f in &info {
+        let d: i64 = s(&f["difference"]).parse().unwrap();
+        assert!(d.abs() <= 2, "{f}");
+    }
+    // The printed 160 157 for −1 774 883 − (−1 935 039) = 160 156 is rounding.
+    assert!(info
+        .iter()
+        .any(|f| f["rule"] == "poikkeama" && f["line_item"] == "henkilostokulut" && f["difference"] == "1"));
+    // Errors come first.
+    let first_info = all.iter().position(|f| f["severity"] != "error").unwrap();
+    assert!(all[first_info..].iter().all(|f| f["severity"] != "error"));
+}
+
+#[test]
+fn binding_appropriation_of_the_department() {
+    let all = findings();
+    let b: Vec<&Value> = all.iter().filter(|f| s(&f["rule"]).starts_with("binding")).collect();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["rule"], "binding_within");
+    assert_eq!(b[0]["unit"], "Kaupunginkansliakeskus");
+    assert_eq!(b[0]["expected"], "-3942834");
+    assert_eq!(b[0]["actual"], "-3612763");
+    assert_eq!(b[0]["difference"], "330071");
+    assert!(s(&b[0]["message"]).contains("(8,4 %)"));
+}
+
+#[test]
+fn text_format_lists_errors_first_with_cells() {
+    let out = run(&["validate", "--org", "inputs/organisaatio.toml", "inputs/"]);
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    assert!(text.starts_with("error"));
+    assert!(text.contains("solut: inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024!F21"));
+    assert!(text.trim_end().ends_with("11 virhettä, 0 varoitusta, 22 huomiota (11 errors, 0 warnings, 22 info)"));
+}
+
+#[test]
+fn clean_figures_exit_zero_and_bad_input_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(
+        &mut wb,
+        "S",
+        &[
+            vec![V::T("Keskus")],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024"), V::T("Poikkeama")],
+            vec![V::T("Toimintatuotot"), V::N(500.0), V::N(2671.0), V::N(2171.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "ok.xlsx");
+    let out = run_in(dir.path(), &["validate", "ok.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 virhettä"));
+    std::fs::write(dir.path().join("bad.xlsx"), "nope").unwrap();
+    let out = run_in(dir.path(), &["validate", "bad.xlsx"]);
+    assert_eq!(code(&out), 2);
+}
