@@ -23,6 +23,32 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Check every sum, variance and rollup; judge binding appropriations; list the findings.
     Validate(ValidateArgs),
+    /// The main job: extract, check and write the workbook, the council summary, the chart and findings.json.
+    ///
+    /// With no arguments it reads poikkeama.toml in the current folder.
+    Run(RunArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Run configuration (TOML); default: poikkeama.toml in the current folder when no INPUT is given.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Organisation file (TOML); overrides the configuration's.
+    #[arg(long, value_name = "ORG.toml")]
+    pub org: Option<PathBuf>,
+    /// Folder the reports are written to; overrides the configuration's (default: outputs).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Languages of the council summary, comma-separated: fi, sv, en (default: fi).
+    #[arg(long, value_name = "LANGS", value_delimiter = ',')]
+    pub lang: Vec<String>,
+    /// Write nothing when the figures have errors (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+    /// Workbooks or folders of them; override the configuration's inputs.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

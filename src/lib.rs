@@ -3,6 +3,7 @@
 //! The pipeline runs one way: [`ingest`] → [`model`] → [`engine`] → [`report`]. See ARCHITECTURE.md.
 
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod error;
 pub mod ingest;

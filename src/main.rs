@@ -2,10 +2,12 @@
 //! per problem and the exit code (0 clean, 1 figure errors, 2 input or usage errors).
 
 use clap::Parser;
-use poikkeama::cli::{Cli, Command, FigureFormat, FindingsFormat};
+use poikkeama::cli::{Cli, Command, FigureFormat, FindingsFormat, RunArgs};
+use poikkeama::config::{parse_langs, RunConfig, Thresholds};
 use poikkeama::model::Org;
 use poikkeama::{engine, ingest, report, Error};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             check_written(written)?;
             Ok(0)
         }
+        Command::Run(args) => run_main_job(args),
         Command::Validate(args) => {
             let org = load_org(args.org.as_deref())?;
             let extraction = ingest::extract(&args.inputs, org.as_ref())?;
@@ -77,5 +80,73 @@ fn check_written(written: std::io::Result<()>) -> Result<(), Error> {
             let _ = std::io::stdout().flush();
             Ok(())
         }
+    }
+}
+
+/// Merges the configuration file and the command line (the command line wins).
+fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
+    let default = Path::new("poikkeama.toml");
+    let mut cfg = match &args.config {
+        Some(path) => RunConfig::load(path)?,
+        None if args.inputs.is_empty() && default.is_file() => RunConfig::load(default)?,
+        None => RunConfig {
+            inputs: Vec::new(),
+            org: None,
+            out: PathBuf::from("outputs"),
+            langs: vec![poikkeama::report::fmt::Lang::Fi],
+            strict: false,
+            thresholds: Thresholds::default(),
+        },
+    };
+    if !args.inputs.is_empty() {
+        cfg.inputs = args.inputs.clone();
+    }
+    if args.org.is_some() {
+        cfg.org = args.org.clone();
+    }
+    if let Some(out) = &args.out {
+        cfg.out = out.clone();
+    }
+    let langs = parse_langs(&args.lang)?;
+    if !langs.is_empty() {
+        cfg.langs = langs;
+    }
+    cfg.strict |= args.strict;
+    if cfg.inputs.is_empty() {
+        return Err(Error::Usage(
+            "no inputs: give INPUT workbooks or folders, or a configuration (--config FILE, or poikkeama.toml here)"
+                .into(),
+        ));
+    }
+    Ok(cfg)
+}
+
+/// `run`: nothing is written when the input cannot be processed (exit 2) or, with --strict, when the
+/// figures have errors (exit 1). Otherwise every report is written, errors shown in them (exit 1).
+fn run_main_job(args: RunArgs) -> Result<u8, Error> {
+    let cfg = run_config(&args)?;
+    let org = load_org(cfg.org.as_deref())?;
+    let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
+    print_warnings(&extraction.warnings);
+    let analysis = engine::analyze(&extraction.figures, org.as_ref())?;
+    let errors = analysis.count(engine::Severity::Error);
+    for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error) {
+        eprintln!("error: {} · {}", f.unit, f.message);
+    }
+    if errors > 0 && cfg.strict {
+        eprintln!("{errors} errors in the figures: nothing written (--strict)");
+        return Ok(1);
+    }
+    let ctx = report::ReportContext::new(&analysis, org.as_ref(), cfg.thresholds);
+    let files = report::render_all(&ctx, &cfg.langs)?;
+    let written = report::write_atomically(&cfg.out, &files)?;
+    for path in &written {
+        println!("{}", path.display());
+    }
+    if errors > 0 {
+        eprintln!("{errors} errors in the figures: see {}", cfg.out.join(report::FINDINGS).display());
+        Ok(1)
+    } else {
+        Ok(0)
     }
 }

@@ -512,7 +512,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             sources,
         });
     }
-    rows.sort_by(|a, b| (units.order(&a.unit), a.line_item, a.year).cmp(&(units.order(&b.unit), b.line_item, b.year)));
+    rows.sort_by_key(|r| (units.order(&r.unit), r.line_item, r.year));
     Ok(rows)
 }
 
@@ -525,7 +525,8 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, findings: &mut Vec<Finding>) ->
         for li in &unit.binding {
             for row in rows.iter().filter(|r| r.unit == unit.name && r.line_item == *li) {
                 let (Some(tam), Some(tp)) = (row.ta_muutettu, row.tp) else { continue };
-                let variance = tp - tam;
+                // The variance readers see: the reported one where it agrees within rounding.
+                let variance = row.variance_shown().unwrap_or(tp - tam);
                 let overrun = variance < Decimal::ZERO;
                 let pct = row.variance_pct;
                 let pct_text = pct.map(|p| format!(" ({:.1} %)", p.abs()).replace('.', ",")).unwrap_or_default();

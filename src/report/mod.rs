@@ -1,5 +1,88 @@
-//! Reports: every output format. Invariant: report never computes a figure; it prints what the model
-//! and engine give it.
+//! Reports: every output format. Invariant: report never computes a figure; it words and lays out what
+//! the model and engine give it. Files are rendered in memory first, then each is written to a temporary
+//! name and renamed into place, so a run leaves either the new files or the old ones, never half of one.
 
+pub mod chart;
 pub mod extract;
 pub mod findings;
+pub mod fmt;
+pub mod markdown;
+pub mod xlsx;
+
+use crate::config::Thresholds;
+use crate::engine::Analysis;
+use crate::error::{Error, Result};
+use crate::model::Org;
+use fmt::Lang;
+use std::path::{Path, PathBuf};
+
+/// A unit as reports list it.
+#[derive(Debug, Clone)]
+pub struct UnitEntry {
+    pub name: String,
+    pub depth: usize,
+}
+
+/// What every report needs.
+pub struct ReportContext<'a> {
+    pub analysis: &'a Analysis,
+    pub org: Option<&'a Org>,
+    /// The year reported on: the latest with actuals (else the latest with any figure).
+    pub year: i32,
+    /// Units with figures, in tree order, with their depth.
+    pub units: Vec<UnitEntry>,
+    pub thresholds: Thresholds,
+}
+
+impl<'a> ReportContext<'a> {
+    pub fn new(analysis: &'a Analysis, org: Option<&'a Org>, thresholds: Thresholds) -> ReportContext<'a> {
+        let year = analysis.report_year().or_else(|| analysis.rows.iter().map(|r| r.year).max()).unwrap_or(0);
+        let mut units: Vec<UnitEntry> = Vec::new();
+        for r in &analysis.rows {
+            if !units.iter().any(|u| u.name == r.unit) {
+                let depth = org.filter(|o| o.find(&r.unit).is_some()).map_or(0, |o| o.depth(&r.unit));
+                units.push(UnitEntry { name: r.unit.clone(), depth });
+            }
+        }
+        ReportContext { analysis, org, year, units, thresholds }
+    }
+}
+
+pub const WORKBOOK: &str = "poikkeama.xlsx";
+pub const FINDINGS: &str = "findings.json";
+
+/// Renders every output in memory: (file name, bytes).
+pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = vec![(WORKBOOK.to_string(), xlsx::render(ctx)?)];
+    for lang in langs {
+        files.push((markdown::file_name(*lang).to_string(), markdown::render(ctx, *lang).into_bytes()));
+    }
+    let chart_lang = langs.first().copied().unwrap_or(Lang::Fi);
+    files.push((chart::FILE_NAME.to_string(), chart::render(ctx, chart_lang).into_bytes()));
+    let json = findings::to_json(ctx.analysis).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
+    files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
+    Ok(files)
+}
+
+/// Writes every file to a temporary name in `dir`, then renames them all into place.
+pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), source: e })?;
+    let mut temps = Vec::new();
+    for (name, bytes) in files {
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, bytes) {
+            for (t, _) in &temps {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::Write { path: dir.join(name), source: e });
+        }
+        temps.push((tmp, dir.join(name)));
+    }
+    let mut written = Vec::new();
+    for (tmp, target) in temps {
+        std::fs::rename(&tmp, &target).map_err(|e| Error::Write { path: target.clone(), source: e })?;
+        written.push(target);
+    }
+    Ok(written)
+}

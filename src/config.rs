@@ -1,0 +1,98 @@
+//! The run configuration, `poikkeama.toml`: where the inputs and org file are, where reports go, which
+//! languages, and the thresholds of the summary's wording. Paths are relative to the file's folder.
+
+use crate::error::{Error, Result};
+use crate::report::fmt::Lang;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// When a variance reads as "slightly" (hieman) or "clearly" (selvästi), in percent of the budget.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// From this percent on, a variance is "hieman"; below it "close to budget".
+    #[serde(default = "default_slightly")]
+    pub hieman: f64,
+    /// From this percent on, a variance is "selvästi".
+    #[serde(default = "default_clearly")]
+    pub selvasti: f64,
+}
+
+fn default_slightly() -> f64 {
+    1.0
+}
+fn default_clearly() -> f64 {
+    7.5
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { hieman: default_slightly(), selvasti: default_clearly() }
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    inputs: Vec<PathBuf>,
+    org: Option<PathBuf>,
+    out: Option<PathBuf>,
+    #[serde(default)]
+    lang: Vec<String>,
+    #[serde(default)]
+    strict: bool,
+    #[serde(default)]
+    thresholds: Option<Thresholds>,
+}
+
+/// Everything `run` needs, after the file and the command line are merged (the command line wins).
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub inputs: Vec<PathBuf>,
+    pub org: Option<PathBuf>,
+    pub out: PathBuf,
+    pub langs: Vec<Lang>,
+    pub strict: bool,
+    pub thresholds: Thresholds,
+}
+
+pub fn parse_langs(list: &[String]) -> Result<Vec<Lang>> {
+    let mut out = Vec::new();
+    for item in list.iter().flat_map(|s| s.split(',')) {
+        let lang = Lang::parse(item)
+            .ok_or_else(|| Error::Usage(format!("unknown language \"{}\": use fi, sv or en", item.trim())))?;
+        if !out.contains(&lang) {
+            out.push(lang);
+        }
+    }
+    Ok(out)
+}
+
+impl RunConfig {
+    /// Reads a config file. Relative paths in it are taken from the file's folder.
+    pub fn load(path: &Path) -> Result<RunConfig> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        let file: ConfigFile = toml::from_str(&text)
+            .map_err(|e| Error::Config { path: path.display().to_string(), message: e.message().to_string() })?;
+        let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let rel = |p: PathBuf| if p.is_absolute() || base == Path::new(".") { p } else { base.join(p) };
+        let langs = parse_langs(&file.lang)
+            .map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
+        let thresholds = file.thresholds.unwrap_or_default();
+        if !(thresholds.hieman >= 0.0 && thresholds.selvasti > thresholds.hieman) {
+            return Err(Error::Config {
+                path: path.display().to_string(),
+                message: "thresholds: need 0 ≤ hieman < selvasti (percent)".into(),
+            });
+        }
+        Ok(RunConfig {
+            inputs: file.inputs.into_iter().map(rel).collect(),
+            org: file.org.map(rel),
+            out: rel(file.out.unwrap_or_else(|| PathBuf::from("outputs"))),
+            langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
+            strict: file.strict,
+            thresholds,
+        })
+    }
+}

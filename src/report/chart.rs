@@ -1,0 +1,83 @@
+//! The SVG chart of the external operating margin's variance by unit, drawn here as plain SVG (bars,
+//! labels, a zero line): no fonts to load, no external programs, the same bytes on every machine.
+
+use super::fmt::{signed_euros, Lang};
+use super::ReportContext;
+use crate::model::{Item, LineItem};
+use rust_decimal::prelude::ToPrimitive;
+use std::fmt::Write;
+
+pub const FILE_NAME: &str = "toimintakate_poikkeama.svg";
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Bars right of the zero line are favourable (green), left unfavourable (red).
+pub fn render(ctx: &ReportContext, lang: Lang) -> String {
+    let li = LineItem::new(Item::Toimintakate);
+    let bars: Vec<(String, usize, rust_decimal::Decimal)> = ctx
+        .units
+        .iter()
+        .filter_map(|u| {
+            ctx.analysis
+                .row(&u.name, li, ctx.year)
+                .and_then(|r| r.variance_shown())
+                .map(|v| (u.name.clone(), u.depth, v))
+        })
+        .collect();
+    let title = match lang {
+        Lang::Fi => format!("Ulkoisen toimintakatteen poikkeama {} (TP − TA muutosten jälkeen), €", ctx.year),
+        Lang::Sv => format!("Avvikelse i externt verksamhetsbidrag {} (bokslut − budget), €", ctx.year),
+        Lang::En => format!("External operating margin variance {} (actual − budget after changes), €", ctx.year),
+    };
+    let (label_w, plot_w, bar_h, top) = (300.0, 460.0, 26.0, 50.0);
+    let width = label_w + plot_w + 120.0;
+    let height = top + bar_h * bars.len().max(1) as f64 + 30.0;
+    let max = bars.iter().filter_map(|(_, _, v)| v.abs().to_f64()).fold(1.0_f64, f64::max);
+    let has_neg = bars.iter().any(|(_, _, v)| v.is_sign_negative() && !v.is_zero());
+    let has_pos = bars.iter().any(|(_, _, v)| !v.is_sign_negative() && !v.is_zero());
+    // The zero line sits left when all bars are favourable, right when all are not, centred otherwise.
+    let zero_x = label_w
+        + match (has_neg, has_pos) {
+            (true, true) => plot_w / 2.0,
+            (true, false) => plot_w,
+            _ => 0.0,
+        };
+    let scale = if has_neg && has_pos { plot_w / 2.0 / max } else { plot_w / max };
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Arial, Helvetica, sans-serif" font-size="13">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(svg, r#"<text x="10" y="24" font-size="15" font-weight="bold">{}</text>"#, xml(&title));
+    for (i, (name, depth, v)) in bars.iter().enumerate() {
+        let y = top + i as f64 * bar_h;
+        let len = v.abs().to_f64().unwrap_or(0.0) * scale;
+        let (x, fill) = if v.is_sign_negative() { (zero_x - len, "#c0392b") } else { (zero_x, "#2e8b57") };
+        let indent = 10.0 + 14.0 * *depth as f64;
+        let _ = writeln!(svg, r#"<text x="{indent}" y="{:.1}">{}</text>"#, y + 17.0, xml(name));
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{x:.1}" y="{:.1}" width="{len:.1}" height="{:.1}" fill="{fill}"/>"#,
+            y + 4.0,
+            bar_h - 8.0
+        );
+        let (tx, anchor) = if v.is_sign_negative() { (x - 6.0, "end") } else { (x + len + 6.0, "start") };
+        let _ = writeln!(
+            svg,
+            r#"<text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
+            y + 17.0,
+            xml(&signed_euros(*v).replace('\u{a0}', " "))
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r##"<line x1="{zero_x:.1}" y1="{:.1}" x2="{zero_x:.1}" y2="{:.1}" stroke="#333" stroke-width="1"/>"##,
+        top - 4.0,
+        height - 26.0
+    );
+    svg.push_str("</svg>\n");
+    svg
+}

@@ -1,0 +1,96 @@
+//! Formatting figures for readers: Finnish style with no-break spaces between thousands, a true minus
+//! sign (−) and a decimal comma (`−1 935 039`, `8,4 %`); English keeps the spaces and uses a point.
+
+use crate::ingest::number::format_fi;
+use rust_decimal::Decimal;
+
+pub const NBSP: &str = "\u{a0}";
+
+/// A reader's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    Fi,
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_lowercase().as_str() {
+            "fi" | "suomi" | "finnish" => Some(Lang::Fi),
+            "sv" | "svenska" | "swedish" => Some(Lang::Sv),
+            "en" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fi => "fi",
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Whole euros: `−1 935 039` (rounded half away from zero to whole euros for display only).
+pub fn euros(d: Decimal) -> String {
+    let r = d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    format_fi(r, NBSP).replacen('-', "−", 1)
+}
+
+/// A signed euro amount, `+` shown for gains: `+330 071`, `−18 671`.
+pub fn signed_euros(d: Decimal) -> String {
+    let s = euros(d);
+    if d > Decimal::ZERO {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+/// One decimal and a percent sign: `8,4 %` (fi, sv), `8.4 %` (en).
+pub fn percent(p: f64, lang: Lang) -> String {
+    let s = format!("{:.1}", p);
+    let s = if lang == Lang::En { s } else { s.replace('.', ",") };
+    format!("{}{NBSP}%", s.replacen('-', "−", 1))
+}
+
+/// Escapes text from inputs for Markdown: table pipes, leading heading marks, emphasis and link syntax.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.chars().enumerate() {
+        match c {
+            '|' | '*' | '_' | '[' | ']' | '<' | '>' | '`' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '#' if i == 0 => out.push_str("\\#"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finnish_figures() {
+        assert_eq!(euros(Decimal::from(3612763)), "3\u{a0}612\u{a0}763");
+        assert_eq!(euros(Decimal::from(-1935039)), "−1\u{a0}935\u{a0}039");
+        assert_eq!(signed_euros(Decimal::from(330071)), "+330\u{a0}071");
+        assert_eq!(euros(Decimal::new(-5, 1)), "−1");
+        assert_eq!(percent(8.37, Lang::Fi), "8,4\u{a0}%");
+        assert_eq!(percent(-6.21, Lang::En), "−6.2\u{a0}%");
+    }
+
+    #[test]
+    fn markdown_escapes() {
+        assert_eq!(md_escape("# A|B"), "\\# A\\|B");
+        assert_eq!(md_escape("Talous- ja henkilöstöpalvelut"), "Talous- ja henkilöstöpalvelut");
+        assert_eq!(md_escape("[x](y)"), "\\[x\\](y)");
+    }
+}

@@ -1,0 +1,473 @@
+//! The workbook for finance staff (rust_xlsxwriter): a summary sheet in tree order, one sheet per unit
+//! with its whole table, a findings sheet linking to the cells, and a native chart. Reported figures are
+//! values; computed cells are formulas with their results stored, so readers that do not recalculate see
+//! them too. Text from the inputs is always written as text.
+
+use super::ReportContext;
+use crate::engine::{Finding, Row, Severity};
+use crate::error::{Error, Result};
+use crate::model::{cell_ref, Item, LineItem, Scenario};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, Format, FormatAlign,
+    FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
+};
+use std::collections::HashMap;
+
+const MONEY: &str = "#,##0";
+const PCT: &str = "0.0 %";
+const SUMMARY: &str = "Yhteenveto";
+const FINDINGS: &str = "Havainnot";
+const CHART: &str = "Kaavio";
+
+fn xerr(e: XlsxError) -> Error {
+    Error::Report(format!("cannot build the workbook: {e}"))
+}
+
+struct Formats {
+    title: Format,
+    header: Format,
+    text: Format,
+    bold: Format,
+    money: Format,
+    money_bold: Format,
+    pct: Format,
+    pct_bold: Format,
+    good: Format,
+    bad: Format,
+    error: Format,
+    warning: Format,
+    link: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#DDE5F0")
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new(),
+            bold: Format::new().set_bold(),
+            money: Format::new().set_num_format(MONEY),
+            money_bold: Format::new().set_num_format(MONEY).set_bold(),
+            pct: Format::new().set_num_format(PCT),
+            pct_bold: Format::new().set_num_format(PCT).set_bold(),
+            good: Format::new().set_font_color("#006100").set_background_color("#C6EFCE"),
+            bad: Format::new().set_font_color("#9C0006").set_background_color("#FFC7CE"),
+            error: Format::new().set_bold().set_font_color("#9C0006"),
+            warning: Format::new().set_font_color("#9C5700"),
+            link: Format::new().set_font_color("#0563C1").set_underline(rust_xlsxwriter::FormatUnderline::Single),
+        }
+    }
+}
+
+/// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters (cut with an ellipsis), unique
+/// (case-insensitively) among `taken`.
+pub fn sheet_name(unit: &str, taken: &[String]) -> String {
+    let clean: String = unit
+        .chars()
+        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() { ' ' } else { c })
+        .collect();
+    let clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    let clean = clean.trim_matches('\'').to_string();
+    let base = if clean.is_empty() { "Yksikkö".to_string() } else { clean };
+    let cut = |s: &str, max: usize| -> String {
+        if s.chars().count() <= max {
+            s.to_string()
+        } else {
+            let head: String = s.chars().take(max - 1).collect();
+            format!("{}…", head.trim_end())
+        }
+    };
+    let is_taken = |n: &str| taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
+    let mut name = cut(&base, 31);
+    let mut k = 2;
+    while is_taken(&name) {
+        let suffix = format!(" ({k})");
+        name = format!("{}{suffix}", cut(&base, 31 - suffix.chars().count()));
+        k += 1;
+    }
+    name
+}
+
+fn num(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// Writes a reported figure as a value, or nothing for a blank.
+fn value(ws: &mut Worksheet, row: u32, col: u16, v: Option<Decimal>, fmt: &Format) -> Result<()> {
+    if let Some(v) = v {
+        ws.write_number_with_format(row, col, num(v), fmt).map_err(xerr)?;
+    }
+    Ok(())
+}
+
+/// Writes a formula with its result stored (blank result as an empty string).
+fn formula(ws: &mut Worksheet, row: u32, col: u16, f: &str, result: Option<f64>, fmt: &Format) -> Result<()> {
+    let result = result.map(|r| format!("{r}")).unwrap_or_default();
+    ws.write_formula_with_format(row, col, Formula::new(f).set_result(result), fmt).map_err(xerr)?;
+    Ok(())
+}
+
+fn print_setup(ws: &mut Worksheet, header_row: u32) {
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    let _ = ws.set_repeat_rows(header_row, header_row);
+}
+
+fn headers(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<()> {
+    for (i, h) in names.iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, *h, &f.header).map_err(xerr)?;
+    }
+    ws.set_row_height(row, 32).map_err(xerr)?;
+    Ok(())
+}
+
+fn colour_by_sign(ws: &mut Worksheet, first: u32, last: u32, col: u16, f: &Formats) -> Result<()> {
+    if last < first {
+        return Ok(());
+    }
+    let good = ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::GreaterThan(0)).set_format(&f.good);
+    let bad = ConditionalFormatCell::new().set_rule(ConditionalFormatCellRule::LessThan(0)).set_format(&f.bad);
+    ws.add_conditional_format(first, col, last, col, &good).map_err(xerr)?;
+    ws.add_conditional_format(first, col, last, col, &bad).map_err(xerr)?;
+    Ok(())
+}
+
+/// Where each (unit, line item, year, scenario) landed, for the findings' links.
+type Places = HashMap<(String, LineItem, i32, Scenario), (String, String)>;
+
+/// Writes the computed columns of one row (TA after changes if computed, variance, %), starting at the
+/// columns given; returns nothing. `c` = (ta, changes, after, tp, variance, var %, realisation %).
+fn computed_cells(ws: &mut Worksheet, r: u32, row: &Row, c: [u16; 7], bold: bool, f: &Formats) -> Result<()> {
+    let (money, pct) = if bold { (&f.money_bold, &f.pct_bold) } else { (&f.money, &f.pct) };
+    let [ta, ch, after, tp, var, var_pct, real] = c;
+    let a = |col: u16| cell_ref(r, col as u32);
+    value(ws, r, ta, row.ta, money)?;
+    value(ws, r, ch, row.ta_muutokset, money)?;
+    if row.ta_muutettu_computed {
+        formula(ws, r, after, &format!("={}+{}", a(ta), a(ch)), row.ta_muutettu.map(num), money)?;
+    } else {
+        value(ws, r, after, row.ta_muutettu, money)?;
+    }
+    value(ws, r, tp, row.tp, money)?;
+    if row.variance.is_some() {
+        formula(ws, r, var, &format!("={}-{}", a(tp), a(after)), row.variance.map(num), money)?;
+        formula(
+            ws,
+            r,
+            var_pct,
+            &format!("=IF({0}=0,\"\",{1}/ABS({0}))", a(after), a(var)),
+            row.variance_pct.map(|p| p / 100.0),
+            pct,
+        )?;
+        formula(
+            ws,
+            r,
+            real,
+            &format!("=IF({0}=0,\"\",{1}/{0})", a(after), a(tp)),
+            row.realisation_pct.map(|p| p / 100.0),
+            pct,
+        )?;
+    }
+    Ok(())
+}
+
+fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<Vec<(String, u32)>> {
+    let ws = wb.add_worksheet().set_name(SUMMARY).map_err(xerr)?;
+    let title = match ctx.org.and_then(|o| o.name.as_deref()) {
+        Some(o) => format!("{o}: talousarvion toteutuminen {}", ctx.year),
+        None => format!("Talousarvion toteutuminen {}", ctx.year),
+    };
+    ws.write_string_with_format(0, 0, &title, &f.title).map_err(xerr)?;
+    let errors = ctx.analysis.count(Severity::Error);
+    if errors > 0 {
+        let note = format!("Lähdeluvuissa on {errors} virhettä: katso välilehti {FINDINGS}.");
+        ws.write_string_with_format(1, 0, &note, &f.error).map_err(xerr)?;
+    }
+    let head = [
+        "Yksikkö",
+        "Rivi",
+        "TA",
+        "TA-muutokset",
+        "TA muutosten jälkeen",
+        "TP",
+        "Poikkeama, €",
+        "Poikkeama, %",
+        "Toteutuma, %",
+        "Sitova määräraha",
+    ];
+    let h = 3;
+    headers(ws, h, &head, f)?;
+    let mut r = h + 1;
+    let mut margins = Vec::new();
+    for unit in &ctx.units {
+        for item in [Item::Toimintatuotot, Item::Toimintakulut, Item::Toimintakate] {
+            let li = LineItem::new(item);
+            let Some(row) = ctx.analysis.row(&unit.name, li, ctx.year) else { continue };
+            let indented = Format::new().set_indent(unit.depth.min(15) as u8);
+            let bold = item == Item::Toimintakate;
+            ws.write_string_with_format(r, 0, &unit.name, &if bold { indented.clone().set_bold() } else { indented })
+                .map_err(xerr)?;
+            ws.write_string_with_format(r, 1, li.label("fi"), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
+            computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, f)?;
+            if let Some(b) =
+                ctx.analysis.bindings.iter().find(|b| b.unit == unit.name && b.line_item == li && b.year == ctx.year)
+            {
+                let (text, fmt) = if b.overrun { ("Ylittyi", &f.error) } else { ("Piti", &f.text) };
+                ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
+            }
+            if bold {
+                margins.push((unit.name.clone(), r));
+            }
+            r += 1;
+        }
+    }
+    let last = r.saturating_sub(1);
+    colour_by_sign(ws, h + 1, last, 6, f)?;
+    colour_by_sign(ws, h + 1, last, 7, f)?;
+    ws.autofilter(h, 0, last.max(h), (head.len() - 1) as u16).map_err(xerr)?;
+    ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
+    ws.set_column_width(0, 38).map_err(xerr)?;
+    ws.set_column_width(1, 24).map_err(xerr)?;
+    ws.set_column_range_width(2, 8, 15).map_err(xerr)?;
+    ws.set_column_width(9, 16).map_err(xerr)?;
+    print_setup(ws, h);
+    Ok(margins)
+}
+
+fn unit_sheet(
+    wb: &mut Workbook,
+    ctx: &ReportContext,
+    unit: &str,
+    name: &str,
+    places: &mut Places,
+    f: &Formats,
+) -> Result<()> {
+    let ws = wb.add_worksheet().set_name(name).map_err(xerr)?;
+    ws.write_string_with_format(0, 0, unit, &f.title).map_err(xerr)?;
+    let mut years: Vec<i32> = ctx.analysis.rows.iter().filter(|r| r.unit == unit).map(|r| r.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let head = [
+        "Rivi",
+        "TA",
+        "TA-muutokset",
+        "TA muutosten jälkeen",
+        "TP",
+        "Poikkeama, raportoitu",
+        "Poikkeama, laskettu",
+        "Eroavat",
+        "Poikkeama, %",
+        "Toteutuma, %",
+        "TS",
+        "Muutos edellisestä TP:stä",
+    ];
+    let mut r = 2;
+    let mut first_header = None;
+    for year in years {
+        ws.write_string_with_format(r, 0, format!("Vuosi {year}"), &f.bold).map_err(xerr)?;
+        r += 1;
+        headers(ws, r, &head, f)?;
+        first_header.get_or_insert(r);
+        r += 1;
+        let start = r;
+        for row in ctx.analysis.rows.iter().filter(|x| x.unit == unit && x.year == year) {
+            let bold = row.line_item.item.is_subtotal() && !row.line_item.of_which_internal;
+            let label = if row.line_item.of_which_internal {
+                format!("  {}", row.line_item.label("fi"))
+            } else {
+                row.line_item.label("fi")
+            };
+            ws.write_string_with_format(r, 0, &label, if bold { &f.bold } else { &f.text }).map_err(xerr)?;
+            computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, f)?;
+            let money = if bold { &f.money_bold } else { &f.money };
+            value(ws, r, 5, row.poikkeama_reported, money)?;
+            if row.variance_differs {
+                ws.write_string_with_format(r, 7, "≠ eroaa", &f.error).map_err(xerr)?;
+            }
+            value(ws, r, 10, row.ts, money)?;
+            if row.tp_change.is_some() {
+                // The previous year's TP is not on this sheet's row: the change is stored as a value.
+                value(ws, r, 11, row.tp_change, money)?;
+            }
+            for (sc, col) in [
+                (Scenario::Ta, 1),
+                (Scenario::TaMuutokset, 2),
+                (Scenario::TaMuutettu, 3),
+                (Scenario::Tp, 4),
+                (Scenario::Poikkeama, 5),
+                (Scenario::Ts, 10),
+            ] {
+                places.insert((unit.to_string(), row.line_item, year, sc), (name.to_string(), cell_ref(r, col)));
+            }
+            r += 1;
+        }
+        colour_by_sign(ws, start, r.saturating_sub(1), 6, f)?;
+        colour_by_sign(ws, start, r.saturating_sub(1), 8, f)?;
+        r += 1;
+    }
+    ws.set_column_width(0, 34).map_err(xerr)?;
+    ws.set_column_range_width(1, 11, 15).map_err(xerr)?;
+    if let Some(h) = first_header {
+        ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
+        print_setup(ws, h);
+    }
+    Ok(())
+}
+
+fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &Formats) -> Result<()> {
+    let ws = wb.add_worksheet().set_name(FINDINGS).map_err(xerr)?;
+    let head = [
+        "Vakavuus",
+        "Sääntö",
+        "Yksikkö",
+        "Rivi",
+        "Skenaario",
+        "Vuosi",
+        "Odotettu",
+        "Taulukossa",
+        "Ero",
+        "Viesti",
+        "Lähdesolut",
+        "Raportissa",
+    ];
+    headers(ws, 0, &head, f)?;
+    for (i, x) in findings.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (sev, sev_fmt) = match x.severity {
+            Severity::Error => ("virhe", &f.error),
+            Severity::Warning => ("varoitus", &f.warning),
+            Severity::Info => ("huomio", &f.text),
+        };
+        ws.write_string_with_format(r, 0, sev, sev_fmt).map_err(xerr)?;
+        ws.write_string(r, 1, x.rule.id()).map_err(xerr)?;
+        ws.write_string(r, 2, &x.unit).map_err(xerr)?;
+        if let Some(li) = x.line_item {
+            ws.write_string(r, 3, li.label("fi")).map_err(xerr)?;
+        }
+        if let Some(s) = x.scenario {
+            ws.write_string(r, 4, s.label("fi")).map_err(xerr)?;
+        }
+        if let Some(y) = x.year {
+            ws.write_number(r, 5, y).map_err(xerr)?;
+        }
+        value(ws, r, 6, x.expected, &f.money)?;
+        value(ws, r, 7, x.actual, &f.money)?;
+        value(ws, r, 8, x.difference, &f.money)?;
+        ws.write_string(r, 9, &x.message).map_err(xerr)?;
+        ws.write_string(r, 10, x.sources.join(", ")).map_err(xerr)?;
+        let place = match (x.line_item, x.year, x.scenario) {
+            (Some(li), Some(y), Some(s)) => places.get(&(x.unit.clone(), li, y, s)),
+            _ => None,
+        };
+        if let Some((sheet, cell)) = place {
+            let target = format!("internal:'{}'!{cell}", sheet.replace('\'', "''"));
+            ws.write_url_with_format(r, 11, Url::new(target).set_text(format!("{sheet}!{cell}")), &f.link)
+                .map_err(xerr)?;
+        }
+    }
+    let last = findings.len() as u32;
+    ws.autofilter(0, 0, last, (head.len() - 1) as u16).map_err(xerr)?;
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    ws.set_column_range_width(0, 1, 12).map_err(xerr)?;
+    ws.set_column_width(2, 30).map_err(xerr)?;
+    ws.set_column_width(3, 26).map_err(xerr)?;
+    ws.set_column_range_width(4, 8, 13).map_err(xerr)?;
+    ws.set_column_width(9, 90).map_err(xerr)?;
+    ws.set_column_width(10, 50).map_err(xerr)?;
+    ws.set_column_width(11, 28).map_err(xerr)?;
+    print_setup(ws, 0);
+    Ok(())
+}
+
+fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)], f: &Formats) -> Result<()> {
+    let ws = wb.add_worksheet().set_name(CHART).map_err(xerr)?;
+    headers(ws, 0, &["Yksikkö", "Toimintakatteen poikkeama, €"], f)?;
+    for (i, (unit, summary_row)) in margins.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, unit).map_err(xerr)?;
+        let v = ctx.analysis.row(unit, LineItem::new(Item::Toimintakate), ctx.year).and_then(|x| x.variance).map(num);
+        formula(ws, r, 1, &format!("='{SUMMARY}'!{}", cell_ref(*summary_row, 6)), v, &f.money)?;
+    }
+    ws.set_column_width(0, 38).map_err(xerr)?;
+    ws.set_column_width(1, 18).map_err(xerr)?;
+    if !margins.is_empty() {
+        let n = margins.len() as u32;
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name("Toimintakatteen poikkeama")
+            .set_categories((CHART, 1, 0, n, 0))
+            .set_values((CHART, 1, 1, n, 1))
+            .set_invert_if_negative()
+            .set_invert_if_negative_color("#C0392B")
+            .set_format(
+                rust_xlsxwriter::ChartFormat::new()
+                    .set_solid_fill(rust_xlsxwriter::ChartSolidFill::new().set_color("#2E8B57")),
+            );
+        chart
+            .title()
+            .set_name(&format!("Ulkoisen toimintakatteen poikkeama {} (TP − TA muutosten jälkeen), €", ctx.year));
+        chart.legend().set_hidden();
+        // In a bar chart the value axis runs horizontally (x) and the categories vertically (y).
+        chart.x_axis().set_num_format(MONEY);
+        chart.y_axis().set_reverse().set_label_position(rust_xlsxwriter::ChartAxisLabelPosition::Low);
+        chart.set_width(760).set_height(120 + 40 * n);
+        ws.insert_chart(1, 3, &chart).map_err(xerr)?;
+    }
+    print_setup(ws, 0);
+    Ok(())
+}
+
+/// The workbook as bytes.
+pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let org_name = ctx.org.and_then(|o| o.name.clone()).unwrap_or_default();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Talousarvion toteutuminen {}", ctx.year))
+            .set_subject("Talousarvion ja tilinpäätöksen poikkeamat")
+            .set_company(&org_name)
+            .set_author("poikkeama"),
+    );
+    let margins = summary_sheet(&mut wb, ctx, &f)?;
+    let mut taken = vec![SUMMARY.to_string(), FINDINGS.to_string(), CHART.to_string()];
+    let mut places = Places::new();
+    for unit in &ctx.units {
+        let name = sheet_name(&unit.name, &taken);
+        taken.push(name.clone());
+        unit_sheet(&mut wb, ctx, &unit.name, &name, &mut places, &f)?;
+    }
+    findings_sheet(&mut wb, &ctx.analysis.findings, &places, &f)?;
+    chart_sheet(&mut wb, ctx, &margins, &f)?;
+    wb.save_to_buffer().map_err(xerr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_unique_and_readable() {
+        let taken = vec!["Yhteenveto".to_string()];
+        assert_eq!(sheet_name("Tieto- ja viestintäteknologiapalvelut", &taken), "Tieto- ja viestintäteknologiap…");
+        assert_eq!(sheet_name("Tieto- ja viestintäteknologiapalvelut", &taken).chars().count(), 31);
+        assert_eq!(sheet_name("yhteenveto", &taken), "yhteenveto (2)");
+        assert_eq!(sheet_name("A/B: [C]?", &taken), "A B C");
+        let long = "Tieto- ja viestintäteknologiapalvelut";
+        let first = sheet_name(long, &taken);
+        let second = sheet_name(long, std::slice::from_ref(&first));
+        assert_ne!(first, second);
+        assert!(second.ends_with(" (2)") && second.chars().count() <= 31);
+        assert_eq!(sheet_name("''", &taken), "Yksikkö");
+    }
+}
