@@ -558,7 +558,7 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, findings: &mut Vec<Finding>) ->
                     year: Some(row.year),
                     expected: Some(tam),
                     actual: Some(tp),
-                    difference: Some(variance),
+                    difference: Some(tp - tam),
                     sources: row
                         .sources
                         .iter()
