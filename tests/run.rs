@@ -1,0 +1,355 @@
+//! `poikkeama run` end to end: the workbook read back with calamine against the engine's figures,
+//! formulas carrying results, the Markdown parsed as CommonMark, snapshots, injection, exit codes and the
+//! nothing-written cases.
+
+mod common;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use common::*;
+use poikkeama::engine::{analyze, Analysis, Row};
+use poikkeama::model::{LineItem, Org};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::path::Path;
+
+fn example_run(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["run", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn engine() -> Analysis {
+    let org = Org::load(&root("inputs/organisaatio.toml")).unwrap();
+    let ex = poikkeama::ingest::extract(&[root("inputs")], Some(&org)).unwrap();
+    analyze(&ex.figures, Some(&org)).unwrap()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn float(d: &Data) -> Option<f64> {
+    match d {
+        Data::Float(f) => Some(*f),
+        Data::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+fn assert_money(cell: &Data, expected: Option<Decimal>, what: &str) {
+    match expected {
+        Some(e) => assert_eq!(float(cell), e.to_f64(), "{what}"),
+        None => assert!(float(cell).is_none(), "{what}: expected blank, got {cell:?}"),
+    }
+}
+
+fn assert_pct(cell: &Data, expected: Option<f64>, what: &str) {
+    match expected {
+        Some(e) => assert!((float(cell).unwrap_or(f64::NAN) - e / 100.0).abs() < 1e-9, "{what}: {cell:?} vs {e}"),
+        None => assert!(float(cell).is_none(), "{what}"),
+    }
+}
+
+fn line_item(label: &str) -> LineItem {
+    LineItem::all().find(|li| li.label("fi") == label.trim()).unwrap_or_else(|| panic!("label {label}"))
+}
+
+#[test]
+fn example_writes_every_report_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = example_run(&out, &["--lang", "fi,sv,en"]);
+    assert_eq!(code(&o), 1, "the example figures have errors: {}", stderr(&o));
+    assert_eq!(
+        files(&out),
+        [
+            "findings.json",
+            "poikkeama.xlsx",
+            "sammandrag.md",
+            "summary.md",
+            "toimintakate_poikkeama.svg",
+            "yhteenveto.md"
+        ]
+    );
+    assert!(stderr(&o).contains("11 errors in the figures"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count(), 11);
+    let svg = std::fs::read_to_string(out.join("toimintakate_poikkeama.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Talous- ja henkilöstöpalvelut") && svg.contains("−98 753"));
+}
+
+#[test]
+fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(code(&example_run(&out, &[])), 1);
+    let a = engine();
+    let mut wb: Xlsx<_> = open_workbook(out.join("poikkeama.xlsx")).unwrap();
+    let props_title = wb.worksheet_range("Yhteenveto").unwrap().get_value((0, 0)).map(text).unwrap();
+    assert_eq!(props_title, "Loviisan kaupunki: talousarvion toteutuminen 2024");
+
+    // Summary sheet: every unit's revenue, costs and margin for 2024.
+    let values = wb.worksheet_range("Yhteenveto").unwrap();
+    let formulas = wb.worksheet_formula("Yhteenveto").unwrap();
+    let mut checked = 0;
+    for r in 4..values.end().unwrap().0 + 1 {
+        let unit = text(values.get_value((r, 0)).unwrap());
+        if unit.is_empty() {
+            continue;
+        }
+        let li = line_item(&text(values.get_value((r, 1)).unwrap()));
+        let row: &Row = a.row(&unit, li, 2024).unwrap();
+        let cell = |c: u32| values.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+        let what = format!("{unit} {li}");
+        assert_money(&cell(2), row.ta, &what);
+        assert_money(&cell(4), row.ta_muutettu, &what);
+        assert_money(&cell(5), row.tp, &what);
+        assert_money(&cell(6), row.variance, &what);
+        assert_pct(&cell(7), row.variance_pct, &what);
+        assert_pct(&cell(8), row.realisation_pct, &what);
+        // The variance and percentages are formulas, and their stored results are what was just read.
+        let f = |c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
+        assert_eq!(f(6), format!("F{}-E{}", r + 1, r + 1));
+        assert!(f(7).starts_with("IF(") && f(8).starts_with("IF("), "{}", f(7));
+        checked += 1;
+    }
+    assert_eq!(checked, 12, "4 units × 3 lines");
+    assert_eq!(text(values.get_value((6, 9)).unwrap()), "Piti", "binding status of the department's margin");
+
+    // Unit sheets: every figure of every year block.
+    let mut figures = 0;
+    for sheet in wb.sheet_names() {
+        if ["Yhteenveto", "Havainnot", "Kaavio"].contains(&sheet.as_str()) {
+            continue;
+        }
+        let v = wb.worksheet_range(&sheet).unwrap();
+        let unit = text(v.get_value((0, 0)).unwrap());
+        let mut year = 0;
+        for r in 1..v.end().unwrap().0 + 1 {
+            let label = text(v.get_value((r, 0)).unwrap_or(&Data::Empty));
+            if let Some(y) = label.strip_prefix("Vuosi ") {
+                year = y.parse().unwrap();
+                continue;
+            }
+            if label.is_empty() || label == "Rivi" {
+                continue;
+            }
+            let row = a.row(&unit, line_item(&label), year).unwrap();
+            let cell = |c: u32| v.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+            let what = format!("{sheet} {year} {label}");
+            assert_money(&cell(1), row.ta, &what);
+            assert_money(&cell(2), row.ta_muutokset, &what);
+            assert_money(&cell(3), row.ta_muutettu, &what);
+            assert_money(&cell(4), row.tp, &what);
+            assert_money(&cell(5), row.poikkeama_reported, &what);
+            assert_money(&cell(6), row.variance, &what);
+            assert_eq!(text(&cell(7)).is_empty(), !row.variance_differs, "{what}");
+            assert_money(&cell(10), row.ts, &what);
+            figures += 1;
+        }
+    }
+    assert_eq!(figures, a.rows.len(), "every row of the engine is on a unit sheet");
+    // The one variance that differs beyond rounding is marked.
+    let keskus = wb.worksheet_range("Kaupunginkansliakeskus").unwrap();
+    let marked: Vec<String> = (0..keskus.end().unwrap().0)
+        .filter(|r| text(keskus.get_value((*r, 7)).unwrap_or(&Data::Empty)).starts_with('≠'))
+        .map(|r| text(keskus.get_value((r, 0)).unwrap()))
+        .collect();
+    assert_eq!(marked, ["Sisäiset erät"]);
+
+    // Findings sheet: errors first, each linking to the unit sheet cell.
+    let h = wb.worksheet_range("Havainnot").unwrap();
+    assert_eq!(text(h.get_value((1, 0)).unwrap()), "virhe");
+    assert_eq!(text(h.get_value((12, 0)).unwrap()), "huomio");
+    // The first error (the department's 2022 revenue, 312 600 against its areas' 300 600) links to the
+    // cell holding that figure.
+    let link = text(h.get_value((1, 11)).unwrap());
+    let (sheet, cell) = link.split_once('!').unwrap();
+    assert_eq!(sheet, "Kaupunginkansliakeskus");
+    let col = cell.as_bytes()[0] - b'A';
+    let row: u32 = cell[1..].parse().unwrap();
+    let target = wb.worksheet_range(sheet).unwrap();
+    assert_eq!(float(target.get_value((row - 1, col as u32)).unwrap()), Some(312600.0));
+    assert_eq!(float(h.get_value((1, 7)).unwrap()), Some(312600.0));
+}
+
+/// Markdown tables as rows of cell texts.
+fn tables(md: &str) -> Vec<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    let (mut table, mut row, mut cell): (Vec<Vec<String>>, Vec<String>, String) = Default::default();
+    let mut in_cell = false;
+    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match ev {
+            Event::Start(Tag::Table(_)) => table.clear(),
+            Event::End(TagEnd::Table) => out.push(std::mem::take(&mut table)),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => row.clear(),
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => table.push(std::mem::take(&mut row)),
+            Event::Start(Tag::TableCell) => {
+                in_cell = true;
+                cell.clear()
+            }
+            Event::End(TagEnd::TableCell) => {
+                in_cell = false;
+                row.push(std::mem::take(&mut cell))
+            }
+            Event::Text(t) | Event::Code(t) if in_cell => cell.push_str(&t),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn markdown_tables_parse_with_the_engines_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &[]);
+    let md = std::fs::read_to_string(out.join("yhteenveto.md")).unwrap();
+    let t = tables(&md);
+    assert_eq!(t.len(), 2);
+    let units = &t[0];
+    assert_eq!(units[0], ["Yksikkö", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %"]);
+    assert_eq!(units.len(), 5);
+    assert!(units.iter().all(|r| r.len() == 5));
+    assert_eq!(
+        units[1],
+        ["Kaupunginkansliakeskus", "−3\u{a0}942\u{a0}834", "−3\u{a0}612\u{a0}763", "+330\u{a0}072", "8,4\u{a0}%"]
+    );
+    assert_eq!(
+        units[4],
+        [
+            "\u{2003}Talous- ja henkilöstöpalvelut",
+            "−1\u{a0}741\u{a0}007",
+            "−1\u{a0}839\u{a0}760",
+            "−98\u{a0}753",
+            "−5,7\u{a0}%"
+        ]
+    );
+    assert_eq!(t[1].len(), 9, "header and the eight largest variances");
+    assert!(md.contains("Toimintakulut toteutuivat selvästi arvioitua pienempinä (+348\u{a0}743 €, 8,2\u{a0}%)."));
+    assert!(md.contains("Toimintatuotot toteutuivat hieman arvioitua pienempinä (−18\u{a0}671 €, −6,2\u{a0}%)."));
+    assert!(md.contains("![Ulkoisen toimintakatteen poikkeama yksiköittäin](toimintakate_poikkeama.svg)"));
+}
+
+#[test]
+fn markdown_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &["--lang", "fi,sv,en"]);
+    for (name, file) in [("summary_fi", "yhteenveto.md"), ("summary_sv", "sammandrag.md"), ("summary_en", "summary.md")]
+    {
+        insta::assert_snapshot!(name, std::fs::read_to_string(out.join(file)).unwrap());
+    }
+}
+
+#[test]
+fn thresholds_change_the_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("p.toml");
+    let inputs = root("inputs");
+    let org = root("inputs/organisaatio.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "inputs = [{:?}]\norg = {:?}\nout = \"o\"\n[thresholds]\nhieman = 7.0\nselvasti = 20.0\n",
+            inputs.to_str().unwrap(),
+            org.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["run", "--config", "p.toml"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    assert!(md.contains("Toimintatuotot toteutuivat lähes arvioidun mukaisina"), "{md}");
+    assert!(md.contains("Toimintakulut toteutuivat hieman arvioitua pienempinä"), "{md}");
+}
+
+#[test]
+fn text_from_inputs_stays_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let evil = "=HYPERLINK(\"http://example.com\",\"klik\")";
+    write_sheet(
+        &mut wb,
+        "S",
+        &[
+            vec![V::T(evil)],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024")],
+            vec![V::T("Toimintakate"), V::N(-100.0), V::N(-90.0)],
+            vec![],
+            vec![V::T("#1 | Pipe * yksikkö")],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024")],
+            vec![V::T("Toimintakate"), V::N(-10.0), V::N(-12.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "evil.xlsx");
+    let o = run_in(dir.path(), &["run", "--out", "o", "evil.xlsx"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("o/poikkeama.xlsx")).unwrap();
+    let v = book.worksheet_range("Yhteenveto").unwrap();
+    let f = book.worksheet_formula("Yhteenveto").unwrap();
+    assert_eq!(v.get_value((4, 0)), Some(&Data::String(evil.to_string())));
+    assert!(f.get_value((4, 0)).is_none_or(|s| s.is_empty()), "no formula in the unit cell");
+    assert!(book.sheet_names().iter().all(|n| n.chars().count() <= 31 && !n.contains(['/', ':', '*', '?', '[', ']'])));
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    let t = tables(&md);
+    assert!(t.iter().all(|tab| tab.iter().all(|r| r.len() == tab[0].len())), "tables stay intact");
+    assert_eq!(t[0][2][0], "#1 | Pipe * yksikkö");
+    assert!(!md.lines().any(|l| l.starts_with("#1")), "a leading # never becomes a heading");
+}
+
+#[test]
+fn strict_and_bad_input_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = example_run(&out, &["--strict"]);
+    assert_eq!(code(&o), 1);
+    assert!(files(&out).is_empty(), "--strict with errors writes nothing");
+    std::fs::write(dir.path().join("bad.xlsx"), "not a workbook").unwrap();
+    let o = run_in(dir.path(), &["run", "--out", "out", "bad.xlsx"]);
+    assert_eq!(code(&o), 2);
+    assert!(files(&out).is_empty());
+    let o = run_in(dir.path(), &["run"]);
+    assert_eq!(code(&o), 2, "no inputs and no poikkeama.toml here");
+    assert!(stderr(&o).contains("no inputs"));
+    let o = run_in(dir.path(), &["run", "--lang", "de", "bad.xlsx"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown language \"de\""));
+}
+
+#[test]
+fn clean_figures_exit_zero_and_replace_old_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(
+        &mut wb,
+        "S",
+        &[
+            vec![V::T("Keskus")],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024"), V::T("Poikkeama")],
+            vec![V::T("Toimintakate"), V::N(-100.0), V::N(-90.0), V::N(10.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "ok.xlsx");
+    std::fs::create_dir(dir.path().join("o")).unwrap();
+    std::fs::write(dir.path().join("o/yhteenveto.md"), "old").unwrap();
+    let o = run_in(dir.path(), &["run", "--out", "o", "ok.xlsx"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    assert!(md.contains("Lähdeluvuista ei löytynyt virheitä."));
+    assert!(files(&dir.path().join("o")).iter().all(|f| !f.ends_with(".tmp")), "no temporary files left");
+}
