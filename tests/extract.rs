@@ -260,3 +260,47 @@ fn help_version_and_usage() {
     let out = run(&["extract", "--format", "xml", "inputs/"]);
     assert_eq!(code(&out), 2);
 }
+
+/// The same table saved by real clients as .xlsx, .ods and .xls gives the same exact figures.
+#[test]
+fn xlsx_ods_and_xls_from_real_clients_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org.toml");
+    std::fs::write(&org, "[[unit]]\nname = \"Kaupunginkansliakeskus\"\naliases = [\"Stadskansliecentralen\"]\n")
+        .unwrap();
+    let mut results = Vec::new();
+    for ext in ["xlsx", "ods", "xls"] {
+        let out = run(&["extract", "--org", org.to_str().unwrap(), &format!("tests/fixtures/bokslut_sv.{ext}")]);
+        assert_eq!(code(&out), 0, "{ext}: {}", stderr(&out));
+        let rows = parse_extract(&stdout(&out));
+        assert!(rows.iter().all(|(s, _)| s.starts_with(&format!("tests/fixtures/bokslut_sv.{ext}:Bokslut 2024!"))));
+        results.push(rows.into_iter().map(|(s, k)| (s.rsplit('!').next().unwrap().to_string(), k)).collect::<Vec<_>>());
+    }
+    let u = "Kaupunginkansliakeskus";
+    let got: BTreeSet<Key> = results[0].iter().map(|(_, k)| k.clone()).collect();
+    for k in [
+        key(u, "toimintatuotot", "ta", 2024, "300500"),
+        key(u, "toimintatuotot", "tp", 2024, "281829"),
+        key(u, "toimintakulut", "ta_muutokset", 2024, "-10000"),
+        key(u, "toimintakulut", "ta_muutettu", 2024, "-4253334"),
+        key(u, "toimintakulut", "tp", 2024, "-3894591"),
+        key(u, "toimintakate", "poikkeama", 2024, "340072"),
+    ] {
+        assert!(got.contains(&k), "{k:?}");
+    }
+    assert_eq!(results[0].len(), 14);
+    assert_eq!(results[0], results[1], "xlsx and ods");
+    assert_eq!(results[0], results[2], "xlsx and xls");
+}
+
+/// Excel saves an encrypted workbook as a compound (CFB) file, not a zip: an error naming the file.
+#[test]
+fn encrypted_looking_workbook_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(4096, 0);
+    std::fs::write(dir.path().join("salattu.xlsx"), &bytes).unwrap();
+    let out = run_in(dir.path(), &["extract", "salattu.xlsx"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).starts_with("error: salattu.xlsx: not a readable workbook"), "{}", stderr(&out));
+}
