@@ -186,7 +186,46 @@ pub(super) fn read_checks(
     })
 }
 
-/// Turns check rows into findings: rounding → info, beyond → error.
+/// One arithmetic check's result: rounding → info, beyond → error.
+pub(super) struct Check {
+    pub rule: Rule,
+    pub unit: String,
+    pub line_item: Option<LineItem>,
+    pub scenario: Option<Scenario>,
+    pub year: Option<i32>,
+    pub expected: Option<Decimal>,
+    pub actual: Option<Decimal>,
+    pub diff: Decimal,
+    pub tol: Decimal,
+    pub sources: Vec<String>,
+    /// What was checked, e.g. "Toimintakulut (tp 2024): rivien summa ei täsmää".
+    pub head: String,
+}
+
+impl Check {
+    pub fn finding(self) -> Finding {
+        let rounding = within_rounding(self.diff, self.tol);
+        let exp = self.expected.map(fmt).unwrap_or_default();
+        let act = self.actual.map(fmt).unwrap_or_default();
+        let note = if rounding { " (pyöristysero)" } else { "" };
+        Finding {
+            severity: if rounding { Severity::Info } else { Severity::Error },
+            rule: self.rule,
+            unit: self.unit,
+            line_item: self.line_item,
+            scenario: self.scenario,
+            year: self.year,
+            expected: self.expected,
+            actual: self.actual,
+            difference: Some(self.diff),
+            sources: self.sources,
+            message: format!("{}: odotettu {exp}, taulukossa {act}, ero {}{note}.", self.head, fmt(self.diff)),
+            explained_by: None,
+        }
+    }
+}
+
+/// Turns check rows into findings.
 pub(super) fn push_findings(
     rows: CheckRows,
     rule: Rule,
@@ -195,29 +234,22 @@ pub(super) fn push_findings(
 ) {
     for i in 0..rows.units.len() {
         let (Some(diff), Some(tol)) = (rows.diff[i], rows.tol[i]) else { continue };
-        let rounding = within_rounding(diff, tol);
-        let head = what(&rows, i);
-        let exp = rows.expected[i].map(fmt).unwrap_or_default();
-        let act = rows.actual[i].map(fmt).unwrap_or_default();
-        let message = if rounding {
-            format!("{head}: odotettu {exp}, taulukossa {act}, ero {} (pyöristysero).", fmt(diff))
-        } else {
-            format!("{head}: odotettu {exp}, taulukossa {act}, ero {}.", fmt(diff))
-        };
-        findings.push(Finding {
-            severity: if rounding { Severity::Info } else { Severity::Error },
-            rule,
-            unit: rows.units[i].clone(),
-            line_item: LineItem::from_id(&rows.items[i]),
-            scenario: Scenario::from_id(&rows.scens[i]),
-            year: rows.years[i],
-            expected: rows.expected[i],
-            actual: rows.actual[i],
-            difference: Some(diff),
-            sources: rows.sources[i].clone(),
-            message,
-            explained_by: None,
-        });
+        findings.push(
+            Check {
+                rule,
+                unit: rows.units[i].clone(),
+                line_item: LineItem::from_id(&rows.items[i]),
+                scenario: Scenario::from_id(&rows.scens[i]),
+                year: rows.years[i],
+                expected: rows.expected[i],
+                actual: rows.actual[i],
+                diff,
+                tol,
+                sources: rows.sources[i].clone(),
+                head: what(&rows, i),
+            }
+            .finding(),
+        );
     }
 }
 
@@ -431,57 +463,39 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             scs.iter().filter_map(|sc| sources.iter().find(|(s, _)| s == sc).map(|(_, c)| c.clone())).collect()
         };
         let mut variance_differs = false;
+        let label = li.label("fi");
+        let row_check = |rule, scenario, expected, actual, diff, tol, sources, what: &str| Check {
+            rule,
+            unit: unit[i].clone(),
+            line_item: Some(li),
+            scenario: Some(scenario),
+            year: Some(y),
+            expected,
+            actual,
+            diff,
+            tol,
+            sources,
+            head: format!("{label} {y}: {what}"),
+        };
         if let (Some(d), Some(t)) = (diff_tam[i], tol_tam[i]) {
             if !d.is_zero() {
-                let rounding = within_rounding(d, t);
-                findings.push(Finding {
-                    severity: if rounding { Severity::Info } else { Severity::Error },
-                    rule: Rule::TaMuutettu,
-                    unit: unit[i].clone(),
-                    line_item: Some(li),
-                    scenario: Some(Scenario::TaMuutettu),
-                    year: Some(y),
-                    expected: tam_calc[i],
-                    actual: tam[i],
-                    difference: Some(d),
-                    sources: cells(&[Scenario::TaMuutettu, Scenario::Ta, Scenario::TaMuutokset]),
-                    message: format!(
-                        "{} {y}: TA muutosten jälkeen ei ole TA + muutokset: odotettu {}, taulukossa {}, ero {}{}",
-                        li.label("fi"),
-                        tam_calc[i].map(fmt).unwrap_or_default(),
-                        tam[i].map(fmt).unwrap_or_default(),
-                        fmt(d),
-                        if rounding { " (pyöristysero)." } else { "." }
-                    ),
-                    explained_by: None,
-                });
+                let sources = cells(&[Scenario::TaMuutettu, Scenario::Ta, Scenario::TaMuutokset]);
+                let what = "TA muutosten jälkeen ei ole TA + muutokset";
+                findings.push(
+                    row_check(Rule::TaMuutettu, Scenario::TaMuutettu, tam_calc[i], tam[i], d, t, sources, what)
+                        .finding(),
+                );
             }
         }
         if let (Some(d), Some(t)) = (diff_poik[i], tol_poik[i]) {
             if !d.is_zero() {
-                let rounding = within_rounding(d, t);
-                variance_differs = !rounding;
-                findings.push(Finding {
-                    severity: if rounding { Severity::Info } else { Severity::Error },
-                    rule: Rule::Poikkeama,
-                    unit: unit[i].clone(),
-                    line_item: Some(li),
-                    scenario: Some(Scenario::Poikkeama),
-                    year: Some(y),
-                    expected: variance[i],
-                    actual: poik[i],
-                    difference: Some(d),
-                    sources: cells(&[Scenario::Poikkeama, Scenario::Tp, Scenario::TaMuutettu, Scenario::Ta]),
-                    message: format!(
-                        "{} {y}: poikkeama ei ole TP − TA muutosten jälkeen: odotettu {}, taulukossa {}, ero {}{}",
-                        li.label("fi"),
-                        variance[i].map(fmt).unwrap_or_default(),
-                        poik[i].map(fmt).unwrap_or_default(),
-                        fmt(d),
-                        if rounding { " (pyöristysero)." } else { "." }
-                    ),
-                    explained_by: None,
-                });
+                variance_differs = !within_rounding(d, t);
+                let sources = cells(&[Scenario::Poikkeama, Scenario::Tp, Scenario::TaMuutettu, Scenario::Ta]);
+                let what = "poikkeama ei ole TP − TA muutosten jälkeen";
+                findings.push(
+                    row_check(Rule::Poikkeama, Scenario::Poikkeama, variance[i], poik[i], d, t, sources, what)
+                        .finding(),
+                );
             }
         }
         let pct = |num: Option<Decimal>, den: Option<Decimal>| -> Option<f64> {
