@@ -1,4 +1,7 @@
 //! The long table of figures as a polars frame, and what the engine needs to know of each unit.
+//! Units, line items and scenarios go into the frame as dense integer ids (joins and groupings on
+//! integers are fast and small); names come back through [`UnitInfo`], `LineItem::from_index` and
+//! `Scenario::from_index`.
 
 use super::finding::{Finding, Rule, Severity};
 use super::frame::{decimal_column, engine_err};
@@ -6,74 +9,123 @@ use crate::error::Result;
 use crate::model::{Figure, Kind, Org};
 use polars::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
-/// Each unit's place: tree order, depth and parent (from the org file; units not in it are roots).
+/// Each unit's id (its place in tree order), depth and parent. Units not in the org file are roots
+/// after the org's units, in the order the inputs name them.
 pub struct UnitInfo {
-    order: HashMap<String, usize>,
-    depth: HashMap<String, i32>,
-    parent: HashMap<String, String>,
+    names: Vec<String>,
+    index: PlHashMap<String, u32>,
+    depth: Vec<i32>,
+    parent: Vec<Option<u32>>,
     unknown: Vec<String>,
+    /// The unit id of each figure given to [`UnitInfo::new`], in order.
+    figure_units: Vec<u32>,
 }
 
 impl UnitInfo {
     pub fn new(figures: &[Figure], org: Option<&Org>) -> UnitInfo {
-        let mut info =
-            UnitInfo { order: HashMap::new(), depth: HashMap::new(), parent: HashMap::new(), unknown: Vec::new() };
+        let mut info = UnitInfo {
+            names: Vec::new(),
+            index: PlHashMap::new(),
+            depth: Vec::new(),
+            parent: Vec::new(),
+            unknown: Vec::new(),
+            figure_units: Vec::with_capacity(figures.len()),
+        };
         if let Some(org) = org {
-            for (unit, depth) in org.tree_order() {
-                info.order.insert(unit.name.clone(), info.order.len());
-                info.depth.insert(unit.name.clone(), depth as i32);
-                if let Some(p) = &unit.parent {
-                    info.parent.insert(unit.name.clone(), p.clone());
+            let order = org.tree_order();
+            for (unit, depth) in &order {
+                info.add(&unit.name, *depth as i32);
+            }
+            for (unit, _) in &order {
+                let parent = unit.parent.as_deref().and_then(|p| info.index.get(p).copied());
+                if let Some(&id) = info.index.get(&unit.name) {
+                    info.parent[id as usize] = parent;
                 }
             }
         }
+        // Figures come table by table, so the previous figure's unit is usually this one's.
+        let mut last: Option<(&str, u32)> = None;
         for f in figures {
-            if !info.order.contains_key(&f.unit) {
-                info.order.insert(f.unit.clone(), info.order.len());
-                info.depth.insert(f.unit.clone(), 0);
-                if org.is_some() {
-                    info.unknown.push(f.unit.clone());
+            let id = match last {
+                Some((name, id)) if name == f.unit => id,
+                _ => {
+                    let id = match info.index.get(&f.unit) {
+                        Some(&id) => id,
+                        None => {
+                            if org.is_some() {
+                                info.unknown.push(f.unit.clone());
+                            }
+                            info.add(&f.unit, 0);
+                            info.names.len() as u32 - 1
+                        }
+                    };
+                    last = Some((f.unit.as_str(), id));
+                    id
                 }
-            }
+            };
+            info.figure_units.push(id);
         }
         info
     }
 
-    pub fn order(&self, unit: &str) -> usize {
-        self.order.get(unit).copied().unwrap_or(usize::MAX)
+    fn add(&mut self, name: &str, depth: i32) {
+        self.index.insert(name.to_string(), self.names.len() as u32);
+        self.names.push(name.to_string());
+        self.depth.push(depth);
+        self.parent.push(None);
     }
 
-    pub fn depth(&self, unit: &str) -> i32 {
-        self.depth.get(unit).copied().unwrap_or(0)
+    pub fn id(&self, unit: &str) -> Option<u32> {
+        self.index.get(unit).copied()
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("", String::as_str)
+    }
+
+    /// Tree order of a unit (its id); unknown names last.
+    pub fn order(&self, unit: &str) -> usize {
+        self.id(unit).map_or(usize::MAX, |i| i as usize)
+    }
+
+    pub fn depth_of(&self, id: u32) -> i32 {
+        self.depth.get(id as usize).copied().unwrap_or(0)
     }
 
     pub fn max_depth(&self) -> i32 {
-        self.depth.values().copied().max().unwrap_or(0)
+        self.depth.iter().copied().max().unwrap_or(0)
     }
 
-    pub fn parent(&self, unit: &str) -> Option<&str> {
-        self.parent.get(unit).map(String::as_str)
+    pub fn parent_of(&self, id: u32) -> Option<u32> {
+        self.parent.get(id as usize).copied().flatten()
     }
 
     /// Is `unit` `ancestor` itself or below it?
     pub fn is_within(&self, unit: &str, ancestor: &str) -> bool {
-        let mut cur = Some(unit);
-        while let Some(u) = cur {
-            if u == ancestor {
+        let (Some(mut cur), Some(anc)) = (self.id(unit), self.id(ancestor)) else { return false };
+        loop {
+            if cur == anc {
                 return true;
             }
-            cur = self.parent(u);
+            match self.parent_of(cur) {
+                Some(p) => cur = p,
+                None => return false,
+            }
         }
-        false
     }
 
-    /// Units in tree order.
-    pub fn units_in_order(&self) -> Vec<&str> {
-        let mut v: Vec<(&str, usize)> = self.order.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        v.sort_by_key(|x| x.1);
-        v.into_iter().map(|x| x.0).collect()
+    /// A frame of every unit id with its parent id and depth.
+    pub fn frame(&self) -> Result<DataFrame> {
+        let n = self.names.len();
+        DataFrame::new(
+            n,
+            vec![
+                Column::new("unit".into(), (0..n as u32).collect::<Vec<_>>()),
+                Column::new("parent".into(), self.parent.clone()),
+            ],
+        )
+        .map_err(engine_err)
     }
 
     /// A warning for each unit the inputs name that the org file does not, with the closest known name.
@@ -108,6 +160,9 @@ impl UnitInfo {
 
 /// The rounding unit of a figure: its money unit for whole numbers (1 €, 1 000 €), else its last decimal.
 pub fn ulp(f: &Figure) -> Decimal {
+    if f.source.factor == Decimal::ONE && f.amount.fract().is_zero() {
+        return Decimal::ONE;
+    }
     let raw = if f.source.factor.is_zero() { f.amount } else { f.amount / f.source.factor };
     let raw = raw.normalize();
     if raw.fract().is_zero() {
@@ -123,35 +178,44 @@ pub struct Facts {
     pub scale: u32,
 }
 
-pub fn kind_id(kind: Kind) -> &'static str {
+/// Kind ids in frames.
+pub const REVENUE: u32 = 0;
+pub const COST: u32 = 1;
+pub const NET: u32 = 2;
+
+pub fn kind_id(kind: Kind) -> u32 {
     match kind {
-        Kind::Revenue => "revenue",
-        Kind::Cost => "cost",
-        Kind::Net => "net",
+        Kind::Revenue => REVENUE,
+        Kind::Cost => COST,
+        Kind::Net => NET,
     }
 }
 
-/// Columns: unit, line_item, scenario, year, amount, ulp, src (index into the figures), depth, parent, kind.
+/// Columns: unit, line_item, scenario (ids), year, amount, ulp, src (index into the figures), depth,
+/// parent (id), kind.
 pub fn facts(figures: &[Figure], units: &UnitInfo) -> Result<Facts> {
     let ulps: Vec<Decimal> = figures.iter().map(ulp).collect();
-    let scale = figures
-        .iter()
-        .map(|f| f.amount.normalize().scale())
-        .chain(ulps.iter().map(|u| u.normalize().scale()))
-        .max()
-        .unwrap_or(0);
+    let scale = figures.iter().map(|f| f.amount.scale()).chain(ulps.iter().map(|u| u.scale())).max().unwrap_or(0);
+    // Frames hold 38 digits: 18 decimals leave 20 for euros. More would need rounding, which money never gets.
+    if scale > 18 {
+        let f = figures.iter().find(|f| f.amount.scale() > 18).map(|f| f.source.to_string()).unwrap_or_default();
+        return Err(crate::error::Error::Engine(format!(
+            "{f}: a figure with more than 18 decimals cannot be checked exactly"
+        )));
+    }
     let n = figures.len();
+    let unit_ids = &units.figure_units;
     let columns = vec![
-        Column::new("unit".into(), figures.iter().map(|f| f.unit.as_str()).collect::<Vec<_>>()),
-        Column::new("line_item".into(), figures.iter().map(|f| f.line_item.id()).collect::<Vec<_>>()),
-        Column::new("scenario".into(), figures.iter().map(|f| f.scenario.id()).collect::<Vec<_>>()),
-        Column::new("year".into(), figures.iter().map(|f| f.year).collect::<Vec<_>>()),
         decimal_column("amount", figures.iter().map(|f| Some(f.amount)), scale)?,
         decimal_column("ulp", ulps.into_iter().map(Some), scale)?,
+        Column::new("line_item".into(), figures.iter().map(|f| f.line_item.index()).collect::<Vec<_>>()),
+        Column::new("scenario".into(), figures.iter().map(|f| f.scenario.index()).collect::<Vec<_>>()),
+        Column::new("year".into(), figures.iter().map(|f| f.year).collect::<Vec<_>>()),
         Column::new("src".into(), (0..n as u32).collect::<Vec<_>>()),
-        Column::new("depth".into(), figures.iter().map(|f| units.depth(&f.unit)).collect::<Vec<_>>()),
-        Column::new("parent".into(), figures.iter().map(|f| units.parent(&f.unit)).collect::<Vec<_>>()),
+        Column::new("depth".into(), unit_ids.iter().map(|u| units.depth_of(*u)).collect::<Vec<_>>()),
+        Column::new("parent".into(), unit_ids.iter().map(|u| units.parent_of(*u)).collect::<Vec<_>>()),
         Column::new("kind".into(), figures.iter().map(|f| kind_id(f.line_item.item.kind())).collect::<Vec<_>>()),
+        Column::new("unit".into(), unit_ids.clone()),
     ];
     let df = DataFrame::new(n, columns).map_err(engine_err)?;
     Ok(Facts { df, scale })

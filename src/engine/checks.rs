@@ -1,7 +1,7 @@
 //! The checks over the long frame: duplicates, the scheme's sums, signs, budget after changes and the
 //! reported variance; the wide per-row table with the computed figures; binding appropriations.
 
-use super::build::{Facts, UnitInfo};
+use super::build::{Facts, UnitInfo, COST, REVENUE};
 use super::finding::{within_rounding, Finding, Rule, Severity};
 use super::frame::*;
 use super::{Binding, Row};
@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::ingest::number::format_fi;
 use crate::model::{Figure, LineItem, Org, Scenario, SUMS};
 use polars::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -26,8 +27,8 @@ pub fn fmt(d: Decimal) -> String {
     format_fi(d, " ")
 }
 
-pub(super) fn li_label(li: &str) -> String {
-    LineItem::from_id(li).map_or_else(|| li.to_string(), |l| l.label("fi"))
+pub(super) fn li_label(li: Option<LineItem>) -> String {
+    li.map(|l| l.label("fi")).unwrap_or_default()
 }
 
 /// Source text of figure `src`.
@@ -56,7 +57,19 @@ fn read_src_lists(df: &DataFrame, name: &str, figures: &[Figure]) -> Result<Vec<
 
 /// One figure per key. Two different amounts for one key are an error naming both cells; the same
 /// amount twice is noted.
-pub fn duplicates(facts: &Facts, figures: &[Figure], findings: &mut Vec<Finding>) -> Result<Dedup> {
+pub fn duplicates(facts: &Facts, figures: &[Figure], units: &UnitInfo, findings: &mut Vec<Finding>) -> Result<Dedup> {
+    // The usual case, no key twice, needs only a count.
+    let repeated = facts
+        .df
+        .clone()
+        .lazy()
+        .select([packed_key(col("unit"), col("line_item"), col("scenario"), col("year")).alias("key")])
+        .select([col("key").n_unique().alias("distinct"), len().alias("n")])
+        .collect()
+        .map_err(engine_err)?;
+    if read_u32(&repeated, "distinct")?.first() == read_u32(&repeated, "n")?.first() {
+        return Ok(Dedup { df: facts.df.clone(), scale: facts.scale });
+    }
     let grouped = facts
         .df
         .clone()
@@ -77,35 +90,39 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], findings: &mut Vec<Finding>
         .map_err(engine_err)?;
     let dups = grouped.clone().lazy().filter(col("n").gt(lit(1))).collect().map_err(engine_err)?;
     if dups.height() > 0 {
-        let units = read_strings(&dups, "unit")?;
-        let items = read_strings(&dups, "line_item")?;
-        let scens = read_strings(&dups, "scenario")?;
+        let unit_ids = read_u32(&dups, "unit")?;
+        let items = read_u32(&dups, "line_item")?;
+        let scens = read_u32(&dups, "scenario")?;
         let years = read_i32(&dups, "year")?;
         let mins = read_decimals(&dups, "amin")?;
         let maxs = read_decimals(&dups, "amax")?;
-        let wanted: HashSet<(&str, &str, &str, i32)> = (0..dups.height())
-            .map(|i| (units[i].as_str(), items[i].as_str(), scens[i].as_str(), years[i].unwrap_or(0)))
-            .collect();
-        let mut cells: HashMap<(String, String, String, i32), Vec<&Figure>> = HashMap::new();
+        type Key = (u32, u32, u32, i32);
+        let key_of = |i: usize| -> Key {
+            (unit_ids[i].unwrap_or(0), items[i].unwrap_or(0), scens[i].unwrap_or(0), years[i].unwrap_or(0))
+        };
+        let wanted: HashSet<Key> = (0..dups.height()).map(key_of).collect();
+        let mut cells: HashMap<Key, Vec<&Figure>> = HashMap::new();
         for f in figures {
-            let id = f.line_item.id();
-            if wanted.contains(&(f.unit.as_str(), id.as_str(), f.scenario.id(), f.year)) {
-                cells.entry((f.unit.clone(), id, f.scenario.id().to_string(), f.year)).or_default().push(f);
+            let k = (units.id(&f.unit).unwrap_or(0), f.line_item.index(), f.scenario.index(), f.year);
+            if wanted.contains(&k) {
+                cells.entry(k).or_default().push(f);
             }
         }
         for i in 0..dups.height() {
-            let key = (units[i].clone(), items[i].clone(), scens[i].clone(), years[i].unwrap_or(0));
+            let key = key_of(i);
+            let (li, sc) = (LineItem::from_index(key.1), Scenario::from_index(key.2));
             let given = cells.get(&key).cloned().unwrap_or_default();
             let differ = mins[i] != maxs[i];
             let listed: Vec<String> = given.iter().map(|f| format!("{} ({})", fmt(f.amount), f.source)).collect();
             let first = given.first().map(|f| f.amount);
             let other = given.iter().map(|f| f.amount).find(|a| Some(*a) != first);
+            let what = format!("{} ({} {})", li_label(li), sc.map_or("", |s| s.id()), key.3);
             findings.push(Finding {
                 severity: if differ { Severity::Error } else { Severity::Info },
                 rule: Rule::Duplicate,
-                unit: key.0.clone(),
-                line_item: LineItem::from_id(&key.1),
-                scenario: Scenario::from_id(&key.2),
+                unit: units.name(key.0).to_string(),
+                line_item: li,
+                scenario: sc,
                 year: Some(key.3),
                 expected: first,
                 actual: if differ { other } else { first },
@@ -116,20 +133,11 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], findings: &mut Vec<Finding>
                 sources: given.iter().map(|f| f.source.to_string()).collect(),
                 message: if differ {
                     format!(
-                        "{} ({} {}) on annettu useammin kuin kerran eri luvuin: {}. Ensimmäinen on käytetty.",
-                        li_label(&key.1),
-                        key.2,
-                        key.3,
+                        "{what} on annettu useammin kuin kerran eri luvuin: {}. Ensimmäinen on käytetty.",
                         listed.join(", ")
                     )
                 } else {
-                    format!(
-                        "{} ({} {}) on annettu kahdesti samana lukuna: {}.",
-                        li_label(&key.1),
-                        key.2,
-                        key.3,
-                        listed.join(", ")
-                    )
+                    format!("{what} on annettu kahdesti samana lukuna: {}.", listed.join(", "))
                 },
                 explained_by: None,
             });
@@ -142,8 +150,8 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], findings: &mut Vec<Finding>
 /// Columns a check frame gives: unit, line_item, scenario, year, expected, actual, diff, tol, src, srcs.
 pub(super) struct CheckRows {
     pub units: Vec<String>,
-    pub items: Vec<String>,
-    pub scens: Vec<String>,
+    pub items: Vec<Option<LineItem>>,
+    pub scens: Vec<Option<Scenario>>,
     pub years: Vec<Option<i32>>,
     pub expected: Vec<Option<Decimal>>,
     pub actual: Vec<Option<Decimal>>,
@@ -155,6 +163,7 @@ pub(super) struct CheckRows {
 pub(super) fn read_checks(
     df: &DataFrame,
     figures: &[Figure],
+    units: &UnitInfo,
     src_cols: &[&str],
     list_col: Option<&str>,
 ) -> Result<CheckRows> {
@@ -174,9 +183,9 @@ pub(super) fn read_checks(
         }
     }
     Ok(CheckRows {
-        units: read_strings(df, "unit")?,
-        items: read_strings(df, "line_item")?,
-        scens: read_strings(df, "scenario")?,
+        units: read_u32(df, "unit")?.into_iter().map(|u| units.name(u.unwrap_or(0)).to_string()).collect(),
+        items: read_u32(df, "line_item")?.into_iter().map(|i| i.and_then(LineItem::from_index)).collect(),
+        scens: read_u32(df, "scenario")?.into_iter().map(|i| i.and_then(Scenario::from_index)).collect(),
         years: read_i32(df, "year")?,
         expected: read_decimals(df, "expected")?,
         actual: read_decimals(df, "actual")?,
@@ -238,8 +247,8 @@ pub(super) fn push_findings(
             Check {
                 rule,
                 unit: rows.units[i].clone(),
-                line_item: LineItem::from_id(&rows.items[i]),
-                scenario: Scenario::from_id(&rows.scens[i]),
+                line_item: rows.items[i],
+                scenario: rows.scens[i],
                 year: rows.years[i],
                 expected: rows.expected[i],
                 actual: rows.actual[i],
@@ -254,42 +263,46 @@ pub(super) fn push_findings(
 }
 
 pub(super) fn scen_year(rows: &CheckRows, i: usize) -> String {
-    format!("{} {}", rows.scens[i], rows.years[i].map(|y| y.to_string()).unwrap_or_default())
+    format!("{} {}", rows.scens[i].map_or("", |s| s.id()), rows.years[i].map(|y| y.to_string()).unwrap_or_default())
 }
 
 /// The scheme's sums, wherever the total and at least one term are reported.
-pub fn sums(dedup: &Dedup, figures: &[Figure], findings: &mut Vec<Finding>) -> Result<()> {
+pub fn sums(dedup: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &mut Vec<Finding>) -> Result<()> {
     let (mut term, mut total) = (Vec::new(), Vec::new());
     for rule in SUMS {
         for t in rule.terms {
-            term.push(t.id());
-            total.push(rule.total.id());
+            term.push(LineItem::new(*t).index());
+            total.push(LineItem::new(rule.total).index());
         }
     }
     let n = term.len();
     let terms = DataFrame::new(n, vec![Column::new("term".into(), term), Column::new("total".into(), total)])
         .map_err(engine_err)?;
-    let totals = dedup.df.clone().lazy().select([
-        col("unit"),
-        col("scenario"),
-        col("year"),
-        col("line_item"),
-        col("amount").alias("actual"),
-        col("ulp").alias("ulp_total"),
-    ]);
-    let df = dedup
+    let keys = || [col("unit"), col("scenario"), col("year"), col("total")];
+    // Every term figure with the total it belongs to.
+    let parts = dedup
         .df
         .clone()
         .lazy()
         .join(terms.lazy(), [col("line_item")], [col("term")], JoinArgs::new(JoinType::Inner))
-        .group_by([col("unit"), col("scenario"), col("year"), col("total")])
-        .agg([col("amount").sum().alias("expected"), col("ulp").sum().alias("ulp_terms"), col("src").alias("srcs")])
-        .join(
-            totals.with_column(col("line_item").alias("total")),
-            [col("unit"), col("scenario"), col("year"), col("total")],
-            [col("unit"), col("scenario"), col("year"), col("total")],
-            JoinArgs::new(JoinType::Inner),
-        )
+        .select([col("unit"), col("scenario"), col("year"), col("total"), col("amount"), col("ulp"), col("src")])
+        .collect()
+        .map_err(engine_err)?;
+    let totals = dedup.df.clone().lazy().select([
+        col("unit"),
+        col("scenario"),
+        col("year"),
+        col("line_item").alias("total"),
+        col("amount").alias("actual"),
+        col("ulp").alias("ulp_total"),
+        col("src"),
+    ]);
+    let failing = parts
+        .clone()
+        .lazy()
+        .group_by(keys())
+        .agg([col("amount").sum().alias("expected"), col("ulp").sum().alias("ulp_terms")])
+        .join(totals, keys(), keys(), JoinArgs::new(JoinType::Inner))
         .with_columns([
             (col("actual") - col("expected")).alias("diff"),
             (col("ulp_terms") + col("ulp_total")).alias("tol"),
@@ -297,52 +310,53 @@ pub fn sums(dedup: &Dedup, figures: &[Figure], findings: &mut Vec<Finding>) -> R
         .filter(col("diff").neq(money_lit(Decimal::ZERO, dedup.scale)))
         .collect()
         .map_err(engine_err)?;
-    // The checked total's own cell first.
-    let df = df
+    // The terms' cells, for the failing checks only.
+    let term_cells = failing
+        .clone()
         .lazy()
-        .join(
-            dedup.df.clone().lazy().select([col("unit"), col("scenario"), col("year"), col("line_item"), col("src")]),
-            [col("unit"), col("scenario"), col("year"), col("line_item")],
-            [col("unit"), col("scenario"), col("year"), col("line_item")],
-            JoinArgs::new(JoinType::Left),
-        )
+        .select(keys())
+        .join(parts.lazy(), keys(), keys(), JoinArgs::new(JoinType::Inner))
+        .group_by(keys())
+        .agg([col("src").alias("srcs")]);
+    let df = failing
+        .lazy()
+        .join(term_cells, keys(), keys(), JoinArgs::new(JoinType::Left))
+        .with_column(col("total").alias("line_item"))
         .collect()
         .map_err(engine_err)?;
-    let rows = read_checks(&df, figures, &["src"], Some("srcs"))?;
+    let rows = read_checks(&df, figures, units, &["src"], Some("srcs"))?;
     push_findings(rows, Rule::Sum, findings, |r, i| {
-        format!("{} ({}): rivien summa ei täsmää", li_label(&r.items[i]), scen_year(r, i))
+        format!("{} ({}): rivien summa ei täsmää", li_label(r.items[i]), scen_year(r, i))
     });
     Ok(())
 }
 
 /// Revenues below zero and costs above zero, in budgets, actuals and plans.
-pub fn signs(dedup: &Dedup, figures: &[Figure], findings: &mut Vec<Finding>) -> Result<()> {
+pub fn signs(dedup: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &mut Vec<Finding>) -> Result<()> {
     let zero = || money_lit(Decimal::ZERO, dedup.scale);
-    let scen = col("scenario")
-        .eq(lit("ta"))
-        .or(col("scenario").eq(lit("ta_muutettu")))
-        .or(col("scenario").eq(lit("tp")))
-        .or(col("scenario").eq(lit("ts")));
+    let is = |sc: Scenario| col("scenario").eq(lit(sc.index()));
+    let scen = is(Scenario::Ta).or(is(Scenario::TaMuutettu)).or(is(Scenario::Tp)).or(is(Scenario::Ts));
     let wrong = col("kind")
-        .eq(lit("revenue"))
+        .eq(lit(REVENUE))
         .and(col("amount").lt(zero()))
-        .or(col("kind").eq(lit("cost")).and(col("amount").gt(zero())));
+        .or(col("kind").eq(lit(COST)).and(col("amount").gt(zero())));
     let df = dedup.df.clone().lazy().filter(scen.and(wrong)).collect().map_err(engine_err)?;
-    let units = read_strings(&df, "unit")?;
-    let items = read_strings(&df, "line_item")?;
-    let scens = read_strings(&df, "scenario")?;
+    let unit_ids = read_u32(&df, "unit")?;
+    let items = read_u32(&df, "line_item")?;
+    let scens = read_u32(&df, "scenario")?;
     let years = read_i32(&df, "year")?;
     let amounts = read_decimals(&df, "amount")?;
     let srcs = read_u32(&df, "src")?;
     for i in 0..df.height() {
-        let li = LineItem::from_id(&items[i]);
+        let li = items[i].and_then(LineItem::from_index);
+        let sc = scens[i].and_then(Scenario::from_index);
         let revenue = li.is_some_and(|l| l.item.kind() == crate::model::Kind::Revenue);
         findings.push(Finding {
             severity: Severity::Warning,
             rule: Rule::Sign,
-            unit: units[i].clone(),
+            unit: units.name(unit_ids[i].unwrap_or(0)).to_string(),
             line_item: li,
-            scenario: Scenario::from_id(&scens[i]),
+            scenario: sc,
             year: years[i],
             expected: None,
             actual: amounts[i],
@@ -350,8 +364,8 @@ pub fn signs(dedup: &Dedup, figures: &[Figure], findings: &mut Vec<Finding>) -> 
             sources: source(figures, srcs[i]).into_iter().collect(),
             message: format!(
                 "{} ({} {}) on {}: {}. Tuotot ovat positiivisia ja kulut negatiivisia.",
-                li_label(&items[i]),
-                scens[i],
+                li_label(li),
+                sc.map_or("", |s| s.id()),
                 years[i].unwrap_or(0),
                 if revenue { "negatiivinen tuottorivi" } else { "positiivinen kulurivi" },
                 amounts[i].map(fmt).unwrap_or_default()
@@ -366,24 +380,41 @@ pub fn signs(dedup: &Dedup, figures: &[Figure], findings: &mut Vec<Finding>) -> 
 /// computes the budget after changes, variance, realisation and change from the previous year; checks
 /// ta_muutettu = ta + ta_muutokset and the reported poikkeama = tp − ta_muutettu.
 pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &mut Vec<Finding>) -> Result<Vec<Row>> {
+    let t0 = std::time::Instant::now();
     let s = effective.scale;
     let zero = || money_lit(Decimal::ZERO, s);
     let f0 = |c: &str| col(c).fill_null(zero());
-    let mut aggs = Vec::new();
-    for sc in Scenario::ALL {
-        let id = sc.id();
-        let pick = |c: &str| col(c).filter(col("scenario").eq(lit(id))).first();
-        aggs.push(pick("amount").alias(id));
-        aggs.push(pick("ulp").alias(format!("ulp_{id}")));
-        aggs.push(pick("src").alias(format!("src_{id}")));
-    }
-    aggs.push(col("computed").any(true).alias("rolled_up"));
-    let base = effective
+    // Pivot: one row per (unit, line item, year), a column per scenario. Each scenario's figures (at
+    // most one per key after deduplication) are left-joined onto the keys on one packed integer key.
+    let eff = effective
         .df
         .clone()
         .lazy()
-        .group_by([col("unit"), col("line_item"), col("year")])
-        .agg(aggs)
+        .with_column(packed_key(col("unit"), col("line_item"), lit(0i64), col("year")).alias("key"))
+        .collect()
+        .map_err(engine_err)?;
+    let mut base = eff.clone().lazy().group_by([col("key")]).agg([
+        col("unit").first(),
+        col("line_item").first(),
+        col("year").first(),
+        col("computed").any(true).alias("rolled_up"),
+    ]);
+    for sc in Scenario::ALL {
+        let id = sc.id();
+        let part = eff.clone().lazy().filter(col("scenario").eq(lit(sc.index()))).select([
+            col("key"),
+            col("amount").alias(id),
+            col("ulp").alias(format!("ulp_{id}")),
+            col("src").alias(format!("src_{id}")),
+        ]);
+        base = base.join(part, [col("key")], [col("key")], JoinArgs::new(JoinType::Left));
+    }
+    let base = base.collect().map_err(engine_err)?;
+    if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+        eprintln!("wide (pivot) {:.3} s", t0.elapsed().as_secs_f64());
+    }
+    let base = base
+        .lazy()
         .with_columns([col("ta").is_not_null().or(col("ta_muutokset").is_not_null()).alias("has_ta")])
         .with_columns([when(col("has_ta"))
             .then(f0("ta") + f0("ta_muutokset"))
@@ -432,11 +463,16 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
                     .otherwise(f0("ulp_ta") + f0("ulp_ta_muutokset")))
             .alias("tol_poik"),
         ])
+        .sort(["unit", "line_item", "year"], SortMultipleOptions::default())
         .collect()
         .map_err(engine_err)?;
+    if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+        eprintln!("wide (polars part) {:.3} s", t0.elapsed().as_secs_f64());
+    }
 
-    let unit = read_strings(&df, "unit")?;
-    let item = read_strings(&df, "line_item")?;
+    let unit: Vec<String> =
+        read_u32(&df, "unit")?.into_iter().map(|u| units.name(u.unwrap_or(0)).to_string()).collect();
+    let item = read_u32(&df, "line_item")?;
     let year = read_i32(&df, "year")?;
     let get = |c: &str| read_decimals(&df, c);
     let (ta, tam_ch, tam, tp, ts, poik) =
@@ -452,15 +488,11 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
 
     let mut rows = Vec::with_capacity(df.height());
     for i in 0..df.height() {
-        let Some(li) = LineItem::from_id(&item[i]) else { continue };
+        let Some(li) = item[i].and_then(LineItem::from_index) else { continue };
         let y = year[i].unwrap_or(0);
-        let sources: Vec<(Scenario, String)> = Scenario::ALL
-            .iter()
-            .enumerate()
-            .filter_map(|(k, sc)| source(figures, src[k][i]).map(|s| (*sc, s)))
-            .collect();
+        let row_src: [Option<u32>; 6] = std::array::from_fn(|k| src[k][i]);
         let cells = |scs: &[Scenario]| -> Vec<String> {
-            scs.iter().filter_map(|sc| sources.iter().find(|(s, _)| s == sc).map(|(_, c)| c.clone())).collect()
+            scs.iter().filter_map(|sc| source(figures, row_src[sc.index() as usize])).collect()
         };
         let mut variance_differs = false;
         let label = li.label("fi");
@@ -503,8 +535,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             if d.is_zero() {
                 return None;
             }
-            let v = n.checked_div(d)? * Decimal::ONE_HUNDRED;
-            v.round_dp(6).to_string().parse().ok()
+            (n.checked_div(d)? * Decimal::ONE_HUNDRED).to_f64()
         };
         rows.push(Row {
             unit: unit[i].clone(),
@@ -523,16 +554,18 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             realisation_pct: pct(tp[i], tam_eff[i]),
             tp_change: tp_change[i],
             rolled_up: rolled_up[i],
-            sources,
+            src: row_src,
         });
     }
-    rows.sort_by_key(|r| (units.order(&r.unit), r.line_item, r.year));
+    if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+        eprintln!("wide (rows built) {:.3} s", t0.elapsed().as_secs_f64());
+    }
     Ok(rows)
 }
 
 /// Binding appropriations: for each unit whose org entry lists binding line items, tp against
 /// ta_muutettu in every year with both. Worse than budget is an overrun.
-pub fn bindings(rows: &[Row], org: Option<&Org>, findings: &mut Vec<Finding>) -> Vec<Binding> {
+pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &mut Vec<Finding>) -> Vec<Binding> {
     let Some(org) = org else { return Vec::new() };
     let mut out = Vec::new();
     for unit in &org.units {
@@ -573,11 +606,9 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, findings: &mut Vec<Finding>) ->
                     expected: Some(tam),
                     actual: Some(tp),
                     difference: Some(tp - tam),
-                    sources: row
-                        .sources
+                    sources: [Scenario::Tp, Scenario::TaMuutettu]
                         .iter()
-                        .filter(|(s, _)| matches!(s, Scenario::Tp | Scenario::TaMuutettu))
-                        .map(|(_, c)| c.clone())
+                        .filter_map(|sc| source(figures, row.src[sc.index() as usize]))
                         .collect(),
                     message,
                     explained_by: None,

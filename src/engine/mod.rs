@@ -41,8 +41,9 @@ pub struct Row {
     pub tp_change: Option<Decimal>,
     /// Some figure of this row is the sum of the unit's children, not reported.
     pub rolled_up: bool,
-    /// Source cells of the reported figures, by scenario id.
-    pub sources: Vec<(crate::model::Scenario, String)>,
+    /// The reported figures behind this row, as indices into the figures given to [`analyze`], by
+    /// scenario (in `Scenario::ALL` order); none for computed or blank figures.
+    pub src: [Option<u32>; 6],
 }
 
 impl Row {
@@ -102,15 +103,28 @@ impl Analysis {
 
 /// Runs every check and computation over the figures.
 pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+            eprintln!("{what}: {:.3} s", t.elapsed().as_secs_f64());
+        }
+    };
     let units = build::UnitInfo::new(figures, org);
+    lap("units");
     let facts = build::facts(figures, &units)?;
+    lap("facts");
     let mut findings = units.unknown_unit_findings(org);
-    let dedup = checks::duplicates(&facts, figures, &mut findings)?;
-    checks::sums(&dedup, figures, &mut findings)?;
-    checks::signs(&dedup, figures, &mut findings)?;
+    let dedup = checks::duplicates(&facts, figures, &units, &mut findings)?;
+    lap("duplicates");
+    checks::sums(&dedup, figures, &units, &mut findings)?;
+    lap("sums");
+    checks::signs(&dedup, figures, &units, &mut findings)?;
+    lap("signs");
     let effective = rollup::rollups(&dedup, &units, figures, &mut findings)?;
+    lap("rollups");
     let rows = checks::wide(&effective, figures, &units, &mut findings)?;
-    let bindings = checks::bindings(&rows, org, &mut findings);
+    lap("wide");
+    let bindings = checks::bindings(&rows, org, figures, &mut findings);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);
     Ok(Analysis { rows, findings, bindings })

@@ -41,24 +41,14 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
         .select(cols())
         .collect()
         .map_err(engine_err)?;
-    let parents: Vec<&str> = units.units_in_order();
-    let parent_of: Vec<Option<&str>> = parents.iter().map(|u| units.parent(u)).collect();
-    let unit_frame = DataFrame::new(
-        parents.len(),
-        vec![Column::new("unit".into(), parents.clone()), Column::new("parent".into(), parent_of)],
-    )
-    .map_err(engine_err)?;
+    let unit_frame = units.frame()?;
     for depth in (1..=units.max_depth()).rev() {
         let kids = eff
             .clone()
             .lazy()
             .filter(col("depth").eq(lit(depth)).and(col("parent").is_not_null()))
             .group_by([col("parent"), col("line_item"), col("scenario"), col("year")])
-            .agg([
-                col("amount").sum().alias("child_sum"),
-                col("ulp").sum().alias("child_ulp"),
-                col("src").alias("srcs"),
-            ])
+            .agg([col("amount").sum().alias("child_sum"), col("ulp").sum().alias("child_ulp")])
             .rename(["parent"], ["unit"], true);
         let level = eff.clone().lazy().filter(col("depth").eq(lit(depth - 1))).select([
             col("unit"),
@@ -84,9 +74,33 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
             .filter(col("diff").neq(money_lit(Decimal::ZERO, s)))
             .collect()
             .map_err(engine_err)?;
-        let rows = read_checks(&checks, figures, &["src"], Some("srcs"))?;
+        // The children's cells, for the failing checks only.
+        let child_cells = checks
+            .clone()
+            .lazy()
+            .select(key_cols())
+            .join(
+                eff.clone().lazy().filter(col("depth").eq(lit(depth))).select([
+                    col("parent").alias("unit"),
+                    col("line_item"),
+                    col("scenario"),
+                    col("year"),
+                    col("src"),
+                ]),
+                key_cols(),
+                key_cols(),
+                JoinArgs::new(JoinType::Inner),
+            )
+            .group_by(key_cols())
+            .agg([col("src").alias("srcs")]);
+        let checks = checks
+            .lazy()
+            .join(child_cells, key_cols(), key_cols(), JoinArgs::new(JoinType::Left))
+            .collect()
+            .map_err(engine_err)?;
+        let rows = read_checks(&checks, figures, units, &["src"], Some("srcs"))?;
         push_findings(rows, Rule::Rollup, findings, |r, i| {
-            format!("{} ({}): alayksiköiden summa ei täsmää yksikön lukuun", li_label(&r.items[i]), scen_year(r, i))
+            format!("{} ({}): alayksiköiden summa ei täsmää yksikön lukuun", li_label(r.items[i]), scen_year(r, i))
         });
         let computed = joined
             .lazy()

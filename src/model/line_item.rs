@@ -186,6 +186,11 @@ impl Item {
     pub fn from_id(id: &str) -> Option<Item> {
         Item::ALL.into_iter().find(|i| i.id() == id)
     }
+
+    /// Position in [`Item::ALL`] (the scheme order).
+    pub fn index(self) -> usize {
+        Item::ALL.iter().position(|i| *i == self).unwrap_or(0)
+    }
 }
 
 /// A total and the terms that add up to it, from the income statement scheme.
@@ -250,6 +255,16 @@ impl LineItem {
         }
     }
 
+    /// A dense number for frames: scheme order, each item followed by its "of which" row.
+    pub fn index(&self) -> u32 {
+        self.item.index() as u32 * 2 + u32::from(self.of_which_internal)
+    }
+
+    pub fn from_index(i: u32) -> Option<LineItem> {
+        let item = *Item::ALL.get((i / 2) as usize)?;
+        Some(LineItem { item, of_which_internal: i % 2 == 1 })
+    }
+
     /// Label in the given language ("fi", "sv", "en").
     pub fn label(&self, lang: &str) -> String {
         let base = match lang {
@@ -292,6 +307,14 @@ mod tests {
         }
         assert_eq!(LineItem::from_id("toimintatuotot_joista_sisaiset").unwrap().item, Item::Toimintatuotot);
         assert_eq!(LineItem::from_id("nonsense"), None);
+    }
+
+    #[test]
+    fn indices_round_trip() {
+        for li in LineItem::all() {
+            assert_eq!(LineItem::from_index(li.index()), Some(li));
+        }
+        assert_eq!(LineItem::from_index(99), None);
     }
 
     #[test]

@@ -48,6 +48,15 @@ impl Scenario {
         Scenario::ALL.into_iter().find(|s| s.id() == id)
     }
 
+    /// Position in [`Scenario::ALL`], a dense number for frames.
+    pub fn index(self) -> u32 {
+        Scenario::ALL.iter().position(|s| *s == self).unwrap_or(0) as u32
+    }
+
+    pub fn from_index(i: u32) -> Option<Scenario> {
+        Scenario::ALL.get(i as usize).copied()
+    }
+
     /// Column heading in the given language.
     pub fn label(self, lang: &str) -> &'static str {
         match (self, lang) {

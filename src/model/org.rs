@@ -182,15 +182,20 @@ impl Org {
 
     /// Units depth-first from the roots, each with its depth, children in file order.
     pub fn tree_order(&self) -> Vec<(&Unit, usize)> {
-        fn visit<'a>(org: &'a Org, unit: &'a Unit, depth: usize, out: &mut Vec<(&'a Unit, usize)>) {
-            out.push((unit, depth));
-            for child in org.children(&unit.name) {
-                visit(org, child, depth + 1, out);
+        let mut children: HashMap<&str, Vec<&Unit>> = HashMap::new();
+        for u in &self.units {
+            if let Some(p) = &u.parent {
+                children.entry(p.as_str()).or_default().push(u);
             }
         }
         let mut out = Vec::with_capacity(self.units.len());
-        for root in self.units.iter().filter(|u| u.parent.is_none()) {
-            visit(self, root, 0, &mut out);
+        let mut stack: Vec<(&Unit, usize)> =
+            self.units.iter().filter(|u| u.parent.is_none()).rev().map(|u| (u, 0)).collect();
+        while let Some((unit, depth)) = stack.pop() {
+            out.push((unit, depth));
+            if let Some(kids) = children.get(unit.name.as_str()) {
+                stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+            }
         }
         out
     }
