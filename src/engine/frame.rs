@@ -15,20 +15,6 @@ pub fn money(scale: u32) -> DataType {
     DataType::Decimal(PRECISION, scale as usize)
 }
 
-/// A decimal column from exact amounts at a common scale (no rounding: the scale is the largest needed).
-pub fn decimal_column(name: &str, values: impl Iterator<Item = Option<Decimal>>, scale: u32) -> Result<Column> {
-    let raw: Vec<Option<i128>> = values
-        .map(|v| {
-            v.map(|mut d| {
-                d.rescale(scale);
-                d.mantissa()
-            })
-        })
-        .collect();
-    let ca = Int128Chunked::from_iter_options(name.into(), raw.into_iter());
-    Ok(ca.into_decimal(PRECISION, scale as usize).map_err(engine_err)?.into_series().into_column())
-}
-
 /// A literal amount of the frame's decimal type.
 pub fn money_lit(d: Decimal, scale: u32) -> Expr {
     let mut d = d;

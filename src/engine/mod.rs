@@ -116,12 +116,24 @@ pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
     let mut findings = units.unknown_unit_findings(org);
     let dedup = checks::duplicates(&facts, figures, &units, &mut findings)?;
     lap("duplicates");
-    checks::sums(&dedup, figures, &units, &mut findings)?;
-    lap("sums");
-    checks::signs(&dedup, figures, &units, &mut findings)?;
-    lap("signs");
-    let effective = rollup::rollups(&dedup, &units, figures, &mut findings)?;
-    lap("rollups");
+    // The scheme sums and signs and the rollups are independent: two threads keep both cores busy.
+    let (own, effective) = std::thread::scope(|scope| {
+        let own = scope.spawn(|| -> Result<Vec<Finding>> {
+            let mut found = Vec::new();
+            checks::sums(&dedup, figures, &units, &mut found)?;
+            checks::signs(&dedup, figures, &units, &mut found)?;
+            Ok(found)
+        });
+        let mut found = Vec::new();
+        let effective = rollup::rollups(&dedup, &units, figures, &mut found).map(|e| (e, found));
+        let own =
+            own.join().unwrap_or_else(|_| Err(crate::Error::Engine("the sum checks stopped unexpectedly".into())));
+        (own, effective)
+    });
+    let (effective, rollup_findings) = effective?;
+    findings.extend(own?);
+    findings.extend(rollup_findings);
+    lap("sums, signs and rollups");
     let rows = checks::wide(&effective, figures, &units, &mut findings)?;
     lap("wide");
     let bindings = checks::bindings(&rows, org, figures, &mut findings);
