@@ -2,11 +2,13 @@
 //! Invariant: the engine never reads files and never formats for a reader; it works in polars over the
 //! long table of figures with exact decimals (never floats for money) and returns model-level results.
 
+mod binding;
 mod build;
 mod checks;
 mod finding;
 pub mod frame;
 mod rollup;
+mod wide;
 
 pub use finding::{within_rounding, Finding, Rule, Severity};
 
@@ -134,9 +136,9 @@ pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
     findings.extend(own?);
     findings.extend(rollup_findings);
     lap("sums, signs and rollups");
-    let rows = checks::wide(&effective, figures, &units, &mut findings)?;
+    let rows = wide::wide(&effective, figures, &units, &mut findings)?;
     lap("wide");
-    let bindings = checks::bindings(&rows, org, figures, &mut findings);
+    let bindings = binding::bindings(&rows, org, figures, &mut findings);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);
     Ok(Analysis { rows, findings, bindings })

@@ -1,0 +1,74 @@
+//! Binding appropriations (sitova määräraha): tp against the budget after changes for every unit and line
+//! item the org file marks binding. An overrun is its own finding kind, not a data error.
+
+use super::checks::{fmt, source};
+use super::finding::{Finding, Rule, Severity};
+use super::{Binding, Row};
+use crate::model::{Figure, Org, Scenario};
+use rust_decimal::Decimal;
+
+/// Binding appropriations: for each unit whose org entry lists binding line items, tp against
+/// ta_muutettu in every year with both. Worse than budget is an overrun.
+pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &mut Vec<Finding>) -> Vec<Binding> {
+    let Some(org) = org else { return Vec::new() };
+    let mut out = Vec::new();
+    for unit in &org.units {
+        for li in &unit.binding {
+            for row in rows.iter().filter(|r| r.unit == unit.name && r.line_item == *li) {
+                let (Some(tam), Some(tp)) = (row.ta_muutettu, row.tp) else { continue };
+                // The variance readers see: the reported one where it agrees within rounding.
+                let variance = row.variance_shown().unwrap_or(tp - tam);
+                let overrun = variance < Decimal::ZERO;
+                let pct = row.variance_pct;
+                let pct_text = pct.map(|p| format!(" ({:.1} %)", p.abs()).replace('.', ",")).unwrap_or_default();
+                let message = if overrun {
+                    format!(
+                        "Sitova määräraha ({}) {}: ylitys {} €{pct_text}. TP {}, TA muutosten jälkeen {}.",
+                        li.label("fi").to_lowercase(),
+                        row.year,
+                        fmt(-variance),
+                        fmt(tp),
+                        fmt(tam)
+                    )
+                } else {
+                    format!(
+                        "Sitova määräraha ({}) {} piti: {} € parempi kuin talousarvio{pct_text}. TP {}, TA muutosten jälkeen {}.",
+                        li.label("fi").to_lowercase(),
+                        row.year,
+                        fmt(variance),
+                        fmt(tp),
+                        fmt(tam)
+                    )
+                };
+                findings.push(Finding {
+                    severity: if overrun { Severity::Warning } else { Severity::Info },
+                    rule: if overrun { Rule::BindingOverrun } else { Rule::BindingWithin },
+                    unit: unit.name.clone(),
+                    line_item: Some(*li),
+                    scenario: Some(Scenario::Tp),
+                    year: Some(row.year),
+                    expected: Some(tam),
+                    actual: Some(tp),
+                    difference: Some(tp - tam),
+                    sources: [Scenario::Tp, Scenario::TaMuutettu]
+                        .iter()
+                        .filter_map(|sc| source(figures, row.src[sc.index() as usize]))
+                        .collect(),
+                    message,
+                    explained_by: None,
+                });
+                out.push(Binding {
+                    unit: unit.name.clone(),
+                    line_item: *li,
+                    year: row.year,
+                    ta_muutettu: tam,
+                    tp,
+                    variance,
+                    variance_pct: pct,
+                    overrun,
+                });
+            }
+        }
+    }
+    out
+}
