@@ -333,18 +333,7 @@ fn strict_and_bad_input_write_nothing() {
 #[test]
 fn clean_figures_exit_zero_and_replace_old_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    write_sheet(
-        &mut wb,
-        "S",
-        &[
-            vec![V::T("Keskus")],
-            vec![V::E, V::T("TA 2024"), V::T("TP 2024"), V::T("Poikkeama")],
-            vec![V::T("Toimintakate"), V::N(-100.0), V::N(-90.0), V::N(10.0)],
-        ],
-        &[],
-    );
-    save(&mut wb, dir.path(), "ok.xlsx");
+    save_clean_workbook(dir.path(), "ok.xlsx", "Toimintakate", -100.0, -90.0);
     std::fs::create_dir(dir.path().join("o")).unwrap();
     std::fs::write(dir.path().join("o/yhteenveto.md"), "old").unwrap();
     let o = run_in(dir.path(), &["run", "--out", "o", "ok.xlsx"]);

@@ -127,18 +127,7 @@ fn text_format_lists_errors_first_with_cells() {
 #[test]
 fn clean_figures_exit_zero_and_bad_input_two() {
     let dir = tempfile::tempdir().unwrap();
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    write_sheet(
-        &mut wb,
-        "S",
-        &[
-            vec![V::T("Keskus")],
-            vec![V::E, V::T("TA 2024"), V::T("TP 2024"), V::T("Poikkeama")],
-            vec![V::T("Toimintatuotot"), V::N(500.0), V::N(2671.0), V::N(2171.0)],
-        ],
-        &[],
-    );
-    save(&mut wb, dir.path(), "ok.xlsx");
+    save_clean_workbook(dir.path(), "ok.xlsx", "Toimintatuotot", 500.0, 2671.0);
     let out = run_in(dir.path(), &["validate", "ok.xlsx"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).contains("0 virhettä"));

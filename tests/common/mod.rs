@@ -103,3 +103,19 @@ pub fn save(wb: &mut Workbook, dir: &Path, name: &str) -> PathBuf {
     wb.save(&p).unwrap();
     p
 }
+
+/// Saves `name` in `dir`: one unit ("Keskus") with one consistent line (TA, TP, Poikkeama for 2024).
+pub fn save_clean_workbook(dir: &Path, name: &str, label: &str, ta: f64, tp: f64) -> PathBuf {
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "S",
+        &[
+            vec![V::T("Keskus")],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024"), V::T("Poikkeama")],
+            vec![V::T(label), V::N(ta), V::N(tp), V::N(tp - ta)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir, name)
+}
