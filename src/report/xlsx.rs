@@ -10,8 +10,8 @@ use crate::model::{cell_ref, Item, LineItem, Scenario};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartType, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, Format, FormatAlign,
-    FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartPoint, ChartSolidFill, ChartType, ConditionalFormatCell, ConditionalFormatCellRule,
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
 };
 use std::collections::HashMap;
 
@@ -401,18 +401,23 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
     ws.set_column_width(1, 18).map_err(xerr)?;
     if !margins.is_empty() {
         let n = margins.len() as u32;
+        // Each bar coloured by its sign: favourable green, unfavourable red (a per-point fill, which Excel
+        // and LibreOffice both honour).
+        let points: Vec<ChartPoint> = margins
+            .iter()
+            .map(|(unit, _)| {
+                let v = ctx.analysis.row(unit, LineItem::new(Item::Toimintakate), ctx.year).and_then(|x| x.variance);
+                let colour = if v.is_some_and(|v| v < Decimal::ZERO) { "#C0392B" } else { "#2E8B57" };
+                ChartPoint::new().set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)))
+            })
+            .collect();
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
             .set_name("Toimintakatteen poikkeama")
             .set_categories((CHART, 1, 0, n, 0))
             .set_values((CHART, 1, 1, n, 1))
-            .set_invert_if_negative()
-            .set_invert_if_negative_color("#C0392B")
-            .set_format(
-                rust_xlsxwriter::ChartFormat::new()
-                    .set_solid_fill(rust_xlsxwriter::ChartSolidFill::new().set_color("#2E8B57")),
-            );
+            .set_points(&points);
         chart
             .title()
             .set_name(&format!("Ulkoisen toimintakatteen poikkeama {} (TP − TA muutosten jälkeen), €", ctx.year));
