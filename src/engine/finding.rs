@@ -95,6 +95,15 @@ fn ser_line_item<S: serde::Serializer>(li: &Option<LineItem>, s: S) -> Result<S:
 
 /// Rounding: each whole-euro figure may be off by half a euro, so a check over figures whose rounding
 /// units add up to `ulp_sum` tolerates a difference of `ulp_sum / 2`.
+///
+/// ```
+/// use poikkeama::engine::within_rounding;
+/// use rust_decimal::Decimal;
+///
+/// // a − b − c: three whole-euro figures tolerate 1 (1.5 rounded down to whole euros).
+/// assert!(within_rounding(Decimal::ONE, Decimal::from(3)));
+/// assert!(!within_rounding(Decimal::TWO, Decimal::from(3)));
+/// ```
 pub fn within_rounding(difference: Decimal, ulp_sum: Decimal) -> bool {
     difference.abs() * Decimal::TWO <= ulp_sum
 }

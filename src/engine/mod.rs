@@ -104,6 +104,29 @@ impl Analysis {
 }
 
 /// Runs every check and computation over the figures.
+///
+/// ```
+/// use poikkeama::engine::{analyze, Rule, Severity};
+/// use poikkeama::model::{Figure, Item, LineItem, Scenario, Source};
+/// use rust_decimal::Decimal;
+///
+/// let fig = |item, scenario, amount: i64, cell: &str| Figure {
+///     unit: "Keskus".into(),
+///     line_item: LineItem::new(item),
+///     scenario,
+///     year: 2024,
+///     amount: Decimal::from(amount),
+///     source: Source { file: "x.xlsx".into(), sheet: "S".into(), cell: cell.into(), factor: Decimal::ONE },
+/// };
+/// let figures = [
+///     fig(Item::Toimintakate, Scenario::TaMuutettu, -1_741_007, "D9"),
+///     fig(Item::Toimintakate, Scenario::Tp, -1_839_760, "E9"),
+///     fig(Item::Toimintakate, Scenario::Poikkeama, -98_743, "F9"),
+/// ];
+/// let a = analyze(&figures, None).unwrap();
+/// let f = &a.findings[0];
+/// assert_eq!((f.severity, f.rule, f.difference), (Severity::Error, Rule::Poikkeama, Some(Decimal::from(10))));
+/// ```
 pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
     let t = std::time::Instant::now();
     let lap = |what: &str| {

@@ -19,6 +19,16 @@ fn is_space(c: char) -> bool {
 
 /// Parses a figure in Finnish format. Thousands groups must be of three digits; the decimal mark is a
 /// comma (a dot is taken as decimal mark only when the text has no comma and no digit grouping).
+///
+/// ```
+/// use poikkeama::ingest::number::{parse_fi, Parsed};
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(parse_fi("−1\u{a0}935\u{a0}039"), Parsed::Number(Decimal::from(-1_935_039)));
+/// assert_eq!(parse_fi("1 234,50 €"), Parsed::Number(Decimal::new(123_450, 2)));
+/// assert_eq!(parse_fi("-"), Parsed::Blank);
+/// assert_eq!(parse_fi("-1 151 4O6"), Parsed::NotANumber);
+/// ```
 pub fn parse_fi(text: &str) -> Parsed {
     let t = text.trim_matches(is_space);
     if t.is_empty() || matches!(t, "-" | "−" | "–" | "—") {

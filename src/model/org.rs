@@ -62,6 +62,19 @@ impl Org {
     }
 
     /// Parses org TOML; the error is a message for the user.
+    ///
+    /// ```
+    /// use poikkeama::model::Org;
+    ///
+    /// let org = Org::parse(
+    ///     "[[unit]]\nname = \"Keskus\"\nbinding = [\"toimintakate\"]\n\
+    ///      [[unit]]\nname = \"Palvelut\"\nparent = \"keskus\"\n",
+    /// )
+    /// .unwrap();
+    /// assert_eq!(org.depth("Palvelut"), 1);
+    /// assert_eq!(org.find("  KESKUS ").unwrap().binding[0].id(), "toimintakate");
+    /// assert!(Org::parse("[[unit]]\nname = \"A\"\nparent = \"A\"\n").unwrap_err().contains("cycle"));
+    /// ```
     pub fn parse(text: &str) -> std::result::Result<Org, String> {
         let file: OrgFile = toml::from_str(text).map_err(|e| format!("not a valid org file: {}", e.message()))?;
         let mut units = Vec::with_capacity(file.units.len());

@@ -34,6 +34,14 @@ impl Lang {
 }
 
 /// Whole euros: `−1 935 039` (rounded half away from zero to whole euros for display only).
+///
+/// ```
+/// use poikkeama::report::fmt::{euros, percent, Lang};
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(euros(Decimal::from(-1_935_039)), "−1\u{a0}935\u{a0}039");
+/// assert_eq!(percent(8.37, Lang::Fi), "8,4\u{a0}%");
+/// ```
 pub fn euros(d: Decimal) -> String {
     let r = d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     format_fi(r, NBSP).replacen('-', "−", 1)
