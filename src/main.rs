@@ -137,7 +137,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
         eprintln!("{errors} errors in the figures: nothing written (--strict)");
         return Ok(1);
     }
-    let ctx = report::ReportContext::new(&analysis, org.as_ref(), cfg.thresholds);
+    let ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
     let files = report::render_all(&ctx, &cfg.langs)?;
     let written = report::write_atomically(&cfg.out, &files)?;
     for path in &written {

@@ -157,6 +157,16 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
             assert_money(&cell(6), row.variance, &what);
             assert_eq!(text(&cell(7)).is_empty(), !row.variance_differs, "{what}");
             assert_money(&cell(10), row.ts, &what);
+            // Every reported figure names its cell; computed ones (rolled up) name none.
+            let sources = text(&cell(12));
+            assert_eq!(sources.contains("tp "), row.tp.is_some() && !row.rolled_up, "{what}: {sources}");
+            if unit == "Kaupunginkansliakeskus" && year == 2024 && label == "Henkilöstökulut" {
+                assert_eq!(
+                    sources,
+                    "ta B12, ta_muutettu D12, tp E12, poikkeama F12 (inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024); \
+                     ts E16 (inputs/kaupunginkansliakeskus_ta2023.xlsx:TA 2023)"
+                );
+            }
             figures += 1;
         }
     }

@@ -12,7 +12,7 @@ pub mod xlsx;
 use crate::config::Thresholds;
 use crate::engine::Analysis;
 use crate::error::{Error, Result};
-use crate::model::Org;
+use crate::model::{Figure, Org, Scenario};
 use fmt::Lang;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +26,8 @@ pub struct UnitEntry {
 /// What every report needs.
 pub struct ReportContext<'a> {
     pub analysis: &'a Analysis,
+    /// The figures the analysis was made from: rows point into them for their source cells.
+    pub figures: &'a [Figure],
     pub org: Option<&'a Org>,
     /// The year reported on: the latest with actuals (else the latest with any figure).
     pub year: i32,
@@ -35,7 +37,12 @@ pub struct ReportContext<'a> {
 }
 
 impl<'a> ReportContext<'a> {
-    pub fn new(analysis: &'a Analysis, org: Option<&'a Org>, thresholds: Thresholds) -> ReportContext<'a> {
+    pub fn new(
+        analysis: &'a Analysis,
+        figures: &'a [Figure],
+        org: Option<&'a Org>,
+        thresholds: Thresholds,
+    ) -> ReportContext<'a> {
         let year = analysis.report_year().or_else(|| analysis.rows.iter().map(|r| r.year).max()).unwrap_or(0);
         let mut units: Vec<UnitEntry> = Vec::new();
         for r in &analysis.rows {
@@ -44,7 +51,28 @@ impl<'a> ReportContext<'a> {
                 units.push(UnitEntry { name: r.unit.clone(), depth });
             }
         }
-        ReportContext { analysis, org, year, units, thresholds }
+        ReportContext { analysis, figures, org, year, units, thresholds }
+    }
+}
+
+impl ReportContext<'_> {
+    /// Where a row's reported figures came from: `ta B7, tp E7 (file:sheet)`, cells grouped by sheet.
+    pub fn sources(&self, row: &crate::engine::Row) -> String {
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for sc in Scenario::ALL {
+            let Some(f) = row.src[sc.index() as usize].and_then(|i| self.figures.get(i as usize)) else { continue };
+            let place = format!("{}:{}", f.source.file, f.source.sheet);
+            let cell = format!("{} {}", sc.id(), f.source.cell);
+            match groups.iter_mut().find(|(p, _)| *p == place) {
+                Some((_, cells)) => cells.push(cell),
+                None => groups.push((place, vec![cell])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(place, cells)| format!("{} ({place})", cells.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 

@@ -269,6 +269,7 @@ fn unit_sheet(
         "Toteutuma, %",
         "TS",
         "Muutos edellisestä TP:stä",
+        "Lähdesolut",
     ];
     let mut r = 2;
     let mut first_header = None;
@@ -298,6 +299,10 @@ fn unit_sheet(
                 // The previous year's TP is not on this sheet's row: the change is stored as a value.
                 value(ws, r, 11, row.tp_change, money)?;
             }
+            let sources = ctx.sources(row);
+            if !sources.is_empty() {
+                ws.write_string(r, 12, &sources).map_err(xerr)?;
+            }
             for (sc, col) in [
                 (Scenario::Ta, 1),
                 (Scenario::TaMuutokset, 2),
@@ -316,6 +321,7 @@ fn unit_sheet(
     }
     ws.set_column_width(0, 34).map_err(xerr)?;
     ws.set_column_range_width(1, 11, 15).map_err(xerr)?;
+    ws.set_column_width(12, 60).map_err(xerr)?;
     if let Some(h) = first_header {
         ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
         print_setup(ws, h);
