@@ -304,3 +304,46 @@ fn encrypted_looking_workbook_is_an_error() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).starts_with("error: salattu.xlsx: not a readable workbook"), "{}", stderr(&out));
 }
+
+/// Account numbers before the labels, and a table with one value column (actuals only).
+#[test]
+fn account_number_column_and_one_column_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "Tilit",
+        &[
+            vec![T("Tilinpäätös 2024")],
+            vec![T("Keskus")],
+            vec![T("Tili"), T("Nimike"), T("TA 2024"), T("TP 2024")],
+            vec![N(3000.0), T("Myyntituotot"), N(20500.0), N(25050.0)],
+            vec![N(4000.0), T("Henkilöstökulut"), N(-1935039.0), N(-1774883.0)],
+            vec![],
+            vec![],
+            vec![T("Palvelut")],
+            vec![E, T("TP 2024")],
+            vec![T("Toimintatuotot"), N(2671.0)],
+            vec![T("Toimintakulut"), N(-896060.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "tilit.xlsx");
+    let out = run_in(dir.path(), &["extract", "tilit.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "no warnings: {}", stderr(&out));
+    let got: Vec<(String, Key)> = parse_extract(&stdout(&out));
+    let keys: Vec<Key> = got.iter().map(|(_, k)| k.clone()).collect();
+    assert_eq!(
+        keys,
+        vec![
+            key("Keskus", "myyntituotot", "ta", 2024, "20500"),
+            key("Keskus", "myyntituotot", "tp", 2024, "25050"),
+            key("Keskus", "henkilostokulut", "ta", 2024, "-1935039"),
+            key("Keskus", "henkilostokulut", "tp", 2024, "-1774883"),
+            key("Palvelut", "toimintatuotot", "tp", 2024, "2671"),
+            key("Palvelut", "toimintakulut", "tp", 2024, "-896060"),
+        ]
+    );
+    assert_eq!(got[0].0, "tilit.xlsx:Tilit!C4");
+}

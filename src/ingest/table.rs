@@ -53,9 +53,50 @@ fn header_of(grid: &Grid, row: u32, col: u32) -> Option<ColumnHeader> {
     h.scenario.is_some().then_some(h)
 }
 
-/// A header row: at least two cells name a scenario.
+/// Does a known line-item label stand in the first text cell of this row?
+fn starts_with_label(grid: &Grid, row: u32) -> bool {
+    (grid.start.1..grid.col_end())
+        .filter_map(|c| match grid.get(row, c) {
+            Cell::Text(t) if !t.trim().is_empty() => Some(t.clone()),
+            _ => None,
+        })
+        .take(2)
+        .any(|t| !matches!(match_label(&t, None), LabelMatch::Unknown))
+}
+
+/// A header row: at least two cells name a scenario; or one names a scenario and a year and the next
+/// non-empty row starts with a known label (a one-column table, e.g. actuals only).
 fn is_header_row(grid: &Grid, row: u32) -> bool {
-    (grid.start.1..grid.col_end()).filter(|&c| header_of(grid, row, c).is_some()).take(2).count() == 2
+    let mut found = (grid.start.1..grid.col_end()).filter_map(|c| header_of(grid, row, c).map(|h| (c, h)));
+    match (found.next(), found.next()) {
+        (Some(_), Some(_)) => true,
+        // A lone scenario cell in the first column is a title ("Tilinpäätös 2024"), not a header.
+        (Some((c, h)), None) if c > grid.start.1 && h.year.is_some() && !h.percent => {
+            let has_label_cell =
+                grid.get(row, grid.start.1).text().is_some_and(|t| match_label(&t, None) != LabelMatch::Unknown);
+            let next = (row + 1..grid.row_end().min(row + 3)).find(|&r| !grid.row_is_empty(r));
+            !has_label_cell && next.is_some_and(|r| starts_with_label(grid, r))
+        }
+        _ => false,
+    }
+}
+
+/// The label column: of the columns left of the first value column, the one where most body rows hold a
+/// known label (an account-number column before the labels is passed over); the first column on a tie.
+fn label_column(grid: &Grid, first_value: u32, from: u32, limit: u32) -> u32 {
+    let known = |c: u32| {
+        (from..limit)
+            .filter(|&r| grid.get(r, c).text().is_some_and(|t| match_label(&t, None) != LabelMatch::Unknown))
+            .count()
+    };
+    let mut best = (grid.start.1, known(grid.start.1));
+    for c in grid.start.1 + 1..first_value {
+        let k = known(c);
+        if k > best.1 {
+            best = (c, k);
+        }
+    }
+    best.0
 }
 
 fn is_year_like(cell: &Cell) -> bool {
@@ -228,13 +269,6 @@ fn read_table(
     }
     // Title rows above the header, nearest first, down to the previous table.
     let mut titles = Vec::new();
-    if let Some(t) =
-        grid.get(top, grid.start.1).text().filter(|t| is_title_like(t) && match_label(t, None) == LabelMatch::Unknown)
-    {
-        if classify(&t.to_uppercase()).scenario.is_none() {
-            titles.push(clean_title(&t));
-        }
-    }
     let mut title_years = Vec::new();
     for r in (title_floor..top).rev() {
         for c in grid.start.1..grid.col_end() {
@@ -249,6 +283,18 @@ fn read_table(
                     titles.push(clean_title(&t));
                 }
             }
+        }
+    }
+    // Last, the header's own first cell, when it is the only text left of the values (not a row of
+    // column headings such as "Tili | Nimike").
+    let headings = (grid.start.1..first_value).filter(|&c| grid.get(top, c).text().is_some()).count();
+    if let Some(t) = grid
+        .get(top, grid.start.1)
+        .text()
+        .filter(|t| headings == 1 && is_title_like(t) && match_label(t, None) == LabelMatch::Unknown)
+    {
+        if classify(&t.to_uppercase()).scenario.is_none() && !titles.contains(&clean_title(&t)) {
+            titles.push(clean_title(&t));
         }
     }
     let factor = factor.unwrap_or(Decimal::ONE);
@@ -289,7 +335,7 @@ fn read_table(
             )),
         }
     }
-    let label_col = grid.start.1;
+    let label_col = label_column(grid, first_value, *header.end() + 1, body_limit);
     let (figures, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
     if value_columns.is_empty() {
         return (None, end);
