@@ -451,7 +451,8 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
             .set_author("poikkeama"),
     );
     let margins = summary_sheet(&mut wb, ctx, &f)?;
-    let mut taken = vec![SUMMARY.to_string(), FINDINGS.to_string(), CHART.to_string()];
+    // "History" is reserved by Excel.
+    let mut taken = vec![SUMMARY.to_string(), FINDINGS.to_string(), CHART.to_string(), "History".to_string()];
     let mut places = Places::new();
     for unit in &ctx.units {
         let name = sheet_name(&unit.name, &taken);
@@ -480,5 +481,6 @@ mod tests {
         assert_ne!(first, second);
         assert!(second.ends_with(" (2)") && second.chars().count() <= 31);
         assert_eq!(sheet_name("''", &taken), "Yksikkö");
+        assert_eq!(sheet_name("history", &["History".to_string()]), "history (2)");
     }
 }
