@@ -19,20 +19,9 @@ fn key_cols() -> [Expr; 4] {
 /// (marked `computed`). Rollup differences become findings.
 pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &mut Vec<Finding>) -> Result<Dedup> {
     let s = dedup.scale;
-    let cols = || {
-        [
-            col("unit"),
-            col("line_item"),
-            col("scenario"),
-            col("year"),
-            col("amount"),
-            col("ulp"),
-            col("src"),
-            col("depth"),
-            col("parent"),
-            col("computed"),
-        ]
-    };
+    // A figure: its key, amount, rounding unit and cell; the effective frame adds its place in the tree.
+    let figure = || [key_cols().to_vec(), vec![col("amount"), col("ulp"), col("src")]].concat();
+    let cols = || [figure(), vec![col("depth"), col("parent"), col("computed")]].concat();
     let mut eff = dedup
         .df
         .clone()
@@ -50,15 +39,7 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
             .group_by([col("parent"), col("line_item"), col("scenario"), col("year")])
             .agg([col("amount").sum().alias("child_sum"), col("ulp").sum().alias("child_ulp")])
             .rename(["parent"], ["unit"], true);
-        let level = eff.clone().lazy().filter(col("depth").eq(lit(depth - 1))).select([
-            col("unit"),
-            col("line_item"),
-            col("scenario"),
-            col("year"),
-            col("amount"),
-            col("ulp"),
-            col("src"),
-        ]);
+        let level = eff.clone().lazy().filter(col("depth").eq(lit(depth - 1))).select(figure());
         let joined =
             kids.join(level, key_cols(), key_cols(), JoinArgs::new(JoinType::Left)).collect().map_err(engine_err)?;
         let checks = joined
