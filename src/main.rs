@@ -125,6 +125,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
 /// figures have errors (exit 1). Otherwise every report is written, errors shown in them (exit 1).
 fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let cfg = run_config(&args)?;
+    report::check_out_dir(&cfg.out)?;
     let org = load_org(cfg.org.as_deref())?;
     let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
     print_warnings(&extraction.warnings);

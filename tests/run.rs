@@ -338,6 +338,12 @@ fn strict_and_bad_input_write_nothing() {
     let o = run_in(dir.path(), &["run", "--lang", "de", "bad.xlsx"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown language \"de\""));
+    // An output "directory" that is a file is refused before any work, and the file is left alone.
+    std::fs::write(dir.path().join("taken"), "keep").unwrap();
+    let o = example_run(&dir.path().join("taken"), &[]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("the output directory is an existing file"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(dir.path().join("taken")).unwrap(), "keep");
 }
 
 #[test]

@@ -78,6 +78,14 @@ fn seed_errors_exactly_with_their_differences() {
         .contains("alayksikkö Talous- ja henkilöstöpalvelut"));
     assert!(find("rollup", "poistot_ja_arvonalentumiset", "tp").get("explained_by").is_none());
     let margin = find("rollup", "toimintakate", "tp");
+    assert_eq!(
+        margin["explained_by"],
+        serde_json::json!({"unit": "Talous- ja henkilöstöpalvelut", "rule": "sum", "line_item": "toimintakate",
+            "scenario": "tp", "year": 2024})
+    );
+    // Five of the eleven errors follow from another one; six need correcting at their own cell.
+    let follow = all.iter().filter(|f| f["severity"] == "error" && f.get("explained_by").is_some()).count();
+    assert_eq!(follow, 5);
     assert_eq!(s(&margin["expected"]), "-3612773");
     assert_eq!(s(&margin["actual"]), "-3612763");
     assert_eq!(margin["sources"][0], "inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024!E19");

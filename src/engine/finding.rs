@@ -81,9 +81,33 @@ pub struct Finding {
     /// The cells involved, `file:sheet!CELL`; the checked figure first.
     pub sources: Vec<String>,
     pub message: String,
-    /// Set on a rollup error whose difference another error explains (the root cause), naming it.
+    /// Set on an error that follows from another error (its root cause), naming that error.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub explained_by: Option<String>,
+    pub explained_by: Option<Cause>,
+}
+
+/// The error another error follows from: enough to find it among the findings and to name it to a reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cause {
+    pub unit: String,
+    pub rule: Rule,
+    #[serde(serialize_with = "ser_line_item")]
+    pub line_item: Option<LineItem>,
+    pub scenario: Option<Scenario>,
+    pub year: Option<i32>,
+}
+
+impl Cause {
+    /// The cause as a key of `finding`.
+    pub fn of(finding: &Finding) -> Self {
+        Cause {
+            unit: finding.unit.clone(),
+            rule: finding.rule,
+            line_item: finding.line_item,
+            scenario: finding.scenario,
+            year: finding.year,
+        }
+    }
 }
 
 fn ser_line_item<S: serde::Serializer>(li: &Option<LineItem>, s: S) -> Result<S::Ok, S::Error> {

@@ -10,7 +10,7 @@ pub mod frame;
 mod rollup;
 mod wide;
 
-pub use finding::{within_rounding, Finding, Rule, Severity};
+pub use finding::{within_rounding, Cause, Finding, Rule, Severity};
 
 use crate::error::Result;
 use crate::model::{Figure, LineItem, Org};

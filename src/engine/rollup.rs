@@ -4,7 +4,7 @@
 
 use super::build::UnitInfo;
 use super::checks::{li_label, push_findings, read_checks, scen_year, Dedup};
-use super::finding::{Finding, Rule, Severity};
+use super::finding::{Cause, Finding, Rule, Severity};
 use super::frame::*;
 use crate::error::Result;
 use crate::model::{Figure, Scenario, SUMS};
@@ -137,8 +137,7 @@ pub fn explain(findings: &mut [Finding], units: &UnitInfo) {
             let name =
                 if g.unit == f.unit { "yksikön oma luku".to_string() } else { format!("alayksikkö {}", g.unit) };
             f.message.push_str(&format!(" Todennäköinen syy: {name}: {}", g.message));
-            f.explained_by =
-                Some(format!("{} {} {}", g.unit, g.rule.id(), g.line_item.map(|l| l.id()).unwrap_or_default()));
+            f.explained_by = Some(Cause::of(g));
         }
     }
 }

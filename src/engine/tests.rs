@@ -170,7 +170,11 @@ fn rollup_right_rounding_error_and_root_cause() {
         (Severity::Error, Some(d("-2719384")), Some(d("-2719374")), Some(d("10")))
     );
     assert!(r.message.contains("Todennäköinen syy: alayksikkö A"), "{}", r.message);
-    assert_eq!(r.explained_by.as_deref(), Some("A sum toimintakate"));
+    let cause = r.explained_by.as_ref().expect("root cause");
+    assert_eq!(
+        (cause.unit.as_str(), cause.rule, cause.line_item.map(|l| l.id()), cause.scenario, cause.year),
+        ("A", Rule::Sum, Some("toimintakate".to_string()), Some(Tp), Some(2024))
+    );
     // Errors come first.
     assert_eq!(err.findings[0].severity, Severity::Error);
 }

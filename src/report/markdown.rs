@@ -151,6 +151,64 @@ fn margin_sentence(unit: &str, row: &Row, lang: Lang) -> Option<String> {
     })
 }
 
+/// A label set inside a sentence: lower case, but abbreviations (`TA`, `TP`) kept.
+fn mid_sentence(label: &str) -> String {
+    label
+        .split(' ')
+        .map(|w| {
+            let abbreviation = w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase());
+            if abbreviation {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The words for a rule's failure, as in "Toimintakate ulkoinen: ei ole rivien summa".
+fn rule_text(rule: crate::engine::Rule, lang: Lang) -> &'static str {
+    use crate::engine::Rule;
+    match (lang, rule) {
+        (Lang::Fi, Rule::Rollup) => "ei ole alayksiköiden summa",
+        (Lang::Fi, Rule::Sum) => "ei ole rivien summa",
+        (Lang::Fi, Rule::Poikkeama) => "ei ole TP − TA muutosten jälkeen",
+        (Lang::Fi, Rule::TaMuutettu) => "ei ole TA + muutokset",
+        (Lang::Fi, Rule::Duplicate) => "on annettu kahdesti eri luvuin",
+        (Lang::Sv, Rule::Rollup) => "är inte summan av underenheterna",
+        (Lang::Sv, Rule::Sum) => "är inte summan av raderna",
+        (Lang::Sv, Rule::Poikkeama) => "är inte bokslut − budget efter ändringar",
+        (Lang::Sv, Rule::TaMuutettu) => "är inte budget + ändringar",
+        (Lang::Sv, Rule::Duplicate) => "har angetts två gånger med olika belopp",
+        (Lang::En, Rule::Rollup) => "is not the sum of the sub-units",
+        (Lang::En, Rule::Sum) => "is not the sum of its rows",
+        (Lang::En, Rule::Poikkeama) => "is not actual − budget after changes",
+        (Lang::En, Rule::TaMuutettu) => "is not budget + changes",
+        (Lang::En, Rule::Duplicate) => "is given twice with different amounts",
+        (_, _) => rule.id(),
+    }
+}
+
+/// "Toimintakate ulkoinen, tilinpäätös 2024": the line item and scenario a finding is about.
+fn what(
+    line_item: Option<LineItem>,
+    scenario: Option<crate::model::Scenario>,
+    year: Option<i32>,
+    lang: Lang,
+) -> String {
+    [
+        line_item.map(|l| l.label(lang.code())),
+        scenario.map(|s| {
+            format!("{} {}", mid_sentence(s.label(lang.code())), year.map(|y| y.to_string()).unwrap_or_default())
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
 fn table_row(cells: &[String]) -> String {
     format!("| {} |", cells.join(" | "))
 }
@@ -189,13 +247,23 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     }
     let n_err = a.count(Severity::Error);
     if n_err > 0 {
+        let n_follow = a.findings.iter().filter(|f| f.severity == Severity::Error && f.explained_by.is_some()).count();
+        let follow = match (lang, n_follow) {
+            (_, 0) => String::new(),
+            (Lang::Fi, n) => format!(" ({n} niistä johtuu toisesta virheestä)"),
+            (Lang::Sv, n) => format!(" ({n} av dem följer av ett annat fel)"),
+            (Lang::En, 1) => " (1 of them follows from another error)".to_string(),
+            (Lang::En, n) => format!(" ({n} of them follow from another error)"),
+        };
         let _ = writeln!(
             md,
             "{}\n",
-            match lang {
-                Lang::Fi => format!("**Lähdeluvuissa on {n_err} virhettä**; ne on lueteltu alla ja ne on korjattava ennen raportin hyväksymistä."),
-                Lang::Sv => format!("**Källsiffrorna innehåller {n_err} fel**; de listas nedan och ska rättas innan rapporten godkänns."),
-                Lang::En => format!("**The source figures contain {n_err} errors**; they are listed below and must be corrected before the report is approved."),
+            match (lang, n_err) {
+                (Lang::Fi, 1) => "**Lähdeluvuissa on 1 virhe**; se on lueteltu alla ja se on korjattava ennen raportin hyväksymistä.".to_string(),
+                (Lang::Fi, _) => format!("**Lähdeluvuissa on {n_err} virhettä**{follow}; ne on lueteltu alla ja ne on korjattava ennen raportin hyväksymistä."),
+                (Lang::Sv, _) => format!("**Källsiffrorna innehåller {n_err} fel**{follow}; de listas nedan och ska rättas innan rapporten godkänns."),
+                (Lang::En, 1) => "**The source figures contain 1 error**; it is listed below and must be corrected before the report is approved.".to_string(),
+                (Lang::En, _) => format!("**The source figures contain {n_err} errors**{follow}; they are listed below and must be corrected before the report is approved."),
             }
         );
     }
@@ -207,7 +275,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         for b in bindings {
             let pct = b.variance_pct.map(|p| format!(" ({})", percent(p.abs(), lang))).unwrap_or_default();
             let unit = md_escape(&b.unit);
-            let li = b.line_item.label(lang.code()).to_lowercase();
+            let li = mid_sentence(&b.line_item.label(lang.code()));
             let amount = euros(b.variance.abs());
             let text = match (lang, b.overrun) {
                 (Lang::Fi, false) => format!("- **{unit}**, {li}: pysyi määrärahassa; toteuma oli {amount} €{pct} talousarviota parempi."),
@@ -285,51 +353,52 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     if errors.is_empty() {
         let _ = writeln!(md, "{}", w.no_errors);
     }
-    for f in errors {
-        let what = [
-            f.line_item.map(|l| l.label(lang.code())),
-            f.scenario.map(|s| {
-                format!("{} {}", s.label(lang.code()).to_lowercase(), f.year.map(|y| y.to_string()).unwrap_or_default())
-            }),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+    for f in &errors {
+        let about = what(f.line_item, f.scenario, f.year, lang);
         let (exp, act, diff) = (
             f.expected.map(euros).unwrap_or_default(),
             f.actual.map(euros).unwrap_or_default(),
             f.difference.map(signed_euros).unwrap_or_default(),
         );
-        let rule = match (lang, f.rule) {
-            (Lang::Fi, crate::engine::Rule::Rollup) => "ei ole alayksiköiden summa",
-            (Lang::Fi, crate::engine::Rule::Sum) => "ei ole rivien summa",
-            (Lang::Fi, crate::engine::Rule::Poikkeama) => "ei ole TP − TA muutosten jälkeen",
-            (Lang::Fi, crate::engine::Rule::TaMuutettu) => "ei ole TA + muutokset",
-            (Lang::Fi, crate::engine::Rule::Duplicate) => "on annettu kahdesti eri luvuin",
-            (Lang::Sv, crate::engine::Rule::Rollup) => "är inte summan av underenheterna",
-            (Lang::Sv, crate::engine::Rule::Sum) => "är inte summan av raderna",
-            (Lang::Sv, crate::engine::Rule::Poikkeama) => "är inte bokslut − budget efter ändringar",
-            (Lang::Sv, crate::engine::Rule::TaMuutettu) => "är inte budget + ändringar",
-            (Lang::Sv, crate::engine::Rule::Duplicate) => "har angetts två gånger med olika belopp",
-            (Lang::En, crate::engine::Rule::Rollup) => "is not the sum of the sub-units",
-            (Lang::En, crate::engine::Rule::Sum) => "is not the sum of its rows",
-            (Lang::En, crate::engine::Rule::Poikkeama) => "is not actual − budget after changes",
-            (Lang::En, crate::engine::Rule::TaMuutettu) => "is not budget + changes",
-            (Lang::En, crate::engine::Rule::Duplicate) => "is given twice with different amounts",
-            (_, _) => f.rule.id(),
-        };
+        let rule = rule_text(f.rule, lang);
         let (table, computed, difference) = match lang {
             Lang::Fi => ("taulukossa", "laskettuna", "ero"),
             Lang::Sv => ("i tabellen", "beräknat", "skillnad"),
             Lang::En => ("in the table", "computed", "difference"),
         };
         let cell = f.sources.first().map(|s| format!(" (`{}`)", s.replace('`', "'"))).unwrap_or_default();
+        // An error that follows from another one says which, so readers see how many need correcting.
+        let cause = f
+            .explained_by
+            .as_ref()
+            .map(|c| {
+                let lead = match lang {
+                    Lang::Fi => "Johtuu virheestä",
+                    Lang::Sv => "Följer av felet",
+                    Lang::En => "Follows from the error",
+                };
+                let about = what(c.line_item, c.scenario, c.year, lang);
+                format!(" {lead}: {}, {about} ({}).", md_escape(&c.unit), rule_text(c.rule, lang))
+            })
+            .unwrap_or_default();
         let _ = writeln!(
             md,
-            "- **{}**, {what}: {rule}: {table} {act}, {computed} {exp}, {difference} {diff}{cell}.",
+            "- **{}**, {about}: {rule}: {table} {act}, {computed} {exp}, {difference} {diff}{cell}.{cause}",
             md_escape(&f.unit)
         );
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mid_sentence;
+
+    #[test]
+    fn labels_inside_a_sentence_keep_their_abbreviations() {
+        assert_eq!(mid_sentence("TA muutosten jälkeen"), "TA muutosten jälkeen");
+        assert_eq!(mid_sentence("Toimintakate ulkoinen"), "toimintakate ulkoinen");
+        assert_eq!(mid_sentence("Budget after changes"), "budget after changes");
+        assert_eq!(mid_sentence("A"), "a");
+    }
 }

@@ -94,6 +94,7 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
 
 /// Writes every file to a temporary name in `dir`, then renames them all into place.
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
+    check_out_dir(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), source: e })?;
     let mut temps = Vec::new();
     for (name, bytes) in files {
@@ -108,9 +109,25 @@ pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<P
         temps.push((tmp, dir.join(name)));
     }
     let mut written = Vec::new();
-    for (tmp, target) in temps {
-        std::fs::rename(&tmp, &target).map_err(|e| Error::Write { path: target.clone(), source: e })?;
-        written.push(target);
+    for (i, (tmp, target)) in temps.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, target) {
+            for (t, _) in &temps[i..] {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(Error::Write { path: target.clone(), source: e });
+        }
+        written.push(target.clone());
     }
     Ok(written)
+}
+
+/// The output directory must be a directory, or not exist yet (it is then created).
+pub fn check_out_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: the output directory is an existing file; give a directory with --out",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
