@@ -347,3 +347,69 @@ fn account_number_column_and_one_column_tables() {
     );
     assert_eq!(got[0].0, "tilit.xlsx:Tilit!C4");
 }
+
+#[test]
+fn formulas_without_stored_results_are_named_not_read_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "TP",
+        &[
+            vec![T("Keskus")],
+            vec![E, T("TA 2024"), T("TP 2024"), T("Poikkeama")],
+            vec![T("Toimintatuotot"), N(100.0), N(110.0)],
+            vec![T("Toimintakulut"), N(-500.0), N(-490.0)],
+            vec![T("Toimintakate"), N(-400.0), N(-380.0), N(20.0)],
+        ],
+        &[],
+    );
+    // A program that does not calculate stores no result: the variance cells read as blank.
+    let ws = wb.worksheet_from_name("TP").unwrap();
+    ws.set_formula_result_default("");
+    ws.write_formula(2, 3, "=C3-B3").unwrap();
+    ws.write_formula(3, 3, "=C4-B4").unwrap();
+    save(&mut wb, dir.path(), "f.xlsx");
+    let out = run_in(dir.path(), &["extract", "f.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("f.xlsx: sheet TP: 2 figure cell(s) hold a formula with no stored result (D3, D4): not read"),
+        "{err}"
+    );
+    let got = parse_extract(&stdout(&out));
+    assert_eq!(got.len(), 7, "the six values and the one stored variance");
+    assert!(got
+        .iter()
+        .any(|(s, k)| s == "f.xlsx:TP!D5" && *k == key("Keskus", "toimintakate", "poikkeama", 2024, "20")));
+}
+
+#[test]
+fn titles_that_begin_with_a_unit_name_are_that_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "Taulukot",
+        &[
+            vec![T("Kaupunginkansliakeskus, tilinpäätös 2024")],
+            vec![E, T("TA 2024"), T("TP 2024")],
+            vec![T("Toimintakate"), N(-3942834.0), N(-3612763.0)],
+            vec![],
+            vec![T("Talouspalvelut (vastuualue)")],
+            vec![E, T("TA 2024"), T("TP 2024")],
+            vec![T("Toimintakate"), N(-1741007.0), N(-1839760.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "t.xlsx");
+    let org = root("inputs/organisaatio.toml");
+    let out = run_in(dir.path(), &["extract", "--org", org.to_str().unwrap(), "t.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "read without guessing: {}", stderr(&out));
+    let units: BTreeSet<String> = parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k.0).collect();
+    assert_eq!(
+        units,
+        ["Kaupunginkansliakeskus", "Talous- ja henkilöstöpalvelut"].into_iter().map(String::from).collect()
+    );
+}

@@ -123,6 +123,9 @@ mod tests {
         assert_eq!(exact("Köp av tjänster"), Some(Item::PalvelujenOstot));
         assert_eq!(exact("Understöd"), Some(Item::Avustukset));
         assert_eq!(exact("Understöd och bidrag"), Some(Item::TuetJaAvustukset));
+        // The Swedish income-statement scheme's own wording.
+        assert_eq!(exact("Verksamhetens intäkter"), Some(Item::Toimintatuotot));
+        assert_eq!(exact("Verksamhetens kostnader"), Some(Item::Toimintakulut));
     }
 
     #[test]

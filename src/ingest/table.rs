@@ -43,6 +43,9 @@ pub struct Problems {
     pub warnings: Vec<(String, String)>,
     /// (cell, message)
     pub errors: Vec<(String, String)>,
+    /// Empty cells where a table's figure would stand (row, column): a formula there with no stored
+    /// result would otherwise be read as blank without a word.
+    pub empty_figure_cells: Vec<(u32, u32)>,
 }
 
 const MAX_HEADER_ROWS: u32 = 4;
@@ -401,10 +404,16 @@ fn read_body(
         for vc in columns {
             let cell_name = cell_ref(r, vc.col);
             let value = match grid.get(r, vc.col) {
-                Cell::Empty => continue,
+                Cell::Empty => {
+                    problems.empty_figure_cells.push((r, vc.col));
+                    continue;
+                }
                 Cell::Number(d) => *d,
                 Cell::Text(t) => match parse_fi(t) {
-                    Parsed::Blank => continue,
+                    Parsed::Blank => {
+                        problems.empty_figure_cells.push((r, vc.col));
+                        continue;
+                    }
                     Parsed::Number(d) => d,
                     Parsed::NotANumber => {
                         problems.errors.push((cell_name, format!("\"{t}\" is not a number")));

@@ -3,7 +3,7 @@
 use super::grid::Grid;
 use super::table::{find_tables, Problems, Table};
 use crate::error::{Error, Result};
-use crate::model::{Figure, Org, Source, Warning};
+use crate::model::{cell_ref, Figure, Org, Source, Warning};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -75,6 +75,9 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
         for (cell, message) in problems.warnings {
             out.warnings.push(Warning { location: location(&cell), message });
         }
+        if let Some(w) = formulas_without_results(&mut book, &sheet, &problems.empty_figure_cells) {
+            out.warnings.push(Warning { location: format!("{shown}: sheet {sheet}"), message: w });
+        }
         for (cell, message) in problems.errors {
             out.errors.push(Error::Cell { path: shown.to_string(), sheet: sheet.clone(), cell, message });
         }
@@ -103,11 +106,36 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
     Ok(out)
 }
 
-/// The unit a table belongs to: the nearest title naming an org unit (by name or alias, then with a
-/// small typo), else the nearest title, else the sheet name.
+/// Figure cells that look empty but hold a formula: the file was saved by a program that does not
+/// calculate (no stored results), so those figures cannot be read. One warning per sheet names them.
+fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) -> Option<String> {
+    if empty.is_empty() {
+        return None;
+    }
+    let formulas = book.worksheet_formula(sheet).ok()?;
+    let cells: Vec<String> = empty
+        .iter()
+        .filter(|&&(r, c)| formulas.get_value((r, c)).is_some_and(|f| !f.trim().is_empty()))
+        .map(|&(r, c)| cell_ref(r, c))
+        .collect();
+    if cells.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 8;
+    let more = if cells.len() > SHOWN { format!(" and {} more", cells.len() - SHOWN) } else { String::new() };
+    Some(format!(
+        "{} figure cell(s) hold a formula with no stored result ({}{more}): not read; open the file in Excel or \
+         LibreOffice and save it so the results are stored",
+        cells.len(),
+        cells[..cells.len().min(SHOWN)].join(", ")
+    ))
+}
+
+/// The unit a table belongs to: the nearest title naming an org unit (by name or alias, or beginning with
+/// one), then the sheet name, then a title with a small typo, else the nearest title, else the sheet name.
 fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Vec<Warning>, location: &str) -> String {
     if let Some(org) = org {
-        if let Some(unit) = table.titles.iter().find_map(|t| org.find(t)) {
+        if let Some(unit) = table.titles.iter().find_map(|t| org.find(t).or_else(|| org.find_prefix(t))) {
             return unit.name.clone();
         }
         if org.find(sheet).is_some() {

@@ -146,6 +146,22 @@ impl Org {
         self.lookup.get(&fold_name(name)).map(|&i| &self.units[i])
     }
 
+    /// A title that begins with a unit's name or alias and goes on after a break ("Kaupunginkansliakeskus,
+    /// tilinpäätös 2024", "Talouspalvelut (TA 2023)"): the longest such name wins.
+    pub fn find_prefix(&self, title: &str) -> Option<&Unit> {
+        let folded = fold_name(title);
+        self.lookup
+            .iter()
+            .filter(|(key, _)| {
+                folded.strip_prefix(key.as_str()).is_some_and(|rest| {
+                    let next = rest.chars().next();
+                    next.is_some_and(|c| !c.is_alphanumeric() && c != '-') && rest.chars().any(char::is_alphanumeric)
+                })
+            })
+            .max_by_key(|(key, _)| key.chars().count())
+            .map(|(_, &i)| &self.units[i])
+    }
+
     /// The unit whose name or alias is closest to `name`, with the edit distance.
     pub fn closest(&self, name: &str) -> Option<(&Unit, usize)> {
         let folded = fold_name(name);
@@ -255,6 +271,11 @@ aliases = ["Talouspalvelut"]
         let org = Org::parse(ORG).unwrap();
         assert_eq!(org.find_fuzzy("Talousoalvelut").unwrap().name, "Talous- ja henkilöstöpalvelut");
         assert!(org.find_fuzzy("Sivistyskeskus").is_none());
+        assert_eq!(org.find_prefix("Kaupunginkansliakeskus, TP 2024").unwrap().name, "Kaupunginkansliakeskus");
+        assert_eq!(org.find_prefix("Talouspalvelut (TA 2023)").unwrap().name, "Talous- ja henkilöstöpalvelut");
+        assert!(org.find_prefix("Kaupunginkansliakeskuksen tuloslaskelma").is_none(), "no break after the name");
+        assert!(org.find_prefix("Kaupunginkansliakeskus").is_none(), "the whole title is for find");
+        assert!(org.find_prefix("Kaupunginkansliakeskus -").is_none(), "nothing after the break");
         assert_eq!(org.closest("Kaupunginkansliapalvelu").unwrap().0.name, "Kaupunginkansliapalvelut");
     }
 
