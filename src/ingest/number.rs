@@ -73,14 +73,17 @@ pub fn parse_fi(text: &str) -> Parsed {
     }
 }
 
-/// The decimal a spreadsheet float stands for: the shortest text that round-trips, read exactly.
-/// Excel keeps 15 significant digits, so this gives back the figure that was typed.
+/// The decimal a spreadsheet float stands for. Excel keeps 15 significant digits, so the float is read
+/// at 15 significant digits: a typed figure comes back as typed, and a stored formula result carrying
+/// binary noise (`0.1 + 0.2` stored as 0.30000000000000004) comes back as Excel shows it (0.3).
 pub fn decimal_from_f64(f: f64) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
-    let text = format!("{f}");
-    Decimal::from_str(&text).ok().or_else(|| Decimal::from_scientific(&format!("{f:e}")).ok()).map(|d| d.normalize())
+    Decimal::from_scientific(&format!("{f:.14e}"))
+        .ok()
+        .or_else(|| Decimal::from_str(&format!("{f}")).ok())
+        .map(|d| d.normalize())
 }
 
 /// Formats a decimal the Finnish way with the given thousands separator: `-1 935 039`, `1 234,5`.
@@ -149,6 +152,13 @@ mod tests {
         assert_eq!(decimal_from_f64(0.1), Some(Decimal::from_str("0.1").unwrap()));
         assert_eq!(decimal_from_f64(1234.56), Some(Decimal::from_str("1234.56").unwrap()));
         assert_eq!(decimal_from_f64(f64::NAN), None);
+        // A formula's stored result with binary noise reads as Excel shows it.
+        assert_eq!(decimal_from_f64(0.1 + 0.2), Some(Decimal::from_str("0.3").unwrap()));
+        assert_eq!(decimal_from_f64(1234.56 * 3.0), Some(Decimal::from_str("3703.68").unwrap()));
+        assert_eq!(decimal_from_f64(-3612763.4999999995), Some(Decimal::from_str("-3612763.5").unwrap()));
+        assert_eq!(decimal_from_f64(123456789012345.0), Some(Decimal::from(123456789012345i64)));
+        assert_eq!(decimal_from_f64(0.0), Some(Decimal::ZERO));
+        assert_eq!(decimal_from_f64(1e-40), Some(Decimal::ZERO), "below the decimal's scale: zero");
     }
 
     #[test]
