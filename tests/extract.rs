@@ -385,7 +385,7 @@ fn formulas_without_stored_results_are_named_not_read_silently() {
 }
 
 #[test]
-fn titles_that_begin_with_a_unit_name_are_that_unit() {
+fn titles_that_begin_with_a_unit_name_or_its_inflected_form_are_that_unit() {
     let dir = tempfile::tempdir().unwrap();
     let mut wb = Workbook::new();
     write_sheet(
@@ -412,4 +412,31 @@ fn titles_that_begin_with_a_unit_name_are_that_unit() {
         units,
         ["Kaupunginkansliakeskus", "Talous- ja henkilöstöpalvelut"].into_iter().map(String::from).collect()
     );
+
+    // A name in the genitive at the start of a sentence-like title is read, with a warning.
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "Taul1",
+        &[
+            vec![T("Kaupunginkansliapalveluiden tuloslaskelma")],
+            vec![E, T("TA 2024"), T("TP 2024")],
+            vec![T("Toimintakate"), N(-1070361.0), N(-893389.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "g.xlsx");
+    let out = run_in(dir.path(), &["extract", "--org", org.to_str().unwrap(), "g.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "g.xlsx: sheet Taul1, cell B2: unit read from the title \"Kaupunginkansliapalveluiden tuloslaskelma\" \
+             as \"Kaupunginkansliapalvelut\""
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let rows = parse_extract(&stdout(&out));
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|(_, k)| k.0 == "Kaupunginkansliapalvelut"));
 }

@@ -132,7 +132,8 @@ fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) 
 }
 
 /// The unit a table belongs to: the nearest title naming an org unit (by name or alias, or beginning with
-/// one), then the sheet name, then a title with a small typo, else the nearest title, else the sheet name.
+/// one), then the sheet name, then a title naming a unit in an inflected form or with a small typo (both
+/// warned), else the nearest title, else the sheet name.
 fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Vec<Warning>, location: &str) -> String {
     if let Some(org) = org {
         if let Some(unit) = table.titles.iter().find_map(|t| org.find(t).or_else(|| org.find_prefix(t))) {
@@ -140,6 +141,15 @@ fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Ve
         }
         if org.find(sheet).is_some() {
             return org.find(sheet).map(|u| u.name.clone()).unwrap_or_default();
+        }
+        for t in &table.titles {
+            if let Some(unit) = org.find_inflected(t) {
+                warnings.push(Warning {
+                    location: location.to_string(),
+                    message: format!("unit read from the title \"{t}\" as \"{}\"", unit.name),
+                });
+                return unit.name.clone();
+            }
         }
         for t in &table.titles {
             if let Some(unit) = org.find_fuzzy(t) {

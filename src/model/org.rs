@@ -162,6 +162,25 @@ impl Org {
             .map(|(_, &i)| &self.units[i])
     }
 
+    /// A title that names a unit in an inflected form at its start ("Kaupunginkansliakeskuksen tuloslaskelma",
+    /// "Talouspalveluiden talousarvio"): each word of the name begins the title's word at its place, up to
+    /// a Finnish case ending. Only when exactly one unit fits.
+    pub fn find_inflected(&self, title: &str) -> Option<&Unit> {
+        let folded = fold_name(title);
+        let words: Vec<&str> = folded.split(' ').collect();
+        let fits = |key: &str| {
+            let name_words: Vec<&str> = key.split(' ').collect();
+            name_words.len() <= words.len() && name_words.iter().zip(&words).all(|(n, t)| inflected_form(n, t))
+        };
+        let mut found: Vec<usize> = self.lookup.iter().filter(|(key, _)| fits(key)).map(|(_, &i)| i).collect();
+        found.sort_unstable();
+        found.dedup();
+        match found.as_slice() {
+            [i] => Some(&self.units[*i]),
+            _ => None,
+        }
+    }
+
     /// The unit whose name or alias is closest to `name`, with the edit distance.
     pub fn closest(&self, name: &str) -> Option<(&Unit, usize)> {
         let folded = fold_name(name);
@@ -230,6 +249,22 @@ impl Org {
     }
 }
 
+/// Could `word` be `base` with a Finnish case ending ("keskus" → "keskuksen", "palvelut" → "palveluiden",
+/// "lautakunta" → "lautakunnan")? The stem may lose up to a few letters, the ending add a few.
+fn inflected_form(base: &str, word: &str) -> bool {
+    if base == word {
+        return true;
+    }
+    let (b, w): (Vec<char>, Vec<char>) = (base.chars().collect(), word.chars().collect());
+    let stem_loss = match b.len() {
+        0..=4 => return false,
+        5..=7 => 2,
+        _ => 3,
+    };
+    let common = b.iter().zip(&w).take_while(|(x, y)| x == y).count();
+    common >= b.len() - stem_loss && w.len() > common && w.len() <= b.len() + 4 && w.iter().all(|c| c.is_alphabetic())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,7 +311,36 @@ aliases = ["Talouspalvelut"]
         assert!(org.find_prefix("Kaupunginkansliakeskuksen tuloslaskelma").is_none(), "no break after the name");
         assert!(org.find_prefix("Kaupunginkansliakeskus").is_none(), "the whole title is for find");
         assert!(org.find_prefix("Kaupunginkansliakeskus -").is_none(), "nothing after the break");
+        assert_eq!(
+            org.find_inflected("Kaupunginkansliakeskuksen tuloslaskelma").unwrap().name,
+            "Kaupunginkansliakeskus"
+        );
+        assert_eq!(
+            org.find_inflected("Kaupunginkansliapalveluiden talousarvio 2024").unwrap().name,
+            "Kaupunginkansliapalvelut"
+        );
+        assert_eq!(org.find_inflected("Talouspalvelujen TP").unwrap().name, "Talous- ja henkilöstöpalvelut");
+        assert!(org.find_inflected("Kaupunginkanslian tuloslaskelma").is_none(), "too far from any name");
+        assert!(org.find_inflected("Talouspalvelukeskuksen tuloslaskelma").is_none(), "another word");
+        assert!(org.find_inflected("Tuloslaskelma").is_none());
         assert_eq!(org.closest("Kaupunginkansliapalvelu").unwrap().0.name, "Kaupunginkansliapalvelut");
+    }
+
+    #[test]
+    fn finnish_case_endings() {
+        for (base, word) in [
+            ("kaupunginkansliakeskus", "kaupunginkansliakeskuksen"),
+            ("lautakunta", "lautakunnan"),
+            ("kaupunki", "kaupungin"),
+            ("sivistystoimi", "sivistystoimen"),
+            ("toimiala", "toimialan"),
+            ("palvelut", "palvelujen"),
+        ] {
+            assert!(inflected_form(base, word), "{base} → {word}");
+        }
+        for (base, word) in [("keskus", "kesto"), ("talous", "talousarvio"), ("ja", "jaos"), ("palvelut", "palvelu2")] {
+            assert!(!inflected_form(base, word), "{base} ↛ {word}");
+        }
     }
 
     #[test]
