@@ -440,3 +440,40 @@ fn titles_that_begin_with_a_unit_name_or_its_inflected_form_are_that_unit() {
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|(_, k)| k.0 == "Kaupunginkansliapalvelut"));
 }
+
+#[test]
+fn transposed_tables_line_items_across() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = |bad: &'static str| {
+        vec![
+            vec![T("Kaupunginkansliakeskus")],
+            vec![T("1 000 €")],
+            vec![E, T("Toimintatuotot"), T("Toimintakulut"), T("Toimintakate")],
+            vec![T("TA 2024"), N(300.5), N(-4243.3), N(-3942.8)],
+            vec![T("TP 2024"), T("281,8"), T(bad), N(-3612.8)],
+        ]
+    };
+    let mut wb = Workbook::new();
+    write_sheet(&mut wb, "Kuva", &rows("-3 894,6"), &[]);
+    save(&mut wb, dir.path(), "across.xlsx");
+    let out = run_in(dir.path(), &["extract", "across.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got = parse_extract(&stdout(&out));
+    let expected = vec![
+        ("across.xlsx:Kuva!B4", key("Kaupunginkansliakeskus", "toimintatuotot", "ta", 2024, "300500")),
+        ("across.xlsx:Kuva!B5", key("Kaupunginkansliakeskus", "toimintatuotot", "tp", 2024, "281800")),
+        ("across.xlsx:Kuva!C4", key("Kaupunginkansliakeskus", "toimintakulut", "ta", 2024, "-4243300")),
+        ("across.xlsx:Kuva!C5", key("Kaupunginkansliakeskus", "toimintakulut", "tp", 2024, "-3894600")),
+        ("across.xlsx:Kuva!D4", key("Kaupunginkansliakeskus", "toimintakate", "ta", 2024, "-3942800")),
+        ("across.xlsx:Kuva!D5", key("Kaupunginkansliakeskus", "toimintakate", "tp", 2024, "-3612800")),
+    ];
+    assert_eq!(got, expected.into_iter().map(|(s, k)| (s.to_string(), k)).collect::<Vec<_>>());
+
+    // A bad cell is named in the sheet's own coordinates.
+    let mut wb = Workbook::new();
+    write_sheet(&mut wb, "Kuva", &rows("-3 89A,6"), &[]);
+    save(&mut wb, dir.path(), "bad.xlsx");
+    let out = run_in(dir.path(), &["extract", "bad.xlsx"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("bad.xlsx: sheet Kuva, cell C5: \"-3 89A,6\" is not a number"), "{}", stderr(&out));
+}

@@ -39,6 +39,9 @@ pub struct Grid {
     pub cols: u32,
     cells: Vec<Cell>,
     merges: Vec<Dimensions>,
+    /// Rows and columns swapped (a table printed with line items across): cell names are given back in
+    /// the sheet's own coordinates.
+    transposed: bool,
 }
 
 impl Grid {
@@ -51,7 +54,45 @@ impl Grid {
                 cells.push(convert(data));
             }
         }
-        Grid { start, rows: h as u32, cols: w as u32, cells, merges }
+        Grid { start, rows: h as u32, cols: w as u32, cells, merges, transposed: false }
+    }
+
+    /// The same sheet with rows and columns swapped.
+    pub fn transpose(&self) -> Grid {
+        let mut cells = Vec::with_capacity(self.cells.len());
+        for c in 0..self.cols as usize {
+            for r in 0..self.rows as usize {
+                cells.push(self.cells[r * self.cols as usize + c].clone());
+            }
+        }
+        let swap = |(r, c): (u32, u32)| (c, r);
+        Grid {
+            start: swap(self.start),
+            rows: self.cols,
+            cols: self.rows,
+            cells,
+            merges: self.merges.iter().map(|m| Dimensions { start: swap(m.start), end: swap(m.end) }).collect(),
+            transposed: !self.transposed,
+        }
+    }
+
+    pub fn is_transposed(&self) -> bool {
+        self.transposed
+    }
+
+    /// A grid position in the sheet's own (row, column).
+    pub fn origin(&self, row: u32, col: u32) -> (u32, u32) {
+        if self.transposed {
+            (col, row)
+        } else {
+            (row, col)
+        }
+    }
+
+    /// The sheet's name for a grid position (`B4`).
+    pub fn cell_ref(&self, row: u32, col: u32) -> String {
+        let (r, c) = self.origin(row, col);
+        crate::model::cell_ref(r, c)
     }
 
     /// Last row index (absolute), exclusive.

@@ -5,7 +5,7 @@ use super::grid::{Cell, Grid};
 use super::header::{classify, join_header_parts, unit_factor, ColumnHeader};
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
-use crate::model::{cell_ref, LineItem, Scenario};
+use crate::model::{LineItem, Scenario};
 use rust_decimal::Decimal;
 
 /// A value column of a table.
@@ -43,7 +43,7 @@ pub struct Problems {
     pub warnings: Vec<(String, String)>,
     /// (cell, message)
     pub errors: Vec<(String, String)>,
-    /// Empty cells where a table's figure would stand (row, column): a formula there with no stored
+    /// Empty cells where a table's figure would stand (the sheet's row, column): a formula there with no stored
     /// result would otherwise be read as blank without a word.
     pub empty_figure_cells: Vec<(u32, u32)>,
 }
@@ -253,7 +253,7 @@ fn read_table(
     problems: &mut Problems,
 ) -> (Option<Table>, u32) {
     let top = *header.start();
-    let header_cell = cell_ref(top, first_value);
+    let header_cell = grid.cell_ref(top, first_value);
     // Columns and their headers.
     let mut columns: Vec<(u32, ColumnHeader)> = Vec::new();
     let mut factor = None;
@@ -300,6 +300,29 @@ fn read_table(
             titles.push(clean_title(&t));
         }
     }
+    let label_col = label_column(grid, first_value, *header.end() + 1, body_limit);
+    if grid.is_transposed() {
+        // The sheet's rows above the table are, here, the columns left of the labels: nearest first.
+        let mut nearer = Vec::new();
+        for c in (grid.start.1..label_col).rev() {
+            for r in top..body_limit {
+                let Some(t) = grid.get(r, c).text() else { continue };
+                if factor.is_none() {
+                    factor = unit_factor(&t);
+                }
+                if is_title_like(&t)
+                    && match_label(&t, None) == LabelMatch::Unknown
+                    && classify(&t.to_uppercase()).scenario.is_none()
+                    && !nearer.contains(&clean_title(&t))
+                {
+                    nearer.push(clean_title(&t));
+                }
+            }
+        }
+        titles.retain(|t| !nearer.contains(t));
+        nearer.append(&mut titles);
+        titles = nearer;
+    }
     let factor = factor.unwrap_or(Decimal::ONE);
 
     // Years for columns whose header has none: the table's other columns, else a year in the title.
@@ -330,7 +353,7 @@ fn read_table(
         match h.year.or(fallback_year) {
             Some(year) => value_columns.push(ValueColumn { col: *c, scenario, year }),
             None => problems.warnings.push((
-                cell_ref(top, *c),
+                grid.cell_ref(top, *c),
                 format!(
                     "column \"{}\" has no year and the table does not tell it: column not read",
                     scenario.label("fi")
@@ -338,7 +361,6 @@ fn read_table(
             )),
         }
     }
-    let label_col = label_column(grid, first_value, *header.end() + 1, body_limit);
     let (figures, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
     if value_columns.is_empty() {
         return (None, end);
@@ -368,14 +390,14 @@ fn read_body(
                 continue;
             }
             let first = columns.iter().find(|vc| !grid.get(r, vc.col).is_empty()).map_or(label_col, |vc| vc.col);
-            problems.warnings.push((cell_ref(r, first), "figures without a label: row not read".into()));
+            problems.warnings.push((grid.cell_ref(r, first), "figures without a label: row not read".into()));
             continue;
         };
         let item = match match_label(&label, previous) {
             LabelMatch::Exact(li) => li,
             LabelMatch::Typo(li, known) => {
                 problems.warnings.push((
-                    cell_ref(r, label_col),
+                    grid.cell_ref(r, label_col),
                     format!("label \"{}\" read as \"{known}\" ({})", label.trim(), li.id()),
                 ));
                 li
@@ -390,9 +412,10 @@ fn read_body(
                     _ => false,
                 });
                 if has_numbers {
-                    problems
-                        .warnings
-                        .push((cell_ref(r, label_col), format!("unknown label \"{}\": row not read", label.trim())));
+                    problems.warnings.push((
+                        grid.cell_ref(r, label_col),
+                        format!("unknown label \"{}\": row not read", label.trim()),
+                    ));
                 }
                 blank_run = 0;
                 continue;
@@ -402,16 +425,16 @@ fn read_body(
         previous = Some(item);
         last_row = r + 1;
         for vc in columns {
-            let cell_name = cell_ref(r, vc.col);
+            let cell_name = grid.cell_ref(r, vc.col);
             let value = match grid.get(r, vc.col) {
                 Cell::Empty => {
-                    problems.empty_figure_cells.push((r, vc.col));
+                    problems.empty_figure_cells.push(grid.origin(r, vc.col));
                     continue;
                 }
                 Cell::Number(d) => *d,
                 Cell::Text(t) => match parse_fi(t) {
                     Parsed::Blank => {
-                        problems.empty_figure_cells.push((r, vc.col));
+                        problems.empty_figure_cells.push(grid.origin(r, vc.col));
                         continue;
                     }
                     Parsed::Number(d) => d,
@@ -429,4 +452,52 @@ fn read_body(
         }
     }
     (figures, last_row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Range};
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let w = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        let mut range = Range::new((0, 0), (rows.len() as u32 - 1, w as u32 - 1));
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let data = match v.parse::<f64>() {
+                    Ok(f) => Data::Float(f),
+                    Err(_) if v.is_empty() => Data::Empty,
+                    Err(_) => Data::String(v.to_string()),
+                };
+                range.set_value((r as u32, c as u32), data);
+            }
+        }
+        Grid::new(&range, Vec::new())
+    }
+
+    #[test]
+    fn transposed_table_is_read_with_the_sheets_cell_names() {
+        let g = grid(&[
+            &["Kaupunginkansliakeskus"],
+            &["euroa"],
+            &["Tuloslaskelma", "Toimintatuotot", "Toimintakulut", "Toimintakate"],
+            &["TA 2024", "300500", "-4243334", "-3942834"],
+            &["TA muutokset 2024", "", "-10000", "-10000"],
+            &["TP 2024", "281 829", "-3894591", "-3612762"],
+            &["Poikkeama", "-18671", "358743", "340072"],
+        ]);
+        let mut p = Problems::default();
+        assert!(find_tables(&g, &mut p).is_empty(), "no header row across");
+        let t = find_tables(&g.transpose(), &mut p);
+        assert_eq!(t.len(), 1, "{p:?}");
+        assert_eq!(t[0].titles.first().map(String::as_str), Some("Kaupunginkansliakeskus"));
+        let got: Vec<(String, &str, Scenario, i32, String)> = t[0]
+            .figures
+            .iter()
+            .map(|f| (f.cell.clone(), f.line_item.item.id(), f.scenario, f.year, f.value.to_string()))
+            .collect();
+        assert_eq!(got.len(), 11);
+        assert_eq!(got[0], ("B4".to_string(), "toimintatuotot", Scenario::Ta, 2024, "300500".to_string()));
+        assert!(got.contains(&("D7".to_string(), "toimintakate", Scenario::Poikkeama, 2024, "340072".to_string())));
+    }
 }

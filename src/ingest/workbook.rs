@@ -69,7 +69,15 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
         }
         let grid = Grid::new(&range, merges(&mut book, &sheet));
         let mut problems = Problems::default();
-        let tables = find_tables(&grid, &mut problems);
+        let mut tables = find_tables(&grid, &mut problems);
+        if tables.is_empty() {
+            // A table printed the other way round: line items across, scenarios down.
+            let mut turned = Problems::default();
+            let found = find_tables(&grid.transpose(), &mut turned);
+            if !found.is_empty() {
+                (tables, problems) = (found, turned);
+            }
+        }
         tables_found += tables.len();
         let location = |cell: &str| format!("{shown}: sheet {sheet}, cell {cell}");
         for (cell, message) in problems.warnings {
