@@ -147,8 +147,8 @@ fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Ve
         if let Some(unit) = table.titles.iter().find_map(|t| org.find(t).or_else(|| org.find_prefix(t))) {
             return unit.name.clone();
         }
-        if org.find(sheet).is_some() {
-            return org.find(sheet).map(|u| u.name.clone()).unwrap_or_default();
+        if let Some(unit) = org.find(sheet) {
+            return unit.name.clone();
         }
         for t in &table.titles {
             if let Some(unit) = org.find_inflected(t) {
