@@ -37,6 +37,9 @@ pub struct RunArgs {
     /// Organisation file (TOML); overrides the configuration's.
     #[arg(long, value_name = "ORG.toml")]
     pub org: Option<PathBuf>,
+    /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
+    #[arg(long, value_name = "SCHEME.toml")]
+    pub scheme: Option<PathBuf>,
     /// Folder the reports are written to; overrides the configuration's (default: outputs).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -62,6 +65,10 @@ pub struct ValidateArgs {
     /// Organisation file (TOML): unit tree for rollups, aliases, binding line items.
     #[arg(long, value_name = "ORG.toml")]
     pub org: Option<PathBuf>,
+    /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
+    #[arg(long, value_name = "SCHEME.toml")]
+    pub scheme: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
     pub format: FindingsFormat,
@@ -81,6 +88,10 @@ pub struct ExtractArgs {
     /// Organisation file (TOML): unit names, aliases, tree, binding line items.
     #[arg(long, value_name = "ORG.toml")]
     pub org: Option<PathBuf>,
+    /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
+    #[arg(long, value_name = "SCHEME.toml")]
+    pub scheme: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = FigureFormat::Csv)]
     pub format: FigureFormat,

@@ -37,6 +37,7 @@ struct ConfigFile {
     #[serde(default)]
     inputs: Vec<PathBuf>,
     org: Option<PathBuf>,
+    scheme: Option<PathBuf>,
     out: Option<PathBuf>,
     #[serde(default)]
     lang: Vec<String>,
@@ -51,6 +52,8 @@ struct ConfigFile {
 pub struct RunConfig {
     pub inputs: Vec<PathBuf>,
     pub org: Option<PathBuf>,
+    /// A scheme file extending the default line-item scheme.
+    pub scheme: Option<PathBuf>,
     pub out: PathBuf,
     pub langs: Vec<Lang>,
     pub strict: bool,
@@ -89,6 +92,7 @@ impl RunConfig {
         Ok(RunConfig {
             inputs: file.inputs.into_iter().map(rel).collect(),
             org: file.org.map(rel),
+            scheme: file.scheme.map(rel),
             out: rel(file.out.unwrap_or_else(|| PathBuf::from("outputs"))),
             langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
             strict: file.strict,

@@ -24,6 +24,9 @@ pub enum Error {
     #[error("{path}: {message}")]
     Org { path: String, message: String },
 
+    #[error("{path}: line-item scheme: {message}")]
+    Scheme { path: String, message: String },
+
     #[error("{path}: {message}")]
     Config { path: String, message: String },
 

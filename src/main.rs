@@ -4,7 +4,7 @@
 use clap::Parser;
 use poikkeama::cli::{Cli, Command, FigureFormat, FindingsFormat, RunArgs};
 use poikkeama::config::{parse_langs, RunConfig, Thresholds};
-use poikkeama::model::Org;
+use poikkeama::model::{Org, Scheme};
 use poikkeama::{engine, ingest, report, Error};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +33,17 @@ fn load_org(path: Option<&std::path::Path>) -> Result<Option<Org>, Error> {
     path.map(Org::load).transpose()
 }
 
+/// Puts the line-item scheme in force: the default, extended by the given scheme file. Must run before the
+/// org file (binding line items) or any input is read.
+fn install_scheme(path: Option<&std::path::Path>) -> Result<(), Error> {
+    if let Some(path) = path {
+        let scheme = Scheme::load_extension(path)?;
+        poikkeama::model::scheme::install(scheme)
+            .map_err(|message| Error::Scheme { path: path.display().to_string(), message })?;
+    }
+    Ok(())
+}
+
 fn print_warnings(warnings: &[poikkeama::model::Warning]) {
     for w in warnings {
         eprintln!("warning: {w}");
@@ -42,6 +53,7 @@ fn print_warnings(warnings: &[poikkeama::model::Warning]) {
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Extract(args) => {
+            install_scheme(args.scheme.as_deref())?;
             let org = load_org(args.org.as_deref())?;
             let extraction = ingest::extract(&args.inputs, org.as_ref())?;
             print_warnings(&extraction.warnings);
@@ -55,10 +67,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Run(args) => run_main_job(args),
         Command::Validate(args) => {
+            install_scheme(args.scheme.as_deref())?;
             let org = load_org(args.org.as_deref())?;
             let extraction = ingest::extract(&args.inputs, org.as_ref())?;
             print_warnings(&extraction.warnings);
-            let analysis = engine::analyze(&extraction.figures, org.as_ref())?;
+            let analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
             let stdout = std::io::stdout().lock();
             let written = match args.format {
                 FindingsFormat::Text => report::findings::write_text(&analysis, stdout),
@@ -92,6 +105,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
         None => RunConfig {
             inputs: Vec::new(),
             org: None,
+            scheme: None,
             out: PathBuf::from("outputs"),
             langs: vec![poikkeama::report::fmt::Lang::Fi],
             strict: false,
@@ -103,6 +117,9 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     }
     if args.org.is_some() {
         cfg.org = args.org.clone();
+    }
+    if args.scheme.is_some() {
+        cfg.scheme = args.scheme.clone();
     }
     if let Some(out) = &args.out {
         cfg.out = out.clone();
@@ -126,10 +143,11 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
 fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let cfg = run_config(&args)?;
     report::check_out_dir(&cfg.out)?;
+    install_scheme(cfg.scheme.as_deref())?;
     let org = load_org(cfg.org.as_deref())?;
     let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
     print_warnings(&extraction.warnings);
-    let analysis = engine::analyze(&extraction.figures, org.as_ref())?;
+    let analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     let errors = analysis.count(engine::Severity::Error);
     for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error) {
         eprintln!("error: {} · {}", f.unit, f.message);

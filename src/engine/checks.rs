@@ -6,7 +6,7 @@ use super::finding::{within_rounding, Finding, Rule, Severity};
 use super::frame::*;
 use crate::error::Result;
 use crate::ingest::number::format_fi;
-use crate::model::{Figure, LineItem, Scenario, SUMS};
+use crate::model::{Figure, LineItem, Scenario, TableSum, Unread};
 use polars::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -264,69 +264,150 @@ pub(super) fn scen_year(rows: &CheckRows, i: usize) -> String {
     format!("{} {}", rows.scens[i].map_or("", |s| s.id()), rows.years[i].map(|y| y.to_string()).unwrap_or_default())
 }
 
-/// The scheme's sums, wherever the total and at least one term are reported.
-pub fn sums(dedup: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &mut Vec<Finding>) -> Result<()> {
-    let (mut term, mut total) = (Vec::new(), Vec::new());
-    for rule in SUMS {
-        for t in rule.terms {
-            term.push(LineItem::new(*t).index());
-            total.push(LineItem::new(rule.total).index());
+/// One check of a printed total against its printed terms, in one column.
+struct SumKey {
+    sum: usize,
+    unit: u32,
+    scenario: Scenario,
+    year: i32,
+}
+
+/// The tables' sums: each printed total against the terms its table prints, in every column where the
+/// total and at least one term are given. A failing check with unread rows among its terms is a warning
+/// that names them and says whether they would complete it; it is never an error.
+pub fn sums(
+    dedup: &Dedup,
+    figures: &[Figure],
+    units: &UnitInfo,
+    table_sums: &[TableSum],
+    findings: &mut Vec<Finding>,
+) -> Result<()> {
+    // One check per (unit, total, terms, column); the same check from two tables counts once.
+    let mut seen: HashSet<(u32, u32, Vec<u32>, u32, i32)> = HashSet::new();
+    let mut keys: Vec<SumKey> = Vec::new();
+    let (mut c_check, mut c_unit, mut c_scen, mut c_year, mut c_term) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut t_check, mut t_unit, mut t_scen, mut t_year, mut t_total) = (vec![], vec![], vec![], vec![], vec![]);
+    for (k, ts) in table_sums.iter().enumerate() {
+        let Some(unit) = units.id(&ts.unit) else { continue };
+        let term_ids: Vec<u32> = ts.terms.iter().map(LineItem::index).collect();
+        for &(scenario, year) in &ts.columns {
+            if !seen.insert((unit, ts.total.index(), term_ids.clone(), scenario.index(), year)) {
+                continue;
+            }
+            let id = keys.len() as u32;
+            keys.push(SumKey { sum: k, unit, scenario, year });
+            for &term in &term_ids {
+                c_check.push(id);
+                c_unit.push(unit);
+                c_scen.push(scenario.index());
+                c_year.push(year);
+                c_term.push(term);
+            }
+            t_check.push(id);
+            t_unit.push(unit);
+            t_scen.push(scenario.index());
+            t_year.push(year);
+            t_total.push(ts.total.index());
         }
     }
-    let n = term.len();
-    let terms = DataFrame::new(n, vec![Column::new("term".into(), term), Column::new("total".into(), total)])
-        .map_err(engine_err)?;
-    let keys = || [col("unit"), col("scenario"), col("year"), col("total")];
-    // Every term figure with the total it belongs to.
-    let parts = dedup
-        .df
-        .clone()
-        .lazy()
-        .join(terms.lazy(), [col("line_item")], [col("term")], JoinArgs::new(JoinType::Inner))
-        .select([col("unit"), col("scenario"), col("year"), col("total"), col("amount"), col("ulp"), col("src")])
-        .collect()
-        .map_err(engine_err)?;
-    let totals = dedup.df.clone().lazy().select([
-        col("unit"),
-        col("scenario"),
-        col("year"),
-        col("line_item").alias("total"),
-        col("amount").alias("actual"),
-        col("ulp").alias("ulp_total"),
-        col("src"),
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let frame = |n: usize, cols: Vec<Column>| DataFrame::new(n, cols).map_err(engine_err);
+    let terms = frame(
+        c_check.len(),
+        vec![
+            Column::new("check".into(), c_check),
+            Column::new("unit".into(), c_unit),
+            Column::new("scenario".into(), c_scen),
+            Column::new("year".into(), c_year),
+            Column::new("line_item".into(), c_term),
+        ],
+    )?;
+    let totals = frame(
+        t_check.len(),
+        vec![
+            Column::new("check".into(), t_check),
+            Column::new("unit".into(), t_unit),
+            Column::new("scenario".into(), t_scen),
+            Column::new("year".into(), t_year),
+            Column::new("line_item".into(), t_total),
+        ],
+    )?;
+    let on = || [col("unit"), col("scenario"), col("year"), col("line_item")];
+    let figs = || dedup.df.clone().lazy().select([on().to_vec(), vec![col("amount"), col("ulp"), col("src")]].concat());
+    let parts = terms.lazy().join(figs(), on(), on(), JoinArgs::new(JoinType::Inner)).group_by([col("check")]).agg([
+        col("amount").sum().alias("expected"),
+        col("ulp").sum().alias("ulp_terms"),
+        col("src").alias("srcs"),
     ]);
-    let failing = parts
-        .clone()
+    let df = totals
         .lazy()
-        .group_by(keys())
-        .agg([col("amount").sum().alias("expected"), col("ulp").sum().alias("ulp_terms")])
-        .join(totals, keys(), keys(), JoinArgs::new(JoinType::Inner))
+        .join(figs(), on(), on(), JoinArgs::new(JoinType::Inner))
+        .join(parts, [col("check")], [col("check")], JoinArgs::new(JoinType::Inner))
         .with_columns([
-            (col("actual") - col("expected")).alias("diff"),
-            (col("ulp_terms") + col("ulp_total")).alias("tol"),
+            col("amount").alias("actual"),
+            (col("amount") - col("expected")).alias("diff"),
+            (col("ulp_terms") + col("ulp")).alias("tol"),
         ])
         .filter(col("diff").neq(money_lit(Decimal::ZERO, dedup.scale)))
+        .sort(["check"], SortMultipleOptions::default())
         .collect()
         .map_err(engine_err)?;
-    // The terms' cells, for the failing checks only.
-    let term_cells = failing
-        .clone()
-        .lazy()
-        .select(keys())
-        .join(parts.lazy(), keys(), keys(), JoinArgs::new(JoinType::Inner))
-        .group_by(keys())
-        .agg([col("src").alias("srcs")]);
-    let df = failing
-        .lazy()
-        .join(term_cells, keys(), keys(), JoinArgs::new(JoinType::Left))
-        .with_column(col("total").alias("line_item"))
-        .collect()
-        .map_err(engine_err)?;
+    let checks = read_u32(&df, "check")?;
     let rows = read_checks(&df, figures, units, &["src"], Some("srcs"))?;
-    push_findings(rows, Rule::Sum, findings, |r, i| {
-        format!("{} ({}): rivien summa ei täsmää", li_label(r.items[i]), scen_year(r, i))
-    });
+    for (i, check_id) in checks.into_iter().enumerate() {
+        let (Some(diff), Some(tol), Some(c)) = (rows.diff[i], rows.tol[i], check_id) else { continue };
+        let key = &keys[c as usize];
+        let ts = &table_sums[key.sum];
+        let head = format!("{} ({} {}): rivien summa ei täsmää", ts.total.label("fi"), key.scenario.id(), key.year);
+        let check = Check {
+            rule: Rule::Sum,
+            unit: units.name(key.unit).to_string(),
+            line_item: Some(ts.total),
+            scenario: Some(key.scenario),
+            year: Some(key.year),
+            expected: rows.expected[i],
+            actual: rows.actual[i],
+            diff,
+            tol,
+            sources: rows.sources[i].clone(),
+            head,
+        };
+        if ts.unread.is_empty() || within_rounding(diff, tol) {
+            findings.push(check.finding());
+        } else {
+            findings.push(unread_warning(check, &ts.unread, key.scenario, key.year));
+        }
+    }
     Ok(())
+}
+
+/// A failing sum whose table has rows that could not be read among the terms: a warning that names them
+/// and says whether adding them makes the sum hold.
+fn unread_warning(check: Check, unread: &[Unread], scenario: Scenario, year: i32) -> Finding {
+    let in_column: Vec<Decimal> = unread
+        .iter()
+        .flat_map(|u| u.values.iter().filter(|(s, y, _)| *s == scenario && *y == year).map(|(_, _, v)| *v))
+        .collect();
+    let added = in_column.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b));
+    let completes = added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
+    let rows: Vec<String> = unread.iter().map(|u| format!("\"{}\" ({})", u.label, u.source)).collect();
+    let what = if completes {
+        "täydentää summan: lisää rivin nimi rivinimikkeistöön (--scheme), niin se luetaan"
+    } else {
+        "ei täydennä summaa yksinään"
+    };
+    let mut f = check.finding();
+    f.severity = Severity::Warning;
+    f.message = format!(
+        "{} Summaa ei voitu tarkistaa: taulukossa on rivejä, joita ei luettu: {}; {} {what}.",
+        f.message,
+        rows.join(", "),
+        if rows.len() == 1 { "rivi" } else { "rivit yhdessä" }
+    );
+    f.sources.extend(unread.iter().map(|u| u.source.clone()));
+    f
 }
 
 /// Revenues below zero and costs above zero, in budgets, actuals and plans.

@@ -57,9 +57,10 @@ pub fn read_bool(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
 }
 
 /// One integer key for (unit, line item, scenario, year): grouping on one column is much faster than on
-/// four. Line items < 64, scenarios < 8 and years 1900..5995 fit their fields; unit ids take the rest.
+/// four. Line items < 1024 (a scheme has at most 500 items, each with its "of which" row), scenarios < 16
+/// and years 1900..5995 fit their fields; unit ids take the remaining 37 bits.
 pub fn packed_key(unit: Expr, line_item: Expr, scenario: Expr, year: Expr) -> Expr {
-    ((unit.cast(DataType::Int64) * lit(64i64) + line_item.cast(DataType::Int64)) * lit(8i64)
+    ((unit.cast(DataType::Int64) * lit(1024i64) + line_item.cast(DataType::Int64)) * lit(16i64)
         + scenario.cast(DataType::Int64))
         * lit(4096i64)
         + (year.cast(DataType::Int64) - lit(1900i64))

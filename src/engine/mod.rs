@@ -13,7 +13,7 @@ mod wide;
 pub use finding::{within_rounding, Cause, Finding, Rule, Severity};
 
 use crate::error::Result;
-use crate::model::{Figure, LineItem, Org};
+use crate::model::{scheme_sums, Figure, LineItem, Org, Scenario, TableSum};
 use rust_decimal::Decimal;
 
 /// One unit's line item in one year, with every scenario side by side and the computed figures.
@@ -29,6 +29,10 @@ pub struct Row {
     pub ta_muutettu_computed: bool,
     pub tp: Option<Decimal>,
     pub ts: Option<Decimal>,
+    /// A forecast of the year (ennuste), a proposal (ehdotus), an overrun right (ylitysoikeus).
+    pub ennuste: Option<Decimal>,
+    pub ehdotus: Option<Decimal>,
+    pub ylitysoikeus: Option<Decimal>,
     /// The variance as the source reports it.
     pub poikkeama_reported: Option<Decimal>,
     /// tp − ta_muutettu, computed.
@@ -45,7 +49,7 @@ pub struct Row {
     pub rolled_up: bool,
     /// The reported figures behind this row, as indices into the figures given to [`analyze`], by
     /// scenario (in `Scenario::ALL` order); none for computed or blank figures.
-    pub src: [Option<u32>; 6],
+    pub src: [Option<u32>; Scenario::COUNT],
 }
 
 impl Row {
@@ -116,18 +120,24 @@ impl Analysis {
 ///     scenario,
 ///     year: 2024,
 ///     amount: Decimal::from(amount),
-///     source: Source { file: "x.xlsx".into(), sheet: "S".into(), cell: cell.into(), factor: Decimal::ONE },
+///     source: Source::cell("x.xlsx", "S", cell, Decimal::ONE),
 /// };
 /// let figures = [
-///     fig(Item::Toimintakate, Scenario::TaMuutettu, -1_741_007, "D9"),
-///     fig(Item::Toimintakate, Scenario::Tp, -1_839_760, "E9"),
-///     fig(Item::Toimintakate, Scenario::Poikkeama, -98_743, "F9"),
+///     fig(Item::TOIMINTAKATE, Scenario::TaMuutettu, -1_741_007, "D9"),
+///     fig(Item::TOIMINTAKATE, Scenario::Tp, -1_839_760, "E9"),
+///     fig(Item::TOIMINTAKATE, Scenario::Poikkeama, -98_743, "F9"),
 /// ];
 /// let a = analyze(&figures, None).unwrap();
 /// let f = &a.findings[0];
 /// assert_eq!((f.severity, f.rule, f.difference), (Severity::Error, Rule::Poikkeama, Some(Decimal::from(10))));
 /// ```
 pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
+    analyze_tables(figures, &scheme_sums(figures), org)
+}
+
+/// Runs every check and computation over figures read from tables, with the sums the tables print (ingest's
+/// [`crate::ingest::Extraction::sums`]): each total is checked against the terms its own table prints.
+pub fn analyze_tables(figures: &[Figure], table_sums: &[TableSum], org: Option<&Org>) -> Result<Analysis> {
     let t = std::time::Instant::now();
     let lap = |what: &str| {
         if std::env::var_os("POIKKEAMA_TIMING").is_some() {
@@ -145,7 +155,7 @@ pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
     let (own, effective) = std::thread::scope(|scope| {
         let own = scope.spawn(|| -> Result<Vec<Finding>> {
             let mut found = Vec::new();
-            checks::sums(&dedup, figures, &units, &mut found)?;
+            checks::sums(&dedup, figures, &units, table_sums, &mut found)?;
             checks::signs(&dedup, figures, &units, &mut found)?;
             Ok(found)
         });
@@ -162,6 +172,7 @@ pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
     let rows = wide::wide(&effective, figures, &units, &mut findings)?;
     lap("wide");
     let bindings = binding::bindings(&rows, org, figures, &mut findings);
+    rollup::unconfirmed(&mut findings, &units, table_sums);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);
     Ok(Analysis { rows, findings, bindings })

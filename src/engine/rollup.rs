@@ -7,7 +7,7 @@ use super::checks::{li_label, push_findings, read_checks, scen_year, Dedup};
 use super::finding::{Cause, Finding, Rule, Severity};
 use super::frame::*;
 use crate::error::Result;
-use crate::model::{Figure, Scenario, SUMS};
+use crate::model::{Figure, Scenario, TableSum};
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
@@ -107,10 +107,8 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
 
 /// Do two line items belong to one sum (the same item, or a total and one of its terms)?
 fn related(a: crate::model::LineItem, b: crate::model::LineItem) -> bool {
-    a == b
-        || SUMS.iter().any(|r| {
-            (r.total == a.item && r.terms.contains(&b.item)) || (r.total == b.item && r.terms.contains(&a.item))
-        })
+    a.of_which_internal == b.of_which_internal
+        && (a.item == b.item || a.item.sums_into() == Some(b.item) || b.item.sums_into() == Some(a.item))
 }
 
 /// Marks rollup errors that another error explains: one inside the same subtree, same year, related line
@@ -138,6 +136,33 @@ pub fn explain(findings: &mut [Finding], units: &UnitInfo) {
                 if g.unit == f.unit { "yksikön oma luku".to_string() } else { format!("alayksikkö {}", g.unit) };
             f.message.push_str(&format!(" Todennäköinen syy: {name}: {}", g.message));
             f.explained_by = Some(Cause::of(g));
+        }
+    }
+}
+
+/// Rollup errors that rows nobody could read may explain become warnings: a rollup of a line item in a
+/// unit's subtree, where a table of a unit in that subtree has unread rows among the terms of a total
+/// related to the line item (the total itself, above it or below it in the scheme), in the same column.
+pub fn unconfirmed(findings: &mut [Finding], units: &UnitInfo, table_sums: &[TableSum]) {
+    let with_unread: Vec<&TableSum> = table_sums.iter().filter(|t| !t.unread.is_empty()).collect();
+    if with_unread.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.severity == Severity::Error && f.rule == Rule::Rollup) {
+        let (Some(li), Some(sc), Some(year)) = (f.line_item, f.scenario, f.year) else { continue };
+        let cause = with_unread.iter().find(|t| {
+            units.is_within(&t.unit, &f.unit)
+                && (t.total.item == li.item || li.item.is_under(t.total.item) || t.total.item.is_under(li.item))
+                && t.unread.iter().any(|u| u.values.iter().any(|(s, y, _)| *s == sc && *y == year))
+        });
+        if let Some(t) = cause {
+            let rows: Vec<String> = t.unread.iter().map(|u| format!("\"{}\" ({})", u.label, u.source)).collect();
+            f.severity = Severity::Warning;
+            f.message.push_str(&format!(
+                " Ei varmistettu: yksikön {} taulukossa on rivejä, joita ei luettu: {}.",
+                t.unit,
+                rows.join(", ")
+            ));
         }
     }
 }

@@ -16,7 +16,7 @@ fn fig(unit: &str, item: Item, scenario: Scenario, year: i32, amount: &str, cell
         scenario,
         year,
         amount: d(amount),
-        source: Source { file: "t.xlsx".into(), sheet: "S".into(), cell: cell.into(), factor: Decimal::ONE },
+        source: Source::cell("t.xlsx", "S", cell, Decimal::ONE),
     }
 }
 
@@ -38,16 +38,15 @@ parent = "K"
 
 #[test]
 fn sum_right_rounding_and_error() {
-    use Item::*;
     use Scenario::Tp;
     let figs = |total: &str| {
         vec![
-            fig("K", Henkilostokulut, Tp, 2024, "-1774883", "B1"),
-            fig("K", PalvelujenOstot, Tp, 2024, "-1904647", "B2"),
-            fig("K", AineetTarvikkeetJaTavarat, Tp, 2024, "-67560", "B3"),
-            fig("K", Avustukset, Tp, 2024, "-24789", "B4"),
-            fig("K", MuutToimintakulut, Tp, 2024, "-122713", "B5"),
-            fig("K", Toimintakulut, Tp, 2024, total, "B6"),
+            fig("K", Item::HENKILOSTOKULUT, Tp, 2024, "-1774883", "B1"),
+            fig("K", Item::PALVELUJEN_OSTOT, Tp, 2024, "-1904647", "B2"),
+            fig("K", Item::AINEET_TARVIKKEET_JA_TAVARAT, Tp, 2024, "-67560", "B3"),
+            fig("K", Item::AVUSTUKSET, Tp, 2024, "-24789", "B4"),
+            fig("K", Item::MUUT_TOIMINTAKULUT, Tp, 2024, "-122713", "B5"),
+            fig("K", Item::TOIMINTAKULUT, Tp, 2024, total, "B6"),
         ]
     };
     let right = analyze(&figs("-3894592"), None).unwrap();
@@ -70,21 +69,20 @@ fn sum_right_rounding_and_error() {
 
 #[test]
 fn sum_needs_total_and_a_term() {
-    use Item::*;
-    let only_total = vec![fig("K", Toimintatuotot, Scenario::Ta, 2024, "500", "B1")];
+    let only_total = vec![fig("K", Item::TOIMINTATUOTOT, Scenario::Ta, 2024, "500", "B1")];
     assert!(analyze(&only_total, None).unwrap().findings.is_empty());
     // A blank term is nothing, not a missing check: total 300 500 from two of four terms.
     let two_terms = vec![
-        fig("K", Myyntituotot, Scenario::Ta, 2024, "20500", "B1"),
-        fig("K", TuetJaAvustukset, Scenario::Ta, 2024, "280000", "B2"),
-        fig("K", Toimintatuotot, Scenario::Ta, 2024, "300500", "B3"),
+        fig("K", Item::MYYNTITUOTOT, Scenario::Ta, 2024, "20500", "B1"),
+        fig("K", Item::TUET_JA_AVUSTUKSET, Scenario::Ta, 2024, "280000", "B2"),
+        fig("K", Item::TOIMINTATUOTOT, Scenario::Ta, 2024, "300500", "B3"),
     ];
     assert!(analyze(&two_terms, None).unwrap().findings.is_empty());
     // "Of which" rows are never added in.
     let mut with_internal = two_terms.clone();
     with_internal.push(Figure {
-        line_item: LineItem::joista_sisaiset(Toimintatuotot),
-        ..fig("K", Toimintatuotot, Scenario::Ta, 2024, "1000", "B4")
+        line_item: LineItem::joista_sisaiset(Item::TOIMINTATUOTOT),
+        ..fig("K", Item::TOIMINTATUOTOT, Scenario::Ta, 2024, "1000", "B4")
     });
     assert!(only(&analyze(&with_internal, None).unwrap(), Rule::Sum).is_empty());
 }
@@ -94,9 +92,9 @@ fn ta_muutettu_right_rounding_error_and_computed() {
     use Scenario::*;
     let case = |after: &str| {
         vec![
-            fig("K", Item::Toimintakulut, Ta, 2024, "-1000", "B1"),
-            fig("K", Item::Toimintakulut, TaMuutokset, 2024, "-200", "C1"),
-            fig("K", Item::Toimintakulut, TaMuutettu, 2024, after, "D1"),
+            fig("K", Item::TOIMINTAKULUT, Ta, 2024, "-1000", "B1"),
+            fig("K", Item::TOIMINTAKULUT, TaMuutokset, 2024, "-200", "C1"),
+            fig("K", Item::TOIMINTAKULUT, TaMuutettu, 2024, after, "D1"),
         ]
     };
     assert!(only(&analyze(&case("-1200"), None).unwrap(), Rule::TaMuutettu).is_empty());
@@ -108,13 +106,13 @@ fn ta_muutettu_right_rounding_error_and_computed() {
     // Missing after-changes figure is computed, blank changes count as 0.
     let a = analyze(
         &[
-            fig("K", Item::Toimintakulut, Ta, 2024, "-1000", "B1"),
-            fig("K", Item::Toimintakulut, Tp, 2024, "-900", "E1"),
+            fig("K", Item::TOIMINTAKULUT, Ta, 2024, "-1000", "B1"),
+            fig("K", Item::TOIMINTAKULUT, Tp, 2024, "-900", "E1"),
         ],
         None,
     )
     .unwrap();
-    let row = a.row("K", LineItem::new(Item::Toimintakulut), 2024).unwrap();
+    let row = a.row("K", LineItem::new(Item::TOIMINTAKULUT), 2024).unwrap();
     assert_eq!((row.ta_muutettu, row.ta_muutettu_computed), (Some(d("-1000")), true));
     assert_eq!(row.variance, Some(d("100")));
     assert_eq!(row.variance_pct, Some(10.0));
@@ -126,21 +124,21 @@ fn poikkeama_right_rounding_error() {
     use Scenario::*;
     let case = |poik: &str| {
         vec![
-            fig("K", Item::Henkilostokulut, TaMuutettu, 2024, "-1935039", "D1"),
-            fig("K", Item::Henkilostokulut, Tp, 2024, "-1774883", "E1"),
-            fig("K", Item::Henkilostokulut, Poikkeama, 2024, poik, "F1"),
+            fig("K", Item::HENKILOSTOKULUT, TaMuutettu, 2024, "-1935039", "D1"),
+            fig("K", Item::HENKILOSTOKULUT, Tp, 2024, "-1774883", "E1"),
+            fig("K", Item::HENKILOSTOKULUT, Poikkeama, 2024, poik, "F1"),
         ]
     };
     let ok = analyze(&case("160156"), None).unwrap();
     assert!(only(&ok, Rule::Poikkeama).is_empty());
     let rounding = analyze(&case("160157"), None).unwrap();
     assert_eq!(only(&rounding, Rule::Poikkeama)[0].severity, Severity::Info);
-    let row = rounding.row("K", LineItem::new(Item::Henkilostokulut), 2024).unwrap();
+    let row = rounding.row("K", LineItem::new(Item::HENKILOSTOKULUT), 2024).unwrap();
     assert_eq!(row.variance_shown(), Some(d("160157")), "reported variance shown when it agrees");
     let sign = analyze(&case("-160156"), None).unwrap();
     let f = only(&sign, Rule::Poikkeama)[0];
     assert_eq!((f.severity, f.expected, f.difference), (Severity::Error, Some(d("160156")), Some(d("-320312"))));
-    let row = sign.row("K", LineItem::new(Item::Henkilostokulut), 2024).unwrap();
+    let row = sign.row("K", LineItem::new(Item::HENKILOSTOKULUT), 2024).unwrap();
     assert!(row.variance_differs);
     assert_eq!((row.variance_shown(), row.poikkeama_reported), (Some(d("160156")), Some(d("-160156"))));
 }
@@ -151,11 +149,11 @@ fn rollup_right_rounding_error_and_root_cause() {
     let org = Org::parse(ORG).unwrap();
     let case = |k: &str, a_total: &str| {
         vec![
-            fig("K", Item::Toimintakate, Tp, 2024, k, "B1"),
-            fig("A", Item::Toimintatuotot, Tp, 2024, "254278", "B2"),
-            fig("A", Item::Toimintakulut, Tp, 2024, "-2094028", "B3"),
-            fig("A", Item::Toimintakate, Tp, 2024, a_total, "B4"),
-            fig("B", Item::Toimintakate, Tp, 2024, "-879624", "B5"),
+            fig("K", Item::TOIMINTAKATE, Tp, 2024, k, "B1"),
+            fig("A", Item::TOIMINTATUOTOT, Tp, 2024, "254278", "B2"),
+            fig("A", Item::TOIMINTAKULUT, Tp, 2024, "-2094028", "B3"),
+            fig("A", Item::TOIMINTAKATE, Tp, 2024, a_total, "B4"),
+            fig("B", Item::TOIMINTAKATE, Tp, 2024, "-879624", "B5"),
         ]
     };
     let ok = analyze(&case("-2719374", "-1839750"), Some(&org)).unwrap();
@@ -184,17 +182,17 @@ fn rollup_child_blank_counts_as_zero_and_parents_are_computed() {
     use Scenario::*;
     let org = Org::parse(ORG).unwrap();
     let figs = vec![
-        fig("A", Item::PoistotJaArvonalentumiset, Ta, 2024, "-12845", "B1"),
-        fig("K", Item::PoistotJaArvonalentumiset, Ta, 2024, "-44595", "B2"),
-        fig("A", Item::Toimintakate, Tp, 2024, "-100", "B3"),
-        fig("B", Item::Toimintakate, Tp, 2024, "-50", "B4"),
-        fig("A", Item::Toimintakate, TaMuutettu, 2024, "-120", "B5"),
-        fig("B", Item::Toimintakate, TaMuutettu, 2024, "-20", "B6"),
+        fig("A", Item::POISTOT_JA_ARVONALENTUMISET, Ta, 2024, "-12845", "B1"),
+        fig("K", Item::POISTOT_JA_ARVONALENTUMISET, Ta, 2024, "-44595", "B2"),
+        fig("A", Item::TOIMINTAKATE, Tp, 2024, "-100", "B3"),
+        fig("B", Item::TOIMINTAKATE, Tp, 2024, "-50", "B4"),
+        fig("A", Item::TOIMINTAKATE, TaMuutettu, 2024, "-120", "B5"),
+        fig("B", Item::TOIMINTAKATE, TaMuutettu, 2024, "-20", "B6"),
     ];
     let a = analyze(&figs, Some(&org)).unwrap();
     let f = only(&a, Rule::Rollup)[0];
     assert_eq!((f.severity, f.difference), (Severity::Error, Some(d("-31750"))));
-    let k = a.row("K", LineItem::new(Item::Toimintakate), 2024).unwrap();
+    let k = a.row("K", LineItem::new(Item::TOIMINTAKATE), 2024).unwrap();
     assert!(k.rolled_up);
     assert_eq!((k.tp, k.ta_muutettu, k.variance), (Some(d("-150")), Some(d("-140")), Some(d("-10"))));
     // K's binding appropriation is judged on the rolled-up figures: an overrun of 10.
@@ -211,14 +209,14 @@ fn signs_duplicates_and_unknown_units() {
     use Scenario::*;
     let org = Org::parse(ORG).unwrap();
     let figs = vec![
-        fig("A", Item::Myyntituotot, Tp, 2024, "-5", "B1"),
-        fig("A", Item::Henkilostokulut, Ta, 2024, "7", "B2"),
-        fig("A", Item::Henkilostokulut, Poikkeama, 2024, "7", "B3"),
-        fig("B", Item::Avustukset, Tp, 2024, "-10", "B4"),
-        fig("B", Item::Avustukset, Tp, 2024, "-12", "Z4"),
-        fig("B", Item::Maksutuotot, Tp, 2024, "3", "B5"),
-        fig("B", Item::Maksutuotot, Tp, 2024, "3", "Z5"),
-        fig("Bee", Item::Maksutuotot, Tp, 2024, "3", "B6"),
+        fig("A", Item::MYYNTITUOTOT, Tp, 2024, "-5", "B1"),
+        fig("A", Item::HENKILOSTOKULUT, Ta, 2024, "7", "B2"),
+        fig("A", Item::HENKILOSTOKULUT, Poikkeama, 2024, "7", "B3"),
+        fig("B", Item::AVUSTUKSET, Tp, 2024, "-10", "B4"),
+        fig("B", Item::AVUSTUKSET, Tp, 2024, "-12", "Z4"),
+        fig("B", Item::MAKSUTUOTOT, Tp, 2024, "3", "B5"),
+        fig("B", Item::MAKSUTUOTOT, Tp, 2024, "3", "Z5"),
+        fig("Bee", Item::MAKSUTUOTOT, Tp, 2024, "3", "B6"),
     ];
     let a = analyze(&figs, Some(&org)).unwrap();
     let signs = only(&a, Rule::Sign);
@@ -238,9 +236,9 @@ fn signs_duplicates_and_unknown_units() {
 #[test]
 fn thousands_tables_round_to_thousands() {
     let mut figs = vec![
-        fig("K", Item::Toimintatuotot, Scenario::Tp, 2024, "20000", "B1"),
-        fig("K", Item::Toimintakulut, Scenario::Tp, 2024, "-1151000", "B2"),
-        fig("K", Item::Toimintakate, Scenario::Tp, 2024, "-1130000", "B3"),
+        fig("K", Item::TOIMINTATUOTOT, Scenario::Tp, 2024, "20000", "B1"),
+        fig("K", Item::TOIMINTAKULUT, Scenario::Tp, 2024, "-1151000", "B2"),
+        fig("K", Item::TOIMINTAKATE, Scenario::Tp, 2024, "-1130000", "B3"),
     ];
     for f in &mut figs {
         f.source.factor = Decimal::from(1000);
@@ -269,7 +267,7 @@ proptest! {
         let is_leaf = |u: usize| !parent_of.contains(&Some(u));
         let figs: Vec<Figure> = (0..n).filter(|u| is_leaf(*u)).map(|u| Figure {
             amount: Decimal::new(cents[u], 2),
-            ..fig(&format!("U{u}"), Item::Toimintakulut, Scenario::Tp, 2024, "0", &format!("A{u}"))
+            ..fig(&format!("U{u}"), Item::TOIMINTAKULUT, Scenario::Tp, 2024, "0", &format!("A{u}"))
         }).collect();
         let a = analyze(&figs, Some(&org)).unwrap();
         prop_assert!(a.findings.is_empty());
@@ -279,7 +277,7 @@ proptest! {
                 while let Some(c) = cur { if c == u { return true; } cur = parent_of[c]; }
                 false
             }).map(|l| Decimal::new(cents[l], 2)).sum();
-            let row = a.row(&format!("U{u}"), LineItem::new(Item::Toimintakulut), 2024).unwrap();
+            let row = a.row(&format!("U{u}"), LineItem::new(Item::TOIMINTAKULUT), 2024).unwrap();
             prop_assert_eq!(row.tp, Some(leaves));
             prop_assert_eq!(row.rolled_up, !is_leaf(u));
         }

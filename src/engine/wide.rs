@@ -114,6 +114,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
     let get = |c: &str| read_decimals(&df, c);
     let (ta, tam_ch, tam, tp, ts, poik) =
         (get("ta")?, get("ta_muutokset")?, get("ta_muutettu")?, get("tp")?, get("ts")?, get("poikkeama")?);
+    let (ennuste, ehdotus, ylitysoikeus) = (get("ennuste")?, get("ehdotus")?, get("ylitysoikeus")?);
     let (tam_eff, tam_calc, variance, tp_change) =
         (get("tam_eff")?, get("tam_calc")?, get("variance")?, get("tp_change")?);
     let (diff_tam, tol_tam, diff_poik, tol_poik) =
@@ -127,7 +128,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
     for i in 0..df.height() {
         let Some(li) = item[i].and_then(LineItem::from_index) else { continue };
         let y = year[i].unwrap_or(0);
-        let row_src: [Option<u32>; 6] = std::array::from_fn(|k| src[k][i]);
+        let row_src: [Option<u32>; Scenario::COUNT] = std::array::from_fn(|k| src[k][i]);
         let cells = |scs: &[Scenario]| -> Vec<String> {
             scs.iter().filter_map(|sc| source(figures, row_src[sc.index() as usize])).collect()
         };
@@ -184,6 +185,9 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             ta_muutettu_computed: tam_computed[i],
             tp: tp[i],
             ts: ts[i],
+            ennuste: ennuste[i],
+            ehdotus: ehdotus[i],
+            ylitysoikeus: ylitysoikeus[i],
             poikkeama_reported: poik[i],
             variance: variance[i],
             variance_differs,

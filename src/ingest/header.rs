@@ -65,7 +65,16 @@ pub fn classify(text: &str) -> ColumnHeader {
     let percent = text.contains('%') || starts("PROSENT") || has("PROS") || starts("TOTEUTUMISASTE");
     let glued = |p: &str| ws.iter().any(|w| w.len() == 6 && w.starts_with(p) && year_of(&w[2..]).is_some());
 
-    let scenario = if has_seq("MUUTOSTEN", "JÄLKEEN")
+    let ends = |p: &str| ws.iter().any(|x| x.ends_with(p));
+    // A financial year as a period, "1.1.–31.12.2024": the year-end statement's actuals.
+    let full_year = text.contains("31.12") && (text.contains("1.1.") || text.contains("1.1 "));
+    let scenario = if starts("YLITYSOIKE") || starts("ÖVERSKRIDNINGSRÄTT") {
+        Some(Scenario::Ylitysoikeus)
+    } else if ends("ENNUSTE") || starts("ENNUSTE") || has("PROGNOS") || ends("PROGNOS") {
+        Some(Scenario::Ennuste)
+    } else if ends("EHDOTUS") || starts("EHDOTUS") || has("FÖRSLAG") || ends("FÖRSLAG") {
+        Some(Scenario::Ehdotus)
+    } else if has_seq("MUUTOSTEN", "JÄLKEEN")
         || has("MUUTETTU")
         || starts("MUUTOKSINEEN")
         || has_seq("EFTER", "ÄNDRINGAR")
@@ -77,6 +86,8 @@ pub fn classify(text: &str) -> ColumnHeader {
         || has("TALOUSARVIOMUUTOKSET")
         || has("TA-MUUTOKSET")
         || has("BUDGETÄNDRINGAR")
+        || has("BUDGETÄNDRING")
+        || has("TA-MUUTOS")
         || has("ÄNDRINGAR")
         || has("BUDJETTIMUUTOKSET")
     {
@@ -91,7 +102,11 @@ pub fn classify(text: &str) -> ColumnHeader {
         || has("TOTEUTUMA")
         || has("BOKSLUT")
         || has("UTFALL")
+        || has("TOTEUTUNUT")
+        || has("KÄYTTÖ")
+        || has("FÖRBRUKNING")
         || glued("TP")
+        || full_year
     {
         Some(Scenario::Tp)
     } else if has("TALOUSARVIO")
@@ -116,6 +131,10 @@ pub fn unit_factor(text: &str) -> Option<Decimal> {
         || t.contains("milj€")
         || t.contains("m€")
         || t.contains("miljoonaaeuroa")
+        || t.contains("milj.euro")
+        || t.contains("miljoonina")
+        || t.contains("miljoonissa")
+        || t.contains("miljonereuro")
         || t.contains("meur")
     {
         Some(Decimal::from(1_000_000))
@@ -123,6 +142,10 @@ pub fn unit_factor(text: &str) -> Option<Decimal> {
         || t.contains("t€")
         || t.contains("1000euroa")
         || t.contains("tuhattaeuroa")
+        || t.contains("tuhansina")
+        || t.contains("tuhansissa")
+        || t.contains("tusentalseuro")
+        || t.contains("tusentaleuro")
         || t.contains("teur")
         || t.contains("1000eur")
     {
@@ -132,6 +155,19 @@ pub fn unit_factor(text: &str) -> Option<Decimal> {
     } else {
         None
     }
+}
+
+/// The money unit a caption or note above a table states: a short text whose only figure is the unit's
+/// own "1 000" (a sentence of prose that mentions "milj. euroa" beside its own figures is not a caption).
+pub fn caption_factor(text: &str) -> Option<Decimal> {
+    if text.chars().count() > 100 {
+        return None;
+    }
+    let without_unit = text.replace("1 000", "").replace("1\u{a0}000", "").replace("1000", "").replace("1.000", "");
+    if without_unit.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    unit_factor(text)
 }
 
 #[cfg(test)]
@@ -185,6 +221,29 @@ mod tests {
     }
 
     #[test]
+    fn budget_book_column_words() {
+        assert_eq!(col(&["Toteutunut 2023"]).scenario, Some(Scenario::Tp));
+        assert_eq!(
+            col(&["Käyttö", "2021"]),
+            ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2021), percent: false }
+        );
+        assert_eq!(col(&["Förbrukning 2023"]).scenario, Some(Scenario::Tp));
+        assert!(col(&["Käyttö-%"]).percent);
+        assert_eq!(col(&["Ennuste 2024"]).scenario, Some(Scenario::Ennuste));
+        assert_eq!(col(&["TP-ennuste 2024"]).scenario, Some(Scenario::Ennuste));
+        assert_eq!(col(&["Prognos 2024"]).scenario, Some(Scenario::Ennuste));
+        assert_eq!(col(&["Ehdotus", "2023"]).scenario, Some(Scenario::Ehdotus));
+        assert_eq!(col(&["Talousarvioehdotus 2025"]).scenario, Some(Scenario::Ehdotus));
+        assert_eq!(col(&["Förslag 2023"]).scenario, Some(Scenario::Ehdotus));
+        assert_eq!(col(&["Ylitysoikeus"]).scenario, Some(Scenario::Ylitysoikeus));
+        assert_eq!(col(&["Överskridningsrätt"]).scenario, Some(Scenario::Ylitysoikeus));
+        assert_eq!(col(&["TA-muutokset"]).scenario, Some(Scenario::TaMuutokset));
+        let period = col(&["1.1.-31.12.2018"]);
+        assert_eq!((period.scenario, period.year), (Some(Scenario::Tp), Some(2018)));
+        assert_eq!(col(&["Talous-", "arvio", "2022"]).scenario, Some(Scenario::Ta));
+    }
+
+    #[test]
     fn unit_factors() {
         assert_eq!(unit_factor("1 000 €"), Some(Decimal::from(1000)));
         assert_eq!(unit_factor("t€"), Some(Decimal::from(1000)));
@@ -192,5 +251,13 @@ mod tests {
         assert_eq!(unit_factor("euroa"), Some(Decimal::ONE));
         assert_eq!(unit_factor("€"), Some(Decimal::ONE));
         assert_eq!(unit_factor("Kaupunginkansliakeskus"), None);
+        assert_eq!(unit_factor("(Taulukon summat ilmoitettu tuhansina euroina)"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("1 000 euroa"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("1\u{a0}000 euro"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("tuhatta euroa"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("milj. euroa"), Some(Decimal::from(1_000_000)));
+        assert_eq!(unit_factor("Belopp i tusental euro"), Some(Decimal::from(1000)));
+        assert_eq!(caption_factor("Summat tuhansina euroina"), Some(Decimal::from(1000)));
+        assert_eq!(caption_factor("Toimintakate parani 3,2 milj. euroa vuodesta 2023."), None);
     }
 }

@@ -6,11 +6,12 @@ mod grid;
 pub mod header;
 pub mod label;
 pub mod number;
+mod structure;
 mod table;
 mod workbook;
 
 use crate::error::{Error, Result};
-use crate::model::{Figure, Org, Warning};
+use crate::model::{Figure, Org, TableSum, Warning};
 use std::path::{Path, PathBuf};
 
 /// Figures and warnings from all inputs.
@@ -18,6 +19,8 @@ use std::path::{Path, PathBuf};
 pub struct Extraction {
     pub figures: Vec<Figure>,
     pub warnings: Vec<Warning>,
+    /// The totals the tables print and their printed terms, for the engine's sum checks.
+    pub sums: Vec<TableSum>,
 }
 
 /// Expands inputs: a directory stands for the workbooks directly inside it, sorted by name.
@@ -63,6 +66,7 @@ pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
             Ok(wb) => {
                 out.figures.extend(wb.figures);
                 out.warnings.extend(wb.warnings);
+                out.sums.extend(wb.sums);
                 errors.extend(wb.errors);
             }
             Err(e) => errors.push(e),

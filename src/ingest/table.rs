@@ -5,6 +5,7 @@ use super::grid::{Cell, Grid};
 use super::header::{classify, join_header_parts, unit_factor, ColumnHeader};
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
+use super::structure::{table_sums, unlabelled_totals, BodyRow};
 use crate::model::{LineItem, Scenario};
 use rust_decimal::Decimal;
 
@@ -35,6 +36,25 @@ pub struct Table {
     pub factor: Decimal,
     pub header_cell: String,
     pub figures: Vec<RawFigure>,
+    /// The totals the table prints and their printed terms.
+    pub sums: Vec<RawTableSum>,
+}
+
+/// A printed total with its printed terms, the table's columns, and the unknown rows among its terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawTableSum {
+    pub total: LineItem,
+    pub terms: Vec<LineItem>,
+    pub columns: Vec<(Scenario, i32)>,
+    pub unread: Vec<UnreadRaw>,
+}
+
+/// A row with an unknown label inside a total's span: its label, label cell and figures (as printed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnreadRaw {
+    pub label: String,
+    pub cell: String,
+    pub values: Vec<(Scenario, i32, Decimal)>,
 }
 
 /// Problems met while reading tables: warnings go on, errors stop the run (exit 2).
@@ -361,14 +381,27 @@ fn read_table(
             )),
         }
     }
-    let (figures, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
+    let (figures, sums, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
     if value_columns.is_empty() {
         return (None, end);
     }
-    (Some(Table { titles, factor, header_cell, figures }), end)
+    (Some(Table { titles, factor, header_cell, figures, sums }), end)
 }
 
-/// Reads body rows until the next header (or a gap followed by something that is not the table).
+/// A figure cell read leniently: its number, or none for blank or text that is not a number.
+fn lenient_value(cell: &Cell) -> Option<Decimal> {
+    match cell {
+        Cell::Number(d) => Some(*d),
+        Cell::Text(t) => match parse_fi(t) {
+            Parsed::Number(d) => Some(d),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads body rows until the next header (or a gap followed by something that is not the table); then
+/// works out what the table's totals sum and names unlabelled totals by their group's heading.
 fn read_body(
     grid: &Grid,
     from: u32,
@@ -376,8 +409,10 @@ fn read_body(
     label_col: u32,
     columns: &[ValueColumn],
     problems: &mut Problems,
-) -> (Vec<RawFigure>, u32) {
-    let mut figures = Vec::new();
+) -> (Vec<RawFigure>, Vec<RawTableSum>, u32) {
+    let mut rows: Vec<BodyRow> = Vec::new();
+    // The sheet row of each body row, and whether its cells were read strictly (known label).
+    let mut sheet_rows: Vec<u32> = Vec::new();
     let mut previous: Option<LineItem> = None;
     let mut blank_run = 0;
     let mut last_row = from;
@@ -390,68 +425,153 @@ fn read_body(
                 continue;
             }
             let first = columns.iter().find(|vc| !grid.get(r, vc.col).is_empty()).map_or(label_col, |vc| vc.col);
-            problems.warnings.push((grid.cell_ref(r, first), "figures without a label: row not read".into()));
+            let values: Vec<Option<Decimal>> = columns.iter().map(|vc| lenient_value(grid.get(r, vc.col))).collect();
+            let all_read =
+                columns.iter().all(|vc| grid.get(r, vc.col).is_empty() || lenient_value(grid.get(r, vc.col)).is_some());
+            if all_read {
+                rows.push(BodyRow {
+                    line: None,
+                    of_which: false,
+                    label: String::new(),
+                    cell: grid.cell_ref(r, first),
+                    values,
+                });
+                sheet_rows.push(r);
+            } else {
+                problems.warnings.push((grid.cell_ref(r, first), "figures without a label: row not read".into()));
+            }
             continue;
         };
-        let item = match match_label(&label, previous) {
-            LabelMatch::Exact(li) => li,
+        let (item, of_which) = match match_label(&label, previous) {
+            LabelMatch::Exact(li) => (li, false),
             LabelMatch::Typo(li, known) => {
                 problems.warnings.push((
                     grid.cell_ref(r, label_col),
                     format!("label \"{}\" read as \"{known}\" ({})", label.trim(), li.id()),
                 ));
-                li
+                (li, false)
             }
+            LabelMatch::OfWhich(li) => (li, true),
             LabelMatch::Unknown => {
                 if blank_run >= 2 {
                     break;
                 }
-                let has_numbers = columns.iter().any(|vc| match grid.get(r, vc.col) {
-                    Cell::Number(_) => true,
-                    Cell::Text(t) => matches!(parse_fi(t), Parsed::Number(_)),
-                    _ => false,
-                });
-                if has_numbers {
+                let values: Vec<Option<Decimal>> =
+                    columns.iter().map(|vc| lenient_value(grid.get(r, vc.col))).collect();
+                if values.iter().any(Option::is_some) {
                     problems.warnings.push((
                         grid.cell_ref(r, label_col),
                         format!("unknown label \"{}\": row not read", label.trim()),
                     ));
                 }
+                rows.push(BodyRow {
+                    line: None,
+                    of_which: false,
+                    label: label.trim().to_string(),
+                    cell: grid.cell_ref(r, label_col),
+                    values,
+                });
+                sheet_rows.push(r);
                 blank_run = 0;
                 continue;
             }
         };
         blank_run = 0;
-        previous = Some(item);
+        if !of_which {
+            previous = Some(item);
+        }
         last_row = r + 1;
+        let mut values = Vec::with_capacity(columns.len());
         for vc in columns {
             let cell_name = grid.cell_ref(r, vc.col);
             let value = match grid.get(r, vc.col) {
                 Cell::Empty => {
                     problems.empty_figure_cells.push(grid.origin(r, vc.col));
-                    continue;
+                    None
                 }
-                Cell::Number(d) => *d,
+                Cell::Number(d) => Some(*d),
                 Cell::Text(t) => match parse_fi(t) {
                     Parsed::Blank => {
                         problems.empty_figure_cells.push(grid.origin(r, vc.col));
-                        continue;
+                        None
                     }
-                    Parsed::Number(d) => d,
+                    Parsed::Number(d) => Some(d),
                     Parsed::NotANumber => {
                         problems.errors.push((cell_name, format!("\"{t}\" is not a number")));
-                        continue;
+                        None
                     }
                 },
                 Cell::Other(what) => {
                     problems.errors.push((cell_name, format!("{what} is not a number")));
-                    continue;
+                    None
                 }
             };
-            figures.push(RawFigure { line_item: item, scenario: vc.scenario, year: vc.year, value, cell: cell_name });
+            values.push(value);
+        }
+        rows.push(BodyRow {
+            line: Some(item),
+            of_which,
+            label: label.trim().to_string(),
+            cell: grid.cell_ref(r, label_col),
+            values,
+        });
+        sheet_rows.push(r);
+    }
+    // Unlabelled totals named by their heading; the rest stay unread, with a warning.
+    let named = unlabelled_totals(&rows);
+    for (k, li) in &named {
+        rows[*k].line = Some(*li);
+        last_row = last_row.max(sheet_rows[*k] + 1);
+        problems.warnings.push((
+            rows[*k].cell.clone(),
+            format!(
+                "row without a label read as \"{}\" ({}): the rows above it add up to it",
+                li.item.label_fi(),
+                li.id()
+            ),
+        ));
+    }
+    for row in rows.iter().filter(|r| r.line.is_none() && r.label.is_empty()) {
+        problems.warnings.push((row.cell.clone(), "figures without a label: row not read".into()));
+    }
+    let mut figures = Vec::new();
+    for (k, row) in rows.iter().enumerate() {
+        let Some(li) = row.line else { continue };
+        for (vc, value) in columns.iter().zip(&row.values) {
+            if let Some(value) = value {
+                figures.push(RawFigure {
+                    line_item: li,
+                    scenario: vc.scenario,
+                    year: vc.year,
+                    value: *value,
+                    cell: grid.cell_ref(sheet_rows[k], vc.col),
+                });
+            }
         }
     }
-    (figures, last_row)
+    let column_keys: Vec<(Scenario, i32)> = columns.iter().map(|vc| (vc.scenario, vc.year)).collect();
+    let sums = table_sums(&rows)
+        .into_iter()
+        .map(|s| RawTableSum {
+            total: s.total,
+            terms: s.terms,
+            columns: column_keys.clone(),
+            unread: s
+                .unread
+                .iter()
+                .map(|&k| UnreadRaw {
+                    label: rows[k].label.clone(),
+                    cell: rows[k].cell.clone(),
+                    values: column_keys
+                        .iter()
+                        .zip(&rows[k].values)
+                        .filter_map(|(&(sc, y), v)| v.map(|v| (sc, y, v)))
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    (figures, sums, last_row)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::grid::Grid;
 use super::table::{find_tables, Problems, Table};
 use crate::error::{Error, Result};
-use crate::model::{cell_ref, Figure, Org, Source, Warning};
+use crate::model::{cell_ref, Figure, Org, Source, TableSum, Unread, Warning};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -15,6 +15,7 @@ type Book = Sheets<Cursor<Vec<u8>>>;
 pub struct WorkbookFigures {
     pub figures: Vec<Figure>,
     pub warnings: Vec<Warning>,
+    pub sums: Vec<TableSum>,
     /// Bad cells: each stops the run, all are reported.
     pub errors: Vec<Error>,
 }
@@ -98,12 +99,29 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
                     scenario: raw.scenario,
                     year: raw.year,
                     amount: raw.value * table.factor,
-                    source: Source {
-                        file: shown.to_string(),
-                        sheet: sheet.clone(),
-                        cell: raw.cell,
-                        factor: table.factor,
-                    },
+                    source: Source::cell(shown, sheet.clone(), raw.cell, table.factor),
+                });
+            }
+            for sum in table.sums {
+                let unread = sum
+                    .unread
+                    .into_iter()
+                    .map(|u| Unread {
+                        source: Source::cell(shown, sheet.clone(), u.cell, table.factor).to_string(),
+                        label: u.label,
+                        values: u
+                            .values
+                            .into_iter()
+                            .filter_map(|(sc, y, v)| v.checked_mul(table.factor).map(|v| (sc, y, v)))
+                            .collect(),
+                    })
+                    .collect();
+                out.sums.push(TableSum {
+                    unit: unit.clone(),
+                    total: sum.total,
+                    terms: sum.terms,
+                    columns: sum.columns,
+                    unread,
                 });
             }
         }

@@ -3,9 +3,13 @@
 
 mod line_item;
 pub mod org;
+pub mod scheme;
+mod sums;
 
-pub use line_item::{Item, Kind, LineItem, SumRule, SUMS};
+pub use line_item::{Item, Kind, LineItem};
 pub use org::{Org, Unit};
+pub use scheme::Scheme;
+pub use sums::{scheme_sums, TableSum, Unread};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -27,11 +31,28 @@ pub enum Scenario {
     Poikkeama,
     /// Plan years (taloussuunnitelma).
     Ts,
+    /// A forecast of the year's outcome (ennuste / prognos).
+    Ennuste,
+    /// A proposal (ehdotus / förslag): the department's or the board's budget proposal.
+    Ehdotus,
+    /// An overrun right the council granted (ylitysoikeus / överskridningsrätt): an overrun of a binding
+    /// appropriation up to it is allowed.
+    Ylitysoikeus,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 6] =
-        [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama, Scenario::Ts];
+    pub const COUNT: usize = 9;
+    pub const ALL: [Scenario; Scenario::COUNT] = [
+        Scenario::Ta,
+        Scenario::TaMuutokset,
+        Scenario::TaMuutettu,
+        Scenario::Tp,
+        Scenario::Poikkeama,
+        Scenario::Ts,
+        Scenario::Ennuste,
+        Scenario::Ehdotus,
+        Scenario::Ylitysoikeus,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -41,6 +62,9 @@ impl Scenario {
             Scenario::Tp => "tp",
             Scenario::Poikkeama => "poikkeama",
             Scenario::Ts => "ts",
+            Scenario::Ennuste => "ennuste",
+            Scenario::Ehdotus => "ehdotus",
+            Scenario::Ylitysoikeus => "ylitysoikeus",
         }
     }
 
@@ -67,18 +91,27 @@ impl Scenario {
             (Scenario::Tp, "sv") => "Bokslut",
             (Scenario::Poikkeama, "sv") => "Avvikelse",
             (Scenario::Ts, "sv") => "Ekonomiplan",
+            (Scenario::Ennuste, "sv") => "Prognos",
+            (Scenario::Ehdotus, "sv") => "Förslag",
+            (Scenario::Ylitysoikeus, "sv") => "Överskridningsrätt",
             (Scenario::Ta, "en") => "Budget",
             (Scenario::TaMuutokset, "en") => "Budget changes",
             (Scenario::TaMuutettu, "en") => "Budget after changes",
             (Scenario::Tp, "en") => "Actual",
             (Scenario::Poikkeama, "en") => "Variance",
             (Scenario::Ts, "en") => "Plan",
+            (Scenario::Ennuste, "en") => "Forecast",
+            (Scenario::Ehdotus, "en") => "Proposal",
+            (Scenario::Ylitysoikeus, "en") => "Overrun right",
             (Scenario::Ta, _) => "Talousarvio",
             (Scenario::TaMuutokset, _) => "Talousarviomuutokset",
             (Scenario::TaMuutettu, _) => "TA muutosten jälkeen",
             (Scenario::Tp, _) => "Tilinpäätös",
             (Scenario::Poikkeama, _) => "Poikkeama",
             (Scenario::Ts, _) => "Taloussuunnitelma",
+            (Scenario::Ennuste, _) => "Ennuste",
+            (Scenario::Ehdotus, _) => "Ehdotus",
+            (Scenario::Ylitysoikeus, _) => "Ylitysoikeus",
         }
     }
 }
@@ -89,21 +122,62 @@ impl fmt::Display for Scenario {
     }
 }
 
-/// Where a figure came from: a workbook cell, and the unit factor applied to it
+/// Where in its file a figure stands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    /// A workbook cell: sheet and A1 reference (`D38`).
+    Cell { sheet: String, cell: String },
+    /// A line of a text file (1-based).
+    Line { line: u32 },
+    /// A line on a page of a PDF (both 1-based).
+    Page { page: u32, line: u32 },
+    /// The sum of this many rows of a ledger export.
+    Rows { count: u64 },
+}
+
+/// Where a figure came from: the file, the place in it, and the unit factor applied to it
 /// (1 for euros, 1000 for a table in `1 000 €`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Source {
     pub file: String,
-    pub sheet: String,
-    /// A1-style reference, e.g. `D38`.
-    pub cell: String,
+    pub place: Place,
     pub factor: Decimal,
 }
 
+impl Source {
+    /// A workbook cell.
+    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, cell: impl Into<String>, factor: Decimal) -> Self {
+        Source { file: file.into(), place: Place::Cell { sheet: sheet.into(), cell: cell.into() }, factor }
+    }
+
+    /// The file and the part of it that holds the place (`file:sheet` for a cell), for grouping sources.
+    pub fn container(&self) -> String {
+        match &self.place {
+            Place::Cell { sheet, .. } => format!("{}:{sheet}", self.file),
+            Place::Page { page, .. } => format!("{}:{page}", self.file),
+            Place::Line { .. } | Place::Rows { .. } => self.file.clone(),
+        }
+    }
+
+    /// The place within [`Source::container`]: the cell, the line, or the row count.
+    pub fn spot(&self) -> String {
+        match &self.place {
+            Place::Cell { cell, .. } => cell.clone(),
+            Place::Line { line } | Place::Page { line, .. } => format!("rivi {line}"),
+            Place::Rows { count } => format!("{count} riviä"),
+        }
+    }
+}
+
 impl fmt::Display for Source {
-    /// `file:sheet!CELL`
+    /// `file:sheet!CELL`, `file:line`, `file:page:line` or `file (N rows)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}!{}", self.file, self.sheet, self.cell)
+        match &self.place {
+            Place::Cell { sheet, cell } => write!(f, "{}:{sheet}!{cell}", self.file),
+            Place::Line { line } => write!(f, "{}:{line}", self.file),
+            Place::Page { page, line } => write!(f, "{}:{page}:{line}", self.file),
+            Place::Rows { count } => write!(f, "{} ({count} rows)", self.file),
+        }
     }
 }
 

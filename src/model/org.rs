@@ -293,7 +293,7 @@ aliases = ["Talouspalvelut"]
         assert_eq!(org.find("  stadskansliecentralen ").unwrap().name, "Kaupunginkansliakeskus");
         assert_eq!(org.find("TALOUSPALVELUT").unwrap().name, "Talous- ja henkilöstöpalvelut");
         assert_eq!(org.units[2].parent.as_deref(), Some("Kaupunginkansliakeskus"));
-        assert_eq!(org.units[0].binding, vec![LineItem::new(Item::Toimintakate)]);
+        assert_eq!(org.units[0].binding, vec![LineItem::new(Item::TOIMINTAKATE)]);
         let order: Vec<_> = org.tree_order().iter().map(|(u, d)| (u.name.as_str(), *d)).collect();
         assert_eq!(
             order,

@@ -15,7 +15,7 @@ fn xml(text: &str) -> String {
 
 /// Bars right of the zero line are favourable (green), left unfavourable (red).
 pub fn render(ctx: &ReportContext, lang: Lang) -> String {
-    let li = LineItem::new(Item::Toimintakate);
+    let li = LineItem::new(Item::TOIMINTAKATE);
     let bars: Vec<(String, usize, rust_decimal::Decimal)> = ctx
         .units
         .iter()

@@ -228,7 +228,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             let _ = writeln!(md, "# {} {year}\n", w.title);
         }
     }
-    let margin_li = LineItem::new(Item::Toimintakate);
+    let margin_li = LineItem::new(Item::TOIMINTAKATE);
 
     // Opening: each top-level unit's margin, revenue and costs, then the error count.
     for unit in ctx.units.iter().filter(|u| u.depth == 0) {
@@ -236,7 +236,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         if let Some(r) = a.row(&unit.name, margin_li, year) {
             para.extend(margin_sentence(&md_escape(&unit.name), r, lang));
         }
-        for item in [Item::Toimintatuotot, Item::Toimintakulut] {
+        for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT] {
             if let Some(r) = a.row(&unit.name, LineItem::new(item), year) {
                 para.extend(line_sentence(r, ctx, lang));
             }

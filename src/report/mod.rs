@@ -61,8 +61,8 @@ impl ReportContext<'_> {
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
         for sc in Scenario::ALL {
             let Some(f) = row.src[sc.index() as usize].and_then(|i| self.figures.get(i as usize)) else { continue };
-            let place = format!("{}:{}", f.source.file, f.source.sheet);
-            let cell = format!("{} {}", sc.id(), f.source.cell);
+            let place = f.source.container();
+            let cell = format!("{} {}", sc.id(), f.source.spot());
             match groups.iter_mut().find(|(p, _)| *p == place) {
                 Some((_, cells)) => cells.push(cell),
                 None => groups.push((place, vec![cell])),

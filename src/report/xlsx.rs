@@ -209,11 +209,11 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     let mut r = h + 1;
     let mut margins = Vec::new();
     for unit in &ctx.units {
-        for item in [Item::Toimintatuotot, Item::Toimintakulut, Item::Toimintakate] {
+        for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE] {
             let li = LineItem::new(item);
             let Some(row) = ctx.analysis.row(&unit.name, li, ctx.year) else { continue };
             let indented = Format::new().set_indent(unit.depth.min(15) as u8);
-            let bold = item == Item::Toimintakate;
+            let bold = item == Item::TOIMINTAKATE;
             ws.write_string_with_format(r, 0, &unit.name, &if bold { indented.clone().set_bold() } else { indented })
                 .map_err(xerr)?;
             ws.write_string_with_format(r, 1, li.label("fi"), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
@@ -400,7 +400,7 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
     for (i, (unit, summary_row)) in margins.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, unit).map_err(xerr)?;
-        let v = ctx.analysis.row(unit, LineItem::new(Item::Toimintakate), ctx.year).and_then(|x| x.variance).map(num);
+        let v = ctx.analysis.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance).map(num);
         formula(ws, r, 1, &format!("='{SUMMARY}'!{}", cell_ref(*summary_row, 6)), v, &f.money)?;
     }
     ws.set_column_width(0, 38).map_err(xerr)?;
@@ -412,7 +412,7 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
         let points: Vec<ChartPoint> = margins
             .iter()
             .map(|(unit, _)| {
-                let v = ctx.analysis.row(unit, LineItem::new(Item::Toimintakate), ctx.year).and_then(|x| x.variance);
+                let v = ctx.analysis.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance);
                 let colour = if v.is_some_and(|v| v < Decimal::ZERO) { "#C0392B" } else { "#2E8B57" };
                 ChartPoint::new().set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)))
             })
