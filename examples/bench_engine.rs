@@ -144,7 +144,7 @@ fn main() {
             source: Source::cell("bench.xlsx", "S", format!("B{i}"), Decimal::ONE),
         })
         .collect();
-    figures.sort_by(|a, b| a.source.spot().cmp(&b.source.spot()));
+    figures.sort_by_key(|f| f.source.spot());
     let generated = started.elapsed();
     let rss_before = peak_rss_mib();
 
