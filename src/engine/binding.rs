@@ -19,9 +19,21 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &
                 // The variance readers see: the reported one where it agrees within rounding.
                 let variance = row.variance_shown().unwrap_or(tp - tam);
                 let overrun = variance < Decimal::ZERO;
+                let overrun_right = row.ylitysoikeus.map(|r| r.abs());
+                let within_right = overrun && overrun_right.is_some_and(|r| -variance <= r);
                 let pct = row.variance_pct;
                 let pct_text = pct.map(|p| format!(" ({:.1} %)", p.abs()).replace('.', ",")).unwrap_or_default();
-                let message = if overrun {
+                let message = if within_right {
+                    format!(
+                        "Sitova määräraha ({}) {}: ylitys {} €{pct_text} mahtui valtuuston myöntämään ylitysoikeuteen {} €. TP {}, TA muutosten jälkeen {}.",
+                        li.label("fi").to_lowercase(),
+                        row.year,
+                        fmt(-variance),
+                        fmt(overrun_right.unwrap_or_default()),
+                        fmt(tp),
+                        fmt(tam)
+                    )
+                } else if overrun {
                     format!(
                         "Sitova määräraha ({}) {}: ylitys {} €{pct_text}. TP {}, TA muutosten jälkeen {}.",
                         li.label("fi").to_lowercase(),
@@ -40,9 +52,14 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &
                         fmt(tam)
                     )
                 };
+                let (severity, rule) = match (overrun, within_right) {
+                    (true, false) => (Severity::Warning, Rule::BindingOverrun),
+                    (true, true) => (Severity::Info, Rule::BindingWithinRight),
+                    (false, _) => (Severity::Info, Rule::BindingWithin),
+                };
                 findings.push(Finding {
-                    severity: if overrun { Severity::Warning } else { Severity::Info },
-                    rule: if overrun { Rule::BindingOverrun } else { Rule::BindingWithin },
+                    severity,
+                    rule,
                     unit: unit.name.clone(),
                     line_item: Some(*li),
                     scenario: Some(Scenario::Tp),
@@ -50,7 +67,7 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &
                     expected: Some(tam),
                     actual: Some(tp),
                     difference: Some(tp - tam),
-                    sources: [Scenario::Tp, Scenario::TaMuutettu]
+                    sources: [Scenario::Tp, Scenario::TaMuutettu, Scenario::Ylitysoikeus]
                         .iter()
                         .filter_map(|sc| source(figures, row.src[sc.index() as usize]))
                         .collect(),
@@ -66,6 +83,8 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &
                     variance,
                     variance_pct: pct,
                     overrun,
+                    overrun_right,
+                    within_right,
                 });
             }
         }

@@ -44,6 +44,8 @@ pub enum Rule {
     BindingOverrun,
     /// A binding appropriation kept.
     BindingWithin,
+    /// A binding appropriation overrun within the overrun right the council granted (ylitysoikeus).
+    BindingWithinRight,
 }
 
 impl Rule {
@@ -58,6 +60,7 @@ impl Rule {
             Rule::UnknownUnit => "unknown_unit",
             Rule::BindingOverrun => "binding_overrun",
             Rule::BindingWithin => "binding_within",
+            Rule::BindingWithinRight => "binding_within_overrun_right",
         }
     }
 }

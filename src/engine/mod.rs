@@ -76,6 +76,10 @@ pub struct Binding {
     pub variance: Decimal,
     pub variance_pct: Option<f64>,
     pub overrun: bool,
+    /// The overrun right the council granted (ylitysoikeus), where the table gives one.
+    pub overrun_right: Option<Decimal>,
+    /// An overrun no larger than the granted overrun right: allowed, not a plain overrun.
+    pub within_right: bool,
 }
 
 /// Everything the engine found.

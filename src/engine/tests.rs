@@ -283,3 +283,93 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn overrun_within_the_granted_overrun_right() {
+    use Scenario::*;
+    let org = Org::parse(ORG).unwrap();
+    let figs = |right: &str| {
+        vec![
+            fig("K", Item::TOIMINTAKATE, TaMuutettu, 2024, "-1000000", "B1"),
+            fig("K", Item::TOIMINTAKATE, Tp, 2024, "-1040000", "C1"),
+            fig("K", Item::TOIMINTAKATE, Ylitysoikeus, 2024, right, "D1"),
+        ]
+    };
+    let within = analyze(&figs("50000"), Some(&org)).unwrap();
+    let b = &within.bindings[0];
+    assert!(b.overrun && b.within_right);
+    assert_eq!((b.variance, b.overrun_right), (d("-40000"), Some(d("50000"))));
+    let f = only(&within, Rule::BindingWithinRight)[0];
+    assert_eq!(f.severity, Severity::Info);
+    assert!(f.message.contains("ylitysoikeuteen 50 000 €"), "{}", f.message);
+    assert!(f.sources.contains(&"t.xlsx:S!D1".to_string()));
+    assert!(only(&within, Rule::BindingOverrun).is_empty());
+    // A right smaller than the overrun: a plain overrun.
+    let beyond = analyze(&figs("30000"), Some(&org)).unwrap();
+    assert!(!beyond.bindings[0].within_right);
+    assert_eq!(only(&beyond, Rule::BindingOverrun)[0].severity, Severity::Warning);
+}
+
+fn unread(label: &str, cell: &str, scenario: Scenario, amount: &str) -> crate::model::Unread {
+    crate::model::Unread {
+        label: label.into(),
+        source: format!("t.xlsx:S!{cell}"),
+        values: vec![(scenario, 2024, d(amount))],
+    }
+}
+
+#[test]
+fn a_sum_with_an_unread_term_is_a_warning_never_an_error() {
+    use Scenario::*;
+    let figs = vec![
+        fig("K", Item::MYYNTITUOTOT, Tp, 2024, "100", "B1"),
+        fig("K", Item::MAKSUTUOTOT, Tp, 2024, "50", "B2"),
+        fig("K", Item::TOIMINTATUOTOT, Tp, 2024, "180", "B4"),
+    ];
+    let sum = |unread_rows: Vec<crate::model::Unread>| crate::model::TableSum {
+        unit: "K".into(),
+        total: LineItem::new(Item::TOIMINTATUOTOT),
+        terms: vec![LineItem::new(Item::MYYNTITUOTOT), LineItem::new(Item::MAKSUTUOTOT)],
+        columns: vec![(Tp, 2024)],
+        unread: unread_rows,
+    };
+    // Without unread rows the table is wrong by 30.
+    let plain = analyze_tables(&figs, &[sum(vec![])], None).unwrap();
+    let f = only(&plain, Rule::Sum)[0];
+    assert_eq!((f.severity, f.difference), (Severity::Error, Some(d("30"))));
+    // An unread row of 30 completes it: a warning that says so, naming the cell.
+    let completes = analyze_tables(&figs, &[sum(vec![unread("Kiinteistötulot", "A3", Tp, "30")])], None).unwrap();
+    let f = only(&completes, Rule::Sum)[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(
+        f.message.contains("\"Kiinteistötulot\" (t.xlsx:S!A3)") && f.message.contains("täydentää summan"),
+        "{}",
+        f.message
+    );
+    assert!(!completes.has_errors());
+    // One of 10 does not, and is still not an error.
+    let short = analyze_tables(&figs, &[sum(vec![unread("Kiinteistötulot", "A3", Tp, "10")])], None).unwrap();
+    let f = only(&short, Rule::Sum)[0];
+    assert_eq!(f.severity, Severity::Warning);
+    assert!(f.message.contains("ei täydennä"), "{}", f.message);
+}
+
+#[test]
+fn a_total_the_table_does_not_print_is_never_zero() {
+    use Scenario::*;
+    // The margin and revenue are printed, costs are not (their row unread): no error on the margin.
+    let figs = vec![
+        fig("K", Item::TOIMINTATUOTOT, Ta, 2024, "300500", "B1"),
+        fig("K", Item::TOIMINTAKATE, Ta, 2024, "-3942834", "B3"),
+    ];
+    let sums = vec![crate::model::TableSum {
+        unit: "K".into(),
+        total: LineItem::new(Item::TOIMINTAKATE),
+        terms: vec![LineItem::new(Item::TOIMINTATUOTOT)],
+        columns: vec![(Ta, 2024)],
+        unread: vec![unread("Kulut", "A2", Ta, "-4243334")],
+    }];
+    let a = analyze_tables(&figs, &sums, None).unwrap();
+    assert!(!a.has_errors(), "{:?}", a.findings);
+    assert_eq!(only(&a, Rule::Sum)[0].severity, Severity::Warning);
+}

@@ -198,9 +198,21 @@ fn column_text(grid: &Grid, rows: std::ops::RangeInclusive<u32>, col: u32, first
     join_header_parts(parts.iter().map(String::as_str))
 }
 
-/// A title without a money unit in parentheses at its end: `Hallinto (1 000 €)` → `Hallinto`.
+/// A title without its section number and a money unit in parentheses at its end:
+/// `2.2.1 Hallinto (1 000 €)` → `Hallinto`.
 fn clean_title(text: &str) -> String {
-    let t = text.trim();
+    let mut t = text.trim();
+    // Section numbers: "2.2.1", "3.", "7 01 02" before the words.
+    while let Some((first, rest)) = t.split_once(char::is_whitespace) {
+        let numbering = !first.is_empty()
+            && first.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && first.chars().any(|c| c.is_ascii_digit())
+            && !(first.len() == 4 && first.parse::<u32>().is_ok_and(|y| (1990..=2100).contains(&y)));
+        if !numbering || !rest.chars().any(char::is_alphabetic) {
+            break;
+        }
+        t = rest.trim_start();
+    }
     if let Some(open) = t.strip_suffix(')').and_then(|s| s.rfind('(')) {
         if unit_factor(&t[open + 1..t.len() - 1]).is_some() {
             return t[..open].trim().to_string();
@@ -367,10 +379,43 @@ fn read_table(
             }
         }
     };
+    // In a table of several years, the columns that only a budget year has (changes, budget after changes,
+    // variance, overrun right) belong to the budget year: the one year its budget columns name, else the
+    // year of the budget or actuals column just left of them.
+    let budget_year = {
+        let mut ys: Vec<i32> = columns
+            .iter()
+            .filter(|(_, h)| matches!(h.scenario, Some(Scenario::Ta | Scenario::TaMuutokset | Scenario::TaMuutettu)))
+            .filter_map(|(_, h)| h.year)
+            .collect();
+        ys.sort_unstable();
+        ys.dedup();
+        match ys.as_slice() {
+            [y] => Some(*y),
+            _ => None,
+        }
+    };
+    let left_year = |i: usize| {
+        columns[..i]
+            .iter()
+            .rev()
+            .find(|(_, h)| h.year.is_some())
+            .filter(|(_, h)| matches!(h.scenario, Some(Scenario::Ta | Scenario::TaMuutettu | Scenario::Tp)))
+            .and_then(|(_, h)| h.year)
+    };
     let mut value_columns = Vec::new();
-    for (c, h) in &columns {
+    for (i, (c, h)) in columns.iter().enumerate() {
         let Some(scenario) = h.scenario else { continue };
-        match h.year.or(fallback_year) {
+        let budget_only = matches!(
+            scenario,
+            Scenario::TaMuutokset | Scenario::TaMuutettu | Scenario::Poikkeama | Scenario::Ylitysoikeus
+        );
+        let year = match h.year {
+            Some(y) => Some(y),
+            None if budget_only => budget_year.or_else(|| left_year(i)).or(fallback_year),
+            None => fallback_year,
+        };
+        match year {
             Some(year) => value_columns.push(ValueColumn { col: *c, scenario, year }),
             None => problems.warnings.push((
                 grid.cell_ref(top, *c),

@@ -34,6 +34,8 @@ struct UnitEntry {
     binding: Vec<String>,
     #[serde(default)]
     aliases: Vec<String>,
+    name_sv: Option<String>,
+    name_en: Option<String>,
 }
 
 /// One unit of the organisation.
@@ -43,6 +45,20 @@ pub struct Unit {
     pub parent: Option<String>,
     pub binding: Vec<LineItem>,
     pub aliases: Vec<String>,
+    /// The Swedish and English names: matched like aliases, and used for report text in that language.
+    pub name_sv: Option<String>,
+    pub name_en: Option<String>,
+}
+
+impl Unit {
+    /// The unit's name in a language (fi, sv, en), the Finnish name where none is given.
+    pub fn name_in(&self, lang: &str) -> &str {
+        match lang {
+            "sv" => self.name_sv.as_deref().unwrap_or(&self.name),
+            "en" => self.name_en.as_deref().unwrap_or(&self.name),
+            _ => &self.name,
+        }
+    }
 }
 
 /// The organisation tree. Units keep the order of the file; [`Org::tree_order`] gives depth-first order.
@@ -93,7 +109,11 @@ impl Org {
                     })
                 })
                 .collect::<std::result::Result<Vec<_>, _>>()?;
-            for key in std::iter::once(&name).chain(entry.aliases.iter()) {
+            let names = std::iter::once(&name)
+                .chain(entry.aliases.iter())
+                .chain(entry.name_sv.iter())
+                .chain(entry.name_en.iter());
+            for key in names {
                 let folded = fold_name(key);
                 if folded.is_empty() {
                     return Err(format!("unit \"{name}\" has an empty alias"));
@@ -108,7 +128,14 @@ impl Org {
                 }
                 lookup.insert(folded, i);
             }
-            units.push(Unit { name, parent: entry.parent, binding, aliases: entry.aliases });
+            units.push(Unit {
+                name,
+                parent: entry.parent,
+                binding,
+                aliases: entry.aliases,
+                name_sv: entry.name_sv,
+                name_en: entry.name_en,
+            });
         }
         let mut org = Org { name: file.name, units, lookup };
         org.resolve_parents()?;
@@ -162,21 +189,35 @@ impl Org {
             .map(|(_, &i)| &self.units[i])
     }
 
-    /// A title that names a unit in an inflected form at its start ("Kaupunginkansliakeskuksen tuloslaskelma",
-    /// "Talouspalveluiden talousarvio"): each word of the name begins the title's word at its place, up to
-    /// a Finnish case ending. Only when exactly one unit fits.
+    /// A title that names a unit in an inflected form, word by word, anywhere in it
+    /// ("Kaupunginkansliakeskuksen tuloslaskelma", "2.2 Talouspalveluiden talousarvio", "Resultaträkning för
+    /// Vanda stads sektorer"): each word of the name is the title's word at its place or an inflection of it
+    /// (Finnish and Swedish stemmers, and Finnish stem changes). The unit whose name fits with the most
+    /// words unchanged, then the longest name, wins; a tie is no answer.
     pub fn find_inflected(&self, title: &str) -> Option<&Unit> {
         let folded = fold_name(title);
-        let words: Vec<&str> = folded.split(' ').collect();
-        let fits = |key: &str| {
+        let words: Vec<String> =
+            folded.split(' ').map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string()).collect();
+        // For a name: the best (words unchanged, words) over the places it fits.
+        let fit = |key: &str| -> Option<(usize, usize)> {
             let name_words: Vec<&str> = key.split(' ').collect();
-            name_words.len() <= words.len() && name_words.iter().zip(&words).all(|(n, t)| inflected_form(n, t))
+            if name_words.len() > words.len() {
+                return None;
+            }
+            (0..=words.len() - name_words.len())
+                .filter(|&at| name_words.iter().zip(&words[at..]).all(|(n, t)| word_fits(n, t)))
+                .map(|at| {
+                    (name_words.iter().zip(&words[at..]).filter(|(n, t)| **n == t.as_str()).count(), name_words.len())
+                })
+                .max()
         };
-        let mut found: Vec<usize> = self.lookup.iter().filter(|(key, _)| fits(key)).map(|(_, &i)| i).collect();
-        found.sort_unstable();
-        found.dedup();
+        let mut found: Vec<((usize, usize), usize)> =
+            self.lookup.iter().filter_map(|(key, &i)| fit(key).map(|score| (score, i))).collect();
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        found.dedup_by_key(|(_, i)| *i);
         match found.as_slice() {
-            [i] => Some(&self.units[*i]),
+            [(_, i)] => Some(&self.units[*i]),
+            [(a, i), (b, j), ..] if a > b || i == j => Some(&self.units[*i]),
             _ => None,
         }
     }
@@ -247,6 +288,25 @@ impl Org {
         }
         out
     }
+}
+
+/// Is a title's word the name's word, or an inflected form of it?
+fn word_fits(base: &str, word: &str) -> bool {
+    use rust_stemmers::{Algorithm, Stemmer};
+    use std::sync::OnceLock;
+    static STEMMERS: OnceLock<(Stemmer, Stemmer)> = OnceLock::new();
+    if base == word {
+        return true;
+    }
+    if base.chars().count() < 3 || !word.chars().all(char::is_alphabetic) {
+        return false;
+    }
+    let (fi, sv) = STEMMERS.get_or_init(|| (Stemmer::create(Algorithm::Finnish), Stemmer::create(Algorithm::Swedish)));
+    let same_stem = |s: &Stemmer| {
+        let (a, b) = (s.stem(base), s.stem(word));
+        a.chars().count() >= 3 && a == b
+    };
+    inflected_form(base, word) || same_stem(fi) || same_stem(sv)
 }
 
 /// Could `word` be `base` with a Finnish case ending ("keskus" → "keskuksen", "palvelut" → "palveluiden",
@@ -323,6 +383,15 @@ aliases = ["Talouspalvelut"]
         assert!(org.find_inflected("Kaupunginkanslian tuloslaskelma").is_none(), "too far from any name");
         assert!(org.find_inflected("Talouspalvelukeskuksen tuloslaskelma").is_none(), "another word");
         assert!(org.find_inflected("Tuloslaskelma").is_none());
+        // Section numbers, the name in the middle, Swedish genitives.
+        assert_eq!(
+            org.find_inflected("2.2.1 Kaupunginkansliakeskuksen tuloslaskelman toteutumisvertailu").unwrap().name,
+            "Kaupunginkansliakeskus"
+        );
+        let vanda = Org::parse("[[unit]]\nname = \"Vantaan kaupunki\"\nname_sv = \"Vanda stad\"\n").unwrap();
+        assert_eq!(vanda.find_inflected("Resultaträkning för Vanda stads sektorer").unwrap().name, "Vantaan kaupunki");
+        assert_eq!(vanda.find("vanda stad").unwrap().name_in("sv"), "Vanda stad");
+        assert_eq!(vanda.find("Vanda stad").unwrap().name_in("en"), "Vantaan kaupunki");
         assert_eq!(org.closest("Kaupunginkansliapalvelu").unwrap().0.name, "Kaupunginkansliapalvelut");
     }
 

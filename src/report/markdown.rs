@@ -277,7 +277,13 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             let unit = md_escape(&b.unit);
             let li = mid_sentence(&b.line_item.label(lang.code()));
             let amount = euros(b.variance.abs());
-            let text = match (lang, b.overrun) {
+            let right = b.overrun_right.map(euros).unwrap_or_default();
+            let text = match (lang, b.overrun && !b.within_right) {
+                _ if b.within_right => match lang {
+                    Lang::Fi => format!("- **{unit}**, {li}: määräraha ylittyi {amount} €{pct}, mikä mahtui valtuuston myöntämään ylitysoikeuteen ({right} €)."),
+                    Lang::Sv => format!("- **{unit}**, {li}: anslaget överskreds med {amount} €{pct}, inom den överskridningsrätt fullmäktige beviljat ({right} €)."),
+                    Lang::En => format!("- **{unit}**, {li}: appropriation overrun by €{amount}{pct}, within the overrun right the council granted (€{right})."),
+                },
                 (Lang::Fi, false) => format!("- **{unit}**, {li}: pysyi määrärahassa; toteuma oli {amount} €{pct} talousarviota parempi."),
                 (Lang::Fi, true) => format!("- **{unit}**, {li}: **määräraha ylittyi {amount} €{pct}**. Ylitys vaatii valtuuston päätöksen."),
                 (Lang::Sv, false) => format!("- **{unit}**, {li}: inom anslaget; utfallet var {amount} €{pct} bättre än budgeten."),

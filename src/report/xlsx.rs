@@ -221,7 +221,11 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
             if let Some(b) =
                 ctx.analysis.bindings.iter().find(|b| b.unit == unit.name && b.line_item == li && b.year == ctx.year)
             {
-                let (text, fmt) = if b.overrun { ("Ylittyi", &f.error) } else { ("Piti", &f.text) };
+                let (text, fmt) = match (b.overrun, b.within_right) {
+                    (true, true) => ("Ylittyi ylitysoikeuden rajoissa", &f.text),
+                    (true, false) => ("Ylittyi", &f.error),
+                    (false, _) => ("Piti", &f.text),
+                };
                 ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
             }
             if bold {
