@@ -87,9 +87,34 @@ fn starts_with_label(grid: &Grid, row: u32) -> bool {
         .any(|t| !matches!(match_label(&t, None), LabelMatch::Unknown))
 }
 
+/// Does a title just above `row` (up to four rows) name a year-end statement (tuloslaskelma, tilinpäätös,
+/// resultaträkning, bokslut)? Under such a title, columns headed by a bare year are that year's actuals.
+fn under_statement_title(grid: &Grid, row: u32) -> bool {
+    let from = row.saturating_sub(4).max(grid.start.0);
+    (from..=row).any(|r| {
+        (grid.start.1..grid.col_end()).any(|c| {
+            grid.get(r, c).text().is_some_and(|t| {
+                let t = t.to_lowercase();
+                ["tuloslaskelma", "tilinpäätös", "resultaträkning", "bokslut"].iter().any(|w| t.contains(w))
+            })
+        })
+    })
+}
+
+/// A cell that is a bare year (2024, "2024"): a column heading under a year-end statement's title.
+fn is_bare_year(grid: &Grid, row: u32, col: u32) -> bool {
+    let cell = grid.get(row, col);
+    is_year_like(cell)
+        || cell.text().is_some_and(|t| matches!(parse_fi(&t), Parsed::Number(d) if is_year_like(&Cell::Number(d))))
+}
+
 /// A header row: at least two cells name a scenario; or one names a scenario and a year and the next
 /// non-empty row starts with a known label (a one-column table, e.g. actuals only).
 fn is_header_row(grid: &Grid, row: u32) -> bool {
+    let years = (grid.start.1 + 1..grid.col_end()).filter(|&c| is_bare_year(grid, row, c)).count();
+    if years >= 2 && under_statement_title(grid, row) {
+        return true;
+    }
     let mut found = (grid.start.1..grid.col_end()).filter_map(|c| header_of(grid, row, c).map(|h| (c, h)));
     match (found.next(), found.next()) {
         (Some(_), Some(_)) => true,
@@ -246,7 +271,9 @@ pub fn find_tables(grid: &Grid, problems: &mut Problems) -> Vec<Table> {
     let mut i = 0;
     while i < header_rows.len() {
         let h_start = header_rows[i];
-        let first_value = (grid.start.1..grid.col_end()).find(|&c| header_of(grid, h_start, c).is_some());
+        let first_value = (grid.start.1..grid.col_end())
+            .find(|&c| header_of(grid, h_start, c).is_some())
+            .or_else(|| (grid.start.1 + 1..grid.col_end()).find(|&c| is_bare_year(grid, h_start, c)));
         let Some(first_value) = first_value else { break };
         let label_col = grid.start.1;
         // Extend the header block downwards and (for group rows) upwards.
@@ -287,6 +314,7 @@ fn read_table(
     let top = *header.start();
     let header_cell = grid.cell_ref(top, first_value);
     // Columns and their headers.
+    let statement = under_statement_title(grid, top);
     let mut columns: Vec<(u32, ColumnHeader)> = Vec::new();
     let mut factor = None;
     for c in grid.start.1..grid.col_end() {
@@ -297,7 +325,11 @@ fn read_table(
         if c < first_value {
             continue;
         }
-        let h = classify(&text);
+        let mut h = classify(&text);
+        if h.scenario.is_none() && h.year.is_some() && !h.percent && statement {
+            // A bare year under a year-end statement's title: that year's actuals.
+            h.scenario = Some(Scenario::Tp);
+        }
         if h.scenario.is_some() && !h.percent {
             columns.push((c, h));
         }
@@ -664,5 +696,83 @@ mod tests {
         assert_eq!(got.len(), 11);
         assert_eq!(got[0], ("B4".to_string(), "toimintatuotot", Scenario::Ta, 2024, "300500".to_string()));
         assert!(got.contains(&("D7".to_string(), "toimintakate", Scenario::Poikkeama, 2024, "340072".to_string())));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Adding any row with an unknown label and figures into a consistent table, anywhere in its body,
+        /// never produces an error: the checks it could touch become warnings, the others still hold.
+        #[test]
+        fn an_unknown_row_never_makes_an_error(
+            revenue in proptest::collection::vec((0i64..5_000_000, 0i64..5_000_000), 4),
+            costs in proptest::collection::vec((0i64..9_000_000, 0i64..9_000_000), 5),
+            extra in (-9_000_000i64..9_000_000, -9_000_000i64..9_000_000),
+            at in 0usize..13,
+            name in 0usize..4,
+        ) {
+            use crate::model::{Figure, Source, TableSum, Unread};
+            let labels_in = ["Myyntituotot", "Maksutuotot", "Tuet ja avustukset", "Muut toimintatuotot"];
+            let labels_out =
+                ["Henkilöstökulut", "Palvelujen ostot", "Aineet, tarvikkeet ja tavarat", "Avustukset", "Muut toimintakulut"];
+            let mut body: Vec<[String; 4]> = Vec::new();
+            let row = |label: &str, ta: i64, tp: i64| [label.to_string(), ta.to_string(), tp.to_string(), (tp - ta).to_string()];
+            let (mut ta_in, mut tp_in, mut ta_out, mut tp_out) = (0, 0, 0, 0);
+            for (l, (ta, tp)) in labels_in.iter().zip(&revenue) {
+                body.push(row(l, *ta, *tp));
+                ta_in += ta;
+                tp_in += tp;
+            }
+            body.push(row("Toimintatuotot", ta_in, tp_in));
+            for (l, (ta, tp)) in labels_out.iter().zip(&costs) {
+                body.push(row(l, -ta, -tp));
+                ta_out -= ta;
+                tp_out -= tp;
+            }
+            body.push(row("Toimintakulut", ta_out, tp_out));
+            body.push(row("Toimintakate", ta_in + ta_out, tp_in + tp_out));
+            let unknown = ["Projektitulot", "Sekalaiset erät", "Tilapäiset menot", "Övriga poster"][name];
+            body.insert(at.min(body.len()), row(unknown, extra.0, extra.1));
+            let mut rows: Vec<Vec<String>> = vec![
+                vec!["K".into()],
+                vec!["".into(), "TA 2024".into(), "TP 2024".into(), "Poikkeama".into()],
+            ];
+            rows.extend(body.into_iter().map(|r| r.to_vec()));
+            let refs: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+            let slices: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+            let mut p = Problems::default();
+            let tables = find_tables(&grid(&slices), &mut p);
+            proptest::prop_assert_eq!(tables.len(), 1);
+            let t = &tables[0];
+            let figures: Vec<Figure> = t
+                .figures
+                .iter()
+                .map(|f| Figure {
+                    unit: "K".into(),
+                    line_item: f.line_item,
+                    scenario: f.scenario,
+                    year: f.year,
+                    amount: f.value,
+                    source: Source::cell("t.xlsx", "S", f.cell.clone(), Decimal::ONE),
+                })
+                .collect();
+            let sums: Vec<TableSum> = t
+                .sums
+                .iter()
+                .map(|s| TableSum {
+                    unit: "K".into(),
+                    total: s.total,
+                    terms: s.terms.clone(),
+                    columns: s.columns.clone(),
+                    unread: s
+                        .unread
+                        .iter()
+                        .map(|u| Unread { label: u.label.clone(), source: u.cell.clone(), values: u.values.clone() })
+                        .collect(),
+                })
+                .collect();
+            let a = crate::engine::analyze_tables(&figures, &sums, None).unwrap();
+            proptest::prop_assert!(!a.has_errors(), "{:#?}", a.findings);
+            proptest::prop_assert_eq!(figures.len(), 36, "every known figure is read");
+        }
     }
 }

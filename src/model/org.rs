@@ -200,7 +200,8 @@ impl Org {
             folded.split(' ').map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-').to_string()).collect();
         // For a name: the best (words unchanged, words) over the places it fits.
         let fit = |key: &str| -> Option<(usize, usize)> {
-            let name_words: Vec<&str> = key.split(' ').collect();
+            let name_words: Vec<&str> =
+                key.split(' ').map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')).collect();
             if name_words.len() > words.len() {
                 return None;
             }
