@@ -477,3 +477,63 @@ fn transposed_tables_line_items_across() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("bad.xlsx: sheet Kuva, cell C5: \"-3 89A,6\" is not a number"), "{}", stderr(&out));
 }
+
+/// A budget book's layout: a section-numbered title naming the unit in the genitive, the money unit in a
+/// note above, last year's actuals beside the budget year's columns (changes and variance without a year),
+/// an unlabelled total under its group's heading, and a row the scheme does not know.
+#[test]
+fn budget_book_layout_with_caption_unit_and_yearless_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(
+        &mut wb,
+        "Talous",
+        &[
+            vec![V::T("3.2.1 Kaupunginkansliakeskuksen käyttötalous")],
+            vec![V::T("(Taulukon summat ilmoitettu tuhansina euroina)")],
+            vec![
+                V::E,
+                V::T("TP 2023"),
+                V::T("TA 2024"),
+                V::T("TA-muutokset"),
+                V::T("Toteutunut 2024"),
+                V::T("Poikkeama"),
+            ],
+            vec![V::T("Toimintatulot"), V::E, V::E, V::E, V::E, V::E],
+            vec![V::T("Myyntitulot"), V::N(20.0), V::N(21.0), V::E, V::N(22.0), V::N(1.0)],
+            vec![V::T("Maksutulot"), V::N(5.0), V::N(6.0), V::E, V::N(5.0), V::N(-1.0)],
+            vec![V::E, V::N(25.0), V::N(27.0), V::E, V::N(27.0), V::N(0.0)],
+            vec![V::T("Henkilöstömenot"), V::N(-300.0), V::N(-310.0), V::N(-10.0), V::N(-318.0), V::N(2.0)],
+            vec![V::T("Tilapäiset menot"), V::N(-3.0), V::N(-4.0), V::E, V::N(-4.0), V::N(0.0)],
+            vec![V::T("Toimintamenot"), V::N(-303.0), V::N(-314.0), V::N(-10.0), V::N(-322.0), V::N(2.0)],
+            vec![V::T("Toimintakate"), V::N(-278.0), V::N(-287.0), V::N(-10.0), V::N(-295.0), V::N(2.0)],
+        ],
+        &[],
+    );
+    let file = save(&mut wb, dir.path(), "kirja.xlsx");
+    let org = root("inputs/organisaatio.toml");
+    let out = run(&["extract", "--org", org.to_str().unwrap(), file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: BTreeSet<Key> = parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).collect();
+    let k = |item: &str, sc: &str, year: i32, amount: &str| key("Kaupunginkansliakeskus", item, sc, year, amount);
+    for want in [
+        k("myyntituotot", "tp", 2023, "20000"),
+        k("myyntituotot", "ta", 2024, "21000"),
+        k("henkilostokulut", "ta_muutokset", 2024, "-10000"),
+        k("henkilostokulut", "tp", 2024, "-318000"),
+        k("henkilostokulut", "poikkeama", 2024, "2000"),
+        k("toimintatuotot", "tp", 2024, "27000"),
+        k("toimintatuotot", "ta", 2024, "27000"),
+        k("toimintakulut", "tp", 2024, "-322000"),
+    ] {
+        assert!(got.contains(&want), "{want:?} in {got:#?}");
+    }
+    let err = stderr(&out);
+    assert!(err.contains("row without a label read as \"Toimintatuotot\""), "{err}");
+    assert!(err.contains("unknown label \"Tilapäiset menot\""), "{err}");
+    assert!(err.contains("read from the title \"Kaupunginkansliakeskuksen käyttötalous\""), "{err}");
+    // The costs total includes the unknown row: warnings, never errors.
+    let out = run(&["validate", "--org", org.to_str().unwrap(), file.to_str().unwrap()]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("\"Tilapäiset menot\""), "{}", stdout(&out));
+}

@@ -2,7 +2,7 @@
 //! unit's title above, and the money unit.
 
 use super::grid::{Cell, Grid};
-use super::header::{classify, join_header_parts, unit_factor, ColumnHeader};
+use super::header::{caption_factor, classify, join_header_parts, unit_factor, ColumnHeader};
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
 use super::structure::{table_sums, unlabelled_totals, BodyRow};
@@ -341,7 +341,7 @@ fn read_table(
         for c in grid.start.1..grid.col_end() {
             if let Some(t) = grid.get(r, c).text() {
                 if factor.is_none() {
-                    factor = unit_factor(&t);
+                    factor = caption_factor(&t);
                 }
                 if let Some(y) = classify(&t.to_uppercase()).year {
                     title_years.push(y);
@@ -372,7 +372,7 @@ fn read_table(
             for r in top..body_limit {
                 let Some(t) = grid.get(r, c).text() else { continue };
                 if factor.is_none() {
-                    factor = unit_factor(&t);
+                    factor = caption_factor(&t);
                 }
                 if is_title_like(&t)
                     && match_label(&t, None) == LabelMatch::Unknown
