@@ -1,9 +1,9 @@
 //! The sums a table prints: a total, the line items the table prints as its terms, the table's columns,
 //! and the rows among the terms that could not be read. Ingest finds them; the engine checks them.
 
-use super::{Figure, LineItem, Scenario};
+use super::{Figure, Item, LineItem, Scenario};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
 
 /// A total and its printed terms, checked in every column of the table where the total is given.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,21 +25,40 @@ pub struct Unread {
     pub values: Vec<(Scenario, i32, Decimal)>,
 }
 
+impl std::fmt::Display for Unread {
+    /// `"label" (source)`, as messages name the row.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "\"{}\" ({})", self.label, self.source)
+    }
+}
+
+/// Which items (by scheme index) and which scenarios a unit has figures for in a year.
+type Present = (Vec<bool>, [bool; Scenario::COUNT]);
+
 /// The scheme's sums over figures that carry no table structure (a ledger's, or hand-made ones): per unit
 /// and year, each total present is checked against the terms present that no other present term is
 /// above in the scheme.
 pub fn scheme_sums(figures: &[Figure]) -> Vec<TableSum> {
-    let mut present: BTreeMap<(&str, i32), BTreeSet<LineItem>> = BTreeMap::new();
-    let mut columns: BTreeMap<(&str, i32), BTreeSet<Scenario>> = BTreeMap::new();
-    for f in figures {
-        if f.line_item.of_which_internal {
-            continue;
+    // Per (unit, year): which items are present (by scheme index) and in which scenarios. One pass over the
+    // figures with hashing on plain keys; the scheme is consulted per group, not per figure.
+    let mut groups: HashMap<(&str, i32), Present> = HashMap::new();
+    let n_items = Item::all().count();
+    for f in figures.iter().filter(|f| !f.line_item.of_which_internal) {
+        let (items, scenarios) =
+            groups.entry((f.unit.as_str(), f.year)).or_insert_with(|| (vec![false; n_items], [false; Scenario::COUNT]));
+        if let Some(slot) = items.get_mut(f.line_item.item.index()) {
+            *slot = true;
         }
-        present.entry((f.unit.as_str(), f.year)).or_default().insert(f.line_item);
-        columns.entry((f.unit.as_str(), f.year)).or_default().insert(f.scenario);
+        scenarios[f.scenario.index() as usize] = true;
     }
+    let mut keys: Vec<(&str, i32)> = groups.keys().copied().collect();
+    keys.sort_unstable();
     let mut out = Vec::new();
-    for ((unit, year), items) in &present {
+    for key in keys {
+        let (present, scenarios) = &groups[&key];
+        let items: Vec<LineItem> = Item::all().filter(|i| present[i.index()]).map(LineItem::new).collect();
+        let columns: Vec<(Scenario, i32)> =
+            Scenario::ALL.into_iter().filter(|s| scenarios[s.index() as usize]).map(|s| (s, key.1)).collect();
         for total in items.iter().filter(|li| li.item.is_subtotal()) {
             let under: Vec<LineItem> = items.iter().copied().filter(|li| li.item.is_under(total.item)).collect();
             let terms: Vec<LineItem> =
@@ -48,10 +67,10 @@ pub fn scheme_sums(figures: &[Figure]) -> Vec<TableSum> {
                 continue;
             }
             out.push(TableSum {
-                unit: unit.to_string(),
+                unit: key.0.to_string(),
                 total: *total,
                 terms,
-                columns: columns[&(*unit, *year)].iter().map(|&s| (s, *year)).collect(),
+                columns: columns.clone(),
                 unread: Vec::new(),
             });
         }
