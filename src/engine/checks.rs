@@ -272,6 +272,40 @@ struct SumKey {
     year: i32,
 }
 
+/// Rows naming a figure of a check: (check, unit, scenario, year, line item), column by column.
+#[derive(Default)]
+struct CheckCells {
+    check: Vec<u32>,
+    unit: Vec<u32>,
+    scenario: Vec<u32>,
+    year: Vec<i32>,
+    line_item: Vec<u32>,
+}
+
+impl CheckCells {
+    fn push(&mut self, check: u32, key: &SumKey, line_item: u32) {
+        self.check.push(check);
+        self.unit.push(key.unit);
+        self.scenario.push(key.scenario.index());
+        self.year.push(key.year);
+        self.line_item.push(line_item);
+    }
+
+    fn frame(self) -> Result<DataFrame> {
+        DataFrame::new(
+            self.check.len(),
+            vec![
+                Column::new("check".into(), self.check),
+                Column::new("unit".into(), self.unit),
+                Column::new("scenario".into(), self.scenario),
+                Column::new("year".into(), self.year),
+                Column::new("line_item".into(), self.line_item),
+            ],
+        )
+        .map_err(engine_err)
+    }
+}
+
 /// The tables' sums: each printed total against the terms its table prints, in every column where the
 /// total and at least one term are given. A failing check with unread rows among its terms is a warning
 /// that names them and says whether they would complete it; it is never an error.
@@ -285,8 +319,7 @@ pub fn sums(
     // One check per (unit, total, terms, column); the same check from two tables counts once.
     let mut seen: HashSet<(u32, u32, Vec<u32>, u32, i32)> = HashSet::new();
     let mut keys: Vec<SumKey> = Vec::new();
-    let (mut c_check, mut c_unit, mut c_scen, mut c_year, mut c_term) = (vec![], vec![], vec![], vec![], vec![]);
-    let (mut t_check, mut t_unit, mut t_scen, mut t_year, mut t_total) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut terms, mut totals) = (CheckCells::default(), CheckCells::default());
     for (k, ts) in table_sums.iter().enumerate() {
         let Some(unit) = units.id(&ts.unit) else { continue };
         let term_ids: Vec<u32> = ts.terms.iter().map(LineItem::index).collect();
@@ -295,45 +328,18 @@ pub fn sums(
                 continue;
             }
             let id = keys.len() as u32;
-            keys.push(SumKey { sum: k, unit, scenario, year });
+            let key = SumKey { sum: k, unit, scenario, year };
             for &term in &term_ids {
-                c_check.push(id);
-                c_unit.push(unit);
-                c_scen.push(scenario.index());
-                c_year.push(year);
-                c_term.push(term);
+                terms.push(id, &key, term);
             }
-            t_check.push(id);
-            t_unit.push(unit);
-            t_scen.push(scenario.index());
-            t_year.push(year);
-            t_total.push(ts.total.index());
+            totals.push(id, &key, ts.total.index());
+            keys.push(key);
         }
     }
     if keys.is_empty() {
         return Ok(());
     }
-    let frame = |n: usize, cols: Vec<Column>| DataFrame::new(n, cols).map_err(engine_err);
-    let terms = frame(
-        c_check.len(),
-        vec![
-            Column::new("check".into(), c_check),
-            Column::new("unit".into(), c_unit),
-            Column::new("scenario".into(), c_scen),
-            Column::new("year".into(), c_year),
-            Column::new("line_item".into(), c_term),
-        ],
-    )?;
-    let totals = frame(
-        t_check.len(),
-        vec![
-            Column::new("check".into(), t_check),
-            Column::new("unit".into(), t_unit),
-            Column::new("scenario".into(), t_scen),
-            Column::new("year".into(), t_year),
-            Column::new("line_item".into(), t_total),
-        ],
-    )?;
+    let (terms, totals) = (terms.frame()?, totals.frame()?);
     let on = || [col("unit"), col("scenario"), col("year"), col("line_item")];
     let figs = || dedup.df.clone().lazy().select([on().to_vec(), vec![col("amount"), col("ulp"), col("src")]].concat());
     let parts = terms.lazy().join(figs(), on(), on(), JoinArgs::new(JoinType::Inner)).group_by([col("check")]).agg([
@@ -392,7 +398,7 @@ fn unread_warning(check: Check, unread: &[Unread], scenario: Scenario, year: i32
         .collect();
     let added = in_column.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b));
     let completes = added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
-    let rows: Vec<String> = unread.iter().map(|u| format!("\"{}\" ({})", u.label, u.source)).collect();
+    let rows: Vec<String> = unread.iter().map(ToString::to_string).collect();
     let what = if completes {
         "täydentää summan: lisää rivin nimi rivinimikkeistöön (--scheme), niin se luetaan"
     } else {

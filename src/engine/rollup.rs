@@ -156,7 +156,7 @@ pub fn unconfirmed(findings: &mut [Finding], units: &UnitInfo, table_sums: &[Tab
                 && t.unread.iter().any(|u| u.values.iter().any(|(s, y, _)| *s == sc && *y == year))
         });
         if let Some(t) = cause {
-            let rows: Vec<String> = t.unread.iter().map(|u| format!("\"{}\" ({})", u.label, u.source)).collect();
+            let rows: Vec<String> = t.unread.iter().map(ToString::to_string).collect();
             f.severity = Severity::Warning;
             f.message.push_str(&format!(
                 " Ei varmistettu: yksikön {} taulukossa on rivejä, joita ei luettu: {}.",

@@ -4,7 +4,7 @@
 use crate::model::scheme::{scheme, Scheme};
 use crate::model::{Item, LineItem};
 
-pub use crate::model::scheme::fold_label;
+use crate::model::scheme::fold_label;
 
 /// How a label was matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +25,6 @@ impl LabelMatch {
             LabelMatch::Exact(li) | LabelMatch::Typo(li, _) | LabelMatch::OfWhich(li) => Some(*li),
             LabelMatch::Unknown => None,
         }
-    }
-
-    pub fn is_known(&self) -> bool {
-        !matches!(self, LabelMatch::Unknown)
     }
 }
 

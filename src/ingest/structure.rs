@@ -6,7 +6,7 @@
 //! it; of-which rows are never terms; rows with unknown labels inside the span are "unread" and go with the
 //! check, so that the engine can say a failing check depends on them instead of calling it an error.
 
-use crate::model::LineItem;
+use crate::model::{Item, LineItem};
 use rust_decimal::Decimal;
 
 /// One body row of a table, as read.
@@ -51,37 +51,33 @@ pub struct RawSum {
 /// The rows of the span of the total at `t`: above it, else below it. Stops at a row of an item the scheme
 /// does not put under the total (another heading of the same item included).
 fn span(rows: &[BodyRow], t: usize) -> Vec<usize> {
-    let total = match rows[t].item_row() {
-        Some(li) => li.item,
-        None => return Vec::new(),
-    };
-    let walk = |range: Box<dyn Iterator<Item = usize>>| {
-        let mut out = Vec::new();
-        for k in range {
-            let r = &rows[k];
-            if r.line.is_some_and(|li| li.of_which_internal) || r.of_which {
-                continue;
-            }
-            match r.item_row() {
-                Some(li) if li.item.is_under(total) => out.push(k),
-                Some(_) => break,
-                None if r.is_unknown() => out.push(k),
-                // An unlabelled row: a total of a group inside the span, or the end of it.
-                None => {
-                    if r.has_values() {
-                        break;
-                    }
-                }
-            }
-        }
-        // Unknown rows beyond the last known term belong to the span only when they are followed by one.
-        out
-    };
-    let up = walk(Box::new((0..t).rev()));
+    let Some(total) = rows[t].item_row().map(|li| li.item) else { return Vec::new() };
+    let up = walk(rows, total, (0..t).rev());
     if up.iter().any(|&k| rows[k].item_row().is_some()) {
         return up;
     }
-    walk(Box::new(t + 1..rows.len()))
+    walk(rows, total, t + 1..rows.len())
+}
+
+/// The rows from `order` on that belong to the span of `total`: rows under it and unknown rows, of-which
+/// rows passed over, up to the first row of another item or an unlabelled row with figures.
+fn walk(rows: &[BodyRow], total: Item, order: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    for k in order {
+        let r = &rows[k];
+        if r.line.is_some_and(|li| li.of_which_internal) || r.of_which {
+            continue;
+        }
+        match r.item_row() {
+            Some(li) if li.item.is_under(total) => out.push(k),
+            Some(_) => break,
+            None if r.is_unknown() => out.push(k),
+            // An unlabelled row with figures ends the span; a blank one does not.
+            None if r.has_values() => break,
+            None => {}
+        }
+    }
+    out
 }
 
 /// Terms read as the scheme's tree: the span's valued rows that no other valued row of the span is above
@@ -249,7 +245,6 @@ pub fn unlabelled_totals(rows: &[BodyRow]) -> Vec<(usize, LineItem)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Item;
 
     fn row(label: &str, values: &[i64]) -> BodyRow {
         let m = if crate::ingest::label::is_of_which_internal(label) {

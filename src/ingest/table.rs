@@ -6,7 +6,7 @@ use super::header::{caption_factor, classify, join_header_parts, unit_factor, Co
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
 use super::structure::{table_sums, unlabelled_totals, BodyRow};
-use crate::model::{LineItem, Scenario};
+use crate::model::{Figure, LineItem, Scenario, Source, TableSum, Unread};
 use rust_decimal::Decimal;
 
 /// A value column of a table.
@@ -38,6 +38,51 @@ pub struct Table {
     pub figures: Vec<RawFigure>,
     /// The totals the table prints and their printed terms.
     pub sums: Vec<RawTableSum>,
+}
+
+impl Table {
+    /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
+    /// traced to `file:sheet!CELL`.
+    pub fn into_model(self, unit: &str, file: &str, sheet: &str) -> (Vec<Figure>, Vec<TableSum>) {
+        let factor = self.factor;
+        let source = |cell: String| Source::cell(file, sheet, cell, factor);
+        let figures = self
+            .figures
+            .into_iter()
+            .map(|raw| Figure {
+                unit: unit.to_string(),
+                line_item: raw.line_item,
+                scenario: raw.scenario,
+                year: raw.year,
+                amount: raw.value * factor,
+                source: source(raw.cell),
+            })
+            .collect();
+        let sums = self
+            .sums
+            .into_iter()
+            .map(|sum| TableSum {
+                unit: unit.to_string(),
+                total: sum.total,
+                terms: sum.terms,
+                columns: sum.columns,
+                unread: sum
+                    .unread
+                    .into_iter()
+                    .map(|u| Unread {
+                        source: source(u.cell).to_string(),
+                        label: u.label,
+                        values: u
+                            .values
+                            .into_iter()
+                            .filter_map(|(sc, y, v)| v.checked_mul(factor).map(|v| (sc, y, v)))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        (figures, sums)
+    }
 }
 
 /// A printed total with its printed terms, the table's columns, and the unknown rows among its terms.
@@ -488,7 +533,7 @@ fn read_body(
     problems: &mut Problems,
 ) -> (Vec<RawFigure>, Vec<RawTableSum>, u32) {
     let mut rows: Vec<BodyRow> = Vec::new();
-    // The sheet row of each body row, and whether its cells were read strictly (known label).
+    // The sheet row of each body row.
     let mut sheet_rows: Vec<u32> = Vec::new();
     let mut previous: Option<LineItem> = None;
     let mut blank_run = 0;
@@ -503,8 +548,7 @@ fn read_body(
             }
             let first = columns.iter().find(|vc| !grid.get(r, vc.col).is_empty()).map_or(label_col, |vc| vc.col);
             let values: Vec<Option<Decimal>> = columns.iter().map(|vc| lenient_value(grid.get(r, vc.col))).collect();
-            let all_read =
-                columns.iter().all(|vc| grid.get(r, vc.col).is_empty() || lenient_value(grid.get(r, vc.col)).is_some());
+            let all_read = columns.iter().zip(&values).all(|(vc, v)| v.is_some() || grid.get(r, vc.col).is_empty());
             if all_read {
                 rows.push(BodyRow {
                     line: None,
@@ -710,7 +754,6 @@ mod tests {
             at in 0usize..13,
             name in 0usize..4,
         ) {
-            use crate::model::{Figure, Source, TableSum, Unread};
             let labels_in = ["Myyntituotot", "Maksutuotot", "Tuet ja avustukset", "Muut toimintatuotot"];
             let labels_out =
                 ["Henkilöstökulut", "Palvelujen ostot", "Aineet, tarvikkeet ja tavarat", "Avustukset", "Muut toimintakulut"];
@@ -742,34 +785,7 @@ mod tests {
             let mut p = Problems::default();
             let tables = find_tables(&grid(&slices), &mut p);
             proptest::prop_assert_eq!(tables.len(), 1);
-            let t = &tables[0];
-            let figures: Vec<Figure> = t
-                .figures
-                .iter()
-                .map(|f| Figure {
-                    unit: "K".into(),
-                    line_item: f.line_item,
-                    scenario: f.scenario,
-                    year: f.year,
-                    amount: f.value,
-                    source: Source::cell("t.xlsx", "S", f.cell.clone(), Decimal::ONE),
-                })
-                .collect();
-            let sums: Vec<TableSum> = t
-                .sums
-                .iter()
-                .map(|s| TableSum {
-                    unit: "K".into(),
-                    total: s.total,
-                    terms: s.terms.clone(),
-                    columns: s.columns.clone(),
-                    unread: s
-                        .unread
-                        .iter()
-                        .map(|u| Unread { label: u.label.clone(), source: u.cell.clone(), values: u.values.clone() })
-                        .collect(),
-                })
-                .collect();
+            let (figures, sums) = tables.into_iter().next().unwrap().into_model("K", "t.xlsx", "S");
             let a = crate::engine::analyze_tables(&figures, &sums, None).unwrap();
             proptest::prop_assert!(!a.has_errors(), "{:#?}", a.findings);
             proptest::prop_assert_eq!(figures.len(), 36, "every known figure is read");

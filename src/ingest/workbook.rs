@@ -3,7 +3,7 @@
 use super::grid::Grid;
 use super::table::{find_tables, Problems, Table};
 use crate::error::{Error, Result};
-use crate::model::{cell_ref, Figure, Org, Source, TableSum, Unread, Warning};
+use crate::model::{cell_ref, Figure, Org, TableSum, Warning};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -92,38 +92,9 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
         }
         for table in tables {
             let unit = resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell));
-            for raw in table.figures {
-                out.figures.push(Figure {
-                    unit: unit.clone(),
-                    line_item: raw.line_item,
-                    scenario: raw.scenario,
-                    year: raw.year,
-                    amount: raw.value * table.factor,
-                    source: Source::cell(shown, sheet.clone(), raw.cell, table.factor),
-                });
-            }
-            for sum in table.sums {
-                let unread = sum
-                    .unread
-                    .into_iter()
-                    .map(|u| Unread {
-                        source: Source::cell(shown, sheet.clone(), u.cell, table.factor).to_string(),
-                        label: u.label,
-                        values: u
-                            .values
-                            .into_iter()
-                            .filter_map(|(sc, y, v)| v.checked_mul(table.factor).map(|v| (sc, y, v)))
-                            .collect(),
-                    })
-                    .collect();
-                out.sums.push(TableSum {
-                    unit: unit.clone(),
-                    total: sum.total,
-                    terms: sum.terms,
-                    columns: sum.columns,
-                    unread,
-                });
-            }
+            let (figures, sums) = table.into_model(&unit, shown, &sheet);
+            out.figures.extend(figures);
+            out.sums.extend(sums);
         }
     }
     if tables_found == 0 && out.errors.is_empty() {

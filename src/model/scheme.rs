@@ -84,14 +84,6 @@ impl Item {
         self.def().en.first().unwrap_or(&self.def().fi[0])
     }
 
-    pub fn labels_fi(self) -> &'static [String] {
-        &self.def().fi
-    }
-
-    pub fn labels_sv(self) -> &'static [String] {
-        &self.def().sv
-    }
-
     pub fn kind(self) -> Kind {
         self.def().kind
     }
@@ -427,14 +419,6 @@ impl Scheme {
     /// Every known label: (folded, item, as written).
     pub fn labels(&self) -> &[(String, Item, String)] {
         &self.all_labels
-    }
-
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
     }
 
     /// The id of an item of this scheme (not necessarily the one in force).
