@@ -15,7 +15,12 @@ fn expected(name: &str) -> BTreeSet<Key> {
         .collect()
 }
 
+/// The printed figures, and the stand-ins (items summed from their printed sub-rows) with their sources.
 fn extracted(org: &str, name: &str) -> BTreeSet<Key> {
+    extracted_all(org, name).0
+}
+
+fn extracted_all(org: &str, name: &str) -> (BTreeSet<Key>, Vec<(String, Key)>) {
     let out = run(&[
         "extract",
         "--org",
@@ -24,9 +29,10 @@ fn extracted(org: &str, name: &str) -> BTreeSet<Key> {
     ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let rows = parse_extract(&stdout(&out));
-    let set: BTreeSet<Key> = rows.iter().map(|(_, k)| k.clone()).collect();
-    assert_eq!(set.len(), rows.len(), "no figure twice");
-    set
+    let (sums, printed): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(src, _)| src.ends_with(')'));
+    let set: BTreeSet<Key> = printed.iter().map(|(_, k)| k.clone()).collect();
+    assert_eq!(set.len(), printed.len(), "no figure twice");
+    (set, sums)
 }
 
 fn findings(org: &str, name: &str) -> (i32, Vec<serde_json::Value>) {
@@ -49,9 +55,24 @@ fn of<'a>(list: &'a [serde_json::Value], severity: &str) -> Vec<&'a serde_json::
 
 #[test]
 fn jyvaskyla_year_end_statement_with_its_sub_rows() {
-    let got = extracted("jyvaskyla", "jyvaskyla_tp2018");
+    let (got, sums) = extracted_all("jyvaskyla", "jyvaskyla_tp2018");
     assert_eq!(got, expected("jyvaskyla_tp2018"));
     assert_eq!(got.len(), 38);
+    // "Henkilösivukulut" is a heading without figures: its two sub-rows stand in for it.
+    let unit = "Jyväskylän kaupunki";
+    assert_eq!(
+        sums,
+        [
+            (
+                "tests/fixtures/real/jyvaskyla_tp2018.xlsx:Tuloslaskelma!(B14+B15)".to_string(),
+                key(unit, "henkilosivukulut", "tp", 2018, "-72669244.55")
+            ),
+            (
+                "tests/fixtures/real/jyvaskyla_tp2018.xlsx:Tuloslaskelma!(C14+C15)".to_string(),
+                key(unit, "henkilosivukulut", "tp", 2017, "-72185268.11")
+            ),
+        ]
+    );
     assert!(got.contains(&key("Jyväskylän kaupunki", "palkat_ja_palkkiot", "tp", 2018, "-267744141.18")));
     assert!(got.contains(&key("Jyväskylän kaupunki", "aineet_tarvikkeet_ja_tavarat", "tp", 2017, "-40577942.94")));
     let (exit, list) = findings("jyvaskyla", "jyvaskyla_tp2018");
@@ -109,10 +130,15 @@ fn vanda_swedish_statement_in_millions_with_bare_years() {
 
 #[test]
 fn helsinki_budget_words_wages_and_of_which_rows() {
-    let got = extracted("helsinki", "helsinki_sote_ta2023");
+    let (got, sums) = extracted_all("helsinki", "helsinki_sote_ta2023");
     assert_eq!(got, expected("helsinki_sote_ta2023"));
     assert_eq!(got.len(), 48);
     let unit = "Sosiaali-, terveys- ja pelastustoimiala";
+    // Wages and social costs, no personnel-costs row: personnel costs are their sum, in every column.
+    let sums: Vec<(&str, &str, &str)> = sums.iter().map(|(s, k)| (s.as_str(), k.1.as_str(), k.4.as_str())).collect();
+    assert_eq!(sums.len(), 3, "{sums:?}");
+    assert!(sums.iter().all(|s| s.1 == "henkilostokulut"));
+    assert_eq!(sums[0].2, "-878918000", "-677 166 000 + -201 752 000");
     assert!(got.contains(&key(unit, "henkilosivukulut", "ta", 2023, "-201752000")));
     assert!(got.contains(&key(unit, "vuokrakulut", "ts", 2025, "-118910000")));
     let (exit, list) = findings("helsinki", "helsinki_sote_ta2023");

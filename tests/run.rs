@@ -358,3 +358,41 @@ fn clean_figures_exit_zero_and_replace_old_reports() {
     assert!(md.contains("Lähdeluvuista ei löytynyt virheitä."));
     assert!(files(&dir.path().join("o")).iter().all(|f| !f.ends_with(".tmp")), "no temporary files left");
 }
+
+/// A row a scheme file adds prints under its parent, where the table prints it, not after every default row.
+#[test]
+fn scheme_rows_print_under_their_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kaava.toml"),
+        "[[item]]\nid = \"kiinteistotuotot\"\nkind = \"revenue\"\nsums_into = \"toimintatuotot\"\n\
+         fi = [\"Kiinteistötuotot\"]\n",
+    )
+    .unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(
+        &mut wb,
+        "Talous",
+        &[
+            vec![V::T("Keskus")],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024")],
+            vec![V::T("Myyntituotot"), V::N(10.0), V::N(12.0)],
+            vec![V::T("Kiinteistötuotot"), V::N(5.0), V::N(6.0)],
+            vec![V::T("Toimintatuotot"), V::N(15.0), V::N(18.0)],
+            vec![V::T("Palvelujen ostot"), V::N(-40.0), V::N(-41.0)],
+            vec![V::T("Toimintakulut"), V::N(-40.0), V::N(-41.0)],
+            vec![V::T("Toimintakate"), V::N(-25.0), V::N(-23.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "kirja.xlsx");
+    let o = run_in(dir.path(), &["run", "--scheme", "kaava.toml", "--out", "o", "kirja.xlsx"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("o/poikkeama.xlsx")).unwrap();
+    let sheet = book.sheet_names().into_iter().find(|n| n.starts_with("Keskus")).expect("the unit's sheet");
+    let labels: Vec<String> = book.worksheet_range(&sheet).unwrap().rows().map(|r| r[0].to_string()).collect();
+    let at = |l: &str| labels.iter().position(|x| x == l).unwrap_or_else(|| panic!("{l} in {labels:?}"));
+    assert!(at("Myyntituotot") < at("Kiinteistötuotot"), "{labels:?}");
+    assert!(at("Kiinteistötuotot") < at("Toimintatuotot"), "{labels:?}");
+    assert!(at("Toimintatuotot") < at("Palvelujen ostot"), "{labels:?}");
+}

@@ -143,3 +143,90 @@ fn clean_figures_exit_zero_and_bad_input_two() {
     let out = run_in(dir.path(), &["validate", "bad.xlsx"]);
     assert_eq!(code(&out), 2);
 }
+
+/// A department printing personnel costs over two areas that print wages and social costs instead: each
+/// area's personnel costs are the sum of its two rows (its own total confirms them), so the rollup holds.
+/// Where an area's total does not add up, its sub-rows are not taken as the whole item, and the
+/// department's rollup of personnel costs is a warning, not an error.
+#[test]
+fn sub_rows_stand_in_for_their_item_in_rollups() {
+    use common::V::{E, N, T};
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org.toml");
+    std::fs::write(
+        &org,
+        "name = \"Kunta\"\n[[unit]]\nname = \"Keskus\"\n[[unit]]\nname = \"Alue A\"\nparent = \"Keskus\"\n\
+         [[unit]]\nname = \"Alue B\"\nparent = \"Keskus\"\n",
+    )
+    .unwrap();
+    let table = |name: &'static str, rows: Vec<(&'static str, f64, f64)>| {
+        let mut out = vec![vec![T(name)], vec![E, T("TA 2024"), T("TP 2024")]];
+        out.extend(rows.into_iter().map(|(l, ta, tp)| vec![T(l), N(ta), N(tp)]));
+        out.push(vec![]);
+        out
+    };
+    let book = |b_costs_tp: f64| {
+        let mut rows = table(
+            "Keskus",
+            vec![
+                ("Myyntituotot", 100.0, 110.0),
+                ("Henkilöstökulut", -500.0, -520.0),
+                ("Palvelujen ostot", -200.0, -190.0),
+                ("Toimintakulut", -700.0, -710.0),
+                ("Toimintakate", -600.0, -600.0),
+            ],
+        );
+        rows.extend(table(
+            "Alue A",
+            vec![
+                ("Myyntituotot", 60.0, 70.0),
+                ("Palkat ja palkkiot", -200.0, -210.0),
+                ("Henkilösivukulut", -50.0, -50.0),
+                ("Palvelujen ostot", -120.0, -110.0),
+                ("Toimintakulut", -370.0, -370.0),
+                ("Toimintakate", -310.0, -300.0),
+            ],
+        ));
+        rows.extend(table(
+            "Alue B",
+            vec![
+                ("Myyntituotot", 40.0, 40.0),
+                ("Palkat ja palkkiot", -200.0, -210.0),
+                ("Henkilösivukulut", -50.0, -50.0),
+                ("Palvelujen ostot", -80.0, -80.0),
+                ("Toimintakulut", -330.0, b_costs_tp),
+                ("Toimintakate", -290.0, -300.0),
+            ],
+        ));
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        write_sheet(&mut wb, "Talous", &rows, &[]);
+        save(&mut wb, dir.path(), "kirja.xlsx")
+    };
+    let validate = |file: &std::path::Path| {
+        let out = run(&["validate", "--format", "json", "--org", org.to_str().unwrap(), file.to_str().unwrap()]);
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|_| panic!("{}", stderr(&out)));
+        (code(&out), v["findings"].as_array().unwrap().clone())
+    };
+
+    let (exit, list) = validate(&book(-340.0));
+    assert_eq!(exit, 0, "{list:#?}");
+    assert!(list.iter().all(|f| f["severity"] == "info"), "{list:#?}");
+
+    // Alue B prints 350 where its rows add up to 340: that is its own error (and the department's costs
+    // rollup follows from it), but its wages and social costs are not proven to be all its personnel costs.
+    let (exit, list) = validate(&book(-350.0));
+    assert_eq!(exit, 1);
+    let errors: Vec<(&str, &str, &str, &str)> = list
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| (s(&f["rule"]), s(&f["unit"]), s(&f["line_item"]), s(&f["difference"])))
+        .collect();
+    assert!(errors.contains(&("sum", "Alue B", "toimintakulut", "-10")), "{errors:?}");
+    assert!(errors.iter().all(|e| e.2 != "henkilostokulut"), "{errors:?}");
+    let warning = list
+        .iter()
+        .find(|f| f["severity"] == "warning" && f["line_item"] == "henkilostokulut" && f["scenario"] == "tp")
+        .expect("the personnel-costs rollup is a warning");
+    let m = s(&warning["message"]);
+    assert!(m.contains("Alue B") && m.contains("kirja.xlsx:Talous!C"), "{m}");
+}

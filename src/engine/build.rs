@@ -160,6 +160,9 @@ impl UnitInfo {
 
 /// The rounding unit of a figure: its money unit for whole numbers (1 €, 1 000 €), else its last decimal.
 pub fn ulp(f: &Figure) -> Decimal {
+    if let crate::model::Place::Sum { ulp, .. } = &f.source.place {
+        return *ulp;
+    }
     if f.source.factor == Decimal::ONE && f.amount.fract().is_zero() {
         return Decimal::ONE;
     }

@@ -177,6 +177,7 @@ pub fn analyze_tables(figures: &[Figure], table_sums: &[TableSum], org: Option<&
     lap("wide");
     let bindings = binding::bindings(&rows, org, figures, &mut findings);
     rollup::unconfirmed(&mut findings, &units, table_sums);
+    rollup::incomplete_children(&mut findings, &units, figures);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);
     Ok(Analysis { rows, findings, bindings })

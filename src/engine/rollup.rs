@@ -7,7 +7,7 @@ use super::checks::{li_label, push_findings, read_checks, scen_year, Dedup};
 use super::finding::{Cause, Finding, Rule, Severity};
 use super::frame::*;
 use crate::error::Result;
-use crate::model::{Figure, Scenario, TableSum};
+use crate::model::{Figure, LineItem, Scenario, TableSum};
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
@@ -164,5 +164,61 @@ pub fn unconfirmed(findings: &mut [Finding], units: &UnitInfo, table_sums: &[Tab
                 rows.join(", ")
             ));
         }
+    }
+}
+
+/// Rollup errors where a unit below prints only the sub-rows of the line item (wages and social costs, no
+/// personnel costs) in a table whose own total did not confirm them: the children's sum lacks that unit's
+/// share, so the difference is not proven. They become warnings that name the unit and its rows.
+pub fn incomplete_children(findings: &mut [Finding], units: &UnitInfo, figures: &[Figure]) {
+    let suspects: Vec<usize> = (0..findings.len())
+        .filter(|&i| findings[i].severity == Severity::Error && findings[i].rule == Rule::Rollup)
+        .collect();
+    if suspects.is_empty() {
+        return;
+    }
+    use std::collections::{HashMap, HashSet};
+    type Key = (LineItem, Scenario, i32);
+    let wanted: HashSet<Key> = suspects
+        .iter()
+        .filter_map(|&i| Some((findings[i].line_item?, findings[i].scenario?, findings[i].year?)))
+        .collect();
+    let has: HashSet<(&str, LineItem, Scenario, i32)> =
+        figures.iter().map(|f| (f.unit.as_str(), f.line_item, f.scenario, f.year)).collect();
+    // Figures of units that print a sub-row of a suspect's item but not the item: one pass, up the scheme.
+    let mut below: HashMap<Key, Vec<&Figure>> = HashMap::new();
+    for g in figures {
+        for item in std::iter::successors(g.line_item.item.sums_into(), |i| i.sums_into()) {
+            let li = LineItem { item, ..g.line_item };
+            let key = (li, g.scenario, g.year);
+            if wanted.contains(&key) && !has.contains(&(g.unit.as_str(), li, g.scenario, g.year)) {
+                below.entry(key).or_default().push(g);
+            }
+        }
+    }
+    for i in suspects {
+        let f = &findings[i];
+        let (Some(li), Some(sc), Some(year)) = (f.line_item, f.scenario, f.year) else { continue };
+        let mut parts: Vec<&Figure> = below
+            .get(&(li, sc, year))
+            .map(|v| v.iter().copied().filter(|g| g.unit != f.unit && units.is_within(&g.unit, &f.unit)).collect())
+            .unwrap_or_default();
+        if parts.is_empty() {
+            continue;
+        }
+        parts.sort_by(|a, b| (&a.unit, a.line_item).cmp(&(&b.unit, b.line_item)));
+        let mut named: Vec<String> =
+            parts.iter().take(5).map(|g| format!("{}: {} ({})", g.unit, g.line_item.label("fi"), g.source)).collect();
+        if parts.len() > 5 {
+            named.push(format!("ja {} muuta", parts.len() - 5));
+        }
+        let f = &mut findings[i];
+        f.severity = Severity::Warning;
+        f.message.push_str(&format!(
+            " Ei varmistettu: alayksikkö ei esitä riviä {} vaan vain sen osia, joita sen oma taulukko ei \
+             vahvista: {}.",
+            li.label("fi"),
+            named.join(", ")
+        ));
     }
 }

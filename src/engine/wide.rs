@@ -124,7 +124,9 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
     let src: Vec<Vec<Option<u32>>> =
         Scenario::ALL.iter().map(|sc| read_u32(&df, &format!("src_{}", sc.id()))).collect::<Result<_>>()?;
 
+    let unit_ids = read_u32(&df, "unit")?;
     let mut rows = Vec::with_capacity(df.height());
+    let mut keys = Vec::with_capacity(df.height());
     for i in 0..df.height() {
         let Some(li) = item[i].and_then(LineItem::from_index) else { continue };
         let y = year[i].unwrap_or(0);
@@ -175,6 +177,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             }
             (n.checked_div(d)? * Decimal::ONE_HUNDRED).to_f64()
         };
+        keys.push((unit_ids[i], li, y));
         rows.push(Row {
             unit: unit[i].clone(),
             line_item: li,
@@ -198,6 +201,12 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             src: row_src,
         });
     }
+    // Print order of the line items: the frame sorts by scheme index, which puts items a scheme file adds
+    // after the default ones; the stable sort keeps units and years as the frame has them.
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&i| keys[i]);
+    let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    let rows = order.into_iter().filter_map(|i| slots[i].take()).collect();
     if std::env::var_os("POIKKEAMA_TIMING").is_some() {
         eprintln!("wide (rows built) {:.3} s", t0.elapsed().as_secs_f64());
     }

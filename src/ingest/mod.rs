@@ -74,6 +74,22 @@ pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
     }
     match Error::from_list(errors) {
         Some(e) => Err(e),
-        None => Ok(out),
+        None => {
+            drop_covered_stand_ins(&mut out.figures);
+            Ok(out)
+        }
     }
+}
+
+/// A stand-in (an item summed from its printed sub-rows) gives way where another table prints the item.
+fn drop_covered_stand_ins(figures: &mut Vec<Figure>) {
+    if !figures.iter().any(|f| f.source.is_sum()) {
+        return;
+    }
+    let printed: std::collections::HashSet<_> = figures
+        .iter()
+        .filter(|f| !f.source.is_sum())
+        .map(|f| (f.unit.clone(), f.line_item, f.scenario, f.year))
+        .collect();
+    figures.retain(|f| !f.source.is_sum() || !printed.contains(&(f.unit.clone(), f.line_item, f.scenario, f.year)));
 }

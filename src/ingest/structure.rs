@@ -46,6 +46,9 @@ pub struct RawSum {
     pub total: LineItem,
     pub terms: Vec<LineItem>,
     pub unread: Vec<usize>,
+    /// The total's row and its term rows.
+    pub total_row: usize,
+    pub term_rows: Vec<usize>,
 }
 
 /// The rows of the span of the total at `t`: above it, else below it. Stops at a row of an item the scheme
@@ -194,10 +197,41 @@ pub fn table_sums(rows: &[BodyRow]) -> Vec<RawSum> {
         let unread = span.iter().copied().filter(|&k| rows[k].is_unknown() && k.abs_diff(t) <= far).collect();
         let mut terms: Vec<LineItem> = chosen.iter().filter_map(|&k| rows[k].line).collect();
         terms.sort();
-        out.push((t, RawSum { total, terms, unread }));
+        out.push((t, RawSum { total, terms, unread, total_row: t, term_rows: chosen }));
     }
     out.sort_by_key(|(t, _)| *t);
     out.into_iter().map(|(_, s)| s).collect()
+}
+
+/// Items the table does not print but whose sub-rows it prints as terms of a total that adds up (wages and
+/// social costs under operating costs, with no personnel-costs row): each such item with the rows that make
+/// it, so that rollups and reports can work on the scheme's item. A total whose reading fails, or that has
+/// unread rows among its terms, gives none: there the sub-rows may not be all of the item.
+pub fn stand_ins(rows: &[BodyRow], sums: &[RawSum]) -> Vec<(LineItem, Vec<usize>)> {
+    let printed = |li: LineItem| rows.iter().any(|r| r.item_row() == Some(li) && r.has_values());
+    let mut out: Vec<(LineItem, Vec<usize>)> = Vec::new();
+    for sum in sums.iter().filter(|s| s.unread.is_empty() && holds(rows, s.total_row, &s.term_rows)) {
+        let mut found: Vec<(LineItem, Vec<usize>)> = Vec::new();
+        for &k in &sum.term_rows {
+            let Some(term) = rows[k].item_row() else { continue };
+            let ancestors = std::iter::successors(term.item.sums_into(), |i| i.sums_into())
+                .take_while(|&a| a != sum.total.item)
+                .map(|a| LineItem { item: a, ..term });
+            for a in ancestors.filter(|&a| !printed(a)) {
+                match found.iter_mut().find(|(li, _)| *li == a) {
+                    Some((_, ks)) => ks.push(k),
+                    None => found.push((a, vec![k])),
+                }
+            }
+        }
+        for (li, mut ks) in found {
+            ks.sort_unstable();
+            if !out.iter().any(|(o, _)| *o == li) {
+                out.push((li, ks));
+            }
+        }
+    }
+    out
 }
 
 /// Rows printed with figures but no label, right under a group whose heading (a known total without
@@ -311,6 +345,26 @@ mod tests {
         assert_eq!(by_total("toimintakulut"), ["henkilostokulut", "palvelujen_ostot"]);
         assert_eq!(by_total("henkilostokulut"), ["palkat_ja_palkkiot", "elakekulut", "muut_henkilosivukulut"]);
         assert_eq!(by_total("toimintakate"), ["toimintakulut"]);
+    }
+
+    #[test]
+    fn sub_rows_stand_in_for_an_unprinted_item_only_where_the_total_adds_up() {
+        let mut rows = vec![
+            row("Myyntitulot", &[100]),
+            row("Palkat", &[-400]),
+            row("Henkilösivumenot", &[-100]),
+            row("Palvelujen ostot", &[-200]),
+            row("Toimintamenot yhteensä", &[-700]),
+        ];
+        let got = stand_ins(&rows, &table_sums(&rows));
+        assert_eq!(got, [(LineItem::new(Item::HENKILOSTOKULUT), vec![1, 2])]);
+        // 400 + 100 + 200 ≠ 710: the wages and social costs are not proven to be all personnel costs.
+        rows[4] = row("Toimintamenot yhteensä", &[-710]);
+        assert!(stand_ins(&rows, &table_sums(&rows)).is_empty());
+        // A printed personnel-costs row needs no stand-in.
+        rows[4] = row("Toimintamenot yhteensä", &[-700]);
+        rows.insert(1, row("Henkilöstömenot", &[-500]));
+        assert!(stand_ins(&rows, &table_sums(&rows)).is_empty());
     }
 
     #[test]

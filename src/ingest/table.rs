@@ -5,8 +5,8 @@ use super::grid::{Cell, Grid};
 use super::header::{caption_factor, classify, join_header_parts, unit_factor, ColumnHeader};
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
-use super::structure::{table_sums, unlabelled_totals, BodyRow};
-use crate::model::{Figure, LineItem, Scenario, Source, TableSum, Unread};
+use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
+use crate::model::{Figure, LineItem, Place, Scenario, Source, TableSum, Unread};
 use rust_decimal::Decimal;
 
 /// A value column of a table.
@@ -26,6 +26,9 @@ pub struct RawFigure {
     /// As written, before the money-unit factor.
     pub value: Decimal,
     pub cell: String,
+    /// A stand-in for an item the table does not print: the cells it sums and its rounding unit (as
+    /// printed). None for a printed figure.
+    pub sum_of: Option<(Vec<String>, Decimal)>,
 }
 
 /// A table found in a sheet.
@@ -55,7 +58,20 @@ impl Table {
                 scenario: raw.scenario,
                 year: raw.year,
                 amount: raw.value * factor,
-                source: source(raw.cell),
+                source: match raw.sum_of {
+                    None => source(raw.cell),
+                    Some((cells, ulp)) => Source {
+                        file: file.to_string(),
+                        place: Place::Sum {
+                            places: cells
+                                .into_iter()
+                                .map(|cell| Place::Cell { sheet: sheet.to_string(), cell })
+                                .collect(),
+                            ulp: ulp * factor,
+                        },
+                        factor,
+                    },
+                },
             })
             .collect();
         let sums = self
@@ -666,12 +682,33 @@ fn read_body(
                     year: vc.year,
                     value: *value,
                     cell: grid.cell_ref(sheet_rows[k], vc.col),
+                    sum_of: None,
                 });
             }
         }
     }
+    let raw_sums = table_sums(&rows);
+    for (li, ks) in stand_ins(&rows, &raw_sums) {
+        for (c, vc) in columns.iter().enumerate() {
+            let parts: Vec<(usize, Decimal)> = ks.iter().filter_map(|&k| rows[k].values[c].map(|v| (k, v))).collect();
+            let Some(value) = parts.iter().try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v)) else { continue };
+            if parts.is_empty() {
+                continue;
+            }
+            let ulp = parts.iter().fold(Decimal::ZERO, |a, (_, v)| a + Decimal::new(1, v.scale()));
+            let cells = parts.iter().map(|&(k, _)| grid.cell_ref(sheet_rows[k], vc.col)).collect();
+            figures.push(RawFigure {
+                line_item: li,
+                scenario: vc.scenario,
+                year: vc.year,
+                value,
+                cell: String::new(),
+                sum_of: Some((cells, ulp)),
+            });
+        }
+    }
     let column_keys: Vec<(Scenario, i32)> = columns.iter().map(|vc| (vc.scenario, vc.year)).collect();
-    let sums = table_sums(&rows)
+    let sums = raw_sums
         .into_iter()
         .map(|s| RawTableSum {
             total: s.total,

@@ -133,6 +133,38 @@ pub enum Place {
     Page { page: u32, line: u32 },
     /// The sum of this many rows of a ledger export.
     Rows { count: u64 },
+    /// The sum of figures one table prints, standing in for an item it does not print (wages and social
+    /// costs for personnel costs): their places, and the rounding unit of the sum in euros.
+    Sum { places: Vec<Place>, ulp: Decimal },
+}
+
+impl Place {
+    /// The place without its file: `sheet!D12`, `12`, `3:12`, `(N rows)`; a sum's parts joined with `+` in
+    /// parentheses, the sheet named once where they share it (`sheet!(D12+D14)`).
+    fn within_file(&self) -> String {
+        match self {
+            Place::Cell { sheet, cell } => format!("{sheet}!{cell}"),
+            Place::Line { line } => line.to_string(),
+            Place::Page { page, line } => format!("{page}:{line}"),
+            Place::Rows { count } => format!("({count} rows)"),
+            Place::Sum { places, .. } => {
+                let cells: Vec<(&str, &str)> = places
+                    .iter()
+                    .filter_map(|p| match p {
+                        Place::Cell { sheet, cell } => Some((sheet.as_str(), cell.as_str())),
+                        _ => None,
+                    })
+                    .collect();
+                match cells.first() {
+                    Some((first, _)) if cells.len() == places.len() && cells.iter().all(|(s, _)| s == first) => {
+                        let refs: Vec<&str> = cells.iter().map(|(_, c)| *c).collect();
+                        format!("{first}!({})", refs.join("+"))
+                    }
+                    _ => format!("({})", places.iter().map(Place::within_file).collect::<Vec<_>>().join("+")),
+                }
+            }
+        }
+    }
 }
 
 /// Where a figure came from: the file, the place in it, and the unit factor applied to it
@@ -156,6 +188,12 @@ impl Source {
             Place::Cell { sheet, .. } => format!("{}:{sheet}", self.file),
             Place::Page { page, .. } => format!("{}:{page}", self.file),
             Place::Line { .. } | Place::Rows { .. } => self.file.clone(),
+            Place::Sum { places, .. } => match places.first() {
+                Some(first) => {
+                    Source { file: self.file.clone(), place: first.clone(), factor: self.factor }.container()
+                }
+                None => self.file.clone(),
+            },
         }
     }
 
@@ -165,18 +203,29 @@ impl Source {
             Place::Cell { cell, .. } => cell.clone(),
             Place::Line { line } | Place::Page { line, .. } => format!("rivi {line}"),
             Place::Rows { count } => format!("{count} riviä"),
+            Place::Sum { places, .. } => format!(
+                "({})",
+                places
+                    .iter()
+                    .map(|p| Source { file: self.file.clone(), place: p.clone(), factor: self.factor }.spot())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            ),
         }
+    }
+
+    /// Is this figure the sum of printed figures rather than printed itself?
+    pub fn is_sum(&self) -> bool {
+        matches!(self.place, Place::Sum { .. })
     }
 }
 
 impl fmt::Display for Source {
-    /// `file:sheet!CELL`, `file:line`, `file:page:line` or `file (N rows)`.
+    /// `file:sheet!CELL`, `file:line`, `file:page:line`, `file (N rows)`, or a sum `file:sheet!(D12+D14)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.place {
-            Place::Cell { sheet, cell } => write!(f, "{}:{sheet}!{cell}", self.file),
-            Place::Line { line } => write!(f, "{}:{line}", self.file),
-            Place::Page { page, line } => write!(f, "{}:{page}:{line}", self.file),
             Place::Rows { count } => write!(f, "{} ({count} rows)", self.file),
+            place => write!(f, "{}:{}", self.file, place.within_file()),
         }
     }
 }
