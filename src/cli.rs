@@ -72,6 +72,9 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
     pub format: FindingsFormat,
+    /// Language of the messages: fi, sv or en (default: fi).
+    #[arg(long, value_name = "LANG", default_value = "fi")]
+    pub lang: String,
     /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,

@@ -5,6 +5,7 @@ use clap::Parser;
 use poikkeama::cli::{Cli, Command, FigureFormat, FindingsFormat, RunArgs};
 use poikkeama::config::{parse_langs, RunConfig, Thresholds};
 use poikkeama::model::{Org, Scheme};
+use poikkeama::report::fmt::Lang;
 use poikkeama::{engine, ingest, report, Error};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -69,13 +70,15 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Validate(args) => {
             install_scheme(args.scheme.as_deref())?;
             let org = load_org(args.org.as_deref())?;
+            let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
             let extraction = ingest::extract(&args.inputs, org.as_ref())?;
             print_warnings(&extraction.warnings);
-            let analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
+            let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
+            analysis.add_input_warnings(&extraction.warnings);
             let stdout = std::io::stdout().lock();
             let written = match args.format {
-                FindingsFormat::Text => report::findings::write_text(&analysis, stdout),
-                FindingsFormat::Json => report::findings::write_json(&analysis, stdout),
+                FindingsFormat::Text => report::findings::write_text(&analysis, lang, stdout),
+                FindingsFormat::Json => report::findings::write_json(&analysis, lang, stdout),
             };
             check_written(written)?;
             Ok(if analysis.has_errors() { 1 } else { 0 })
@@ -147,13 +150,21 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let org = load_org(cfg.org.as_deref())?;
     let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
     print_warnings(&extraction.warnings);
-    let analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
+    let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
+    analysis.add_input_warnings(&extraction.warnings);
+    let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     let errors = analysis.count(engine::Severity::Error);
     for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error) {
-        eprintln!("error: {} · {}", f.unit, f.message);
+        eprintln!("{}: {} · {}", report::text::severity_name(f.severity, lang), f.unit, report::text::message(f, lang));
     }
+    let in_figures = report::text::errors_in_figures(errors, lang);
     if errors > 0 && cfg.strict {
-        eprintln!("{errors} errors in the figures: nothing written (--strict)");
+        let nothing = match lang {
+            Lang::Fi => "mitään ei kirjoitettu",
+            Lang::Sv => "inget skrevs",
+            Lang::En => "nothing written",
+        };
+        eprintln!("{in_figures}: {nothing} (--strict)");
         return Ok(1);
     }
     let ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
@@ -163,7 +174,12 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
         println!("{}", path.display());
     }
     if errors > 0 {
-        eprintln!("{errors} errors in the figures: see {}", cfg.out.join(report::FINDINGS).display());
+        let see = match lang {
+            Lang::Fi => "katso",
+            Lang::Sv => "se",
+            Lang::En => "see",
+        };
+        eprintln!("{in_figures}: {see} {}", cfg.out.join(report::FINDINGS).display());
         Ok(1)
     } else {
         Ok(0)

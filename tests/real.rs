@@ -49,8 +49,20 @@ fn findings(org: &str, name: &str) -> (i32, Vec<serde_json::Value>) {
     (code(&out), list)
 }
 
+/// The checks' findings of one severity (what reading the input warned of is listed apart, rule `input`).
 fn of<'a>(list: &'a [serde_json::Value], severity: &str) -> Vec<&'a serde_json::Value> {
-    list.iter().filter(|f| f["severity"] == severity).collect()
+    list.iter().filter(|f| f["severity"] == severity && f["rule"] != "input").collect()
+}
+
+/// What reading the input warned of: (cell, message).
+fn input_warnings(list: &[serde_json::Value]) -> Vec<(String, String)> {
+    list.iter()
+        .filter(|f| f["rule"] == "input")
+        .map(|f| {
+            assert_eq!(f["severity"], "warning");
+            (f["sources"][0].as_str().unwrap().to_string(), f["message"].as_str().unwrap().to_string())
+        })
+        .collect()
 }
 
 #[test]
@@ -121,6 +133,18 @@ fn vanda_swedish_statement_in_millions_with_bare_years() {
     let (exit, list) = findings("vanda", "vanda_bokslut2008_sv");
     assert_eq!(exit, 0);
     assert!(of(&list, "error").is_empty() && of(&list, "warning").is_empty(), "{list:#?}");
+    // The rows below the margin are not read, and the reports say so, each with its cell.
+    let input = input_warnings(&list);
+    assert!(
+        input
+            .iter()
+            .any(|(cell, m)| cell.ends_with("sheet Resultaträkning, cell A7") && m.contains("\"Skatteinkomster\"")),
+        "{input:#?}"
+    );
+    assert!(
+        input.iter().any(|(_, m)| m.contains("\"Resultaträkning för Vanda stad\" as \"Vantaan kaupunki\"")),
+        "{input:#?}"
+    );
     // 172,4 + 71,2 − 931,2 = −687,6 printed −687,5: rounding of figures in tenths of millions.
     let info = of(&list, "info");
     assert_eq!(info.len(), 1);
@@ -179,8 +203,10 @@ fn a_scheme_file_teaches_a_new_row_label() {
     let out = run_in(dir.path(), &v.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(code(&out), 0);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let warnings = json["findings"].as_array().unwrap().iter().filter(|f| f["severity"] != "info").count();
+    let list = json["findings"].as_array().unwrap();
+    let warnings = list.iter().filter(|f| f["severity"] != "info" && f["rule"] != "input").count();
     assert_eq!(warnings, 0, "the depreciation total now checks: {json:#}");
+    assert!(!input_warnings(list).iter().any(|(_, m)| m.contains("Muut lisäpoistot")));
 }
 
 #[test]

@@ -82,7 +82,8 @@ fn example_writes_every_report_and_exit_1() {
             "yhteenveto.md"
         ]
     );
-    assert!(stderr(&o).contains("11 errors in the figures"));
+    assert!(stderr(&o).contains("11 virhettä lähdeluvuissa"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("ta_muutettu"), "no ids in what people read: {}", stderr(&o));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
     assert_eq!(json["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count(), 11);
@@ -182,7 +183,12 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
     // Findings sheet: errors first, each linking to the unit sheet cell.
     let h = wb.worksheet_range("Havainnot").unwrap();
     assert_eq!(text(h.get_value((1, 0)).unwrap()), "virhe");
-    assert_eq!(text(h.get_value((12, 0)).unwrap()), "huomio");
+    // Then the warning of reading the input (a unit name read as a near match), with its cell.
+    assert_eq!(text(h.get_value((12, 0)).unwrap()), "varoitus");
+    assert_eq!(text(h.get_value((12, 1)).unwrap()), "lähtötieto");
+    assert!(text(h.get_value((12, 9)).unwrap()).contains("\"Talousoalvelut\""));
+    assert!(text(h.get_value((12, 10)).unwrap()).contains("cell B54"));
+    assert_eq!(text(h.get_value((13, 0)).unwrap()), "huomio");
     // The first error (the department's 2022 revenue, 312 600 against its areas' 300 600) links to the
     // cell holding that figure.
     let link = text(h.get_value((1, 11)).unwrap());

@@ -73,9 +73,12 @@ fn seed_errors_exactly_with_their_differences() {
             })
             .unwrap()
     };
-    assert!(s(&find("rollup", "toimintakate", "tp")["message"]).contains("alayksikkö Talous- ja henkilöstöpalvelut"));
-    assert!(s(&find("rollup", "toimintatuotot", "ta_muutettu")["message"])
-        .contains("alayksikkö Talous- ja henkilöstöpalvelut"));
+    assert!(s(&find("rollup", "toimintakate", "tp")["message"])
+        .contains("Johtuu virheestä: Talous- ja henkilöstöpalvelut, Toimintakate ulkoinen, tilinpäätös 2024"));
+    assert!(s(&find("rollup", "toimintatuotot", "ta_muutettu")["message"]).starts_with(
+        "Toimintatuotot, TA muutosten jälkeen 2022: ei ole alayksiköiden summa: taulukossa 312\u{a0}600\u{a0}€, \
+         laskettuna 300\u{a0}600\u{a0}€, ero +12\u{a0}000\u{a0}€. Johtuu virheestä: Talous- ja henkilöstöpalvelut"
+    ));
     assert!(find("rollup", "poistot_ja_arvonalentumiset", "tp").get("explained_by").is_none());
     let margin = find("rollup", "toimintakate", "tp");
     assert_eq!(
@@ -118,8 +121,9 @@ fn binding_appropriation_of_the_department() {
     assert_eq!(b[0]["unit"], "Kaupunginkansliakeskus");
     assert_eq!(b[0]["expected"], "-3942834");
     assert_eq!(b[0]["actual"], "-3612763");
-    assert_eq!(b[0]["difference"], "330071");
-    assert!(s(&b[0]["message"]).contains("(8,4 %)"));
+    // TP − TA = 330 071; the table prints 330 072, within rounding: every report shows the printed one.
+    assert_eq!(b[0]["difference"], "330072");
+    assert!(s(&b[0]["message"]).contains("330\u{a0}072\u{a0}€ parempi kuin talousarvio (8,4\u{a0}%)"));
 }
 
 #[test]
@@ -127,9 +131,16 @@ fn text_format_lists_errors_first_with_cells() {
     let out = run(&["validate", "--org", "inputs/organisaatio.toml", "inputs/"]);
     assert_eq!(code(&out), 1);
     let text = stdout(&out);
-    assert!(text.starts_with("error"));
+    assert!(text.starts_with("virhe · alayksiköiden summa · Kaupunginkansliakeskus"), "{text}");
     assert!(text.contains("solut: inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024!F21"));
-    assert!(text.trim_end().ends_with("11 virhettä, 0 varoitusta, 22 huomiota (11 errors, 0 warnings, 22 info)"));
+    assert!(text.trim_end().ends_with("11 virhettä, 1 varoitus, 22 huomiota"), "{text}");
+    // The same in English: words, not ids.
+    let out = run(&["validate", "--lang", "en", "--org", "inputs/organisaatio.toml", "inputs/"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("error · sum of sub-units · Kaupunginkansliakeskus"), "{text}");
+    assert!(text.contains("Operating revenue, budget after changes 2022: is not the sum of the sub-units"));
+    assert!(!text.contains("ta_muutettu") && !text.contains("[rollup]"), "{text}");
+    assert!(text.trim_end().ends_with("11 errors, 1 warning, 22 info"), "{text}");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Binding appropriations (sitova määräraha): tp against the budget after changes for every unit and line
 //! item the org file marks binding. An overrun is its own finding kind, not a data error.
 
-use super::checks::{fmt, source};
-use super::finding::{Finding, Rule, Severity};
+use super::checks::source;
+use super::finding::{Finding, Note, Rule, Severity};
 use super::{Binding, Row};
 use crate::model::{Figure, Org, Scenario};
 use rust_decimal::Decimal;
@@ -22,36 +22,6 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &
                 let overrun_right = row.ylitysoikeus.map(|r| r.abs());
                 let within_right = overrun && overrun_right.is_some_and(|r| -variance <= r);
                 let pct = row.variance_pct;
-                let pct_text = pct.map(|p| format!(" ({:.1} %)", p.abs()).replace('.', ",")).unwrap_or_default();
-                let message = if within_right {
-                    format!(
-                        "Sitova määräraha ({}) {}: ylitys {} €{pct_text} mahtui valtuuston myöntämään ylitysoikeuteen {} €. TP {}, TA muutosten jälkeen {}.",
-                        li.label("fi").to_lowercase(),
-                        row.year,
-                        fmt(-variance),
-                        fmt(overrun_right.unwrap_or_default()),
-                        fmt(tp),
-                        fmt(tam)
-                    )
-                } else if overrun {
-                    format!(
-                        "Sitova määräraha ({}) {}: ylitys {} €{pct_text}. TP {}, TA muutosten jälkeen {}.",
-                        li.label("fi").to_lowercase(),
-                        row.year,
-                        fmt(-variance),
-                        fmt(tp),
-                        fmt(tam)
-                    )
-                } else {
-                    format!(
-                        "Sitova määräraha ({}) {} piti: {} € parempi kuin talousarvio{pct_text}. TP {}, TA muutosten jälkeen {}.",
-                        li.label("fi").to_lowercase(),
-                        row.year,
-                        fmt(variance),
-                        fmt(tp),
-                        fmt(tam)
-                    )
-                };
                 let (severity, rule) = match (overrun, within_right) {
                     (true, false) => (Severity::Warning, Rule::BindingOverrun),
                     (true, true) => (Severity::Info, Rule::BindingWithinRight),
@@ -66,12 +36,13 @@ pub fn bindings(rows: &[Row], org: Option<&Org>, figures: &[Figure], findings: &
                     year: Some(row.year),
                     expected: Some(tam),
                     actual: Some(tp),
-                    difference: Some(tp - tam),
+                    // The variance readers see everywhere: the reported one where it agrees within rounding.
+                    difference: Some(variance),
                     sources: [Scenario::Tp, Scenario::TaMuutettu, Scenario::Ylitysoikeus]
                         .iter()
                         .filter_map(|sc| source(figures, row.src[sc.index() as usize]))
                         .collect(),
-                    message,
+                    notes: vec![Note::Binding { variance, pct, right: overrun_right }],
                     explained_by: None,
                 });
                 out.push(Binding {

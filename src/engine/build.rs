@@ -3,7 +3,7 @@
 //! integers are fast and small); names come back through [`UnitInfo`], `LineItem::from_index` and
 //! `Scenario::from_index`.
 
-use super::finding::{Finding, Rule, Severity};
+use super::finding::{Finding, Note, Rule, Severity};
 use super::frame::engine_err;
 use crate::error::Result;
 use crate::model::{Figure, Kind, Org};
@@ -135,24 +135,8 @@ impl UnitInfo {
             .iter()
             .map(|unit| {
                 let closest = org.closest(unit).map(|(u, _)| u.name.clone());
-                let message = match &closest {
-                    Some(c) => format!("Yksikköä \"{unit}\" ei ole organisaatiotiedostossa; lähin nimi on \"{c}\"."),
-                    None => format!("Yksikköä \"{unit}\" ei ole organisaatiotiedostossa."),
-                };
-                Finding {
-                    severity: Severity::Warning,
-                    rule: Rule::UnknownUnit,
-                    unit: unit.clone(),
-                    line_item: None,
-                    scenario: None,
-                    year: None,
-                    expected: None,
-                    actual: None,
-                    difference: None,
-                    sources: Vec::new(),
-                    message,
-                    explained_by: None,
-                }
+                let notes = closest.into_iter().map(|name| Note::Closest { name }).collect();
+                Finding::about_unit(Severity::Warning, Rule::UnknownUnit, unit.clone(), Vec::new(), notes)
             })
             .collect()
     }

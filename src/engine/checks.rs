@@ -2,10 +2,9 @@
 //! arithmetic check uses (`Check`, reading check frames back, source cells).
 
 use super::build::{Facts, UnitInfo, COST, REVENUE};
-use super::finding::{within_rounding, Finding, Rule, Severity};
+use super::finding::{within_rounding, Finding, Given, Note, RowRef, Rule, Severity};
 use super::frame::*;
 use crate::error::Result;
-use crate::ingest::number::format_fi;
 use crate::model::{Figure, LineItem, Scenario, TableSum, Unread};
 use polars::prelude::*;
 use rust_decimal::Decimal;
@@ -19,14 +18,6 @@ pub struct Dedup {
 
 fn keys() -> [Expr; 4] {
     [col("unit"), col("line_item"), col("scenario"), col("year")]
-}
-
-pub fn fmt(d: Decimal) -> String {
-    format_fi(d, " ")
-}
-
-pub(super) fn li_label(li: Option<LineItem>) -> String {
-    li.map(|l| l.label("fi")).unwrap_or_default()
 }
 
 /// Source text of figure `src`.
@@ -111,10 +102,8 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], units: &UnitInfo, findings:
             let (li, sc) = (LineItem::from_index(key.1), Scenario::from_index(key.2));
             let given = cells.get(&key).cloned().unwrap_or_default();
             let differ = mins[i] != maxs[i];
-            let listed: Vec<String> = given.iter().map(|f| format!("{} ({})", fmt(f.amount), f.source)).collect();
             let first = given.first().map(|f| f.amount);
             let other = given.iter().map(|f| f.amount).find(|a| Some(*a) != first);
-            let what = format!("{} ({} {})", li_label(li), sc.map_or("", |s| s.id()), key.3);
             findings.push(Finding {
                 severity: if differ { Severity::Error } else { Severity::Info },
                 rule: Rule::Duplicate,
@@ -129,14 +118,9 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], units: &UnitInfo, findings:
                     _ => Some(Decimal::ZERO),
                 },
                 sources: given.iter().map(|f| f.source.to_string()).collect(),
-                message: if differ {
-                    format!(
-                        "{what} on annettu useammin kuin kerran eri luvuin: {}. Ensimmäinen on käytetty.",
-                        listed.join(", ")
-                    )
-                } else {
-                    format!("{what} on annettu kahdesti samana lukuna: {}.", listed.join(", "))
-                },
+                notes: vec![Note::Given {
+                    values: given.iter().map(|f| Given { amount: f.amount, source: f.source.to_string() }).collect(),
+                }],
                 explained_by: None,
             });
         }
@@ -205,16 +189,11 @@ pub(super) struct Check {
     pub diff: Decimal,
     pub tol: Decimal,
     pub sources: Vec<String>,
-    /// What was checked, e.g. "Toimintakulut (tp 2024): rivien summa ei täsmää".
-    pub head: String,
 }
 
 impl Check {
     pub fn finding(self) -> Finding {
         let rounding = within_rounding(self.diff, self.tol);
-        let exp = self.expected.map(fmt).unwrap_or_default();
-        let act = self.actual.map(fmt).unwrap_or_default();
-        let note = if rounding { " (pyöristysero)" } else { "" };
         Finding {
             severity: if rounding { Severity::Info } else { Severity::Error },
             rule: self.rule,
@@ -226,19 +205,14 @@ impl Check {
             actual: self.actual,
             difference: Some(self.diff),
             sources: self.sources,
-            message: format!("{}: odotettu {exp}, taulukossa {act}, ero {}{note}.", self.head, fmt(self.diff)),
+            notes: Vec::new(),
             explained_by: None,
         }
     }
 }
 
 /// Turns check rows into findings.
-pub(super) fn push_findings(
-    rows: CheckRows,
-    rule: Rule,
-    findings: &mut Vec<Finding>,
-    what: impl Fn(&CheckRows, usize) -> String,
-) {
+pub(super) fn push_findings(rows: CheckRows, rule: Rule, findings: &mut Vec<Finding>) {
     for i in 0..rows.units.len() {
         let (Some(diff), Some(tol)) = (rows.diff[i], rows.tol[i]) else { continue };
         findings.push(
@@ -253,15 +227,10 @@ pub(super) fn push_findings(
                 diff,
                 tol,
                 sources: rows.sources[i].clone(),
-                head: what(&rows, i),
             }
             .finding(),
         );
     }
-}
-
-pub(super) fn scen_year(rows: &CheckRows, i: usize) -> String {
-    format!("{} {}", rows.scens[i].map_or("", |s| s.id()), rows.years[i].map(|y| y.to_string()).unwrap_or_default())
 }
 
 /// One check of a printed total against its printed terms, in one column.
@@ -366,7 +335,6 @@ pub fn sums(
         let (Some(diff), Some(tol), Some(c)) = (rows.diff[i], rows.tol[i], check_id) else { continue };
         let key = &keys[c as usize];
         let ts = &table_sums[key.sum];
-        let head = format!("{} ({} {}): rivien summa ei täsmää", ts.total.label("fi"), key.scenario.id(), key.year);
         let check = Check {
             rule: Rule::Sum,
             unit: units.name(key.unit).to_string(),
@@ -378,7 +346,6 @@ pub fn sums(
             diff,
             tol,
             sources: rows.sources[i].clone(),
-            head,
         };
         if ts.unread.is_empty() || within_rounding(diff, tol) {
             findings.push(check.finding());
@@ -398,20 +365,12 @@ fn unread_warning(check: Check, unread: &[Unread], scenario: Scenario, year: i32
         .collect();
     let added = in_column.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b));
     let completes = added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
-    let rows: Vec<String> = unread.iter().map(ToString::to_string).collect();
-    let what = if completes {
-        "täydentää summan: lisää rivin nimi rivinimikkeistöön (--scheme), niin se luetaan"
-    } else {
-        "ei täydennä summaa yksinään"
-    };
     let mut f = check.finding();
     f.severity = Severity::Warning;
-    f.message = format!(
-        "{} Summaa ei voitu tarkistaa: taulukossa on rivejä, joita ei luettu: {}; {} {what}.",
-        f.message,
-        rows.join(", "),
-        if rows.len() == 1 { "rivi" } else { "rivit yhdessä" }
-    );
+    f.notes.push(Note::Unread {
+        rows: unread.iter().map(|u| RowRef { label: u.label.clone(), source: u.source.clone() }).collect(),
+        completes,
+    });
     f.sources.extend(unread.iter().map(|u| u.source.clone()));
     f
 }
@@ -435,7 +394,6 @@ pub fn signs(dedup: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &mut
     for i in 0..df.height() {
         let li = items[i].and_then(LineItem::from_index);
         let sc = scens[i].and_then(Scenario::from_index);
-        let revenue = li.is_some_and(|l| l.item.kind() == crate::model::Kind::Revenue);
         findings.push(Finding {
             severity: Severity::Warning,
             rule: Rule::Sign,
@@ -447,14 +405,7 @@ pub fn signs(dedup: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &mut
             actual: amounts[i],
             difference: None,
             sources: source(figures, srcs[i]).into_iter().collect(),
-            message: format!(
-                "{} ({} {}) on {}: {}. Tuotot ovat positiivisia ja kulut negatiivisia.",
-                li_label(li),
-                sc.map_or("", |s| s.id()),
-                years[i].unwrap_or(0),
-                if revenue { "negatiivinen tuottorivi" } else { "positiivinen kulurivi" },
-                amounts[i].map(fmt).unwrap_or_default()
-            ),
+            notes: Vec::new(),
             explained_by: None,
         });
     }

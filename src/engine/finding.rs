@@ -1,4 +1,5 @@
-//! Findings: what the checks found, with the cells involved and a plain message.
+//! Findings: what the checks found, with the cells involved and the facts a reader needs, as data. The
+//! engine never words them: the report stage renders each finding in the reader's language.
 
 use crate::model::{LineItem, Scenario};
 use rust_decimal::Decimal;
@@ -46,6 +47,8 @@ pub enum Rule {
     BindingWithin,
     /// A binding appropriation overrun within the overrun right the council granted (ylitysoikeus).
     BindingWithinRight,
+    /// Something in the input that was read with a warning (a name read as a near match, a row not read).
+    Input,
 }
 
 impl Rule {
@@ -61,6 +64,7 @@ impl Rule {
             Rule::BindingOverrun => "binding_overrun",
             Rule::BindingWithin => "binding_within",
             Rule::BindingWithinRight => "binding_within_overrun_right",
+            Rule::Input => "input",
         }
     }
 }
@@ -83,10 +87,84 @@ pub struct Finding {
     pub difference: Option<Decimal>,
     /// The cells involved, `file:sheet!CELL`; the checked figure first.
     pub sources: Vec<String>,
-    pub message: String,
+    /// What the finding says beyond its figures (rows not read, values given twice …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     /// Set on an error that follows from another error (its root cause), naming that error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explained_by: Option<Cause>,
+}
+
+impl Finding {
+    /// A finding about a unit as a whole: no line item, column or figures, only notes and cells.
+    pub fn about_unit(severity: Severity, rule: Rule, unit: String, sources: Vec<String>, notes: Vec<Note>) -> Self {
+        Finding {
+            severity,
+            rule,
+            unit,
+            line_item: None,
+            scenario: None,
+            year: None,
+            expected: None,
+            actual: None,
+            difference: None,
+            sources,
+            notes,
+            explained_by: None,
+        }
+    }
+}
+
+/// A row of a table named in a finding: its label as printed and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowRef {
+    pub label: String,
+    pub source: String,
+}
+
+/// A figure of another unit named in a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub unit: String,
+    #[serde(serialize_with = "ser_item")]
+    pub line_item: LineItem,
+    pub source: String,
+}
+
+/// One of the values a key was given, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Given {
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub source: String,
+}
+
+/// Facts a finding carries beyond its figures, for the report stage to word in each language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// Rows among a failing sum's terms that could not be read, and whether adding them completes the sum.
+    Unread { rows: Vec<RowRef>, completes: bool },
+    /// A rollup a table below cannot confirm: that table's unit and its rows that were not read.
+    UnreadBelow { unit: String, rows: Vec<RowRef> },
+    /// A rollup that units below leave open: they print only sub-rows of the line item, which their own
+    /// tables do not confirm (the first few, and how many more).
+    SubRowsOnly { parts: Vec<Part>, more: usize },
+    /// The values one key was given, in input order (the first is used).
+    Given { values: Vec<Given> },
+    /// The closest name in the org file to a unit it does not have.
+    Closest { name: String },
+    /// What reading the input warned of, as ingest words it.
+    Input { text: String },
+    /// A binding appropriation: the variance readers see (the reported one where it agrees within
+    /// rounding), its percent of the budget, and the overrun right granted, if any.
+    Binding {
+        #[serde(with = "rust_decimal::serde::str")]
+        variance: Decimal,
+        pct: Option<f64>,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        right: Option<Decimal>,
+    },
 }
 
 /// The error another error follows from: enough to find it among the findings and to name it to a reader.
@@ -111,6 +189,10 @@ impl Cause {
             year: finding.year,
         }
     }
+}
+
+fn ser_item<S: serde::Serializer>(li: &LineItem, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&li.id())
 }
 
 fn ser_line_item<S: serde::Serializer>(li: &Option<LineItem>, s: S) -> Result<S::Ok, S::Error> {

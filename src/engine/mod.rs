@@ -10,7 +10,7 @@ pub mod frame;
 mod rollup;
 mod wide;
 
-pub use finding::{within_rounding, Cause, Finding, Rule, Severity};
+pub use finding::{within_rounding, Cause, Finding, Given, Note, Part, RowRef, Rule, Severity};
 
 use crate::error::Result;
 use crate::model::{scheme_sums, Figure, LineItem, Org, Scenario, TableSum};
@@ -104,6 +104,17 @@ impl Analysis {
     /// The latest year with actuals (the year the report is about).
     pub fn report_year(&self) -> Option<i32> {
         self.rows.iter().filter(|r| r.tp.is_some()).map(|r| r.year).max()
+    }
+
+    /// Adds what reading the inputs warned of (a name read as a near match, a row not read), so that every
+    /// report lists it with the place it is about; they go after the errors and the other warnings.
+    pub fn add_input_warnings(&mut self, warnings: &[crate::model::Warning]) {
+        let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
+        let input = warnings.iter().map(|w| {
+            let notes = vec![finding::Note::Input { text: w.message.clone() }];
+            Finding::about_unit(Severity::Warning, Rule::Input, String::new(), vec![w.location.clone()], notes)
+        });
+        self.findings.splice(at..at, input);
     }
 
     pub fn row(&self, unit: &str, line_item: LineItem, year: i32) -> Option<&Row> {

@@ -3,8 +3,8 @@
 //! rollup error that a child's (or its own) error explains says so.
 
 use super::build::UnitInfo;
-use super::checks::{li_label, push_findings, read_checks, scen_year, Dedup};
-use super::finding::{Cause, Finding, Rule, Severity};
+use super::checks::{push_findings, read_checks, Dedup};
+use super::finding::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
 use super::frame::*;
 use crate::error::Result;
 use crate::model::{Figure, LineItem, Scenario, TableSum};
@@ -80,9 +80,7 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
             .collect()
             .map_err(engine_err)?;
         let rows = read_checks(&checks, figures, units, &["src"], Some("srcs"))?;
-        push_findings(rows, Rule::Rollup, findings, |r, i| {
-            format!("{} ({}): alayksiköiden summa ei täsmää yksikön lukuun", li_label(r.items[i]), scen_year(r, i))
-        });
+        push_findings(rows, Rule::Rollup, findings);
         let computed = joined
             .lazy()
             .filter(col("amount").is_null())
@@ -132,9 +130,6 @@ pub fn explain(findings: &mut [Finding], units: &UnitInfo) {
                 && g.difference.is_some_and(|gd| (gd.abs() - d.abs()).abs() <= slack)
         });
         if let Some(g) = cause {
-            let name =
-                if g.unit == f.unit { "yksikön oma luku".to_string() } else { format!("alayksikkö {}", g.unit) };
-            f.message.push_str(&format!(" Todennäköinen syy: {name}: {}", g.message));
             f.explained_by = Some(Cause::of(g));
         }
     }
@@ -156,13 +151,11 @@ pub fn unconfirmed(findings: &mut [Finding], units: &UnitInfo, table_sums: &[Tab
                 && t.unread.iter().any(|u| u.values.iter().any(|(s, y, _)| *s == sc && *y == year))
         });
         if let Some(t) = cause {
-            let rows: Vec<String> = t.unread.iter().map(ToString::to_string).collect();
             f.severity = Severity::Warning;
-            f.message.push_str(&format!(
-                " Ei varmistettu: yksikön {} taulukossa on rivejä, joita ei luettu: {}.",
-                t.unit,
-                rows.join(", ")
-            ));
+            f.notes.push(Note::UnreadBelow {
+                unit: t.unit.clone(),
+                rows: t.unread.iter().map(|u| RowRef { label: u.label.clone(), source: u.source.clone() }).collect(),
+            });
         }
     }
 }
@@ -207,18 +200,15 @@ pub fn incomplete_children(findings: &mut [Finding], units: &UnitInfo, figures: 
             continue;
         }
         parts.sort_by(|a, b| (&a.unit, a.line_item).cmp(&(&b.unit, b.line_item)));
-        let mut named: Vec<String> =
-            parts.iter().take(5).map(|g| format!("{}: {} ({})", g.unit, g.line_item.label("fi"), g.source)).collect();
-        if parts.len() > 5 {
-            named.push(format!("ja {} muuta", parts.len() - 5));
-        }
+        const SHOWN: usize = 5;
+        let more = parts.len().saturating_sub(SHOWN);
+        let parts = parts
+            .iter()
+            .take(SHOWN)
+            .map(|g| Part { unit: g.unit.clone(), line_item: g.line_item, source: g.source.to_string() })
+            .collect();
         let f = &mut findings[i];
         f.severity = Severity::Warning;
-        f.message.push_str(&format!(
-            " Ei varmistettu: alayksikkö ei esitä riviä {} vaan vain sen osia, joita sen oma taulukko ei \
-             vahvista: {}.",
-            li.label("fi"),
-            named.join(", ")
-        ));
+        f.notes.push(Note::SubRowsOnly { parts, more });
     }
 }

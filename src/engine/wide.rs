@@ -135,8 +135,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             scs.iter().filter_map(|sc| source(figures, row_src[sc.index() as usize])).collect()
         };
         let mut variance_differs = false;
-        let label = li.label("fi");
-        let row_check = |rule, scenario, expected, actual, diff, tol, sources, what: &str| Check {
+        let row_check = |rule, scenario, expected, actual, diff, tol, sources| Check {
             rule,
             unit: unit[i].clone(),
             line_item: Some(li),
@@ -147,15 +146,12 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             diff,
             tol,
             sources,
-            head: format!("{label} {y}: {what}"),
         };
         if let (Some(d), Some(t)) = (diff_tam[i], tol_tam[i]) {
             if !d.is_zero() {
                 let sources = cells(&[Scenario::TaMuutettu, Scenario::Ta, Scenario::TaMuutokset]);
-                let what = "TA muutosten jälkeen ei ole TA + muutokset";
                 findings.push(
-                    row_check(Rule::TaMuutettu, Scenario::TaMuutettu, tam_calc[i], tam[i], d, t, sources, what)
-                        .finding(),
+                    row_check(Rule::TaMuutettu, Scenario::TaMuutettu, tam_calc[i], tam[i], d, t, sources).finding(),
                 );
             }
         }
@@ -163,10 +159,8 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             if !d.is_zero() {
                 variance_differs = !within_rounding(d, t);
                 let sources = cells(&[Scenario::Poikkeama, Scenario::Tp, Scenario::TaMuutettu, Scenario::Ta]);
-                let what = "poikkeama ei ole TP − TA muutosten jälkeen";
                 findings.push(
-                    row_check(Rule::Poikkeama, Scenario::Poikkeama, variance[i], poik[i], d, t, sources, what)
-                        .finding(),
+                    row_check(Rule::Poikkeama, Scenario::Poikkeama, variance[i], poik[i], d, t, sources).finding(),
                 );
             }
         }

@@ -1,54 +1,74 @@
-//! Findings as text for a terminal and as JSON (`{"findings": [...]}`, amounts as decimal strings).
+//! Findings as text for a terminal and as JSON (`{"findings": [...]}`, amounts as decimal strings), worded
+//! in the first report language; machine fields (`severity`, `rule`, `line_item`, `scenario`) keep their ids.
 
+use super::fmt::Lang;
+use super::text::{message, rule_name, severity_name};
 use crate::engine::{Analysis, Finding, Severity};
 use serde::Serialize;
 use std::io::Write;
 
-fn line(f: &Finding) -> String {
-    let what =
-        [f.line_item.map(|l| l.label("fi")), f.scenario.map(|s| s.id().to_string()), f.year.map(|y| y.to_string())]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-    let mut out = format!("{:<7} [{}] {}", f.severity.id(), f.rule.id(), f.unit);
-    if !what.is_empty() {
-        out.push_str(&format!(" · {what}"));
+fn cells_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fi => "solut",
+        Lang::Sv => "celler",
+        Lang::En => "cells",
     }
-    out.push_str(&format!("\n        {}", f.message));
+}
+
+fn line(f: &Finding, lang: Lang) -> String {
+    let mut out = format!("{} · {} · {}", severity_name(f.severity, lang), rule_name(f.rule, lang), f.unit);
+    out.push_str(&format!("\n    {}", message(f, lang)));
     if !f.sources.is_empty() {
-        out.push_str(&format!("\n        solut: {}", f.sources.join(", ")));
+        out.push_str(&format!("\n    {}: {}", cells_word(lang), f.sources.join(", ")));
     }
     out
 }
 
-/// A readable list, errors first (the analysis keeps them sorted), with a count at the end.
-pub fn write_text<W: Write>(analysis: &Analysis, mut out: W) -> std::io::Result<()> {
-    for f in &analysis.findings {
-        writeln!(out, "{}", line(f))?;
+/// "3 virhettä, 1 varoitus, 2 huomiota".
+pub fn counts(analysis: &Analysis, lang: Lang) -> String {
+    let (e, w, i) =
+        (analysis.count(Severity::Error), analysis.count(Severity::Warning), analysis.count(Severity::Info));
+    let pick = |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+    match lang {
+        Lang::Fi => format!(
+            "{e} {}, {w} {}, {i} {}",
+            pick(e, "virhe", "virhettä"),
+            pick(w, "varoitus", "varoitusta"),
+            pick(i, "huomio", "huomiota")
+        ),
+        Lang::Sv => {
+            format!("{e} fel, {w} {}, {i} {}", pick(w, "varning", "varningar"), pick(i, "notering", "noteringar"))
+        }
+        Lang::En => format!("{e} {}, {w} {}, {i} info", pick(e, "error", "errors"), pick(w, "warning", "warnings")),
     }
-    writeln!(
-        out,
-        "{} virhettä, {} varoitusta, {} huomiota ({} errors, {} warnings, {} info)",
-        analysis.count(Severity::Error),
-        analysis.count(Severity::Warning),
-        analysis.count(Severity::Info),
-        analysis.count(Severity::Error),
-        analysis.count(Severity::Warning),
-        analysis.count(Severity::Info),
-    )
+}
+
+/// A readable list, errors first (the analysis keeps them sorted), with a count at the end.
+pub fn write_text<W: Write>(analysis: &Analysis, lang: Lang, mut out: W) -> std::io::Result<()> {
+    for f in &analysis.findings {
+        writeln!(out, "{}", line(f, lang))?;
+    }
+    writeln!(out, "{}", counts(analysis, lang))
+}
+
+#[derive(Serialize)]
+struct Worded<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    message: String,
 }
 
 #[derive(Serialize)]
 struct FindingsJson<'a> {
-    findings: &'a [Finding],
+    findings: Vec<Worded<'a>>,
 }
 
-pub fn to_json(analysis: &Analysis) -> serde_json::Result<String> {
-    serde_json::to_string_pretty(&FindingsJson { findings: &analysis.findings })
+pub fn to_json(analysis: &Analysis, lang: Lang) -> serde_json::Result<String> {
+    let findings = analysis.findings.iter().map(|f| Worded { finding: f, message: message(f, lang) }).collect();
+    serde_json::to_string_pretty(&FindingsJson { findings })
 }
 
-pub fn write_json<W: Write>(analysis: &Analysis, mut out: W) -> std::io::Result<()> {
-    let text = to_json(analysis)?;
+pub fn write_json<W: Write>(analysis: &Analysis, lang: Lang, mut out: W) -> std::io::Result<()> {
+    let text = to_json(analysis, lang)?;
     writeln!(out, "{text}")
 }

@@ -57,6 +57,35 @@ pub fn signed_euros(d: Decimal) -> String {
     }
 }
 
+/// Euros in the reader's style: `330 072 €` (fi, sv), `€330,072` (en); a true minus sign before either.
+///
+/// ```
+/// use poikkeama::report::fmt::{money, signed_money, Lang};
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(money(Decimal::from(-18_671), Lang::Fi), "−18\u{a0}671\u{a0}€");
+/// assert_eq!(signed_money(Decimal::from(330_072), Lang::En), "+€330,072");
+/// assert_eq!(signed_money(Decimal::from(-18_671), Lang::En), "−€18,671");
+/// ```
+pub fn money(d: Decimal, lang: Lang) -> String {
+    let digits = euros(d.abs());
+    let minus = if d.round_dp(0).is_sign_negative() && !d.round_dp(0).is_zero() { "−" } else { "" };
+    match lang {
+        Lang::En => format!("{minus}€{}", digits.replace(NBSP, ",")),
+        Lang::Fi | Lang::Sv => format!("{minus}{digits}{NBSP}€"),
+    }
+}
+
+/// [`money`] with `+` before a gain.
+pub fn signed_money(d: Decimal, lang: Lang) -> String {
+    let s = money(d, lang);
+    if d.round_dp(0) > Decimal::ZERO {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
 /// One decimal and a percent sign: `8,4 %` (fi, sv), `8.4 %` (en).
 pub fn percent(p: f64, lang: Lang) -> String {
     let s = format!("{:.1}", p);

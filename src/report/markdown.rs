@@ -2,6 +2,7 @@
 //! Every figure comes from the engine's rows and findings; nothing is computed here but wording.
 
 use super::fmt::{euros, md_escape, percent, signed_euros, Lang};
+use super::text::{message_at, mid_sentence};
 use super::ReportContext;
 use crate::engine::{Row, Severity};
 use crate::model::{Item, LineItem};
@@ -149,64 +150,6 @@ fn margin_sentence(unit: &str, row: &Row, lang: Lang) -> Option<String> {
             if better { "better" } else { "worse" }
         ),
     })
-}
-
-/// A label set inside a sentence: lower case, but abbreviations (`TA`, `TP`) kept.
-fn mid_sentence(label: &str) -> String {
-    label
-        .split(' ')
-        .map(|w| {
-            let abbreviation = w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase());
-            if abbreviation {
-                w.to_string()
-            } else {
-                w.to_lowercase()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The words for a rule's failure, as in "Toimintakate ulkoinen: ei ole rivien summa".
-fn rule_text(rule: crate::engine::Rule, lang: Lang) -> &'static str {
-    use crate::engine::Rule;
-    match (lang, rule) {
-        (Lang::Fi, Rule::Rollup) => "ei ole alayksiköiden summa",
-        (Lang::Fi, Rule::Sum) => "ei ole rivien summa",
-        (Lang::Fi, Rule::Poikkeama) => "ei ole TP − TA muutosten jälkeen",
-        (Lang::Fi, Rule::TaMuutettu) => "ei ole TA + muutokset",
-        (Lang::Fi, Rule::Duplicate) => "on annettu kahdesti eri luvuin",
-        (Lang::Sv, Rule::Rollup) => "är inte summan av underenheterna",
-        (Lang::Sv, Rule::Sum) => "är inte summan av raderna",
-        (Lang::Sv, Rule::Poikkeama) => "är inte bokslut − budget efter ändringar",
-        (Lang::Sv, Rule::TaMuutettu) => "är inte budget + ändringar",
-        (Lang::Sv, Rule::Duplicate) => "har angetts två gånger med olika belopp",
-        (Lang::En, Rule::Rollup) => "is not the sum of the sub-units",
-        (Lang::En, Rule::Sum) => "is not the sum of its rows",
-        (Lang::En, Rule::Poikkeama) => "is not actual − budget after changes",
-        (Lang::En, Rule::TaMuutettu) => "is not budget + changes",
-        (Lang::En, Rule::Duplicate) => "is given twice with different amounts",
-        (_, _) => rule.id(),
-    }
-}
-
-/// "Toimintakate ulkoinen, tilinpäätös 2024": the line item and scenario a finding is about.
-fn what(
-    line_item: Option<LineItem>,
-    scenario: Option<crate::model::Scenario>,
-    year: Option<i32>,
-    lang: Lang,
-) -> String {
-    [
-        line_item.map(|l| l.label(lang.code())),
-        scenario.map(|s| {
-            format!("{} {}", mid_sentence(s.label(lang.code())), year.map(|y| y.to_string()).unwrap_or_default())
-        }),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ")
 }
 
 fn table_row(cells: &[String]) -> String {
@@ -360,51 +303,10 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         let _ = writeln!(md, "{}", w.no_errors);
     }
     for f in &errors {
-        let about = what(f.line_item, f.scenario, f.year, lang);
-        let (exp, act, diff) = (
-            f.expected.map(euros).unwrap_or_default(),
-            f.actual.map(euros).unwrap_or_default(),
-            f.difference.map(signed_euros).unwrap_or_default(),
-        );
-        let rule = rule_text(f.rule, lang);
-        let (table, computed, difference) = match lang {
-            Lang::Fi => ("taulukossa", "laskettuna", "ero"),
-            Lang::Sv => ("i tabellen", "beräknat", "skillnad"),
-            Lang::En => ("in the table", "computed", "difference"),
-        };
         let cell = f.sources.first().map(|s| format!(" (`{}`)", s.replace('`', "'"))).unwrap_or_default();
-        // An error that follows from another one says which, so readers see how many need correcting.
-        let cause = f
-            .explained_by
-            .as_ref()
-            .map(|c| {
-                let lead = match lang {
-                    Lang::Fi => "Johtuu virheestä",
-                    Lang::Sv => "Följer av felet",
-                    Lang::En => "Follows from the error",
-                };
-                let about = what(c.line_item, c.scenario, c.year, lang);
-                format!(" {lead}: {}, {about} ({}).", md_escape(&c.unit), rule_text(c.rule, lang))
-            })
-            .unwrap_or_default();
-        let _ = writeln!(
-            md,
-            "- **{}**, {about}: {rule}: {table} {act}, {computed} {exp}, {difference} {diff}{cell}.{cause}",
-            md_escape(&f.unit)
-        );
+        // Text from the inputs (names, labels) is escaped; the cell goes in as code after escaping.
+        let text = md_escape(&message_at(f, lang, "\u{1}")).replace('\u{1}', &cell);
+        let _ = writeln!(md, "- **{}**: {text}", md_escape(&f.unit));
     }
     md
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mid_sentence;
-
-    #[test]
-    fn labels_inside_a_sentence_keep_their_abbreviations() {
-        assert_eq!(mid_sentence("TA muutosten jälkeen"), "TA muutosten jälkeen");
-        assert_eq!(mid_sentence("Toimintakate ulkoinen"), "toimintakate ulkoinen");
-        assert_eq!(mid_sentence("Budget after changes"), "budget after changes");
-        assert_eq!(mid_sentence("A"), "a");
-    }
 }

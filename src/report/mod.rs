@@ -7,6 +7,7 @@ pub mod extract;
 pub mod findings;
 pub mod fmt;
 pub mod markdown;
+pub mod text;
 pub mod xlsx;
 
 use crate::config::Thresholds;
@@ -87,7 +88,7 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     }
     let chart_lang = langs.first().copied().unwrap_or(Lang::Fi);
     files.push((chart::FILE_NAME.to_string(), chart::render(ctx, chart_lang).into_bytes()));
-    let json = findings::to_json(ctx.analysis).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
+    let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
     files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
     Ok(files)
 }

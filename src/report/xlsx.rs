@@ -358,7 +358,7 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
             Severity::Info => ("huomio", &f.text),
         };
         ws.write_string_with_format(r, 0, sev, sev_fmt).map_err(xerr)?;
-        ws.write_string(r, 1, x.rule.id()).map_err(xerr)?;
+        ws.write_string(r, 1, super::text::rule_name(x.rule, super::fmt::Lang::Fi)).map_err(xerr)?;
         ws.write_string(r, 2, &x.unit).map_err(xerr)?;
         if let Some(li) = x.line_item {
             ws.write_string(r, 3, li.label("fi")).map_err(xerr)?;
@@ -372,7 +372,7 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         value(ws, r, 6, x.expected, &f.money)?;
         value(ws, r, 7, x.actual, &f.money)?;
         value(ws, r, 8, x.difference, &f.money)?;
-        ws.write_string(r, 9, &x.message).map_err(xerr)?;
+        ws.write_string(r, 9, super::text::message(x, super::fmt::Lang::Fi)).map_err(xerr)?;
         ws.write_string(r, 10, x.sources.join(", ")).map_err(xerr)?;
         let place = match (x.line_item, x.year, x.scenario) {
             (Some(li), Some(y), Some(s)) => places.get(&(x.unit.clone(), li, y, s)),

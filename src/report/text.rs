@@ -1,0 +1,392 @@
+//! Findings in words, in the reader's language. The engine gives each finding as data (rule, figures,
+//! cells, notes); this is the one place that words them, for the console, findings.json, the workbook and
+//! the summaries alike.
+
+use super::fmt::{money, percent, signed_money, Lang};
+use crate::engine::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
+use crate::model::{LineItem, Scenario};
+
+/// "virhe", "fel", "error".
+pub fn severity_name(s: Severity, lang: Lang) -> &'static str {
+    match (lang, s) {
+        (Lang::Fi, Severity::Error) => "virhe",
+        (Lang::Fi, Severity::Warning) => "varoitus",
+        (Lang::Fi, Severity::Info) => "huomio",
+        (Lang::Sv, Severity::Error) => "fel",
+        (Lang::Sv, Severity::Warning) => "varning",
+        (Lang::Sv, Severity::Info) => "notering",
+        (Lang::En, Severity::Error) => "error",
+        (Lang::En, Severity::Warning) => "warning",
+        (Lang::En, Severity::Info) => "info",
+    }
+}
+
+/// The check a finding comes from, as a reader names it: "rivien summa", "alayksiköiden summa".
+pub fn rule_name(r: Rule, lang: Lang) -> &'static str {
+    match (lang, r) {
+        (Lang::Fi, Rule::Sum) => "rivien summa",
+        (Lang::Fi, Rule::TaMuutettu) => "TA + muutokset",
+        (Lang::Fi, Rule::Poikkeama) => "poikkeaman laskenta",
+        (Lang::Fi, Rule::Rollup) => "alayksiköiden summa",
+        (Lang::Fi, Rule::Sign) => "etumerkki",
+        (Lang::Fi, Rule::Duplicate) => "sama luku useasti",
+        (Lang::Fi, Rule::UnknownUnit) => "tuntematon yksikkö",
+        (Lang::Fi, Rule::BindingOverrun) => "sitova määräraha ylittyi",
+        (Lang::Fi, Rule::BindingWithin) => "sitova määräraha piti",
+        (Lang::Fi, Rule::BindingWithinRight) => "ylitys ylitysoikeuden rajoissa",
+        (Lang::Fi, Rule::Input) => "lähtötieto",
+        (Lang::Sv, Rule::Sum) => "summan av raderna",
+        (Lang::Sv, Rule::TaMuutettu) => "budget + ändringar",
+        (Lang::Sv, Rule::Poikkeama) => "avvikelsens beräkning",
+        (Lang::Sv, Rule::Rollup) => "summan av underenheterna",
+        (Lang::Sv, Rule::Sign) => "förtecken",
+        (Lang::Sv, Rule::Duplicate) => "samma siffra flera gånger",
+        (Lang::Sv, Rule::UnknownUnit) => "okänd enhet",
+        (Lang::Sv, Rule::BindingOverrun) => "bindande anslag överskridet",
+        (Lang::Sv, Rule::BindingWithin) => "bindande anslag hölls",
+        (Lang::Sv, Rule::BindingWithinRight) => "överskridning inom överskridningsrätten",
+        (Lang::Sv, Rule::Input) => "indata",
+        (Lang::En, Rule::Sum) => "sum of rows",
+        (Lang::En, Rule::TaMuutettu) => "budget + changes",
+        (Lang::En, Rule::Poikkeama) => "variance arithmetic",
+        (Lang::En, Rule::Rollup) => "sum of sub-units",
+        (Lang::En, Rule::Sign) => "sign",
+        (Lang::En, Rule::Duplicate) => "same figure more than once",
+        (Lang::En, Rule::UnknownUnit) => "unknown unit",
+        (Lang::En, Rule::BindingOverrun) => "binding appropriation overrun",
+        (Lang::En, Rule::BindingWithin) => "binding appropriation kept",
+        (Lang::En, Rule::BindingWithinRight) => "overrun within the overrun right",
+        (Lang::En, Rule::Input) => "input",
+    }
+}
+
+/// The words for an arithmetic rule's failure, as in "Toimintakate ulkoinen: ei ole rivien summa".
+fn rule_failed(rule: Rule, lang: Lang) -> String {
+    match (lang, rule) {
+        (Lang::Fi, Rule::Rollup) => "ei ole alayksiköiden summa".into(),
+        (Lang::Fi, Rule::Sum) => "ei ole rivien summa".into(),
+        (Lang::Fi, Rule::Poikkeama) => "ei ole TP − TA muutosten jälkeen".into(),
+        (Lang::Fi, Rule::TaMuutettu) => "ei ole TA + muutokset".into(),
+        (Lang::Sv, Rule::Rollup) => "är inte summan av underenheterna".into(),
+        (Lang::Sv, Rule::Sum) => "är inte summan av raderna".into(),
+        (Lang::Sv, Rule::Poikkeama) => "är inte bokslut − budget efter ändringar".into(),
+        (Lang::Sv, Rule::TaMuutettu) => "är inte budget + ändringar".into(),
+        (Lang::En, Rule::Rollup) => "is not the sum of the sub-units".into(),
+        (Lang::En, Rule::Sum) => "is not the sum of its rows".into(),
+        (Lang::En, Rule::Poikkeama) => "is not actual − budget after changes".into(),
+        (Lang::En, Rule::TaMuutettu) => "is not budget + changes".into(),
+        (_, r) => rule_name(r, lang).into(),
+    }
+}
+
+/// A label set inside a sentence: lower case, but abbreviations (`TA`, `TP`) kept.
+pub fn mid_sentence(label: &str) -> String {
+    label
+        .split(' ')
+        .map(|w| {
+            let abbreviation = w.chars().count() >= 2 && w.chars().all(|c| c.is_uppercase());
+            if abbreviation {
+                w.to_string()
+            } else {
+                w.to_lowercase()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "Toimintakate ulkoinen, tilinpäätös 2024": the line item and the column a finding is about.
+pub fn about(line_item: Option<LineItem>, scenario: Option<Scenario>, year: Option<i32>, lang: Lang) -> String {
+    let column = match (scenario, year) {
+        (Some(s), Some(y)) => Some(format!("{} {y}", mid_sentence(s.label(lang.code())))),
+        (Some(s), None) => Some(mid_sentence(s.label(lang.code()))),
+        (None, Some(y)) => Some(y.to_string()),
+        (None, None) => None,
+    };
+    [line_item.map(|l| l.label(lang.code())), column].into_iter().flatten().collect::<Vec<_>>().join(", ")
+}
+
+fn rows_text(rows: &[RowRef]) -> String {
+    rows.iter().map(|r| format!("\"{}\" ({})", r.label, r.source)).collect::<Vec<_>>().join(", ")
+}
+
+fn parts_text(parts: &[Part], more: usize, lang: Lang) -> String {
+    let mut out: Vec<String> =
+        parts.iter().map(|p| format!("{}: {} ({})", p.unit, p.line_item.label(lang.code()), p.source)).collect();
+    if more > 0 {
+        out.push(match lang {
+            Lang::Fi => format!("ja {more} muuta"),
+            Lang::Sv => format!("och {more} andra"),
+            Lang::En => format!("and {more} more"),
+        });
+    }
+    out.join(", ")
+}
+
+/// The error another one follows from, as a reader finds it: "Talous- ja henkilöstöpalvelut, toimintakate
+/// ulkoinen, tilinpäätös 2024 (ei ole rivien summa)".
+pub fn cause_text(c: &Cause, lang: Lang) -> String {
+    format!("{}, {} ({})", c.unit, about(c.line_item, c.scenario, c.year, lang), rule_failed(c.rule, lang))
+}
+
+/// The whole message of a finding in one language, as every report prints it.
+pub fn message(f: &Finding, lang: Lang) -> String {
+    message_at(f, lang, "")
+}
+
+/// [`message`] with `place` (e.g. `` (`file:sheet!C13`)``) put at the end of its first sentence.
+pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
+    let what = about(f.line_item, f.scenario, f.year, lang);
+    let m = |d| money(d, lang);
+    let mut out = match f.rule {
+        Rule::Sum | Rule::TaMuutettu | Rule::Poikkeama | Rule::Rollup => {
+            let (table, computed, diff) = match lang {
+                Lang::Fi => ("taulukossa", "laskettuna", "ero"),
+                Lang::Sv => ("i tabellen", "beräknat", "skillnad"),
+                Lang::En => ("in the table", "computed", "difference"),
+            };
+            let figures = format!(
+                "{table} {}, {computed} {}, {diff} {}",
+                f.actual.map(m).unwrap_or_default(),
+                f.expected.map(m).unwrap_or_default(),
+                f.difference.map(|d| signed_money(d, lang)).unwrap_or_default()
+            );
+            let verdict = match (f.severity, lang) {
+                (Severity::Error, _) => rule_failed(f.rule, lang),
+                (Severity::Info, Lang::Fi) => format!("pyöristysero ({})", rule_name(f.rule, lang)),
+                (Severity::Info, Lang::Sv) => format!("avrundningsdifferens ({})", rule_name(f.rule, lang)),
+                (Severity::Info, Lang::En) => format!("rounding difference ({})", rule_name(f.rule, lang)),
+                (Severity::Warning, Lang::Fi) => format!("{} ei täsmää luettuihin lukuihin", rule_name(f.rule, lang)),
+                (Severity::Warning, Lang::Sv) => {
+                    format!("{} stämmer inte med de lästa siffrorna", rule_name(f.rule, lang))
+                }
+                (Severity::Warning, Lang::En) => format!("{} does not match the figures read", rule_name(f.rule, lang)),
+            };
+            format!("{what}: {verdict}: {figures}.")
+        }
+        Rule::Sign => {
+            let revenue = f.line_item.is_some_and(|l| l.item.kind() == crate::model::Kind::Revenue);
+            let amount = f.actual.map(m).unwrap_or_default();
+            match (lang, revenue) {
+                (Lang::Fi, true) => format!(
+                    "{what}: tuottorivi on negatiivinen ({amount}). Tuotot ovat positiivisia ja kulut negatiivisia."
+                ),
+                (Lang::Fi, false) => format!(
+                    "{what}: kulurivi on positiivinen ({amount}). Tuotot ovat positiivisia ja kulut negatiivisia."
+                ),
+                (Lang::Sv, true) => {
+                    format!("{what}: intäktsraden är negativ ({amount}). Intäkter är positiva och kostnader negativa.")
+                }
+                (Lang::Sv, false) => {
+                    format!("{what}: kostnadsraden är positiv ({amount}). Intäkter är positiva och kostnader negativa.")
+                }
+                (Lang::En, true) => {
+                    format!("{what}: a revenue line is negative ({amount}). Revenue is positive and costs negative.")
+                }
+                (Lang::En, false) => {
+                    format!("{what}: a cost line is positive ({amount}). Revenue is positive and costs negative.")
+                }
+            }
+        }
+        Rule::Duplicate => {
+            let listed = f
+                .notes
+                .iter()
+                .find_map(|n| match n {
+                    Note::Given { values } => Some(
+                        values.iter().map(|g| format!("{} ({})", m(g.amount), g.source)).collect::<Vec<_>>().join(", "),
+                    ),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            match (lang, f.severity == Severity::Error) {
+                (Lang::Fi, true) => {
+                    format!("{what} on annettu useammin kuin kerran eri luvuin: {listed}. Ensimmäinen on käytetty.")
+                }
+                (Lang::Fi, false) => format!("{what} on annettu kahdesti samana lukuna: {listed}."),
+                (Lang::Sv, true) => {
+                    format!("{what} har angetts flera gånger med olika belopp: {listed}. Det första används.")
+                }
+                (Lang::Sv, false) => format!("{what} har angetts två gånger med samma belopp: {listed}."),
+                (Lang::En, true) => {
+                    format!("{what} is given more than once with different amounts: {listed}. The first is used.")
+                }
+                (Lang::En, false) => format!("{what} is given twice with the same amount: {listed}."),
+            }
+        }
+        Rule::UnknownUnit => {
+            let closest = f.notes.iter().find_map(|n| match n {
+                Note::Closest { name } => Some(name.as_str()),
+                _ => None,
+            });
+            let u = &f.unit;
+            match (lang, closest) {
+                (Lang::Fi, Some(c)) => {
+                    format!("Yksikköä \"{u}\" ei ole organisaatiotiedostossa; lähin nimi on \"{c}\".")
+                }
+                (Lang::Fi, None) => format!("Yksikköä \"{u}\" ei ole organisaatiotiedostossa."),
+                (Lang::Sv, Some(c)) => {
+                    format!("Enheten \"{u}\" finns inte i organisationsfilen; närmaste namn är \"{c}\".")
+                }
+                (Lang::Sv, None) => format!("Enheten \"{u}\" finns inte i organisationsfilen."),
+                (Lang::En, Some(c)) => format!("The unit \"{u}\" is not in the org file; the closest name is \"{c}\"."),
+                (Lang::En, None) => format!("The unit \"{u}\" is not in the org file."),
+            }
+        }
+        Rule::BindingOverrun | Rule::BindingWithin | Rule::BindingWithinRight => binding_message(f, lang),
+        Rule::Input => f
+            .notes
+            .iter()
+            .find_map(|n| match n {
+                Note::Input { text } => Some(text.clone()),
+                _ => None,
+            })
+            .unwrap_or_default(),
+    };
+    if !place.is_empty() {
+        match out.strip_suffix('.') {
+            Some(head) => out = format!("{head}{place}."),
+            None => out.push_str(place),
+        }
+    }
+    for n in &f.notes {
+        out.push_str(&note_text(n, f, lang));
+    }
+    if let Some(c) = &f.explained_by {
+        let lead = match lang {
+            Lang::Fi => "Johtuu virheestä",
+            Lang::Sv => "Följer av felet",
+            Lang::En => "Follows from the error",
+        };
+        out.push_str(&format!(" {lead}: {}.", cause_text(c, lang)));
+    }
+    out
+}
+
+fn binding_message(f: &Finding, lang: Lang) -> String {
+    let Some((variance, pct, right)) = f.notes.iter().find_map(|n| match n {
+        Note::Binding { variance, pct, right } => Some((*variance, *pct, *right)),
+        _ => None,
+    }) else {
+        return rule_name(f.rule, lang).to_string();
+    };
+    let li = f.line_item.map(|l| mid_sentence(&l.label(lang.code()))).unwrap_or_default();
+    let year = f.year.map(|y| y.to_string()).unwrap_or_default();
+    let pct = pct.map(|p| format!(" ({})", percent(p.abs(), lang))).unwrap_or_default();
+    let amount = money(variance.abs(), lang);
+    let right = right.map(|r| money(r, lang)).unwrap_or_default();
+    let (tp, tam) =
+        (f.actual.map(|d| money(d, lang)).unwrap_or_default(), f.expected.map(|d| money(d, lang)).unwrap_or_default());
+    let tail = match lang {
+        Lang::Fi => format!(" TP {tp}, TA muutosten jälkeen {tam}."),
+        Lang::Sv => format!(" Bokslut {tp}, budget efter ändringar {tam}."),
+        Lang::En => format!(" Actual {tp}, budget after changes {tam}."),
+    };
+    let head = match (lang, f.rule) {
+        (Lang::Fi, Rule::BindingWithinRight) => format!("Sitova määräraha ({li}) {year}: ylitys {amount}{pct} mahtui valtuuston myöntämään ylitysoikeuteen {right}."),
+        (Lang::Fi, Rule::BindingOverrun) => format!("Sitova määräraha ({li}) {year}: ylitys {amount}{pct}."),
+        (Lang::Fi, _) => format!("Sitova määräraha ({li}) {year} piti: {amount} parempi kuin talousarvio{pct}."),
+        (Lang::Sv, Rule::BindingWithinRight) => format!("Bindande anslag ({li}) {year}: överskridning {amount}{pct}, inom den överskridningsrätt fullmäktige beviljat ({right})."),
+        (Lang::Sv, Rule::BindingOverrun) => format!("Bindande anslag ({li}) {year}: överskridning {amount}{pct}."),
+        (Lang::Sv, _) => format!("Bindande anslag ({li}) {year} hölls: {amount} bättre än budgeten{pct}."),
+        (Lang::En, Rule::BindingWithinRight) => format!("Binding appropriation ({li}) {year}: overrun {amount}{pct}, within the overrun right the council granted ({right})."),
+        (Lang::En, Rule::BindingOverrun) => format!("Binding appropriation ({li}) {year}: overrun {amount}{pct}."),
+        (Lang::En, _) => format!("Binding appropriation ({li}) {year} kept: {amount} better than budget{pct}."),
+    };
+    format!("{head}{tail}")
+}
+
+fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
+    match n {
+        Note::Unread { rows, completes } => {
+            let listed = rows_text(rows);
+            let one = rows.len() == 1;
+            match (lang, completes) {
+                (Lang::Fi, true) => format!(" Summaa ei voitu tarkistaa: taulukossa on rivejä, joita ei luettu: {listed}; {} summan: lisää rivin nimi rivinimikkeistöön (--scheme), niin se luetaan.", if one { "rivi täydentää" } else { "rivit yhdessä täydentävät" }),
+                (Lang::Fi, false) => format!(" Summaa ei voitu tarkistaa: taulukossa on rivejä, joita ei luettu: {listed}; {} summaa yksinään.", if one { "rivi ei täydennä" } else { "rivit yhdessä eivät täydennä" }),
+                (Lang::Sv, true) => format!(" Summan kunde inte kontrolleras: tabellen har rader som inte lästes: {listed}; {} summan: lägg till radens namn i radschemat (--scheme) så läses den.", if one { "raden kompletterar" } else { "raderna kompletterar tillsammans" }),
+                (Lang::Sv, false) => format!(" Summan kunde inte kontrolleras: tabellen har rader som inte lästes: {listed}; {} inte summan ensam.", if one { "raden kompletterar" } else { "raderna kompletterar" }),
+                (Lang::En, true) => format!(" The sum could not be checked: the table has rows that were not read: {listed}; {} the sum: add the label to the scheme (--scheme) and it will be read.", if one { "the row completes" } else { "together the rows complete" }),
+                (Lang::En, false) => format!(" The sum could not be checked: the table has rows that were not read: {listed}; {} not complete the sum alone.", if one { "the row does" } else { "the rows do" }),
+            }
+        }
+        Note::UnreadBelow { unit, rows } => match lang {
+            Lang::Fi => {
+                format!(" Ei varmistettu: yksikön {unit} taulukossa on rivejä, joita ei luettu: {}.", rows_text(rows))
+            }
+            Lang::Sv => format!(" Inte bekräftat: tabellen för {unit} har rader som inte lästes: {}.", rows_text(rows)),
+            Lang::En => {
+                format!(" Not confirmed: the table of {unit} has rows that were not read: {}.", rows_text(rows))
+            }
+        },
+        Note::SubRowsOnly { parts, more } => {
+            let li = f.line_item.map(|l| mid_sentence(&l.label(lang.code()))).unwrap_or_default();
+            let listed = parts_text(parts, *more, lang);
+            match lang {
+                Lang::Fi => format!(" Ei varmistettu: alayksikkö ei esitä riviä {li} vaan vain sen osia, joita sen oma taulukko ei vahvista: {listed}."),
+                Lang::Sv => format!(" Inte bekräftat: en underenhet visar inte raden {li} utan bara dess delar, som dess egen tabell inte bekräftar: {listed}."),
+                Lang::En => format!(" Not confirmed: a sub-unit does not print the line {li}, only parts of it that its own table does not confirm: {listed}."),
+            }
+        }
+        Note::Given { .. } | Note::Closest { .. } | Note::Binding { .. } | Note::Input { .. } => String::new(),
+    }
+}
+
+/// "11 virhettä lähdeluvuissa" and the like: the console's closing lines, in the first report language.
+pub fn errors_in_figures(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Fi, 1) => "1 virhe lähdeluvuissa".into(),
+        (Lang::Fi, n) => format!("{n} virhettä lähdeluvuissa"),
+        (Lang::Sv, n) => format!("{n} fel i källsiffrorna"),
+        (Lang::En, 1) => "1 error in the figures".into(),
+        (Lang::En, n) => format!("{n} errors in the figures"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Item;
+    use rust_decimal::Decimal;
+
+    fn finding(rule: Rule, severity: Severity) -> Finding {
+        Finding {
+            severity,
+            rule,
+            unit: "K".into(),
+            line_item: Some(LineItem::new(Item::TOIMINTAKATE)),
+            scenario: Some(Scenario::TaMuutettu),
+            year: Some(2022),
+            expected: Some(Decimal::from(-820_300)),
+            actual: Some(Decimal::from(-808_300)),
+            difference: Some(Decimal::from(12_000)),
+            sources: vec!["t.xlsx:S!C58".into()],
+            notes: Vec::new(),
+            explained_by: None,
+        }
+    }
+
+    #[test]
+    fn labels_inside_a_sentence_keep_their_abbreviations() {
+        assert_eq!(mid_sentence("TA muutosten jälkeen"), "TA muutosten jälkeen");
+        assert_eq!(mid_sentence("Toimintakate ulkoinen"), "toimintakate ulkoinen");
+        assert_eq!(mid_sentence("Budget after changes"), "budget after changes");
+        assert_eq!(mid_sentence("A"), "a");
+    }
+
+    #[test]
+    fn messages_name_columns_in_words_never_ids() {
+        let f = finding(Rule::Sum, Severity::Error);
+        assert_eq!(
+            message(&f, Lang::Fi),
+            "Toimintakate ulkoinen, TA muutosten jälkeen 2022: ei ole rivien summa: taulukossa −808\u{a0}300\u{a0}€, \
+             laskettuna −820\u{a0}300\u{a0}€, ero +12\u{a0}000\u{a0}€."
+        );
+        for lang in [Lang::Fi, Lang::Sv, Lang::En] {
+            let m = message(&f, lang);
+            assert!(!m.contains("ta_muutettu") && !m.contains("toimintakate "), "{m}");
+        }
+        assert!(message(&f, Lang::En).contains("budget after changes 2022: is not the sum of its rows"));
+        assert!(message(&f, Lang::Sv).contains("budget efter ändringar 2022: är inte summan av raderna"));
+    }
+}
