@@ -39,7 +39,7 @@ pub struct Row {
     pub variance: Option<Decimal>,
     /// True where a reported variance disagrees with the computed one beyond rounding.
     pub variance_differs: bool,
-    /// variance / |ta_muutettu| × 100 (none when the budget is 0).
+    /// The shown variance ([`Row::variance_shown`]) / |ta_muutettu| × 100 (none when the budget is 0).
     pub variance_pct: Option<f64>,
     /// Realisation (toteutumisaste): tp / ta_muutettu × 100.
     pub realisation_pct: Option<f64>,

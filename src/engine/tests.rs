@@ -369,3 +369,22 @@ fn a_total_the_table_does_not_print_is_never_zero() {
     assert!(!a.has_errors(), "{:?}", a.findings);
     assert_eq!(only(&a, Rule::Sum)[0].severity, Severity::Warning);
 }
+
+#[test]
+fn a_year_with_actuals_only_has_no_variance() {
+    use Scenario::*;
+    // 2023: last year's actuals beside 2024's budget and actuals. 2024: a blank budget counts as 0.
+    let figs = vec![
+        fig("K", Item::TOIMINTATUOTOT, Tp, 2023, "290000", "B1"),
+        fig("K", Item::TOIMINTATUOTOT, TaMuutettu, 2024, "300500", "C1"),
+        fig("K", Item::TOIMINTATUOTOT, Tp, 2024, "281829", "D1"),
+        fig("K", Item::MUUT_TOIMINTATUOTOT, Tp, 2024, "1", "D2"),
+    ];
+    let a = analyze(&figs, None).unwrap();
+    let last = a.row("K", LineItem::new(Item::TOIMINTATUOTOT), 2023).unwrap();
+    assert_eq!((last.tp, last.variance, last.variance_pct), (Some(d("290000")), None, None));
+    let this = a.row("K", LineItem::new(Item::TOIMINTATUOTOT), 2024).unwrap();
+    assert_eq!(this.variance, Some(d("-18671")));
+    let other = a.row("K", LineItem::new(Item::MUUT_TOIMINTATUOTOT), 2024).unwrap();
+    assert_eq!((other.variance, other.variance_pct), (Some(d("1")), None));
+}

@@ -61,8 +61,12 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             when(col("ta_muutettu").is_not_null()).then(col("ta_muutettu")).otherwise(col("tam_calc")).alias("tam_eff"),
             col("ta_muutettu").is_null().and(col("has_ta")).alias("tam_computed"),
         ]);
-    let year_has_tp =
-        base.clone().group_by([col("unit"), col("year")]).agg([col("tp").is_not_null().any(true).alias("year_has_tp")]);
+    // Blank counts as 0 in a year whose table compares budget and actuals; a year with actuals only (last
+    // year's TP beside this year's budget) has no variance at all.
+    let year_has_tp = base.clone().group_by([col("unit"), col("year")]).agg([
+        col("tp").is_not_null().any(true).alias("year_has_tp"),
+        col("tam_eff").is_not_null().any(true).alias("year_has_budget"),
+    ]);
     let prev = base.clone().select([
         col("unit"),
         col("line_item"),
@@ -80,7 +84,11 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
         .with_columns([
             when(col("tp").is_not_null().and(col("tam_eff").is_not_null()))
                 .then(col("tp") - col("tam_eff"))
-                .when(col("year_has_tp").and(col("tp").is_not_null().or(col("tam_eff").is_not_null())))
+                .when(
+                    col("year_has_tp")
+                        .and(col("year_has_budget"))
+                        .and(col("tp").is_not_null().or(col("tam_eff").is_not_null())),
+                )
                 .then(f0("tp") - f0("tam_eff"))
                 .otherwise(lit(NULL).cast(money(s)))
                 .alias("variance"),
@@ -188,7 +196,11 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             poikkeama_reported: poik[i],
             variance: variance[i],
             variance_differs,
-            variance_pct: pct(variance[i], tam_eff[i].map(|d| d.abs())),
+            // Of the variance every report shows (the reported one where it agrees within rounding).
+            variance_pct: pct(
+                if variance_differs || variance[i].is_none() { variance[i] } else { poik[i].or(variance[i]) },
+                tam_eff[i].map(|d| d.abs()),
+            ),
             realisation_pct: pct(tp[i], tam_eff[i]),
             tp_change: tp_change[i],
             rolled_up: rolled_up[i],

@@ -115,6 +115,13 @@ fn formula(ws: &mut Worksheet, row: u32, col: u16, f: &str, result: Option<f64>,
     Ok(())
 }
 
+/// A new sheet whose formulas with no result given store an empty one (not 0), as their `IF(…,"",…)` gives.
+fn add_sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> {
+    let ws = wb.add_worksheet().set_name(name).map_err(xerr)?;
+    ws.set_formula_result_default("");
+    Ok(ws)
+}
+
 fn print_setup(ws: &mut Worksheet, header_row: u32) {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -146,7 +153,18 @@ type Places = HashMap<(String, LineItem, i32, Scenario), (String, String)>;
 
 /// Writes the computed columns of one row (TA after changes if computed, variance, %), starting at the
 /// columns given; returns nothing. `c` = (ta, changes, after, tp, variance, var %, realisation %).
-fn computed_cells(ws: &mut Worksheet, r: u32, row: &Row, c: [u16; 7], bold: bool, f: &Formats) -> Result<()> {
+/// `reported`: where the sheet has a column of the reported variance, the variance column is the formula
+/// TP − TA muutosten jälkeen; else it holds the variance every report shows (the reported one where it agrees
+/// within rounding) as a value. The percent is of the variance every report shows.
+fn computed_cells(
+    ws: &mut Worksheet,
+    r: u32,
+    row: &Row,
+    c: [u16; 7],
+    bold: bool,
+    reported: Option<u16>,
+    f: &Formats,
+) -> Result<()> {
     let (money, pct) = if bold { (&f.money_bold, &f.pct_bold) } else { (&f.money, &f.pct) };
     let [ta, ch, after, tp, var, var_pct, real] = c;
     let a = |col: u16| cell_ref(r, col as u32);
@@ -159,12 +177,26 @@ fn computed_cells(ws: &mut Worksheet, r: u32, row: &Row, c: [u16; 7], bold: bool
     }
     value(ws, r, tp, row.tp, money)?;
     if row.variance.is_some() {
-        formula(ws, r, var, &format!("={}-{}", a(tp), a(after)), row.variance.map(num), money)?;
+        let shown_col = match reported {
+            None => {
+                value(ws, r, var, row.variance_shown(), money)?;
+                var
+            }
+            Some(rep) => {
+                formula(ws, r, var, &format!("={}-{}", a(tp), a(after)), row.variance.map(num), money)?;
+                let reported_shown = row.poikkeama_reported.is_some() && !row.variance_differs;
+                if reported_shown {
+                    rep
+                } else {
+                    var
+                }
+            }
+        };
         formula(
             ws,
             r,
             var_pct,
-            &format!("=IF({0}=0,\"\",{1}/ABS({0}))", a(after), a(var)),
+            &format!("=IF({0}=0,\"\",{1}/ABS({0}))", a(after), a(shown_col)),
             row.variance_pct.map(|p| p / 100.0),
             pct,
         )?;
@@ -181,7 +213,7 @@ fn computed_cells(ws: &mut Worksheet, r: u32, row: &Row, c: [u16; 7], bold: bool
 }
 
 fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<Vec<(String, u32)>> {
-    let ws = wb.add_worksheet().set_name(SUMMARY).map_err(xerr)?;
+    let ws = add_sheet(wb, SUMMARY)?;
     let title = match ctx.org.and_then(|o| o.name.as_deref()) {
         Some(o) => format!("{o}: talousarvion toteutuminen {}", ctx.year),
         None => format!("Talousarvion toteutuminen {}", ctx.year),
@@ -217,7 +249,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
             ws.write_string_with_format(r, 0, &unit.name, &if bold { indented.clone().set_bold() } else { indented })
                 .map_err(xerr)?;
             ws.write_string_with_format(r, 1, li.label("fi"), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
-            computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, f)?;
+            computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, None, f)?;
             if let Some(b) =
                 ctx.analysis.bindings.iter().find(|b| b.unit == unit.name && b.line_item == li && b.year == ctx.year)
             {
@@ -255,7 +287,7 @@ fn unit_sheet(
     places: &mut Places,
     f: &Formats,
 ) -> Result<()> {
-    let ws = wb.add_worksheet().set_name(name).map_err(xerr)?;
+    let ws = add_sheet(wb, name)?;
     ws.write_string_with_format(0, 0, unit, &f.title).map_err(xerr)?;
     let mut years: Vec<i32> = ctx.analysis.rows.iter().filter(|r| r.unit == unit).map(|r| r.year).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
@@ -292,7 +324,7 @@ fn unit_sheet(
                 row.line_item.label("fi")
             };
             ws.write_string_with_format(r, 0, &label, if bold { &f.bold } else { &f.text }).map_err(xerr)?;
-            computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, f)?;
+            computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, Some(5), f)?;
             let money = if bold { &f.money_bold } else { &f.money };
             value(ws, r, 5, row.poikkeama_reported, money)?;
             if row.variance_differs {
@@ -334,7 +366,7 @@ fn unit_sheet(
 }
 
 fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &Formats) -> Result<()> {
-    let ws = wb.add_worksheet().set_name(FINDINGS).map_err(xerr)?;
+    let ws = add_sheet(wb, FINDINGS)?;
     let head = [
         "Vakavuus",
         "Sääntö",
@@ -399,12 +431,16 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
 }
 
 fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)], f: &Formats) -> Result<()> {
-    let ws = wb.add_worksheet().set_name(CHART).map_err(xerr)?;
+    let ws = add_sheet(wb, CHART)?;
     headers(ws, 0, &["Yksikkö", "Toimintakatteen poikkeama, €"], f)?;
     for (i, (unit, summary_row)) in margins.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, unit).map_err(xerr)?;
-        let v = ctx.analysis.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance).map(num);
+        let v = ctx
+            .analysis
+            .row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year)
+            .and_then(|x| x.variance_shown())
+            .map(num);
         formula(ws, r, 1, &format!("='{SUMMARY}'!{}", cell_ref(*summary_row, 6)), v, &f.money)?;
     }
     ws.set_column_width(0, 38).map_err(xerr)?;
@@ -416,7 +452,10 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
         let points: Vec<ChartPoint> = margins
             .iter()
             .map(|(unit, _)| {
-                let v = ctx.analysis.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance);
+                let v = ctx
+                    .analysis
+                    .row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year)
+                    .and_then(|x| x.variance_shown());
                 let colour = if v.is_some_and(|v| v < Decimal::ZERO) { "#C0392B" } else { "#2E8B57" };
                 ChartPoint::new().set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)))
             })
