@@ -477,3 +477,73 @@ fn scheme_rows_print_under_their_parent() {
     assert!(at("Kiinteistötuotot") < at("Toimintatuotot"), "{labels:?}");
     assert!(at("Toimintatuotot") < at("Palvelujen ostot"), "{labels:?}");
 }
+
+/// The XML of one part of an xlsx file.
+fn xlsx_part(path: &Path, part: &str) -> Option<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut file = zip.by_name(part).ok()?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).unwrap();
+    Some(text)
+}
+
+/// Every figure an error is about is marked where it stands on its unit sheet: a cell note with the
+/// finding's message and a red fill.
+#[test]
+fn errors_are_marked_where_they_stand() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    assert_eq!(code(&example_run(&out, &[])), 1);
+    let book = out.join("poikkeama.xlsx");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    let workbook = xlsx_part(&book, "xl/workbook.xml").unwrap();
+    let sheets: Vec<&str> = workbook.split("<sheet name=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    let mut wb: Xlsx<_> = open_workbook(&book).unwrap();
+    let mut marked = 0;
+    for f in json["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error") {
+        let unit = f["unit"].as_str().unwrap();
+        let index = sheets.iter().position(|s| unit.starts_with(s.trim_end_matches('…'))).unwrap();
+        let sheet = sheets[index];
+        // The cell holding the figure: the row of its line item in its year's block, the scenario's column.
+        let v = wb.worksheet_range(sheet).unwrap();
+        let year = f["year"].as_i64().unwrap();
+        let label = LineItem::all().find(|li| li.id() == f["line_item"].as_str().unwrap()).unwrap().label("fi");
+        let col = match f["scenario"].as_str().unwrap() {
+            "ta" => 1,
+            "ta_muutettu" => 3,
+            "tp" => 4,
+            "poikkeama" => 5,
+            other => panic!("{other}"),
+        };
+        let block = (0..v.height() as u32)
+            .find(|&r| text(v.get_value((r, 0)).unwrap_or(&Data::Empty)) == format!("Vuosi {year}"))
+            .unwrap();
+        let row =
+            (block..v.height() as u32).find(|&r| text(v.get_value((r, 0)).unwrap_or(&Data::Empty)) == label).unwrap();
+        let cell = poikkeama::model::cell_ref(row, col);
+        // The sheet's notes part, found through the sheet's relationships.
+        let rels = xlsx_part(&book, &format!("xl/worksheets/_rels/sheet{}.xml.rels", index + 1)).unwrap_or_default();
+        let part = rels.split("Target=\"../").filter_map(|t| t.split('"').next()).find(|t| t.starts_with("comments"));
+        let comments = part.and_then(|p| xlsx_part(&book, &format!("xl/{p}"))).unwrap_or_default();
+        let note = comments
+            .split(&format!("<comment ref=\"{cell}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{sheet}!{cell} has no note"));
+        let note = note.split("</comment>").next().unwrap();
+        assert!(note.contains("virhe: "), "{sheet}!{cell}: {note}");
+        // The fill: the cell's style is one with the error fill.
+        let xml = xlsx_part(&book, &format!("xl/worksheets/sheet{}.xml", index + 1)).unwrap();
+        let style: usize =
+            xml.split(&format!("<c r=\"{cell}\" s=\"")).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        let styles = xlsx_part(&book, "xl/styles.xml").unwrap();
+        let xfs = styles.split("<cellXfs").nth(1).unwrap();
+        let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+        let fill: usize = xf.split("fillId=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        let fills = styles.split("<fills").nth(1).unwrap();
+        assert!(fills.split("<fill>").nth(fill + 1).unwrap().contains("FFC7CE"), "{sheet}!{cell} fill {fill}");
+        marked += 1;
+    }
+    assert_eq!(marked, 11);
+}

@@ -3,6 +3,7 @@
 //! values; computed cells are formulas with their results stored, so readers that do not recalculate see
 //! them too. Text from the inputs is always written as text.
 
+use super::fmt::Lang;
 use super::ReportContext;
 use crate::engine::{Finding, Row, Severity};
 use crate::error::{Error, Result};
@@ -11,7 +12,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartPoint, ChartSolidFill, ChartType, ConditionalFormatCell, ConditionalFormatCellRule,
-    DocProperties, Format, FormatAlign, FormatBorder, Formula, Url, Workbook, Worksheet, XlsxError,
+    DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet, XlsxError,
 };
 use std::collections::HashMap;
 
@@ -39,6 +40,10 @@ struct Formats {
     error: Format,
     warning: Format,
     link: Format,
+    /// A figure a finding is about: error (red fill) or warning (amber fill), plain and bold.
+    marked_error: [Format; 2],
+    marked_warning: [Format; 2],
+    wrap: Format,
 }
 
 impl Formats {
@@ -63,6 +68,23 @@ impl Formats {
             error: Format::new().set_bold().set_font_color("#9C0006"),
             warning: Format::new().set_font_color("#9C5700"),
             link: Format::new().set_font_color("#0563C1").set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            marked_error: [false, true].map(|bold| {
+                let f = Format::new().set_num_format(MONEY).set_background_color("#FFC7CE").set_font_color("#9C0006");
+                if bold {
+                    f.set_bold()
+                } else {
+                    f
+                }
+            }),
+            marked_warning: [false, true].map(|bold| {
+                let f = Format::new().set_num_format(MONEY).set_background_color("#FFEB9C").set_font_color("#9C5700");
+                if bold {
+                    f.set_bold()
+                } else {
+                    f
+                }
+            }),
+            wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
         }
     }
 }
@@ -133,7 +155,7 @@ fn headers(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<
     for (i, h) in names.iter().enumerate() {
         ws.write_string_with_format(row, i as u16, *h, &f.header).map_err(xerr)?;
     }
-    ws.set_row_height(row, 32).map_err(xerr)?;
+    ws.set_row_height(row, 45).map_err(xerr)?;
     Ok(())
 }
 
@@ -150,6 +172,19 @@ fn colour_by_sign(ws: &mut Worksheet, first: u32, last: u32, col: u16, f: &Forma
 
 /// Where each (unit, line item, year, scenario) landed, for the findings' links.
 type Places = HashMap<(String, LineItem, i32, Scenario), (String, String)>;
+
+/// The errors and warnings about each (unit, line item, year, scenario).
+type Marks<'a> = HashMap<(&'a str, LineItem, i32, Scenario), Vec<&'a Finding>>;
+
+fn marks(findings: &[Finding]) -> Marks<'_> {
+    let mut out: Marks = HashMap::new();
+    for x in findings.iter().filter(|x| x.severity != Severity::Info) {
+        if let (Some(li), Some(y), Some(sc)) = (x.line_item, x.year, x.scenario) {
+            out.entry((x.unit.as_str(), li, y, sc)).or_default().push(x);
+        }
+    }
+    out
+}
 
 /// Writes the computed columns of one row (TA after changes if computed, variance, %), starting at the
 /// columns given; returns nothing. `c` = (ta, changes, after, tp, variance, var %, realisation %).
@@ -279,12 +314,46 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     Ok(margins)
 }
 
+/// Marks a figure that errors or warnings are about where it stands: a fill (red for an error, amber for a
+/// warning) and a cell note with the findings' messages. Reported figures only (computed cells have none).
+fn mark(
+    ws: &mut Worksheet,
+    marks: &Marks,
+    (unit, row, sc): (&str, &Row, Scenario),
+    (r, col): (u32, u16),
+    bold: bool,
+    f: &Formats,
+) -> Result<()> {
+    let Some(about) = marks.get(&(unit, row.line_item, row.year, sc)) else { return Ok(()) };
+    let Some(worst) = about.iter().map(|x| x.severity).min() else { return Ok(()) };
+    let amount = match sc {
+        Scenario::Ta => row.ta,
+        Scenario::TaMuutokset => row.ta_muutokset,
+        Scenario::TaMuutettu if !row.ta_muutettu_computed => row.ta_muutettu,
+        Scenario::Tp => row.tp,
+        Scenario::Poikkeama => row.poikkeama_reported,
+        Scenario::Ts => row.ts,
+        _ => None,
+    };
+    let Some(amount) = amount else { return Ok(()) };
+    let formats = if worst == Severity::Error { &f.marked_error } else { &f.marked_warning };
+    ws.write_number_with_format(r, col, num(amount), &formats[usize::from(bold)]).map_err(xerr)?;
+    let text: Vec<String> = about
+        .iter()
+        .map(|x| format!("{}: {}", super::text::severity_name(x.severity, Lang::Fi), super::text::message(x, Lang::Fi)))
+        .collect();
+    let note = Note::new(text.join("\n\n")).set_author("poikkeama").set_width(420).set_height(160);
+    ws.insert_note(r, col, &note).map_err(xerr)?;
+    Ok(())
+}
+
 fn unit_sheet(
     wb: &mut Workbook,
     ctx: &ReportContext,
     unit: &str,
     name: &str,
     places: &mut Places,
+    marks: &Marks,
     f: &Formats,
 ) -> Result<()> {
     let ws = add_sheet(wb, name)?;
@@ -316,8 +385,13 @@ fn unit_sheet(
         first_header.get_or_insert(r);
         r += 1;
         let start = r;
-        for row in ctx.analysis.rows.iter().filter(|x| x.unit == unit && x.year == year) {
-            let bold = row.line_item.item.is_subtotal() && !row.line_item.of_which_internal;
+        let block: Vec<&Row> = ctx.analysis.rows.iter().filter(|x| x.unit == unit && x.year == year).collect();
+        for row in block.iter().copied() {
+            // A total is bold where the block shows rows under it (not "Muut toimintatuotot" on its own).
+            let bold = !row.line_item.of_which_internal
+                && block
+                    .iter()
+                    .any(|o| !o.line_item.of_which_internal && o.line_item.item.is_under(row.line_item.item));
             let label = if row.line_item.of_which_internal {
                 format!("  {}", row.line_item.label("fi"))
             } else {
@@ -340,14 +414,18 @@ fn unit_sheet(
                 ws.write_string(r, 12, &sources).map_err(xerr)?;
             }
             for (sc, col) in [
-                (Scenario::Ta, 1),
+                (Scenario::Ta, 1u16),
                 (Scenario::TaMuutokset, 2),
                 (Scenario::TaMuutettu, 3),
                 (Scenario::Tp, 4),
                 (Scenario::Poikkeama, 5),
                 (Scenario::Ts, 10),
             ] {
-                places.insert((unit.to_string(), row.line_item, year, sc), (name.to_string(), cell_ref(r, col)));
+                places.insert(
+                    (unit.to_string(), row.line_item, year, sc),
+                    (name.to_string(), cell_ref(r, u32::from(col))),
+                );
+                mark(ws, marks, (unit, row, sc), (r, col), bold, f)?;
             }
             r += 1;
         }
@@ -355,12 +433,16 @@ fn unit_sheet(
         colour_by_sign(ws, start, r.saturating_sub(1), 8, f)?;
         r += 1;
     }
-    ws.set_column_width(0, 34).map_err(xerr)?;
-    ws.set_column_range_width(1, 11, 15).map_err(xerr)?;
+    ws.set_column_width(0, 30).map_err(xerr)?;
+    ws.set_column_range_width(1, 11, 13).map_err(xerr)?;
+    ws.set_column_width(7, 8).map_err(xerr)?;
     ws.set_column_width(12, 60).map_err(xerr)?;
     if let Some(h) = first_header {
         ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
         print_setup(ws, h);
+        // The page holds the figures; the source cells stay on screen (column M) so that they do not
+        // shrink the printed figures.
+        ws.set_print_area(0, 0, r.max(1), 11).map_err(xerr)?;
     }
     Ok(())
 }
@@ -382,50 +464,63 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         "Raportissa",
     ];
     headers(ws, 0, &head, f)?;
+    // Every cell of a finding's row sits at the top, beside its wrapped message.
+    let top = |fmt: &Format| fmt.clone().set_align(FormatAlign::Top);
+    let (text, money, link) = (top(&f.text), top(&f.money), top(&f.link));
+    let (error, warning) = (top(&f.error), top(&f.warning));
     for (i, x) in findings.iter().enumerate() {
         let r = i as u32 + 1;
         let (sev, sev_fmt) = match x.severity {
-            Severity::Error => ("virhe", &f.error),
-            Severity::Warning => ("varoitus", &f.warning),
-            Severity::Info => ("huomio", &f.text),
+            Severity::Error => ("virhe", &error),
+            Severity::Warning => ("varoitus", &warning),
+            Severity::Info => ("huomio", &text),
         };
         ws.write_string_with_format(r, 0, sev, sev_fmt).map_err(xerr)?;
-        ws.write_string(r, 1, super::text::rule_name(x.rule, super::fmt::Lang::Fi)).map_err(xerr)?;
-        ws.write_string(r, 2, &x.unit).map_err(xerr)?;
+        ws.write_string_with_format(r, 1, super::text::rule_name(x.rule, Lang::Fi), &text).map_err(xerr)?;
+        ws.write_string_with_format(r, 2, &x.unit, &text).map_err(xerr)?;
         if let Some(li) = x.line_item {
-            ws.write_string(r, 3, li.label("fi")).map_err(xerr)?;
+            ws.write_string_with_format(r, 3, li.label("fi"), &text).map_err(xerr)?;
         }
         if let Some(s) = x.scenario {
-            ws.write_string(r, 4, s.label("fi")).map_err(xerr)?;
+            ws.write_string_with_format(r, 4, s.label("fi"), &text).map_err(xerr)?;
         }
         if let Some(y) = x.year {
-            ws.write_number(r, 5, y).map_err(xerr)?;
+            ws.write_number_with_format(r, 5, y, &text).map_err(xerr)?;
         }
-        value(ws, r, 6, x.expected, &f.money)?;
-        value(ws, r, 7, x.actual, &f.money)?;
-        value(ws, r, 8, x.difference, &f.money)?;
-        ws.write_string(r, 9, super::text::message(x, super::fmt::Lang::Fi)).map_err(xerr)?;
-        ws.write_string(r, 10, x.sources.join(", ")).map_err(xerr)?;
+        value(ws, r, 6, x.expected, &money)?;
+        value(ws, r, 7, x.actual, &money)?;
+        value(ws, r, 8, x.difference, &money)?;
+        let message = super::text::message(x, Lang::Fi);
+        ws.write_string_with_format(r, 9, &message, &f.wrap).map_err(xerr)?;
+        ws.write_string_with_format(r, 10, x.sources.join("\n"), &f.wrap).map_err(xerr)?;
+        // Wrapped text needs its rows' height: about 62 characters a line in the message column.
+        let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).clamp(1, 30);
+        ws.set_row_height(r, 15 * lines as u32).map_err(xerr)?;
         let place = match (x.line_item, x.year, x.scenario) {
             (Some(li), Some(y), Some(s)) => places.get(&(x.unit.clone(), li, y, s)),
             _ => None,
         };
         if let Some((sheet, cell)) = place {
             let target = format!("internal:'{}'!{cell}", sheet.replace('\'', "''"));
-            ws.write_url_with_format(r, 11, Url::new(target).set_text(format!("{sheet}!{cell}")), &f.link)
+            ws.write_url_with_format(r, 11, Url::new(target).set_text(format!("{sheet}!{cell}")), &link)
                 .map_err(xerr)?;
         }
     }
     let last = findings.len() as u32;
     ws.autofilter(0, 0, last, (head.len() - 1) as u16).map_err(xerr)?;
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    ws.set_column_range_width(0, 1, 12).map_err(xerr)?;
-    ws.set_column_width(2, 30).map_err(xerr)?;
-    ws.set_column_width(3, 26).map_err(xerr)?;
-    ws.set_column_range_width(4, 8, 13).map_err(xerr)?;
-    ws.set_column_width(9, 90).map_err(xerr)?;
-    ws.set_column_width(10, 50).map_err(xerr)?;
+    ws.set_column_width(0, 10).map_err(xerr)?;
+    ws.set_column_width(1, 20).map_err(xerr)?;
+    ws.set_column_width(2, 24).map_err(xerr)?;
+    ws.set_column_width(3, 22).map_err(xerr)?;
+    ws.set_column_width(4, 14).map_err(xerr)?;
+    ws.set_column_width(5, 6).map_err(xerr)?;
+    ws.set_column_range_width(6, 8, 12).map_err(xerr)?;
+    ws.set_column_width(9, 60).map_err(xerr)?;
+    ws.set_column_width(10, 45).map_err(xerr)?;
     ws.set_column_width(11, 28).map_err(xerr)?;
+    // The page holds the finding and its message; the cells and links stay on screen.
+    ws.set_print_area(0, 0, last.max(1), 9).map_err(xerr)?;
     print_setup(ws, 0);
     Ok(())
 }
@@ -497,10 +592,11 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     // "History" is reserved by Excel.
     let mut taken = vec![SUMMARY.to_string(), FINDINGS.to_string(), CHART.to_string(), "History".to_string()];
     let mut places = Places::new();
+    let marks = marks(&ctx.analysis.findings);
     for unit in &ctx.units {
         let name = sheet_name(&unit.name, &taken);
         taken.push(name.clone());
-        unit_sheet(&mut wb, ctx, &unit.name, &name, &mut places, &f)?;
+        unit_sheet(&mut wb, ctx, &unit.name, &name, &mut places, &marks, &f)?;
     }
     findings_sheet(&mut wb, &ctx.analysis.findings, &places, &f)?;
     chart_sheet(&mut wb, ctx, &margins, &f)?;
