@@ -31,6 +31,29 @@ impl Default for Thresholds {
     }
 }
 
+/// `lang = "fi"` or `lang = ["fi", "sv"]` (or `"fi,sv"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Langs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Default for Langs {
+    fn default() -> Self {
+        Langs::Many(Vec::new())
+    }
+}
+
+impl Langs {
+    fn list(&self) -> Vec<String> {
+        match self {
+            Langs::One(s) => vec![s.clone()],
+            Langs::Many(v) => v.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
@@ -40,7 +63,7 @@ struct ConfigFile {
     scheme: Option<PathBuf>,
     out: Option<PathBuf>,
     #[serde(default)]
-    lang: Vec<String>,
+    lang: Langs,
     #[serde(default)]
     strict: bool,
     #[serde(default)]
@@ -76,17 +99,19 @@ impl RunConfig {
     /// Reads a config file. Relative paths in it are taken from the file's folder.
     pub fn load(path: &Path) -> Result<RunConfig> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-        let file: ConfigFile = toml::from_str(&text)
-            .map_err(|e| Error::Config { path: path.display().to_string(), message: e.message().to_string() })?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.display().to_string(),
+            message: crate::error::toml_message(&text, &e),
+        })?;
         let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let rel = |p: PathBuf| if p.is_absolute() || base == Path::new(".") { p } else { base.join(p) };
-        let langs = parse_langs(&file.lang)
-            .map_err(|e| Error::Config { path: path.display().to_string(), message: e.to_string() })?;
+        let langs = parse_langs(&file.lang.list())
+            .map_err(|e| Error::Config { path: path.display().to_string(), message: format!("key \"lang\": {e}") })?;
         let thresholds = file.thresholds.unwrap_or_default();
         if !(thresholds.hieman >= 0.0 && thresholds.selvasti > thresholds.hieman) {
             return Err(Error::Config {
                 path: path.display().to_string(),
-                message: "thresholds: need 0 ≤ hieman < selvasti (percent)".into(),
+                message: "key \"thresholds\": need 0 ≤ hieman < selvasti (percent)".into(),
             });
         }
         Ok(RunConfig {

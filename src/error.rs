@@ -59,3 +59,49 @@ impl Error {
         }
     }
 }
+
+/// A TOML file's error as a user reads it: the line, the key on that line, what was wrong, and for an
+/// unknown key the closest one it accepts (`line 3, key "langs": unknown key; did you mean "lang"?`).
+///
+/// ```
+/// use poikkeama::error::toml_message;
+///
+/// #[derive(serde::Deserialize, Debug)]
+/// #[serde(deny_unknown_fields)]
+/// struct C { lang: Option<Vec<String>>, out: Option<String> }
+/// let text = "out = \"x\"\nlangs = [\"fi\"]\n";
+/// let e = toml::from_str::<C>(text).unwrap_err();
+/// assert_eq!(toml_message(text, &e), "line 2, key \"langs\": unknown key; did you mean \"lang\"? (keys: lang, out)");
+/// ```
+pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message();
+    let at = e.span().map(|s| s.start.min(text.len()));
+    let line_no = at.map(|a| text[..a].lines().count().max(1) + usize::from(text[..a].ends_with('\n')));
+    let line_no = line_no.map(|l| l.min(text.lines().count().max(1)));
+    let key = line_no
+        .and_then(|l| text.lines().nth(l - 1))
+        .and_then(|line| line.split_once('='))
+        .map(|(k, _)| k.trim().trim_matches('"').to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    // serde: "unknown field `langs`, expected one of `lang`, `out`" (or "expected `lang`").
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let what = if message.starts_with("unknown field") && !quoted.is_empty() {
+        let expected = &quoted[1..];
+        let closest = expected
+            .iter()
+            .map(|k| (strsim::levenshtein(k, quoted[0]), *k))
+            .filter(|(d, k)| *d <= (k.len() / 2).max(2))
+            .min();
+        match closest {
+            Some((_, k)) => format!("unknown key; did you mean \"{k}\"? (keys: {})", expected.join(", ")),
+            None => format!("unknown key (keys: {})", expected.join(", ")),
+        }
+    } else {
+        message.to_string()
+    };
+    match (line_no, key) {
+        (Some(l), Some(k)) => format!("line {l}, key \"{k}\": {what}"),
+        (Some(l), None) => format!("line {l}: {what}"),
+        _ => what,
+    }
+}

@@ -547,3 +547,33 @@ fn errors_are_marked_where_they_stand() {
     }
     assert_eq!(marked, 11);
 }
+
+/// A configuration or org file with a wrong key is refused naming the file, line and key, with the key it
+/// probably meant; `lang = "fi"` is as good as `lang = ["fi"]`.
+#[test]
+fn config_and_org_errors_name_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_inputs = root("inputs");
+    let inputs = root_inputs.display();
+    std::fs::write(dir.path().join("ok.toml"), format!("inputs = [\"{inputs}\"]\nlang = \"en\"\nout = \"o\"\n"))
+        .unwrap();
+    let o = run_in(dir.path(), &["run", "--config", "ok.toml"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(dir.path().join("o/summary.md").is_file());
+
+    std::fs::write(dir.path().join("bad.toml"), format!("inputs = [\"{inputs}\"]\nlangs = [\"fi\"]\n")).unwrap();
+    let o = run_in(dir.path(), &["run", "--config", "bad.toml"]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("bad.toml: line 2, key \"langs\": unknown key; did you mean \"lang\"?"), "{err}");
+
+    std::fs::write(dir.path().join("org.toml"), "[[unit]]\nname = \"K\"\n\n[[unit]]\nname = \"A\"\nparnet = \"K\"\n")
+        .unwrap();
+    let o = run_in(dir.path(), &["validate", "--org", "org.toml", root_inputs.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("org.toml: not a valid org file: line 6, key \"parnet\": unknown key; did you mean \"parent\"?"),
+        "{err}"
+    );
+}

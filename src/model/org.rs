@@ -92,7 +92,8 @@ impl Org {
     /// assert!(Org::parse("[[unit]]\nname = \"A\"\nparent = \"A\"\n").unwrap_err().contains("cycle"));
     /// ```
     pub fn parse(text: &str) -> std::result::Result<Org, String> {
-        let file: OrgFile = toml::from_str(text).map_err(|e| format!("not a valid org file: {}", e.message()))?;
+        let file: OrgFile = toml::from_str(text)
+            .map_err(|e| format!("not a valid org file: {}", crate::error::toml_message(text, &e)))?;
         let mut units = Vec::with_capacity(file.units.len());
         let mut lookup = HashMap::new();
         for (i, entry) in file.units.into_iter().enumerate() {

@@ -443,13 +443,7 @@ impl Scheme {
 }
 
 fn parse_file(text: &str) -> std::result::Result<Vec<Entry>, String> {
-    let file: SchemeFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-        match line {
-            Some(l) => format!("line {l}: {}", e.message()),
-            None => e.message().to_string(),
-        }
-    })?;
+    let file: SchemeFile = toml::from_str(text).map_err(|e| crate::error::toml_message(text, &e))?;
     Ok(file.items)
 }
 
