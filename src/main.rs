@@ -155,7 +155,9 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     let errors = analysis.count(engine::Severity::Error);
     for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error) {
-        eprintln!("{}: {} · {}", report::text::severity_name(f.severity, lang), f.unit, report::text::message(f, lang));
+        let follows = if f.explained_by.is_some() { "  ↳ " } else { "" };
+        let severity = report::text::severity_name(f.severity, lang);
+        eprintln!("{follows}{severity}: {} · {}", f.unit, report::text::message(f, lang));
     }
     let in_figures = report::text::errors_in_figures(errors, lang);
     if errors > 0 && cfg.strict {

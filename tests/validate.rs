@@ -241,3 +241,35 @@ fn sub_rows_stand_in_for_their_item_in_rollups() {
     let m = s(&warning["message"]);
     assert!(m.contains("Alue B") && m.contains("kirja.xlsx:Talous!C"), "{m}");
 }
+
+/// A unit the org file lacks is one cause, not dozens of errors: the rollups its figures would complete are
+/// warnings explained by it, listed right after it; the errors that remain are the real ones.
+#[test]
+fn a_missing_unit_is_one_cause_listed_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = std::fs::read_to_string(root("inputs/organisaatio.toml")).unwrap();
+    let cut = org.find("[[unit]]\nname = \"Talous- ja henkilöstöpalvelut\"").unwrap();
+    let path = dir.path().join("org.toml");
+    std::fs::write(&path, &org[..cut]).unwrap();
+    let out = run(&["validate", "--format", "json", "--org", path.to_str().unwrap(), "inputs/"]);
+    assert_eq!(code(&out), 1);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let all = v["findings"].as_array().unwrap();
+    let errors = all.iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!(errors, 11, "the seeds' own errors, not one per rollup of the missing unit");
+    let explained: Vec<usize> = (0..all.len()).filter(|&i| all[i]["explained_by"]["rule"] == "unknown_unit").collect();
+    assert_eq!(explained.len(), 23);
+    for &i in &explained {
+        let f = &all[i];
+        assert_eq!((f["severity"].as_str(), f["rule"].as_str()), (Some("warning"), Some("rollup")));
+        let cause = f["explained_by"]["unit"].as_str().unwrap();
+        // Its cause stands above it, with only findings of the same cause in between.
+        let at = (0..i).rev().find(|&j| all[j]["rule"] == "unknown_unit" && all[j]["unit"] == cause).unwrap();
+        assert!((at + 1..i).all(|j| all[j]["explained_by"]["unit"] == cause), "{f}");
+        assert!(s(&f["message"]).contains(&format!("Selittyy yksiköllä \"{cause}\"")), "{f}");
+    }
+    // The revenue of 2024: the department's 300 500 is its areas' 20 500 and the missing unit's 280 000.
+    assert!(explained.iter().any(|&i| {
+        all[i]["line_item"] == "toimintatuotot" && all[i]["scenario"] == "ta" && all[i]["difference"] == "280000"
+    }));
+}

@@ -128,6 +128,11 @@ impl UnitInfo {
         .map_err(engine_err)
     }
 
+    /// Units the inputs name that the org file does not.
+    pub fn unknown(&self) -> &[String] {
+        &self.unknown
+    }
+
     /// A warning for each unit the inputs name that the org file does not, with the closest known name.
     pub fn unknown_unit_findings(&self, org: Option<&Org>) -> Vec<Finding> {
         let Some(org) = org else { return Vec::new() };

@@ -168,7 +168,7 @@ pub enum Note {
 }
 
 /// The error another error follows from: enough to find it among the findings and to name it to a reader.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Cause {
     pub unit: String,
     pub rule: Rule,

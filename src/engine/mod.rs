@@ -189,22 +189,35 @@ pub fn analyze_tables(figures: &[Figure], table_sums: &[TableSum], org: Option<&
     let bindings = binding::bindings(&rows, org, figures, &mut findings);
     rollup::unconfirmed(&mut findings, &units, table_sums);
     rollup::incomplete_children(&mut findings, &units, figures);
+    rollup::unplaced(&mut findings, &units, figures);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);
     Ok(Analysis { rows, findings, bindings })
 }
 
-fn sort_findings(findings: &mut [Finding], units: &build::UnitInfo) {
-    findings.sort_by(|a, b| {
-        (a.severity, units.order(&a.unit), a.line_item, a.scenario, a.year, a.rule).cmp(&(
-            b.severity,
-            units.order(&b.unit),
-            b.line_item,
-            b.scenario,
-            b.year,
-            b.rule,
-        ))
-    });
+/// Errors first, then warnings, then info; within each, in tree order. A finding that follows from another
+/// goes right after its cause (causes first), whatever its own severity.
+fn sort_findings(findings: &mut Vec<Finding>, units: &build::UnitInfo) {
+    type Key = (Severity, usize, Option<LineItem>, Option<Scenario>, Option<i32>, Rule);
+    let key = |f: &Finding| -> Key { (f.severity, units.order(&f.unit), f.line_item, f.scenario, f.year, f.rule) };
+    findings.sort_by_key(|f| key(f));
+    let index: std::collections::HashMap<Cause, usize> =
+        findings.iter().enumerate().map(|(i, f)| (Cause::of(f), i)).collect();
+    // The head of each finding's chain of causes (a cause that is itself explained leads further).
+    let head = |mut i: usize| {
+        for _ in 0..8 {
+            match findings[i].explained_by.as_ref().and_then(|c| index.get(c)) {
+                Some(&j) if j != i => i = j,
+                _ => break,
+            }
+        }
+        i
+    };
+    let mut order: Vec<(usize, bool, usize)> =
+        (0..findings.len()).map(|i| (head(i), findings[i].explained_by.is_some(), i)).collect();
+    order.sort_unstable();
+    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
+    findings.extend(order.into_iter().filter_map(|(_, _, i)| slots[i].take()));
 }
 
 #[cfg(test)]

@@ -212,3 +212,45 @@ pub fn incomplete_children(findings: &mut [Finding], units: &UnitInfo, figures: 
         f.notes.push(Note::SubRowsOnly { parts, more });
     }
 }
+
+/// Rollup errors that a unit missing from the org file explains: its figure in the same column is the
+/// difference (it is a child the tree does not place). They become warnings whose cause is that unit, so one
+/// missing unit reads as one cause, not dozens of errors.
+pub fn unplaced(findings: &mut [Finding], units: &UnitInfo, figures: &[Figure]) {
+    if units.unknown().is_empty() {
+        return;
+    }
+    use std::collections::HashMap;
+    let mut of_unknown: HashMap<(LineItem, Scenario, i32), Vec<(&str, Decimal)>> = HashMap::new();
+    for f in figures.iter().filter(|f| units.unknown().contains(&f.unit)) {
+        let slot = of_unknown.entry((f.line_item, f.scenario, f.year)).or_default();
+        match slot.iter_mut().find(|(u, _)| *u == f.unit) {
+            Some((_, v)) => *v += f.amount,
+            None => slot.push((f.unit.as_str(), f.amount)),
+        }
+    }
+    for f in findings.iter_mut().filter(|f| f.severity == Severity::Error && f.rule == Rule::Rollup) {
+        let (Some(li), Some(sc), Some(year), Some(d)) = (f.line_item, f.scenario, f.year, f.difference) else {
+            continue;
+        };
+        let Some(candidates) = of_unknown.get(&(li, sc, year)) else { continue };
+        // Whole euros may differ by rounding: a euro per figure involved.
+        let slack = Decimal::from(candidates.len() + 1);
+        let all: Decimal = candidates.iter().map(|(_, v)| *v).sum();
+        let cause = candidates
+            .iter()
+            .find(|(_, v)| (d - *v).abs() <= slack)
+            .map(|(u, _)| *u)
+            .or_else(|| ((d - all).abs() <= slack).then_some(candidates[0].0));
+        if let Some(u) = cause {
+            f.severity = Severity::Warning;
+            f.explained_by = Some(Cause {
+                unit: u.to_string(),
+                rule: Rule::UnknownUnit,
+                line_item: None,
+                scenario: None,
+                year: None,
+            });
+        }
+    }
+}

@@ -15,11 +15,15 @@ fn cells_word(lang: Lang) -> &'static str {
     }
 }
 
+/// One finding: its head line, message and cells; one that follows from the finding above it is indented
+/// under it (the list keeps causes first).
 fn line(f: &Finding, lang: Lang) -> String {
-    let mut out = format!("{} · {} · {}", severity_name(f.severity, lang), rule_name(f.rule, lang), f.unit);
-    out.push_str(&format!("\n    {}", message(f, lang)));
+    let indent = if f.explained_by.is_some() { "  ↳ " } else { "" };
+    let pad = if f.explained_by.is_some() { "        " } else { "    " };
+    let mut out = format!("{indent}{} · {} · {}", severity_name(f.severity, lang), rule_name(f.rule, lang), f.unit);
+    out.push_str(&format!("\n{pad}{}", message(f, lang)));
     if !f.sources.is_empty() {
-        out.push_str(&format!("\n    {}: {}", cells_word(lang), f.sources.join(", ")));
+        out.push_str(&format!("\n{pad}{}: {}", cells_word(lang), f.sources.join(", ")));
     }
     out
 }

@@ -252,7 +252,20 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
     for n in &f.notes {
         out.push_str(&note_text(n, f, lang));
     }
-    if let Some(c) = &f.explained_by {
+    if let Some(c) = f.explained_by.as_ref().filter(|c| c.rule == Rule::UnknownUnit) {
+        let u = &c.unit;
+        out.push_str(&match lang {
+            Lang::Fi => {
+                format!(" Selittyy yksiköllä \"{u}\", jota ei ole organisaatiotiedostossa: sen luku on erotus.")
+            }
+            Lang::Sv => format!(
+                " Förklaras av enheten \"{u}\", som inte finns i organisationsfilen: dess siffra är skillnaden."
+            ),
+            Lang::En => {
+                format!(" Explained by the unit \"{u}\", which is not in the org file: its figure is the difference.")
+            }
+        });
+    } else if let Some(c) = &f.explained_by {
         let lead = match lang {
             Lang::Fi => "Johtuu virheestä",
             Lang::Sv => "Följer av felet",
