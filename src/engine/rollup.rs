@@ -221,7 +221,8 @@ pub fn unplaced(findings: &mut [Finding], units: &UnitInfo, figures: &[Figure]) 
         return;
     }
     use std::collections::HashMap;
-    let mut of_unknown: HashMap<(LineItem, Scenario, i32), Vec<(&str, Decimal)>> = HashMap::new();
+    type Figures<'a> = Vec<(&'a str, Decimal)>;
+    let mut of_unknown: HashMap<(LineItem, Scenario, i32), Figures> = HashMap::new();
     for f in figures.iter().filter(|f| units.unknown().contains(&f.unit)) {
         let slot = of_unknown.entry((f.line_item, f.scenario, f.year)).or_default();
         match slot.iter_mut().find(|(u, _)| *u == f.unit) {

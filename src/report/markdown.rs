@@ -4,7 +4,7 @@
 use super::fmt::{euros, md_escape, percent, signed_euros, Lang};
 use super::text::{message_at, mid_sentence};
 use super::ReportContext;
-use crate::engine::{Row, Severity};
+use crate::engine::{Cause, Row, Severity};
 use crate::model::{Item, LineItem};
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -306,7 +306,10 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         let cell = f.sources.first().map(|s| format!(" (`{}`)", s.replace('`', "'"))).unwrap_or_default();
         // Text from the inputs (names, labels) is escaped; the cell goes in as code after escaping.
         let text = md_escape(&message_at(f, lang, "\u{1}")).replace('\u{1}', &cell);
-        let _ = writeln!(md, "- **{}**: {text}", md_escape(&f.unit));
+        // An error that follows from one listed above it is a sub-item of it.
+        let follows = f.explained_by.as_ref().is_some_and(|c| errors.iter().any(|e| Cause::of(e) == *c));
+        let indent = if follows { "  " } else { "" };
+        let _ = writeln!(md, "{indent}- **{}**: {text}", md_escape(&f.unit));
     }
     md
 }
