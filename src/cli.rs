@@ -40,6 +40,9 @@ pub struct RunArgs {
     /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
     #[arg(long, value_name = "SCHEME.toml")]
     pub scheme: Option<PathBuf>,
+    /// The finance office's explanations of variances (CSV or TOML); overrides the configuration's.
+    #[arg(long, value_name = "FILE")]
+    pub explanations: Option<PathBuf>,
     /// Folder the reports are written to; overrides the configuration's (default: outputs).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -72,6 +75,10 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
     pub format: FindingsFormat,
+    /// The finance office's explanations of variances (CSV or TOML): a significant variance without one is a
+    /// warning.
+    #[arg(long, value_name = "FILE")]
+    pub explanations: Option<PathBuf>,
     /// Language of the messages: fi, sv or en (default: fi).
     #[arg(long, value_name = "LANG", default_value = "fi")]
     pub lang: String,

@@ -16,6 +16,18 @@ pub struct Thresholds {
     /// From this percent on, a variance is "selvästi".
     #[serde(default = "default_clearly")]
     pub selvasti: f64,
+    /// A variance of at least this many euros and `explain_percent` percent needs an explanation.
+    #[serde(default = "default_explain_euros")]
+    pub explain_euros: u64,
+    #[serde(default = "default_explain_percent")]
+    pub explain_percent: f64,
+}
+
+fn default_explain_euros() -> u64 {
+    20_000
+}
+fn default_explain_percent() -> f64 {
+    5.0
 }
 
 fn default_slightly() -> f64 {
@@ -27,7 +39,12 @@ fn default_clearly() -> f64 {
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Thresholds { hieman: default_slightly(), selvasti: default_clearly() }
+        Thresholds {
+            hieman: default_slightly(),
+            selvasti: default_clearly(),
+            explain_euros: default_explain_euros(),
+            explain_percent: default_explain_percent(),
+        }
     }
 }
 
@@ -61,6 +78,7 @@ struct ConfigFile {
     inputs: Vec<PathBuf>,
     org: Option<PathBuf>,
     scheme: Option<PathBuf>,
+    explanations: Option<PathBuf>,
     out: Option<PathBuf>,
     #[serde(default)]
     lang: Langs,
@@ -77,6 +95,8 @@ pub struct RunConfig {
     pub org: Option<PathBuf>,
     /// A scheme file extending the default line-item scheme.
     pub scheme: Option<PathBuf>,
+    /// The finance office's explanations of variances (CSV or TOML).
+    pub explanations: Option<PathBuf>,
     pub out: PathBuf,
     pub langs: Vec<Lang>,
     pub strict: bool,
@@ -108,6 +128,12 @@ impl RunConfig {
         let langs = parse_langs(&file.lang.list())
             .map_err(|e| Error::Config { path: path.display().to_string(), message: format!("key \"lang\": {e}") })?;
         let thresholds = file.thresholds.unwrap_or_default();
+        if thresholds.explain_percent.is_nan() || thresholds.explain_percent < 0.0 {
+            return Err(Error::Config {
+                path: path.display().to_string(),
+                message: "key \"thresholds.explain_percent\": need a percent ≥ 0".into(),
+            });
+        }
         if !(thresholds.hieman >= 0.0 && thresholds.selvasti > thresholds.hieman) {
             return Err(Error::Config {
                 path: path.display().to_string(),
@@ -118,6 +144,7 @@ impl RunConfig {
             inputs: file.inputs.into_iter().map(rel).collect(),
             org: file.org.map(rel),
             scheme: file.scheme.map(rel),
+            explanations: file.explanations.map(rel),
             out: rel(file.out.unwrap_or_else(|| PathBuf::from("outputs"))),
             langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
             strict: file.strict,

@@ -75,6 +75,10 @@ fn run(cli: Cli) -> Result<u8, Error> {
             print_warnings(&extraction.warnings);
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
             analysis.add_input_warnings(&extraction.warnings);
+            if let Some(path) = &args.explanations {
+                let explanations = ingest::explanations::load(path, org.as_ref())?;
+                check_explanations(&mut analysis, &explanations, &Thresholds::default());
+            }
             let stdout = std::io::stdout().lock();
             let written = match args.format {
                 FindingsFormat::Text => report::findings::write_text(&analysis, lang, stdout),
@@ -109,6 +113,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
             inputs: Vec::new(),
             org: None,
             scheme: None,
+            explanations: None,
             out: PathBuf::from("outputs"),
             langs: vec![poikkeama::report::fmt::Lang::Fi],
             strict: false,
@@ -123,6 +128,9 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     }
     if args.scheme.is_some() {
         cfg.scheme = args.scheme.clone();
+    }
+    if args.explanations.is_some() {
+        cfg.explanations = args.explanations.clone();
     }
     if let Some(out) = &args.out {
         cfg.out = out.clone();
@@ -141,6 +149,11 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     Ok(cfg)
 }
 
+/// A significant variance of the report year without the finance office's explanation is a warning.
+fn check_explanations(analysis: &mut engine::Analysis, explanations: &[poikkeama::model::Explanation], t: &Thresholds) {
+    analysis.check_explanations(explanations, rust_decimal::Decimal::from(t.explain_euros), t.explain_percent);
+}
+
 /// `run`: nothing is written when the input cannot be processed (exit 2) or, with --strict, when the
 /// figures have errors (exit 1). Otherwise every report is written, errors shown in them (exit 1).
 fn run_main_job(args: RunArgs) -> Result<u8, Error> {
@@ -150,8 +163,13 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let org = load_org(cfg.org.as_deref())?;
     let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
     print_warnings(&extraction.warnings);
+    let explanations = match &cfg.explanations {
+        Some(path) => ingest::explanations::load(path, org.as_ref())?,
+        None => Vec::new(),
+    };
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_input_warnings(&extraction.warnings);
+    check_explanations(&mut analysis, &explanations, &cfg.thresholds);
     let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     let errors = analysis.count(engine::Severity::Error);
     for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error) {
@@ -169,7 +187,8 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
         eprintln!("{in_figures}: {nothing} (--strict)");
         return Ok(1);
     }
-    let ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
+    let mut ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
+    ctx.explanations = &explanations;
     let files = report::render_all(&ctx, &cfg.langs)?;
     let written = report::write_atomically(&cfg.out, &files)?;
     for path in &written {

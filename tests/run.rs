@@ -153,6 +153,8 @@ fn example_writes_every_report_and_exit_1() {
             "sammandrag.md",
             "summary.md",
             "toimintakate_poikkeama.svg",
+            "toimintakate_poikkeama_en.svg",
+            "toimintakate_poikkeama_sv.svg",
             "yhteenveto.md"
         ]
     );
@@ -234,7 +236,15 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
             assert_eq!(text(&cell(7)).is_empty(), !row.variance_differs, "{what}");
             assert_money(&cell(10), row.ts, &what);
             // Every reported figure names its cell; computed ones (rolled up) name none.
-            let sources = text(&cell(12));
+            if unit == "Talous- ja henkilöstöpalvelut" && year == 2024 {
+                // The finance office's explanation beside its variance; a significant one without says so.
+                match label.as_str() {
+                    "Toimintakate ulkoinen" => assert!(text(&cell(12)).starts_with("Esimerkki: tuotot"), "{what}"),
+                    "Toimintatuotot" => assert_eq!(text(&cell(12)), "perustelu puuttuu", "{what}"),
+                    _ => {}
+                }
+            }
+            let sources = text(&cell(13));
             assert_eq!(sources.contains("tp "), row.tp.is_some() && !row.rolled_up, "{what}: {sources}");
             if unit == "Kaupunginkansliakeskus" && year == 2024 && label == "Henkilöstökulut" {
                 assert_eq!(
@@ -263,7 +273,10 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
     assert_eq!(text(h.get_value((12, 1)).unwrap()), "lähtötieto");
     assert!(text(h.get_value((12, 9)).unwrap()).contains("\"Talousoalvelut\""));
     assert!(text(h.get_value((12, 10)).unwrap()).contains("cell B54"));
-    assert_eq!(text(h.get_value((13, 0)).unwrap()), "huomio");
+    // Then the one significant variance the example's explanations file leaves without a reason.
+    assert_eq!(text(h.get_value((13, 1)).unwrap()), "perustelu puuttuu");
+    assert_eq!(text(h.get_value((13, 2)).unwrap()), "Talous- ja henkilöstöpalvelut");
+    assert_eq!(text(h.get_value((14, 0)).unwrap()), "huomio");
     // The department's 2022 revenue error (312 600 against its areas' 300 600) follows its cause (the area's
     // margin) and links to the cell holding that figure.
     let at = (1..12)
@@ -319,27 +332,81 @@ fn markdown_tables_parse_with_the_engines_figures() {
     let t = tables(&md);
     assert_eq!(t.len(), 2);
     let units = &t[0];
-    assert_eq!(units[0], ["Yksikkö", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %"]);
+    assert_eq!(
+        units[0],
+        ["Yksikkö", "TA, €", "TA-muutokset, €", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %"]
+    );
     assert_eq!(units.len(), 5);
-    assert!(units.iter().all(|r| r.len() == 5));
+    assert!(units.iter().all(|r| r.len() == 7));
     assert_eq!(
         units[1],
-        ["Kaupunginkansliakeskus", "−3\u{a0}942\u{a0}834", "−3\u{a0}612\u{a0}763", "+330\u{a0}072", "8,4\u{a0}%"]
+        [
+            "Kaupunginkansliakeskus",
+            "−3\u{a0}942\u{a0}834",
+            "",
+            "−3\u{a0}942\u{a0}834",
+            "−3\u{a0}612\u{a0}763",
+            "+330\u{a0}072",
+            "+8,4\u{a0}%"
+        ]
     );
     assert_eq!(
         units[4],
         [
             "\u{2003}Talous- ja henkilöstöpalvelut",
             "−1\u{a0}741\u{a0}007",
+            "",
+            "−1\u{a0}741\u{a0}007",
             "−1\u{a0}839\u{a0}760",
             "−98\u{a0}753",
             "−5,7\u{a0}%"
         ]
     );
-    assert_eq!(t[1].len(), 9, "header and the eight largest variances");
-    assert!(md.contains("Toimintakulut toteutuivat selvästi arvioitua pienempinä (+348\u{a0}743 €, 8,2\u{a0}%)."));
-    assert!(md.contains("Toimintatuotot toteutuivat hieman arvioitua pienempinä (−18\u{a0}671 €, −6,2\u{a0}%)."));
+    // The largest variances: detail rows of the areas, never a department's sum of them or an internal item.
+    let largest = &t[1];
+    assert_eq!(largest[0], ["Yksikkö", "Rivi", "Poikkeama, €", "Poikkeama, %", "Perustelu"]);
+    assert!(largest[1..].iter().all(|r| r[0] != "Kaupunginkansliakeskus" && !r[1].contains("erät")), "{largest:?}");
+    assert_eq!(
+        largest[1][..4],
+        ["Tieto- ja viestintäteknologiapalvelut", "Toimintakulut", "+246\u{a0}962", "+21,4\u{a0}%"]
+    );
+    assert!(largest.iter().any(|r| r[1] == "Toimintatuotot" && r[4] == "perustelu puuttuu"));
+    assert!(md.contains("Toimintakulut toteutuivat selvästi arvioitua pienempinä (+348\u{a0}743\u{a0}€, +8,2\u{a0}%)."));
+    assert!(md.contains("Toimintatuotot toteutuivat hieman arvioitua pienempinä (−18\u{a0}671\u{a0}€, −6,2\u{a0}%)."));
     assert!(md.contains("![Ulkoisen toimintakatteen poikkeama yksiköittäin](toimintakate_poikkeama.svg)"));
+    // Every area whose margin variance is significant gets its sentence, with the finance office's reason.
+    assert!(md.contains(
+        "- **Talous- ja henkilöstöpalvelut**: ulkoinen toimintakate toteutui 98\u{a0}753\u{a0}€ (5,7\u{a0}%) budjetoitua \
+         heikompana. Perustelu: Esimerkki: tuotot jäivät arvioitua pienemmiksi ja kulut ylittyivät."
+    ));
+
+    // One truth per figure: each unit's margin variance is the same in the summary, the workbook's summary
+    // sheet and chart data, the SVG and the binding finding.
+    let mut wb: Xlsx<_> = open_workbook(out.join("poikkeama.xlsx")).unwrap();
+    let summary = wb.worksheet_range("Yhteenveto").unwrap();
+    let chart = wb.worksheet_range("Kaavio").unwrap();
+    let svg = std::fs::read_to_string(out.join("toimintakate_poikkeama.svg")).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();
+    for row in &units[1..] {
+        let unit = row[0].trim_start_matches('\u{2003}');
+        let md_value: f64 = row[5].replace('\u{a0}', "").replace('−', "-").replace('+', "").parse().unwrap();
+        let sheet_row = (4..summary.height() as u32)
+            .find(|&r| {
+                text(summary.get_value((r, 0)).unwrap()) == unit
+                    && text(summary.get_value((r, 1)).unwrap()) == "Toimintakate ulkoinen"
+            })
+            .unwrap();
+        assert_eq!(float(summary.get_value((sheet_row, 6)).unwrap()), Some(md_value), "{unit}: summary sheet");
+        let chart_row = (1..chart.height() as u32).find(|&r| text(chart.get_value((r, 0)).unwrap()) == unit).unwrap();
+        assert_eq!(float(chart.get_value((chart_row, 1)).unwrap()), Some(md_value), "{unit}: chart data");
+        assert!(svg.contains(&format!(">{}</text>", row[5].replace('\u{a0}', " ") + " €")), "{unit}: svg {}", row[5]);
+        for b in
+            json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "binding_within" && f["unit"] == unit)
+        {
+            assert_eq!(b["difference"].as_str().unwrap().parse::<f64>().unwrap(), md_value, "{unit}: findings.json");
+        }
+    }
 }
 
 #[test]

@@ -49,6 +49,8 @@ pub enum Rule {
     BindingWithinRight,
     /// Something in the input that was read with a warning (a name read as a near match, a row not read).
     Input,
+    /// A significant variance without the finance office's explanation (perustelu puuttuu).
+    ExplanationMissing,
 }
 
 impl Rule {
@@ -65,6 +67,7 @@ impl Rule {
             Rule::BindingWithin => "binding_within",
             Rule::BindingWithinRight => "binding_within_overrun_right",
             Rule::Input => "input",
+            Rule::ExplanationMissing => "explanation_missing",
         }
     }
 }
@@ -156,6 +159,13 @@ pub enum Note {
     Closest { name: String },
     /// What reading the input warned of, as ingest words it.
     Input { text: String },
+    /// The limits a variance passed (whole euros and percent of the budget), making it significant.
+    Significant {
+        #[serde(with = "rust_decimal::serde::str")]
+        euros: Decimal,
+        percent: f64,
+        pct: Option<f64>,
+    },
     /// A binding appropriation: the variance readers see (the reported one where it agrees within
     /// rounding), its percent of the budget, and the overrun right granted, if any.
     Binding {

@@ -13,7 +13,7 @@ mod wide;
 pub use finding::{within_rounding, Cause, Finding, Given, Note, Part, RowRef, Rule, Severity};
 
 use crate::error::Result;
-use crate::model::{scheme_sums, Figure, LineItem, Org, Scenario, TableSum};
+use crate::model::{scheme_sums, Figure, Item, LineItem, Org, Scenario, TableSum};
 use rust_decimal::Decimal;
 
 /// One unit's line item in one year, with every scenario side by side and the computed figures.
@@ -115,6 +115,49 @@ impl Analysis {
             Finding::about_unit(Severity::Warning, Rule::Input, String::new(), vec![w.location.clone()], notes)
         });
         self.findings.splice(at..at, input);
+    }
+
+    /// Is a row's variance significant: at least `euros` and `percent` of the budget (a budget of 0 counts
+    /// on euros alone)? Internal and imputed items (sisäiset, laskennalliset erät) never are.
+    pub fn significant(row: &Row, euros: Decimal, percent: f64) -> bool {
+        let Some(v) = row.variance_shown() else { return false };
+        let item = row.line_item.item;
+        let internal = [Item::SISAISET_ERAT, Item::LASKENNALLISET_ERAT].iter().any(|&i| item == i || item.is_under(i));
+        !row.line_item.of_which_internal
+            && !internal
+            && v.abs() >= euros
+            && row.variance_pct.is_none_or(|p| p.abs() >= percent)
+    }
+
+    /// A warning for each significant variance of the report year that has no explanation.
+    pub fn check_explanations(&mut self, explanations: &[crate::model::Explanation], euros: Decimal, percent: f64) {
+        let Some(year) = self.report_year() else { return };
+        let explained: std::collections::HashSet<(&str, LineItem, i32)> =
+            explanations.iter().map(|e| (e.unit.as_str(), e.line_item, e.year)).collect();
+        let mut missing: Vec<Finding> = self
+            .rows
+            .iter()
+            .filter(|r| r.year == year && Analysis::significant(r, euros, percent))
+            .filter(|r| !explained.contains(&(r.unit.as_str(), r.line_item, r.year)))
+            .map(|r| Finding {
+                severity: Severity::Warning,
+                rule: Rule::ExplanationMissing,
+                unit: r.unit.clone(),
+                line_item: Some(r.line_item),
+                scenario: Some(Scenario::Poikkeama),
+                year: Some(r.year),
+                expected: None,
+                actual: r.variance_shown(),
+                difference: None,
+                sources: Vec::new(),
+                notes: vec![finding::Note::Significant { euros, percent, pct: r.variance_pct }],
+                explained_by: None,
+            })
+            .collect();
+        let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
+        let tail = self.findings.split_off(at);
+        self.findings.append(&mut missing);
+        self.findings.extend(tail);
     }
 
     pub fn row(&self, unit: &str, line_item: LineItem, year: i32) -> Option<&Row> {

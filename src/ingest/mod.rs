@@ -2,6 +2,7 @@
 //! Invariant: ingest knows nothing of checks or reports; it never drops a row silently (unknown labels
 //! are warnings naming the cell) and never guesses a number (bad cells are errors).
 
+pub mod explanations;
 mod grid;
 pub mod header;
 pub mod label;

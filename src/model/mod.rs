@@ -241,6 +241,17 @@ pub struct Figure {
     pub source: Source,
 }
 
+/// The finance office's explanation of a variance (perustelu): for one unit, line item and year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub unit: String,
+    pub line_item: LineItem,
+    pub year: i32,
+    pub text: String,
+    /// Where it was read: `file:line` or `file:sheet!CELL`.
+    pub source: String,
+}
+
 /// A problem in the input that does not stop processing, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {

@@ -1,13 +1,22 @@
 //! The SVG chart of the external operating margin's variance by unit, drawn here as plain SVG (bars,
 //! labels, a zero line): no fonts to load, no external programs, the same bytes on every machine.
 
-use super::fmt::{signed_euros, Lang};
+use super::fmt::{signed_money, Lang};
 use super::ReportContext;
 use crate::model::{Item, LineItem};
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write;
 
 pub const FILE_NAME: &str = "toimintakate_poikkeama.svg";
+
+/// The chart's file in each language: Finnish keeps the plain name; the others carry their code.
+pub fn file_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fi => FILE_NAME,
+        Lang::Sv => "toimintakate_poikkeama_sv.svg",
+        Lang::En => "toimintakate_poikkeama_en.svg",
+    }
+}
 
 fn xml(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -23,7 +32,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             ctx.analysis
                 .row(&u.name, li, ctx.year)
                 .and_then(|r| r.variance_shown())
-                .map(|v| (u.name.clone(), u.depth, v))
+                .map(|v| (ctx.unit_name(&u.name, lang).to_string(), u.depth, v))
         })
         .collect();
     let title = match lang {
@@ -69,7 +78,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             svg,
             r#"<text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
             y + 17.0,
-            xml(&signed_euros(*v).replace('\u{a0}', " "))
+            xml(&signed_money(*v, lang).replace('\u{a0}', " "))
         );
     }
     let _ = writeln!(

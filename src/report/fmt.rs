@@ -76,6 +76,24 @@ pub fn money(d: Decimal, lang: Lang) -> String {
     }
 }
 
+/// A table's figure (the column says €): `−1 935 039` (fi, sv), `−1,935,039` (en).
+pub fn number(d: Decimal, lang: Lang) -> String {
+    match lang {
+        Lang::En => euros(d).replace(NBSP, ","),
+        Lang::Fi | Lang::Sv => euros(d),
+    }
+}
+
+/// [`number`] with `+` before a gain.
+pub fn signed_number(d: Decimal, lang: Lang) -> String {
+    let s = number(d, lang);
+    if d.round_dp(0) > Decimal::ZERO {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
 /// [`money`] with `+` before a gain.
 pub fn signed_money(d: Decimal, lang: Lang) -> String {
     let s = money(d, lang);
@@ -91,6 +109,16 @@ pub fn percent(p: f64, lang: Lang) -> String {
     let s = format!("{:.1}", p);
     let s = if lang == Lang::En { s } else { s.replace('.', ",") };
     format!("{}{NBSP}%", s.replacen('-', "−", 1))
+}
+
+/// A percent with its sign, as a variance reads: `+8,4 %`, `−6,2 %`.
+pub fn signed_percent(p: f64, lang: Lang) -> String {
+    let s = percent(p, lang);
+    if p > 0.0 && !s.starts_with("0,0") && !s.starts_with("0.0") {
+        format!("+{s}")
+    } else {
+        s
+    }
 }
 
 /// Escapes text from inputs for Markdown: table pipes, leading heading marks, emphasis and link syntax.

@@ -1,7 +1,7 @@
 //! The council summary in Markdown: plain language, Finnish first (Swedish and English on request).
 //! Every figure comes from the engine's rows and findings; nothing is computed here but wording.
 
-use super::fmt::{euros, md_escape, percent, signed_euros, Lang};
+use super::fmt::{md_escape, money, number, percent, signed_money, signed_number, signed_percent, Lang};
 use super::text::{message_at, mid_sentence};
 use super::ReportContext;
 use crate::engine::{Cause, Row, Severity};
@@ -31,6 +31,11 @@ struct Words {
     col_actual: &'static str,
     col_var: &'static str,
     col_pct: &'static str,
+    col_ta: &'static str,
+    col_changes: &'static str,
+    by_unit: &'static str,
+    col_expl: &'static str,
+    expl_missing: &'static str,
     no_errors: &'static str,
 }
 
@@ -49,6 +54,11 @@ fn words(lang: Lang) -> Words {
             col_actual: "TP, €",
             col_var: "Poikkeama, €",
             col_pct: "Poikkeama, %",
+            col_ta: "TA, €",
+            col_changes: "TA-muutokset, €",
+            by_unit: "Poikkeamat yksiköittäin",
+            col_expl: "Perustelu",
+            expl_missing: "*perustelu puuttuu*",
             no_errors: "Lähdeluvuista ei löytynyt virheitä.",
         },
         Lang::Sv => Words {
@@ -64,6 +74,11 @@ fn words(lang: Lang) -> Words {
             col_actual: "Bokslut, €",
             col_var: "Avvikelse, €",
             col_pct: "Avvikelse, %",
+            col_ta: "Budget, €",
+            col_changes: "Budgetändringar, €",
+            by_unit: "Avvikelser per enhet",
+            col_expl: "Motivering",
+            expl_missing: "*motivering saknas*",
             no_errors: "Inga fel hittades i källsiffrorna.",
         },
         Lang::En => Words {
@@ -79,6 +94,11 @@ fn words(lang: Lang) -> Words {
             col_actual: "Actual, €",
             col_var: "Variance, €",
             col_pct: "Variance, %",
+            col_ta: "Budget, €",
+            col_changes: "Budget changes, €",
+            by_unit: "Variances by unit",
+            col_expl: "Explanation",
+            expl_missing: "*explanation missing*",
             no_errors: "No errors were found in the source figures.",
         },
     }
@@ -104,16 +124,42 @@ fn degree(pct: f64, ctx: &ReportContext, lang: Lang) -> Option<&'static str> {
     }
 }
 
-/// "Toimintakulut toteutuivat selvästi arvioitua pienempinä (+348 743 €, 8,2 %)."
+/// A Swedish label in its definite form, as a sentence's subject: "Verksamhetsintäkter" →
+/// "Verksamhetsintäkterna" (plural nouns in -er/-ar), "Verksamhetsbidrag" → "Verksamhetsbidraget".
+fn sv_definite(label: &str) -> String {
+    let (head, last) = label.rsplit_once(' ').map_or(("", label), |(h, l)| (h, l));
+    let last = if last.ends_with("er") || last.ends_with("ar") {
+        format!("{last}na")
+    } else if last.ends_with("bidrag") {
+        format!("{last}et")
+    } else {
+        last.to_string()
+    };
+    if head.is_empty() {
+        last
+    } else {
+        format!("{head} {last}")
+    }
+}
+
+/// "(+348 743 €, +8,2 %)": a variance in euros and percent, signed, in the reader's style.
+fn figures(var: Decimal, pct: Option<f64>, lang: Lang) -> String {
+    match pct {
+        Some(p) => format!("{}, {}", signed_money(var, lang), signed_percent(p, lang)),
+        None => signed_money(var, lang),
+    }
+}
+
+/// "Toimintakulut toteutuivat selvästi arvioitua pienempinä (+348 743 €, +8,2 %)."
 fn line_sentence(row: &Row, ctx: &ReportContext, lang: Lang) -> Option<String> {
     let (tp, tam, var) = (row.tp?, row.ta_muutettu?, row.variance_shown()?);
     let pct = row.variance_pct?;
     let label = row.line_item.label(lang.code());
-    let figures = format!("{} €, {}", signed_euros(var), percent(pct, lang));
+    let figures = figures(var, Some(pct), lang);
     let larger = tp.abs() > tam.abs();
     Some(match (degree(pct, ctx, lang), lang) {
         (None, Lang::Fi) => format!("{label} toteutuivat lähes arvioidun mukaisina ({figures})."),
-        (None, Lang::Sv) => format!("{label} blev ungefär som budgeterat ({figures})."),
+        (None, Lang::Sv) => format!("{} blev ungefär som budgeterat ({figures}).", sv_definite(&label)),
         (None, Lang::En) => format!("{label} came in close to budget ({figures})."),
         (Some(d), Lang::Fi) => {
             format!(
@@ -121,35 +167,53 @@ fn line_sentence(row: &Row, ctx: &ReportContext, lang: Lang) -> Option<String> {
                 if larger { "suurempina" } else { "pienempinä" }
             )
         }
-        (Some(d), Lang::Sv) => {
-            format!("{label} blev {d} {} än budgeterat ({figures}).", if larger { "högre" } else { "lägre" })
-        }
+        (Some(d), Lang::Sv) => format!(
+            "{} blev {d} {} än budgeterat ({figures}).",
+            sv_definite(&label),
+            if larger { "högre" } else { "lägre" }
+        ),
         (Some(d), Lang::En) => {
             format!("{label} came in {d} {} budget ({figures}).", if larger { "above" } else { "below" })
         }
     })
 }
 
-/// "Kaupunginkansliakeskus: ulkoinen toimintakate toteutui 330 071 € (8,4 %) budjetoitua parempana."
+/// "Kaupunginkansliakeskus: ulkoinen toimintakate toteutui 330 072 € (8,4 %) budjetoitua parempana."
 fn margin_sentence(unit: &str, row: &Row, lang: Lang) -> Option<String> {
     let var = row.variance_shown()?;
     let pct = row.variance_pct.map(|p| format!(" ({})", percent(p.abs(), lang))).unwrap_or_default();
-    let amount = euros(var.abs());
+    let amount = money(var.abs(), lang);
     let better = var >= Decimal::ZERO;
     Some(match lang {
         Lang::Fi => format!(
-            "**{unit}**: ulkoinen toimintakate toteutui {amount} €{pct} budjetoitua {}.",
+            "**{unit}**: ulkoinen toimintakate toteutui {amount}{pct} budjetoitua {}.",
             if better { "parempana" } else { "heikompana" }
         ),
         Lang::Sv => format!(
-            "**{unit}**: det externa verksamhetsbidraget blev {amount} €{pct} {} än budgeterat.",
+            "**{unit}**: det externa verksamhetsbidraget blev {amount}{pct} {} än budgeterat.",
             if better { "bättre" } else { "sämre" }
         ),
         Lang::En => format!(
-            "**{unit}**: the external operating margin came in €{amount}{pct} {} than budgeted.",
+            "**{unit}**: the external operating margin came in {amount}{pct} {} than budgeted.",
             if better { "better" } else { "worse" }
         ),
     })
+}
+
+/// The finance office's explanation of a row's variance, or a note that a significant one has none.
+fn explanation(row: &Row, ctx: &ReportContext, w: &Words) -> String {
+    match ctx.explanation(row) {
+        Some(text) => md_escape(text),
+        None if crate::engine::Analysis::significant(
+            row,
+            Decimal::from(ctx.thresholds.explain_euros),
+            ctx.thresholds.explain_percent,
+        ) =>
+        {
+            w.expl_missing.to_string()
+        }
+        None => String::new(),
+    }
 }
 
 fn table_row(cells: &[String]) -> String {
@@ -177,7 +241,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     for unit in ctx.units.iter().filter(|u| u.depth == 0) {
         let mut para = Vec::new();
         if let Some(r) = a.row(&unit.name, margin_li, year) {
-            para.extend(margin_sentence(&md_escape(&unit.name), r, lang));
+            para.extend(margin_sentence(&md_escape(ctx.unit_name(&unit.name, lang)), r, lang));
         }
         for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT] {
             if let Some(r) = a.row(&unit.name, LineItem::new(item), year) {
@@ -217,60 +281,109 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         let _ = writeln!(md, "## {}\n", w.binding);
         for b in bindings {
             let pct = b.variance_pct.map(|p| format!(" ({})", percent(p.abs(), lang))).unwrap_or_default();
-            let unit = md_escape(&b.unit);
+            let unit = md_escape(ctx.unit_name(&b.unit, lang));
             let li = mid_sentence(&b.line_item.label(lang.code()));
-            let amount = euros(b.variance.abs());
-            let right = b.overrun_right.map(euros).unwrap_or_default();
+            let amount = money(b.variance.abs(), lang);
+            let right = b.overrun_right.map(|r| money(r, lang)).unwrap_or_default();
             let text = match (lang, b.overrun && !b.within_right) {
                 _ if b.within_right => match lang {
-                    Lang::Fi => format!("- **{unit}**, {li}: määräraha ylittyi {amount} €{pct}, mikä mahtui valtuuston myöntämään ylitysoikeuteen ({right} €)."),
-                    Lang::Sv => format!("- **{unit}**, {li}: anslaget överskreds med {amount} €{pct}, inom den överskridningsrätt fullmäktige beviljat ({right} €)."),
-                    Lang::En => format!("- **{unit}**, {li}: appropriation overrun by €{amount}{pct}, within the overrun right the council granted (€{right})."),
+                    Lang::Fi => format!("- **{unit}**, {li}: määräraha ylittyi {amount}{pct}, mikä mahtui valtuuston myöntämään ylitysoikeuteen ({right})."),
+                    Lang::Sv => format!("- **{unit}**, {li}: anslaget överskreds med {amount}{pct}, inom den överskridningsrätt fullmäktige beviljat ({right})."),
+                    Lang::En => format!("- **{unit}**, {li}: appropriation overrun by {amount}{pct}, within the overrun right the council granted ({right})."),
                 },
-                (Lang::Fi, false) => format!("- **{unit}**, {li}: pysyi määrärahassa; toteuma oli {amount} €{pct} talousarviota parempi."),
-                (Lang::Fi, true) => format!("- **{unit}**, {li}: **määräraha ylittyi {amount} €{pct}**. Ylitys vaatii valtuuston päätöksen."),
-                (Lang::Sv, false) => format!("- **{unit}**, {li}: inom anslaget; utfallet var {amount} €{pct} bättre än budgeten."),
-                (Lang::Sv, true) => format!("- **{unit}**, {li}: **anslaget överskreds med {amount} €{pct}**. Överskridningen kräver fullmäktiges beslut."),
-                (Lang::En, false) => format!("- **{unit}**, {li}: within the appropriation; the outturn was €{amount}{pct} better than budget."),
-                (Lang::En, true) => format!("- **{unit}**, {li}: **appropriation overrun by €{amount}{pct}**. The overrun needs a council decision."),
+                (Lang::Fi, false) => format!("- **{unit}**, {li}: pysyi määrärahassa; toteuma oli {amount}{pct} talousarviota parempi."),
+                (Lang::Fi, true) => format!("- **{unit}**, {li}: **määräraha ylittyi {amount}{pct}**. Ylitys vaatii valtuuston päätöksen."),
+                (Lang::Sv, false) => format!("- **{unit}**, {li}: inom anslaget; utfallet var {amount}{pct} bättre än budgeten."),
+                (Lang::Sv, true) => format!("- **{unit}**, {li}: **anslaget överskreds med {amount}{pct}**. Överskridningen kräver fullmäktiges beslut."),
+                (Lang::En, false) => format!("- **{unit}**, {li}: within the appropriation; the outturn was {amount}{pct} better than budget."),
+                (Lang::En, true) => format!("- **{unit}**, {li}: **appropriation overrun by {amount}{pct}**. The overrun needs a council decision."),
             };
             let _ = writeln!(md, "{text}");
         }
         md.push('\n');
     }
 
-    // Units table.
+    // A sentence for every unit below the top that is binding or whose margin variance is significant,
+    // with the finance office's explanation.
+    let (limit_euros, limit_pct) = (Decimal::from(ctx.thresholds.explain_euros), ctx.thresholds.explain_percent);
+    let notable: Vec<(&super::UnitEntry, &Row)> = ctx
+        .units
+        .iter()
+        .filter(|u| u.depth > 0)
+        .filter_map(|u| a.row(&u.name, margin_li, year).map(|r| (u, r)))
+        .filter(|(u, r)| {
+            crate::engine::Analysis::significant(r, limit_euros, limit_pct)
+                || a.bindings.iter().any(|b| b.unit == u.name && b.year == year)
+        })
+        .collect();
+    if !notable.is_empty() {
+        let _ = writeln!(md, "## {}\n", w.by_unit);
+        for (u, r) in notable {
+            let Some(mut text) = margin_sentence(&md_escape(ctx.unit_name(&u.name, lang)), r, lang) else { continue };
+            match ctx.explanation(r) {
+                Some(e) => text.push_str(&format!(" {}: {}", w.col_expl, md_escape(e))),
+                None if crate::engine::Analysis::significant(r, limit_euros, limit_pct) => {
+                    text.push_str(&format!(" {}", w.expl_missing))
+                }
+                None => {}
+            }
+            let _ = writeln!(md, "- {text}");
+        }
+        md.push('\n');
+    }
+
+    // Units table: the margin's budget, changes, budget after changes, actuals and variance.
     let _ = writeln!(md, "## {}\n", w.units);
     let _ = writeln!(
         md,
         "{}",
-        table_row(&[w.col_unit.into(), w.col_budget.into(), w.col_actual.into(), w.col_var.into(), w.col_pct.into()])
+        table_row(&[
+            w.col_unit.into(),
+            w.col_ta.into(),
+            w.col_changes.into(),
+            w.col_budget.into(),
+            w.col_actual.into(),
+            w.col_var.into(),
+            w.col_pct.into()
+        ])
     );
-    let _ = writeln!(md, "|---|---:|---:|---:|---:|");
+    let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
     for unit in &ctx.units {
         let Some(r) = a.row(&unit.name, margin_li, year) else { continue };
         let indent = "\u{2003}".repeat(unit.depth);
+        let n = |d: Option<Decimal>| d.map(|d| number(d, lang)).unwrap_or_default();
         let _ = writeln!(
             md,
             "{}",
             table_row(&[
-                format!("{indent}{}", md_escape(&unit.name)),
-                r.ta_muutettu.map(euros).unwrap_or_default(),
-                r.tp.map(euros).unwrap_or_default(),
-                r.variance_shown().map(signed_euros).unwrap_or_default(),
-                r.variance_pct.map(|p| percent(p, lang)).unwrap_or_default(),
+                format!("{indent}{}", md_escape(ctx.unit_name(&unit.name, lang))),
+                n(r.ta),
+                n(r.ta_muutokset),
+                n(r.ta_muutettu),
+                n(r.tp),
+                r.variance_shown().map(|v| signed_number(v, lang)).unwrap_or_default(),
+                r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
             ])
         );
     }
     md.push('\n');
-    let _ = writeln!(md, "![{}]({})\n", w.chart, super::chart::FILE_NAME);
+    let _ = writeln!(md, "![{}]({})\n", w.chart, super::chart::file_name(lang));
 
-    // Largest variances among the detail and total lines.
-    let mut largest: Vec<&Row> = a
-        .rows
+    // Largest variances among the detail rows of the units at the bottom of the tree: not the totals of rows
+    // listed, not a parent's sum of its children's, not internal or imputed items.
+    let parents: std::collections::HashSet<&str> =
+        ctx.org.map(|o| o.units.iter().filter_map(|u| u.parent.as_deref()).collect()).unwrap_or_default();
+    let leaf = |unit: &str| ctx.org.and_then(|o| o.find(unit)).is_none_or(|u| !parents.contains(u.name.as_str()));
+    let this_year: Vec<&Row> = a.rows.iter().filter(|r| r.year == year && !r.line_item.of_which_internal).collect();
+    let mut largest: Vec<&Row> = this_year
         .iter()
+        .copied()
         .filter(|r| {
-            r.year == year && !r.line_item.of_which_internal && r.variance_shown().is_some_and(|v| !v.is_zero())
+            let item = r.line_item.item;
+            let internal =
+                [Item::SISAISET_ERAT, Item::LASKENNALLISET_ERAT].iter().any(|&i| item == i || item.is_under(i));
+            let total = this_year.iter().any(|o| o.unit == r.unit && o.line_item.item.is_under(item));
+            !internal && !total && leaf(&r.unit) && r.variance_shown().is_some_and(|v| !v.is_zero())
         })
         .collect();
     largest.sort_by(|x, y| {
@@ -278,18 +391,22 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     });
     if !largest.is_empty() {
         let _ = writeln!(md, "## {}\n", w.largest);
-        let _ =
-            writeln!(md, "{}", table_row(&[w.col_unit.into(), w.col_line.into(), w.col_var.into(), w.col_pct.into()]));
-        let _ = writeln!(md, "|---|---|---:|---:|");
+        let _ = writeln!(
+            md,
+            "{}",
+            table_row(&[w.col_unit.into(), w.col_line.into(), w.col_var.into(), w.col_pct.into(), w.col_expl.into()])
+        );
+        let _ = writeln!(md, "|---|---|---:|---:|---|");
         for r in largest.into_iter().take(8) {
             let _ = writeln!(
                 md,
                 "{}",
                 table_row(&[
-                    md_escape(&r.unit),
+                    md_escape(ctx.unit_name(&r.unit, lang)),
                     r.line_item.label(lang.code()),
-                    r.variance_shown().map(signed_euros).unwrap_or_default(),
-                    r.variance_pct.map(|p| percent(p, lang)).unwrap_or_default(),
+                    r.variance_shown().map(|v| signed_number(v, lang)).unwrap_or_default(),
+                    r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
+                    explanation(r, ctx, &w),
                 ])
             );
         }
@@ -309,7 +426,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         // An error that follows from one listed above it is a sub-item of it.
         let follows = f.explained_by.as_ref().is_some_and(|c| errors.iter().any(|e| Cause::of(e) == *c));
         let indent = if follows { "  " } else { "" };
-        let _ = writeln!(md, "{indent}- **{}**: {text}", md_escape(&f.unit));
+        let _ = writeln!(md, "{indent}- **{}**: {text}", md_escape(ctx.unit_name(&f.unit, lang)));
     }
     md
 }

@@ -35,6 +35,8 @@ pub struct ReportContext<'a> {
     /// Units with figures, in tree order, with their depth.
     pub units: Vec<UnitEntry>,
     pub thresholds: Thresholds,
+    /// The finance office's explanations of variances.
+    pub explanations: &'a [crate::model::Explanation],
 }
 
 impl<'a> ReportContext<'a> {
@@ -52,11 +54,24 @@ impl<'a> ReportContext<'a> {
                 units.push(UnitEntry { name: r.unit.clone(), depth });
             }
         }
-        ReportContext { analysis, figures, org, year, units, thresholds }
+        ReportContext { analysis, figures, org, year, units, thresholds, explanations: &[] }
     }
 }
 
 impl ReportContext<'_> {
+    /// A unit's name in a reader's language: the org file's `name_sv` / `name_en` where given.
+    pub fn unit_name<'n>(&'n self, name: &'n str, lang: fmt::Lang) -> &'n str {
+        self.org.and_then(|o| o.find(name)).map_or(name, |u| u.name_in(lang.code()))
+    }
+
+    /// The explanation of a row's variance, if the finance office gave one.
+    pub fn explanation(&self, row: &crate::engine::Row) -> Option<&str> {
+        self.explanations
+            .iter()
+            .find(|e| e.unit == row.unit && e.line_item == row.line_item && e.year == row.year)
+            .map(|e| e.text.as_str())
+    }
+
     /// Where a row's reported figures came from: `ta B7, tp E7 (file:sheet)`, cells grouped by sheet.
     pub fn sources(&self, row: &crate::engine::Row) -> String {
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
@@ -87,7 +102,9 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
         files.push((markdown::file_name(*lang).to_string(), markdown::render(ctx, *lang).into_bytes()));
     }
     let chart_lang = langs.first().copied().unwrap_or(Lang::Fi);
-    files.push((chart::FILE_NAME.to_string(), chart::render(ctx, chart_lang).into_bytes()));
+    for lang in langs {
+        files.push((chart::file_name(*lang).to_string(), chart::render(ctx, *lang).into_bytes()));
+    }
     let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
     files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
     Ok(files)

@@ -35,6 +35,9 @@ pub fn rule_name(r: Rule, lang: Lang) -> &'static str {
         (Lang::Fi, Rule::BindingWithin) => "sitova määräraha piti",
         (Lang::Fi, Rule::BindingWithinRight) => "ylitys ylitysoikeuden rajoissa",
         (Lang::Fi, Rule::Input) => "lähtötieto",
+        (Lang::Fi, Rule::ExplanationMissing) => "perustelu puuttuu",
+        (Lang::Sv, Rule::ExplanationMissing) => "motivering saknas",
+        (Lang::En, Rule::ExplanationMissing) => "explanation missing",
         (Lang::Sv, Rule::Sum) => "summan av raderna",
         (Lang::Sv, Rule::TaMuutettu) => "budget + ändringar",
         (Lang::Sv, Rule::Poikkeama) => "avvikelsens beräkning",
@@ -234,6 +237,32 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
             }
         }
         Rule::BindingOverrun | Rule::BindingWithin | Rule::BindingWithinRight => binding_message(f, lang),
+        Rule::ExplanationMissing => {
+            let line = about(f.line_item, None, f.year, lang);
+            let v = f.actual.map(|d| signed_money(d, lang)).unwrap_or_default();
+            let (pct, limit) = f
+                .notes
+                .iter()
+                .find_map(|n| match n {
+                    Note::Significant { euros, percent, pct } => Some((
+                        pct.map(|p| format!(" ({})", super::fmt::percent(p, lang))).unwrap_or_default(),
+                        format!("{} / {}", money(*euros, lang), super::fmt::percent(*percent, lang)),
+                    )),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            match lang {
+                Lang::Fi => {
+                    format!("{line}: poikkeama {v}{pct} ylittää perustelurajan ({limit}), mutta perustelu puuttuu.")
+                }
+                Lang::Sv => format!(
+                    "{line}: avvikelsen {v}{pct} överskrider gränsen för motivering ({limit}), men motivering saknas."
+                ),
+                Lang::En => format!(
+                    "{line}: the variance {v}{pct} passes the limit for an explanation ({limit}), but there is none."
+                ),
+            }
+        }
         Rule::Input => f
             .notes
             .iter()
@@ -341,7 +370,11 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
                 Lang::En => format!(" Not confirmed: a sub-unit does not print the line {li}, only parts of it that its own table does not confirm: {listed}."),
             }
         }
-        Note::Given { .. } | Note::Closest { .. } | Note::Binding { .. } | Note::Input { .. } => String::new(),
+        Note::Given { .. }
+        | Note::Closest { .. }
+        | Note::Binding { .. }
+        | Note::Input { .. }
+        | Note::Significant { .. } => String::new(),
     }
 }
 

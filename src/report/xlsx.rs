@@ -270,6 +270,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
         "Poikkeama, %",
         "Toteutuma, %",
         "Sitova määräraha",
+        "Perustelu",
     ];
     let h = 3;
     headers(ws, h, &head, f)?;
@@ -295,6 +296,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                 };
                 ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
             }
+            explanation_cell(ws, ctx, row, (r, 10), f)?;
             if bold {
                 margins.push((unit.name.clone(), r));
             }
@@ -310,6 +312,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     ws.set_column_width(1, 24).map_err(xerr)?;
     ws.set_column_range_width(2, 8, 15).map_err(xerr)?;
     ws.set_column_width(9, 16).map_err(xerr)?;
+    ws.set_column_width(10, 50).map_err(xerr)?;
     print_setup(ws, h);
     Ok(margins)
 }
@@ -347,6 +350,23 @@ fn mark(
     Ok(())
 }
 
+/// The finance office's explanation of a row's variance; a significant variance without one says so.
+fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): (u32, u16), f: &Formats) -> Result<()> {
+    match ctx.explanation(row) {
+        Some(text) => ws.write_string_with_format(r, c, text, &f.wrap).map(|_| ()).map_err(xerr),
+        None if row.year == ctx.year
+            && crate::engine::Analysis::significant(
+                row,
+                Decimal::from(ctx.thresholds.explain_euros),
+                ctx.thresholds.explain_percent,
+            ) =>
+        {
+            ws.write_string_with_format(r, c, "perustelu puuttuu", &f.warning).map(|_| ()).map_err(xerr)
+        }
+        None => Ok(()),
+    }
+}
+
 fn unit_sheet(
     wb: &mut Workbook,
     ctx: &ReportContext,
@@ -374,6 +394,7 @@ fn unit_sheet(
         "Toteutuma, %",
         "TS",
         "Muutos edellisestä TP:stä",
+        "Perustelu",
         "Lähdesolut",
     ];
     let mut r = 2;
@@ -409,9 +430,10 @@ fn unit_sheet(
                 // The previous year's TP is not on this sheet's row: the change is stored as a value.
                 value(ws, r, 11, row.tp_change, money)?;
             }
+            explanation_cell(ws, ctx, row, (r, 12), f)?;
             let sources = ctx.sources(row);
             if !sources.is_empty() {
-                ws.write_string(r, 12, &sources).map_err(xerr)?;
+                ws.write_string(r, 13, &sources).map_err(xerr)?;
             }
             for (sc, col) in [
                 (Scenario::Ta, 1u16),
@@ -436,13 +458,14 @@ fn unit_sheet(
     ws.set_column_width(0, 30).map_err(xerr)?;
     ws.set_column_range_width(1, 11, 13).map_err(xerr)?;
     ws.set_column_width(7, 8).map_err(xerr)?;
-    ws.set_column_width(12, 60).map_err(xerr)?;
+    ws.set_column_width(12, 40).map_err(xerr)?;
+    ws.set_column_width(13, 60).map_err(xerr)?;
     if let Some(h) = first_header {
         ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
         print_setup(ws, h);
-        // The page holds the figures; the source cells stay on screen (column M) so that they do not
-        // shrink the printed figures.
-        ws.set_print_area(0, 0, r.max(1), 11).map_err(xerr)?;
+        // The page holds the figures and explanations; the source cells stay on screen (column N) so that
+        // they do not shrink the printed figures.
+        ws.set_print_area(0, 0, r.max(1), 12).map_err(xerr)?;
     }
     Ok(())
 }
