@@ -161,7 +161,14 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     report::check_out_dir(&cfg.out)?;
     install_scheme(cfg.scheme.as_deref())?;
     let org = load_org(cfg.org.as_deref())?;
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+            eprintln!("{what}: {:.3} s", t.elapsed().as_secs_f64());
+        }
+    };
     let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
+    lap("read");
     print_warnings(&extraction.warnings);
     let explanations = match &cfg.explanations {
         Some(path) => ingest::explanations::load(path, org.as_ref())?,
@@ -189,8 +196,11 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     }
     let mut ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
     ctx.explanations = &explanations;
+    lap("checked");
     let files = report::render_all(&ctx, &cfg.langs)?;
+    lap("rendered");
     let written = report::write_atomically(&cfg.out, &files)?;
+    lap("written");
     for path in &written {
         println!("{}", path.display());
     }

@@ -206,17 +206,22 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
     assert_formula_results(&out.join("poikkeama.xlsx"));
     assert_eq!(text(values.get_value((6, 9)).unwrap()), "Piti", "binding status of the department's margin");
 
-    // Unit sheets: every figure of every year block.
+    // Unit sheets: one per top-level unit, its areas' tables under its own; every figure of every year block.
+    let names: std::collections::HashSet<&str> = a.rows.iter().map(|r| r.unit.as_str()).collect();
+    let unit_sheets: Vec<String> =
+        wb.sheet_names().into_iter().filter(|s| !["Yhteenveto", "Havainnot", "Kaavio"].contains(&s.as_str())).collect();
+    assert_eq!(unit_sheets, ["Kaupunginkansliakeskus"], "the department's sheet holds its areas");
     let mut figures = 0;
-    for sheet in wb.sheet_names() {
-        if ["Yhteenveto", "Havainnot", "Kaavio"].contains(&sheet.as_str()) {
-            continue;
-        }
+    for sheet in unit_sheets {
         let v = wb.worksheet_range(&sheet).unwrap();
-        let unit = text(v.get_value((0, 0)).unwrap());
+        let mut unit = String::new();
         let mut year = 0;
-        for r in 1..v.end().unwrap().0 + 1 {
+        for r in 0..v.end().unwrap().0 + 1 {
             let label = text(v.get_value((r, 0)).unwrap_or(&Data::Empty));
+            if names.contains(label.as_str()) {
+                unit = label;
+                continue;
+            }
             if let Some(y) = label.strip_prefix("Vuosi ") {
                 year = y.parse().unwrap();
                 continue;
@@ -579,10 +584,14 @@ fn errors_are_marked_where_they_stand() {
     let mut marked = 0;
     for f in json["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error") {
         let unit = f["unit"].as_str().unwrap();
-        let index = sheets.iter().position(|s| unit.starts_with(s.trim_end_matches('…'))).unwrap();
+        // Every unit of the example is on its department's sheet.
+        let index = sheets.iter().position(|s| *s == "Kaupunginkansliakeskus").unwrap();
         let sheet = sheets[index];
-        // The cell holding the figure: the row of its line item in its year's block, the scenario's column.
+        // The cell holding the figure: the row of its line item in its year's block of the unit's tables, the
+        // scenario's column.
         let v = wb.worksheet_range(sheet).unwrap();
+        let at_unit =
+            (0..v.height() as u32).find(|&r| text(v.get_value((r, 0)).unwrap_or(&Data::Empty)) == unit).unwrap();
         let year = f["year"].as_i64().unwrap();
         let label = LineItem::all().find(|li| li.id() == f["line_item"].as_str().unwrap()).unwrap().label("fi");
         let col = match f["scenario"].as_str().unwrap() {
@@ -592,7 +601,7 @@ fn errors_are_marked_where_they_stand() {
             "poikkeama" => 5,
             other => panic!("{other}"),
         };
-        let block = (0..v.height() as u32)
+        let block = (at_unit..v.height() as u32)
             .find(|&r| text(v.get_value((r, 0)).unwrap_or(&Data::Empty)) == format!("Vuosi {year}"))
             .unwrap();
         let row =

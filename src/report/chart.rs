@@ -26,11 +26,10 @@ fn xml(text: &str) -> String {
 pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let li = LineItem::new(Item::TOIMINTAKATE);
     let bars: Vec<(String, usize, rust_decimal::Decimal)> = ctx
-        .units
-        .iter()
+        .overview_units()
+        .into_iter()
         .filter_map(|u| {
-            ctx.analysis
-                .row(&u.name, li, ctx.year)
+            ctx.row(&u.name, li, ctx.year)
                 .and_then(|r| r.variance_shown())
                 .map(|v| (ctx.unit_name(&u.name, lang).to_string(), u.depth, v))
         })

@@ -238,13 +238,15 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let margin_li = LineItem::new(Item::TOIMINTAKATE);
 
     // Opening: each top-level unit's margin, revenue and costs, then the error count.
-    for unit in ctx.units.iter().filter(|u| u.depth == 0) {
+    // With many top-level units the unit table below is the overview; the opening would only repeat it.
+    let tops: Vec<&super::UnitEntry> = ctx.units.iter().filter(|u| u.depth == 0).collect();
+    for unit in tops.iter().filter(|_| tops.len() <= 10) {
         let mut para = Vec::new();
-        if let Some(r) = a.row(&unit.name, margin_li, year) {
+        if let Some(r) = ctx.row(&unit.name, margin_li, year) {
             para.extend(margin_sentence(&md_escape(ctx.unit_name(&unit.name, lang)), r, lang));
         }
         for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT] {
-            if let Some(r) = a.row(&unit.name, LineItem::new(item), year) {
+            if let Some(r) = ctx.row(&unit.name, LineItem::new(item), year) {
                 para.extend(line_sentence(r, ctx, lang));
             }
         }
@@ -306,11 +308,12 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     // A sentence for every unit below the top that is binding or whose margin variance is significant,
     // with the finance office's explanation.
     let (limit_euros, limit_pct) = (Decimal::from(ctx.thresholds.explain_euros), ctx.thresholds.explain_percent);
-    let notable: Vec<(&super::UnitEntry, &Row)> = ctx
-        .units
+    let overview = ctx.overview_units();
+    let notable: Vec<(&super::UnitEntry, &Row)> = overview
         .iter()
+        .copied()
         .filter(|u| u.depth > 0)
-        .filter_map(|u| a.row(&u.name, margin_li, year).map(|r| (u, r)))
+        .filter_map(|u| ctx.row(&u.name, margin_li, year).map(|r| (u, r)))
         .filter(|(u, r)| {
             crate::engine::Analysis::significant(r, limit_euros, limit_pct)
                 || a.bindings.iter().any(|b| b.unit == u.name && b.year == year)
@@ -348,8 +351,8 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         ])
     );
     let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|");
-    for unit in &ctx.units {
-        let Some(r) = a.row(&unit.name, margin_li, year) else { continue };
+    for unit in &overview {
+        let Some(r) = ctx.row(&unit.name, margin_li, year) else { continue };
         let indent = "\u{2003}".repeat(unit.depth);
         let n = |d: Option<Decimal>| d.map(|d| number(d, lang)).unwrap_or_default();
         let _ = writeln!(
@@ -367,6 +370,18 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         );
     }
     md.push('\n');
+    if overview.len() < ctx.units.len() {
+        let n = ctx.units.len() - overview.len();
+        let _ = writeln!(
+            md,
+            "{}\n",
+            match lang {
+                Lang::Fi => format!("Taulukossa ovat ylimmät tasot; muiden {n} yksikön luvut ovat työkirjassa ({}).", super::WORKBOOK),
+                Lang::Sv => format!("Tabellen visar de översta nivåerna; siffrorna för de övriga {n} enheterna finns i arbetsboken ({}).", super::WORKBOOK),
+                Lang::En => format!("The table shows the top levels; the figures of the other {n} units are in the workbook ({}).", super::WORKBOOK),
+            }
+        );
+    }
     let _ = writeln!(md, "![{}]({})\n", w.chart, super::chart::file_name(lang));
 
     // Largest variances among the detail rows of the units at the bottom of the tree: not the totals of rows
@@ -375,6 +390,13 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         ctx.org.map(|o| o.units.iter().filter_map(|u| u.parent.as_deref()).collect()).unwrap_or_default();
     let leaf = |unit: &str| ctx.org.and_then(|o| o.find(unit)).is_none_or(|u| !parents.contains(u.name.as_str()));
     let this_year: Vec<&Row> = a.rows.iter().filter(|r| r.year == year && !r.line_item.of_which_internal).collect();
+    // (unit, item) for every item some row of the unit is under: those rows are totals of rows shown.
+    let totals: std::collections::HashSet<(&str, Item)> = this_year
+        .iter()
+        .flat_map(|r| {
+            std::iter::successors(r.line_item.item.sums_into(), |i| i.sums_into()).map(|i| (r.unit.as_str(), i))
+        })
+        .collect();
     let mut largest: Vec<&Row> = this_year
         .iter()
         .copied()
@@ -382,7 +404,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             let item = r.line_item.item;
             let internal =
                 [Item::SISAISET_ERAT, Item::LASKENNALLISET_ERAT].iter().any(|&i| item == i || item.is_under(i));
-            let total = this_year.iter().any(|o| o.unit == r.unit && o.line_item.item.is_under(item));
+            let total = totals.contains(&(r.unit.as_str(), item));
             !internal && !total && leaf(&r.unit) && r.variance_shown().is_some_and(|v| !v.is_zero())
         })
         .collect();
@@ -419,7 +441,8 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     if errors.is_empty() {
         let _ = writeln!(md, "{}", w.no_errors);
     }
-    for f in &errors {
+    const LISTED: usize = 100;
+    for f in errors.iter().take(LISTED) {
         let cell = f.sources.first().map(|s| format!(" (`{}`)", s.replace('`', "'"))).unwrap_or_default();
         // Text from the inputs (names, labels) is escaped; the cell goes in as code after escaping.
         let text = md_escape(&message_at(f, lang, "\u{1}")).replace('\u{1}', &cell);
@@ -427,6 +450,27 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         let follows = f.explained_by.as_ref().is_some_and(|c| errors.iter().any(|e| Cause::of(e) == *c));
         let indent = if follows { "  " } else { "" };
         let _ = writeln!(md, "{indent}- **{}**: {text}", md_escape(ctx.unit_name(&f.unit, lang)));
+    }
+    if errors.len() > LISTED {
+        let n = errors.len() - LISTED;
+        let _ = writeln!(
+            md,
+            "\n{}",
+            match lang {
+                Lang::Fi => format!(
+                    "… ja {n} muuta virhettä: kaikki ovat työkirjan välilehdellä Havainnot ja tiedostossa {}.",
+                    super::FINDINGS
+                ),
+                Lang::Sv => format!(
+                    "… och {n} fel till: alla finns i arbetsbokens flik Havainnot och i filen {}.",
+                    super::FINDINGS
+                ),
+                Lang::En => format!(
+                    "… and {n} more errors: all are on the workbook's Havainnot sheet and in {}.",
+                    super::FINDINGS
+                ),
+            }
+        );
     }
     md
 }

@@ -12,9 +12,11 @@ pub mod xlsx;
 
 use crate::config::Thresholds;
 use crate::engine::Analysis;
+use crate::engine::Row;
 use crate::error::{Error, Result};
-use crate::model::{Figure, Org, Scenario};
+use crate::model::{Figure, LineItem, Org, Scenario};
 use fmt::Lang;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// A unit as reports list it.
@@ -37,6 +39,10 @@ pub struct ReportContext<'a> {
     pub thresholds: Thresholds,
     /// The finance office's explanations of variances.
     pub explanations: &'a [crate::model::Explanation],
+    /// Each unit's rows, in the analysis's order, and each row by (unit, line item, year): reports of
+    /// thousands of units look rows up, never scan for them.
+    by_unit: HashMap<&'a str, Vec<&'a Row>>,
+    index: HashMap<(&'a str, LineItem, i32), &'a Row>,
 }
 
 impl<'a> ReportContext<'a> {
@@ -48,17 +54,43 @@ impl<'a> ReportContext<'a> {
     ) -> ReportContext<'a> {
         let year = analysis.report_year().or_else(|| analysis.rows.iter().map(|r| r.year).max()).unwrap_or(0);
         let mut units: Vec<UnitEntry> = Vec::new();
+        let mut by_unit: HashMap<&str, Vec<&Row>> = HashMap::new();
+        let mut index = HashMap::with_capacity(analysis.rows.len());
         for r in &analysis.rows {
-            if !units.iter().any(|u| u.name == r.unit) {
+            let rows = by_unit.entry(r.unit.as_str()).or_default();
+            if rows.is_empty() {
                 let depth = org.filter(|o| o.find(&r.unit).is_some()).map_or(0, |o| o.depth(&r.unit));
                 units.push(UnitEntry { name: r.unit.clone(), depth });
             }
+            rows.push(r);
+            index.insert((r.unit.as_str(), r.line_item, r.year), r);
         }
-        ReportContext { analysis, figures, org, year, units, thresholds, explanations: &[] }
+        ReportContext { analysis, figures, org, year, units, thresholds, explanations: &[], by_unit, index }
     }
 }
 
-impl ReportContext<'_> {
+impl<'a> ReportContext<'a> {
+    /// The units an overview shows (the summary's unit table and sentences, the charts): every unit when
+    /// there are at most [`OVERVIEW_UNITS`], else the top levels of the tree that fit; the rest are in the
+    /// workbook.
+    pub fn overview_units(&self) -> Vec<&UnitEntry> {
+        let mut depth = self.units.iter().map(|u| u.depth).max().unwrap_or(0);
+        while depth > 0 && self.units.iter().filter(|u| u.depth <= depth).count() > OVERVIEW_UNITS {
+            depth -= 1;
+        }
+        self.units.iter().filter(|u| u.depth <= depth).collect()
+    }
+
+    /// A unit's row of a line item in a year.
+    pub fn row(&self, unit: &str, line_item: LineItem, year: i32) -> Option<&'a Row> {
+        self.index.get(&(unit, line_item, year)).copied()
+    }
+
+    /// A unit's rows, in the analysis's order (scheme order, then year).
+    pub fn unit_rows(&self, unit: &str) -> &[&'a Row] {
+        self.by_unit.get(unit).map_or(&[], Vec::as_slice)
+    }
+
     /// A unit's name in a reader's language: the org file's `name_sv` / `name_en` where given.
     pub fn unit_name<'n>(&'n self, name: &'n str, lang: fmt::Lang) -> &'n str {
         self.org.and_then(|o| o.find(name)).map_or(name, |u| u.name_in(lang.code()))
@@ -93,11 +125,22 @@ impl ReportContext<'_> {
 }
 
 pub const WORKBOOK: &str = "poikkeama.xlsx";
+
+/// How many units an overview (the summary's unit table, the charts) shows before it keeps to the top
+/// levels of the tree.
+pub const OVERVIEW_UNITS: usize = 40;
 pub const FINDINGS: &str = "findings.json";
 
 /// Renders every output in memory: (file name, bytes).
 pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>> {
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+            eprintln!("report {what}: {:.3} s", t.elapsed().as_secs_f64());
+        }
+    };
     let mut files = vec![(WORKBOOK.to_string(), xlsx::render(ctx)?)];
+    lap("workbook");
     for lang in langs {
         files.push((markdown::file_name(*lang).to_string(), markdown::render(ctx, *lang).into_bytes()));
     }
@@ -105,8 +148,10 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     for lang in langs {
         files.push((chart::file_name(*lang).to_string(), chart::render(ctx, *lang).into_bytes()));
     }
+    lap("summaries and charts");
     let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
     files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
+    lap("findings.json");
     Ok(files)
 }
 

@@ -5,7 +5,7 @@
 
 use super::fmt::Lang;
 use super::ReportContext;
-use crate::engine::{Finding, Row, Severity};
+use crate::engine::{Finding, Row, Rule, Severity};
 use crate::error::{Error, Result};
 use crate::model::{cell_ref, Item, LineItem, Scenario};
 use rust_decimal::prelude::ToPrimitive;
@@ -90,8 +90,8 @@ impl Formats {
 }
 
 /// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters (cut with an ellipsis), unique
-/// (case-insensitively) among `taken`.
-pub fn sheet_name(unit: &str, taken: &[String]) -> String {
+/// (case-insensitively) among `taken` (names in lower case).
+pub fn sheet_name(unit: &str, taken: &std::collections::HashSet<String>) -> String {
     let clean: String = unit
         .chars()
         .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() { ' ' } else { c })
@@ -107,7 +107,7 @@ pub fn sheet_name(unit: &str, taken: &[String]) -> String {
             format!("{}…", head.trim_end())
         }
     };
-    let is_taken = |n: &str| taken.iter().any(|t| t.to_lowercase() == n.to_lowercase());
+    let is_taken = |n: &str| taken.contains(&n.to_lowercase());
     let mut name = cut(&base, 31);
     let mut k = 2;
     while is_taken(&name) {
@@ -170,15 +170,21 @@ fn colour_by_sign(ws: &mut Worksheet, first: u32, last: u32, col: u16, f: &Forma
     Ok(())
 }
 
-/// Where each (unit, line item, year, scenario) landed, for the findings' links.
-type Places = HashMap<(String, LineItem, i32, Scenario), (String, String)>;
+/// Where each (unit, line item, year, scenario) a finding is about landed, for the findings' links: the
+/// keys are the findings' (filled in as the unit sheets are written).
+type Places<'a> = HashMap<(&'a str, LineItem, i32, Scenario), Option<(String, String)>>;
+
+fn places(findings: &[Finding]) -> Places<'_> {
+    findings.iter().filter_map(|x| Some(((x.unit.as_str(), x.line_item?, x.year?, x.scenario?), None))).collect()
+}
 
 /// The errors and warnings about each (unit, line item, year, scenario).
 type Marks<'a> = HashMap<(&'a str, LineItem, i32, Scenario), Vec<&'a Finding>>;
 
 fn marks(findings: &[Finding]) -> Marks<'_> {
     let mut out: Marks = HashMap::new();
-    for x in findings.iter().filter(|x| x.severity != Severity::Info) {
+    // A missing explanation shows in the row's own Perustelu cell, not as a mark on a figure.
+    for x in findings.iter().filter(|x| x.severity != Severity::Info && x.rule != Rule::ExplanationMissing) {
         if let (Some(li), Some(y), Some(sc)) = (x.line_item, x.year, x.scenario) {
             out.entry((x.unit.as_str(), li, y, sc)).or_default().push(x);
         }
@@ -279,7 +285,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     for unit in &ctx.units {
         for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE] {
             let li = LineItem::new(item);
-            let Some(row) = ctx.analysis.row(&unit.name, li, ctx.year) else { continue };
+            let Some(row) = ctx.row(&unit.name, li, ctx.year) else { continue };
             let indented = Format::new().set_indent(unit.depth.min(15) as u8);
             let bold = item == Item::TOIMINTAKATE;
             ws.write_string_with_format(r, 0, &unit.name, &if bold { indented.clone().set_bold() } else { indented })
@@ -367,20 +373,18 @@ fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): 
     }
 }
 
-fn unit_sheet(
+/// One sheet per top-level unit: its own table and then each unit under it, in tree order, every unit's
+/// year blocks under its name. A city of 300 departments has 300 sheets, not 3 300.
+fn unit_sheet<'a>(
     wb: &mut Workbook,
     ctx: &ReportContext,
-    unit: &str,
+    members: &[&'a super::UnitEntry],
     name: &str,
-    places: &mut Places,
+    places: &mut Places<'a>,
     marks: &Marks,
     f: &Formats,
 ) -> Result<()> {
     let ws = add_sheet(wb, name)?;
-    ws.write_string_with_format(0, 0, unit, &f.title).map_err(xerr)?;
-    let mut years: Vec<i32> = ctx.analysis.rows.iter().filter(|r| r.unit == unit).map(|r| r.year).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
     let head = [
         "Rivi",
         "TA",
@@ -397,63 +401,79 @@ fn unit_sheet(
         "Perustelu",
         "Lähdesolut",
     ];
-    let mut r = 2;
+    let mut r = 0;
     let mut first_header = None;
-    for year in years {
-        ws.write_string_with_format(r, 0, format!("Vuosi {year}"), &f.bold).map_err(xerr)?;
-        r += 1;
-        headers(ws, r, &head, f)?;
-        first_header.get_or_insert(r);
-        r += 1;
-        let start = r;
-        let block: Vec<&Row> = ctx.analysis.rows.iter().filter(|x| x.unit == unit && x.year == year).collect();
-        for row in block.iter().copied() {
-            // A total is bold where the block shows rows under it (not "Muut toimintatuotot" on its own).
-            let bold = !row.line_item.of_which_internal
-                && block
-                    .iter()
-                    .any(|o| !o.line_item.of_which_internal && o.line_item.item.is_under(row.line_item.item));
-            let label = if row.line_item.of_which_internal {
-                format!("  {}", row.line_item.label("fi"))
-            } else {
-                row.line_item.label("fi")
-            };
-            ws.write_string_with_format(r, 0, &label, if bold { &f.bold } else { &f.text }).map_err(xerr)?;
-            computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, Some(5), f)?;
-            let money = if bold { &f.money_bold } else { &f.money };
-            value(ws, r, 5, row.poikkeama_reported, money)?;
-            if row.variance_differs {
-                ws.write_string_with_format(r, 7, "≠ eroaa", &f.error).map_err(xerr)?;
-            }
-            value(ws, r, 10, row.ts, money)?;
-            if row.tp_change.is_some() {
-                // The previous year's TP is not on this sheet's row: the change is stored as a value.
-                value(ws, r, 11, row.tp_change, money)?;
-            }
-            explanation_cell(ws, ctx, row, (r, 12), f)?;
-            let sources = ctx.sources(row);
-            if !sources.is_empty() {
-                ws.write_string(r, 13, &sources).map_err(xerr)?;
-            }
-            for (sc, col) in [
-                (Scenario::Ta, 1u16),
-                (Scenario::TaMuutokset, 2),
-                (Scenario::TaMuutettu, 3),
-                (Scenario::Tp, 4),
-                (Scenario::Poikkeama, 5),
-                (Scenario::Ts, 10),
-            ] {
-                places.insert(
-                    (unit.to_string(), row.line_item, year, sc),
-                    (name.to_string(), cell_ref(r, u32::from(col))),
-                );
-                mark(ws, marks, (unit, row, sc), (r, col), bold, f)?;
-            }
+    // Units that findings are about: only their cells are looked up (most units of a large city have none).
+    let flagged: std::collections::HashSet<&str> = places.keys().map(|k| k.0).collect();
+    for member in members {
+        let unit = member.name.as_str();
+        let flagged = flagged.contains(unit);
+        if r > 0 {
             r += 1;
         }
-        colour_by_sign(ws, start, r.saturating_sub(1), 6, f)?;
-        colour_by_sign(ws, start, r.saturating_sub(1), 8, f)?;
-        r += 1;
+        ws.write_string_with_format(r, 0, unit, &f.title).map_err(xerr)?;
+        r += 2;
+        let mut years: Vec<i32> = ctx.unit_rows(unit).iter().map(|r| r.year).collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
+        for year in years {
+            ws.write_string_with_format(r, 0, format!("Vuosi {year}"), &f.bold).map_err(xerr)?;
+            r += 1;
+            headers(ws, r, &head, f)?;
+            first_header.get_or_insert(r);
+            r += 1;
+            let start = r;
+            let block: Vec<&Row> = ctx.unit_rows(unit).iter().copied().filter(|x| x.year == year).collect();
+            for row in block.iter().copied() {
+                // A total is bold where the block shows rows under it (not "Muut toimintatuotot" on its own).
+                let bold = !row.line_item.of_which_internal
+                    && block
+                        .iter()
+                        .any(|o| !o.line_item.of_which_internal && o.line_item.item.is_under(row.line_item.item));
+                let label = if row.line_item.of_which_internal {
+                    format!("  {}", row.line_item.label("fi"))
+                } else {
+                    row.line_item.label("fi")
+                };
+                ws.write_string_with_format(r, 0, &label, if bold { &f.bold } else { &f.text }).map_err(xerr)?;
+                computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, Some(5), f)?;
+                let money = if bold { &f.money_bold } else { &f.money };
+                value(ws, r, 5, row.poikkeama_reported, money)?;
+                if row.variance_differs {
+                    ws.write_string_with_format(r, 7, "≠ eroaa", &f.error).map_err(xerr)?;
+                }
+                value(ws, r, 10, row.ts, money)?;
+                if row.tp_change.is_some() {
+                    // The previous year's TP is not on this sheet's row: the change is stored as a value.
+                    value(ws, r, 11, row.tp_change, money)?;
+                }
+                explanation_cell(ws, ctx, row, (r, 12), f)?;
+                let sources = ctx.sources(row);
+                if !sources.is_empty() {
+                    ws.write_string(r, 13, &sources).map_err(xerr)?;
+                }
+                for (sc, col) in [
+                    (Scenario::Ta, 1u16),
+                    (Scenario::TaMuutokset, 2),
+                    (Scenario::TaMuutettu, 3),
+                    (Scenario::Tp, 4),
+                    (Scenario::Poikkeama, 5),
+                    (Scenario::Ts, 10),
+                ] {
+                    if !flagged {
+                        break;
+                    }
+                    if let Some(slot) = places.get_mut(&(unit, row.line_item, year, sc)) {
+                        *slot = Some((name.to_string(), cell_ref(r, u32::from(col))));
+                    }
+                    mark(ws, marks, (unit, row, sc), (r, col), bold, f)?;
+                }
+                r += 1;
+            }
+            colour_by_sign(ws, start, r.saturating_sub(1), 6, f)?;
+            colour_by_sign(ws, start, r.saturating_sub(1), 8, f)?;
+            r += 1;
+        }
     }
     ws.set_column_width(0, 30).map_err(xerr)?;
     ws.set_column_range_width(1, 11, 13).map_err(xerr)?;
@@ -461,7 +481,8 @@ fn unit_sheet(
     ws.set_column_width(12, 40).map_err(xerr)?;
     ws.set_column_width(13, 60).map_err(xerr)?;
     if let Some(h) = first_header {
-        ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
+        // Several units' blocks follow each other: the label column stays, no header row is frozen.
+        ws.set_freeze_panes(0, 1).map_err(xerr)?;
         print_setup(ws, h);
         // The page holds the figures and explanations; the source cells stay on screen (column N) so that
         // they do not shrink the printed figures.
@@ -520,7 +541,7 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).clamp(1, 30);
         ws.set_row_height(r, 15 * lines as u32).map_err(xerr)?;
         let place = match (x.line_item, x.year, x.scenario) {
-            (Some(li), Some(y), Some(s)) => places.get(&(x.unit.clone(), li, y, s)),
+            (Some(li), Some(y), Some(s)) => places.get(&(x.unit.as_str(), li, y, s)).and_then(Option::as_ref),
             _ => None,
         };
         if let Some((sheet, cell)) = place {
@@ -554,11 +575,7 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
     for (i, (unit, summary_row)) in margins.iter().enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, unit).map_err(xerr)?;
-        let v = ctx
-            .analysis
-            .row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year)
-            .and_then(|x| x.variance_shown())
-            .map(num);
+        let v = ctx.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance_shown()).map(num);
         formula(ws, r, 1, &format!("='{SUMMARY}'!{}", cell_ref(*summary_row, 6)), v, &f.money)?;
     }
     ws.set_column_width(0, 38).map_err(xerr)?;
@@ -570,10 +587,7 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
         let points: Vec<ChartPoint> = margins
             .iter()
             .map(|(unit, _)| {
-                let v = ctx
-                    .analysis
-                    .row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year)
-                    .and_then(|x| x.variance_shown());
+                let v = ctx.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance_shown());
                 let colour = if v.is_some_and(|v| v < Decimal::ZERO) { "#C0392B" } else { "#2E8B57" };
                 ChartPoint::new().set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)))
             })
@@ -603,6 +617,9 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
 pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // Compressing the XML is much of the time a large workbook takes; level 1 is several times faster than
+    // the default 6 for a file about a third larger.
+    wb.set_zip_compression_level(1);
     let org_name = ctx.org.and_then(|o| o.name.clone()).unwrap_or_default();
     wb.set_properties(
         &DocProperties::new()
@@ -611,19 +628,42 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
             .set_company(&org_name)
             .set_author("poikkeama"),
     );
+    let t = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
+            eprintln!("  workbook {what}: {:.3} s", t.elapsed().as_secs_f64());
+        }
+    };
     let margins = summary_sheet(&mut wb, ctx, &f)?;
+    lap("summary sheet");
     // "History" is reserved by Excel.
-    let mut taken = vec![SUMMARY.to_string(), FINDINGS.to_string(), CHART.to_string(), "History".to_string()];
-    let mut places = Places::new();
+    let mut taken: std::collections::HashSet<String> =
+        [SUMMARY, FINDINGS, CHART, "History"].iter().map(|n| n.to_lowercase()).collect();
+    let mut places = places(&ctx.analysis.findings);
     let marks = marks(&ctx.analysis.findings);
+    // Units come in tree order: each top-level unit with the units under it.
+    let mut groups: Vec<Vec<&super::UnitEntry>> = Vec::new();
     for unit in &ctx.units {
-        let name = sheet_name(&unit.name, &taken);
-        taken.push(name.clone());
-        unit_sheet(&mut wb, ctx, &unit.name, &name, &mut places, &marks, &f)?;
+        match groups.last_mut() {
+            Some(g) if unit.depth > 0 => g.push(unit),
+            _ => groups.push(vec![unit]),
+        }
     }
+    for group in &groups {
+        let name = sheet_name(&group[0].name, &taken);
+        taken.insert(name.to_lowercase());
+        unit_sheet(&mut wb, ctx, group, &name, &mut places, &marks, &f)?;
+    }
+    lap("unit sheets");
     findings_sheet(&mut wb, &ctx.analysis.findings, &places, &f)?;
+    lap("findings sheet");
+    // The chart shows the overview's units; every unit is on the summary sheet.
+    let overview: std::collections::HashSet<&str> = ctx.overview_units().iter().map(|u| u.name.as_str()).collect();
+    let margins: Vec<(String, u32)> = margins.into_iter().filter(|(u, _)| overview.contains(u.as_str())).collect();
     chart_sheet(&mut wb, ctx, &margins, &f)?;
-    wb.save_to_buffer().map_err(xerr)
+    let bytes = wb.save_to_buffer().map_err(xerr);
+    lap("saved");
+    bytes
 }
 
 #[cfg(test)]
@@ -632,17 +672,18 @@ mod tests {
 
     #[test]
     fn sheet_names_are_valid_unique_and_readable() {
-        let taken = vec!["Yhteenveto".to_string()];
+        let set = |names: &[&str]| names.iter().map(|n| n.to_lowercase()).collect::<std::collections::HashSet<_>>();
+        let taken = set(&["Yhteenveto"]);
         assert_eq!(sheet_name("Tieto- ja viestintäteknologiapalvelut", &taken), "Tieto- ja viestintäteknologiap…");
         assert_eq!(sheet_name("Tieto- ja viestintäteknologiapalvelut", &taken).chars().count(), 31);
         assert_eq!(sheet_name("yhteenveto", &taken), "yhteenveto (2)");
         assert_eq!(sheet_name("A/B: [C]?", &taken), "A B C");
         let long = "Tieto- ja viestintäteknologiapalvelut";
         let first = sheet_name(long, &taken);
-        let second = sheet_name(long, std::slice::from_ref(&first));
+        let second = sheet_name(long, &set(&[first.as_str()]));
         assert_ne!(first, second);
         assert!(second.ends_with(" (2)") && second.chars().count() <= 31);
         assert_eq!(sheet_name("''", &taken), "Yksikkö");
-        assert_eq!(sheet_name("history", &["History".to_string()]), "history (2)");
+        assert_eq!(sheet_name("history", &set(&["History"])), "history (2)");
     }
 }
