@@ -157,8 +157,8 @@ pub enum Note {
     Given { values: Vec<Given> },
     /// The closest name in the org file to a unit it does not have.
     Closest { name: String },
-    /// What reading the input warned of, as ingest words it.
-    Input { text: String },
+    /// What reading the input warned of.
+    Input { said: crate::model::Said },
     /// The limits a variance passed (whole euros and percent of the budget), making it significant.
     Significant {
         #[serde(with = "rust_decimal::serde::str")]

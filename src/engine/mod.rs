@@ -111,7 +111,7 @@ impl Analysis {
     pub fn add_input_warnings(&mut self, warnings: &[crate::model::Warning]) {
         let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         let input = warnings.iter().map(|w| {
-            let notes = vec![finding::Note::Input { text: w.message.clone() }];
+            let notes = vec![finding::Note::Input { said: w.said.clone() }];
             Finding::about_unit(Severity::Warning, Rule::Input, String::new(), vec![w.location.clone()], notes)
         });
         self.findings.splice(at..at, input);

@@ -6,7 +6,7 @@ use super::header::{caption_factor, classify, join_header_parts, unit_factor, Co
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
-use crate::model::{Figure, LineItem, Place, Scenario, Source, TableSum, Unread};
+use crate::model::{Figure, LineItem, Place, Said, Scenario, Source, TableSum, Unread};
 use rust_decimal::Decimal;
 
 /// A value column of a table.
@@ -121,7 +121,7 @@ pub struct UnreadRaw {
 /// Problems met while reading tables: warnings go on, errors stop the run (exit 2).
 #[derive(Debug, Default)]
 pub struct Problems {
-    pub warnings: Vec<(String, String)>,
+    pub warnings: Vec<(String, Said)>,
     /// (cell, message)
     pub errors: Vec<(String, String)>,
     /// Empty cells where a table's figure would stand (the sheet's row, column): a formula there with no stored
@@ -510,13 +510,9 @@ fn read_table(
         };
         match year {
             Some(year) => value_columns.push(ValueColumn { col: *c, scenario, year }),
-            None => problems.warnings.push((
-                grid.cell_ref(top, *c),
-                format!(
-                    "column \"{}\" has no year and the table does not tell it: column not read",
-                    scenario.label("fi")
-                ),
-            )),
+            None => problems
+                .warnings
+                .push((grid.cell_ref(top, *c), Said::NoYear { column: scenario.label("fi").to_string() })),
         }
     }
     let (figures, sums, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
@@ -575,7 +571,7 @@ fn read_body(
                 });
                 sheet_rows.push(r);
             } else {
-                problems.warnings.push((grid.cell_ref(r, first), "figures without a label: row not read".into()));
+                problems.warnings.push((grid.cell_ref(r, first), Said::NoLabel));
             }
             continue;
         };
@@ -584,7 +580,7 @@ fn read_body(
             LabelMatch::Typo(li, known) => {
                 problems.warnings.push((
                     grid.cell_ref(r, label_col),
-                    format!("label \"{}\" read as \"{known}\" ({})", label.trim(), li.id()),
+                    Said::LabelTypo { label: label.trim().to_string(), known, id: li.id() },
                 ));
                 (li, false)
             }
@@ -596,10 +592,9 @@ fn read_body(
                 let values: Vec<Option<Decimal>> =
                     columns.iter().map(|vc| lenient_value(grid.get(r, vc.col))).collect();
                 if values.iter().any(Option::is_some) {
-                    problems.warnings.push((
-                        grid.cell_ref(r, label_col),
-                        format!("unknown label \"{}\": row not read", label.trim()),
-                    ));
+                    problems
+                        .warnings
+                        .push((grid.cell_ref(r, label_col), Said::UnknownLabel { label: label.trim().to_string() }));
                 }
                 rows.push(BodyRow {
                     line: None,
@@ -661,15 +656,11 @@ fn read_body(
         last_row = last_row.max(sheet_rows[*k] + 1);
         problems.warnings.push((
             rows[*k].cell.clone(),
-            format!(
-                "row without a label read as \"{}\" ({}): the rows above it add up to it",
-                li.item.label_fi(),
-                li.id()
-            ),
+            Said::UnlabelledTotal { label: li.item.label_fi().to_string(), id: li.id() },
         ));
     }
     for row in rows.iter().filter(|r| r.line.is_none() && r.label.is_empty()) {
-        problems.warnings.push((row.cell.clone(), "figures without a label: row not read".into()));
+        problems.warnings.push((row.cell.clone(), Said::NoLabel));
     }
     let mut figures = Vec::new();
     for (k, row) in rows.iter().enumerate() {

@@ -3,7 +3,7 @@
 use super::grid::Grid;
 use super::table::{find_tables, Problems, Table};
 use crate::error::{Error, Result};
-use crate::model::{cell_ref, Figure, Org, TableSum, Warning};
+use crate::model::{cell_ref, Figure, Org, Said, TableSum, Warning};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -81,11 +81,11 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
         }
         tables_found += tables.len();
         let location = |cell: &str| format!("{shown}: sheet {sheet}, cell {cell}");
-        for (cell, message) in problems.warnings {
-            out.warnings.push(Warning { location: location(&cell), message });
+        for (cell, said) in problems.warnings {
+            out.warnings.push(Warning { location: location(&cell), said });
         }
-        if let Some(w) = formulas_without_results(&mut book, &sheet, &problems.empty_figure_cells) {
-            out.warnings.push(Warning { location: format!("{shown}: sheet {sheet}"), message: w });
+        if let Some(said) = formulas_without_results(&mut book, &sheet, &problems.empty_figure_cells) {
+            out.warnings.push(Warning { location: format!("{shown}: sheet {sheet}"), said });
         }
         for (cell, message) in problems.errors {
             out.errors.push(Error::Cell { path: shown.to_string(), sheet: sheet.clone(), cell, message });
@@ -105,7 +105,7 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
 
 /// Figure cells that look empty but hold a formula: the file was saved by a program that does not
 /// calculate (no stored results), so those figures cannot be read. One warning per sheet names them.
-fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) -> Option<String> {
+fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) -> Option<Said> {
     if empty.is_empty() {
         return None;
     }
@@ -119,13 +119,7 @@ fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) 
         return None;
     }
     const SHOWN: usize = 8;
-    let more = if cells.len() > SHOWN { format!(" and {} more", cells.len() - SHOWN) } else { String::new() };
-    Some(format!(
-        "{} figure cell(s) hold a formula with no stored result ({}{more}): not read; open the file in Excel or \
-         LibreOffice and save it so the results are stored",
-        cells.len(),
-        cells[..cells.len().min(SHOWN)].join(", ")
-    ))
+    Some(Said::FormulasWithoutResults { count: cells.len(), shown: cells[..cells.len().min(SHOWN)].to_vec() })
 }
 
 /// The unit a table belongs to: the nearest title naming an org unit (by name or alias, or beginning with
@@ -143,7 +137,7 @@ fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Ve
             if let Some(unit) = org.find_inflected(t) {
                 warnings.push(Warning {
                     location: location.to_string(),
-                    message: format!("unit read from the title \"{t}\" as \"{}\"", unit.name),
+                    said: Said::UnitFromTitle { title: t.clone(), unit: unit.name.clone() },
                 });
                 return unit.name.clone();
             }
@@ -152,7 +146,7 @@ fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Ve
             if let Some(unit) = org.find_fuzzy(t) {
                 warnings.push(Warning {
                     location: location.to_string(),
-                    message: format!("unit name \"{t}\" read as \"{}\" (closest name in the org file)", unit.name),
+                    said: Said::UnitNearMatch { name: t.clone(), unit: unit.name.clone() },
                 });
                 return unit.name.clone();
             }

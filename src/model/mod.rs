@@ -252,16 +252,69 @@ pub struct Explanation {
     pub source: String,
 }
 
+/// What reading the input warned of, as data: the report stage words it in each language; `Display` gives the
+/// English the console of `extract` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Said {
+    /// A row with figures whose label the scheme does not know: not read.
+    UnknownLabel { label: String },
+    /// A label read as the known one it nearly is.
+    LabelTypo { label: String, known: String, id: String },
+    /// Figures in a row with no label: not read.
+    NoLabel,
+    /// A row without a label read as the total of the group under the heading above it.
+    UnlabelledTotal { label: String, id: String },
+    /// A column whose year neither its header nor the table tells: not read.
+    NoYear { column: String },
+    /// Figure cells that hold a formula without a stored result: not read.
+    FormulasWithoutResults { count: usize, shown: Vec<String> },
+    /// A table's unit read from its title in an inflected form.
+    UnitFromTitle { title: String, unit: String },
+    /// A unit name read as the closest name in the org file.
+    UnitNearMatch { name: String, unit: String },
+}
+
+impl fmt::Display for Said {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Said::UnknownLabel { label } => write!(f, "unknown label \"{label}\": row not read"),
+            Said::LabelTypo { label, known, id } => write!(f, "label \"{label}\" read as \"{known}\" ({id})"),
+            Said::NoLabel => write!(f, "figures without a label: row not read"),
+            Said::UnlabelledTotal { label, id } => {
+                write!(f, "row without a label read as \"{label}\" ({id}): the rows above it add up to it")
+            }
+            Said::NoYear { column } => {
+                write!(f, "column \"{column}\" has no year and the table does not tell it: column not read")
+            }
+            Said::FormulasWithoutResults { count, shown } => {
+                let more = count.saturating_sub(shown.len());
+                let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+                write!(
+                    f,
+                    "{count} figure cell(s) hold a formula with no stored result ({}{more}): not read; open the file \
+                     in Excel or LibreOffice and save it so the results are stored",
+                    shown.join(", ")
+                )
+            }
+            Said::UnitFromTitle { title, unit } => write!(f, "unit read from the title \"{title}\" as \"{unit}\""),
+            Said::UnitNearMatch { name, unit } => {
+                write!(f, "unit name \"{name}\" read as \"{unit}\" (closest name in the org file)")
+            }
+        }
+    }
+}
+
 /// A problem in the input that does not stop processing, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     pub location: String,
-    pub message: String,
+    pub said: Said,
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)
+        write!(f, "{}: {}", self.location, self.said)
     }
 }
 

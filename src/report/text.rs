@@ -4,7 +4,7 @@
 
 use super::fmt::{money, percent, signed_money, Lang};
 use crate::engine::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
-use crate::model::{LineItem, Scenario};
+use crate::model::{LineItem, Said, Scenario};
 
 /// "virhe", "fel", "error".
 pub fn severity_name(s: Severity, lang: Lang) -> &'static str {
@@ -267,7 +267,7 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
             .notes
             .iter()
             .find_map(|n| match n {
-                Note::Input { text } => Some(text.clone()),
+                Note::Input { said } => Some(said_text(said, lang)),
                 _ => None,
             })
             .unwrap_or_default(),
@@ -378,6 +378,68 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
     }
 }
 
+/// What reading the input warned of, in a reader's language.
+pub fn said_text(said: &Said, lang: Lang) -> String {
+    match (lang, said) {
+        (Lang::Fi, Said::UnknownLabel { label }) => format!("tuntematon rivin nimi \"{label}\": riviä ei luettu"),
+        (Lang::Sv, Said::UnknownLabel { label }) => format!("okänt radnamn \"{label}\": raden lästes inte"),
+        (Lang::En, Said::UnknownLabel { label }) => format!("unknown row label \"{label}\": row not read"),
+        (Lang::Fi, Said::LabelTypo { label, known, .. }) => {
+            format!("rivin nimi \"{label}\" luettiin nimellä \"{known}\"")
+        }
+        (Lang::Sv, Said::LabelTypo { label, known, .. }) => format!("radnamnet \"{label}\" lästes som \"{known}\""),
+        (Lang::En, Said::LabelTypo { label, known, .. }) => format!("row label \"{label}\" read as \"{known}\""),
+        (Lang::Fi, Said::NoLabel) => "lukuja ilman rivin nimeä: riviä ei luettu".into(),
+        (Lang::Sv, Said::NoLabel) => "siffror utan radnamn: raden lästes inte".into(),
+        (Lang::En, Said::NoLabel) => "figures without a row label: row not read".into(),
+        (Lang::Fi, Said::UnlabelledTotal { label, .. }) => {
+            format!("nimetön rivi luettiin riviksi \"{label}\": sen yläpuolen rivit summautuvat siihen")
+        }
+        (Lang::Sv, Said::UnlabelledTotal { label, .. }) => {
+            format!("en rad utan namn lästes som \"{label}\": raderna ovanför summerar till den")
+        }
+        (Lang::En, Said::UnlabelledTotal { label, .. }) => {
+            format!("a row without a label read as \"{label}\": the rows above it add up to it")
+        }
+        (Lang::Fi, Said::NoYear { column }) => {
+            format!("sarakkeella \"{column}\" ei ole vuotta eikä taulukko kerro sitä: saraketta ei luettu")
+        }
+        (Lang::Sv, Said::NoYear { column }) => {
+            format!("kolumnen \"{column}\" har inget år och tabellen anger det inte: kolumnen lästes inte")
+        }
+        (Lang::En, Said::NoYear { column }) => {
+            format!("column \"{column}\" has no year and the table does not tell it: column not read")
+        }
+        (_, Said::FormulasWithoutResults { count, shown }) => {
+            let cells = shown.join(", ");
+            let more = count.saturating_sub(shown.len());
+            match lang {
+                Lang::Fi => format!("{count} lukusolussa on kaava ilman tallennettua tulosta ({cells}{}): ei luettu; avaa tiedosto Excelissä tai LibreOfficessa ja tallenna se", if more > 0 { format!(" ja {more} muuta") } else { String::new() }),
+                Lang::Sv => format!("{count} sifferceller har en formel utan sparat resultat ({cells}{}): lästes inte; öppna filen i Excel eller LibreOffice och spara den", if more > 0 { format!(" och {more} till") } else { String::new() }),
+                Lang::En => format!("{count} figure cells hold a formula with no stored result ({cells}{}): not read; open the file in Excel or LibreOffice and save it", if more > 0 { format!(" and {more} more") } else { String::new() }),
+            }
+        }
+        (Lang::Fi, Said::UnitFromTitle { title, unit }) => {
+            format!("yksikkö luettiin otsikosta \"{title}\": \"{unit}\"")
+        }
+        (Lang::Sv, Said::UnitFromTitle { title, unit }) => {
+            format!("enheten lästes ur rubriken \"{title}\": \"{unit}\"")
+        }
+        (Lang::En, Said::UnitFromTitle { title, unit }) => {
+            format!("unit read from the title \"{title}\" as \"{unit}\"")
+        }
+        (Lang::Fi, Said::UnitNearMatch { name, unit }) => {
+            format!("yksikön nimi \"{name}\" luettiin nimellä \"{unit}\" (lähin nimi organisaatiotiedostossa)")
+        }
+        (Lang::Sv, Said::UnitNearMatch { name, unit }) => {
+            format!("enhetsnamnet \"{name}\" lästes som \"{unit}\" (närmaste namn i organisationsfilen)")
+        }
+        (Lang::En, Said::UnitNearMatch { name, unit }) => {
+            format!("unit name \"{name}\" read as \"{unit}\" (closest name in the org file)")
+        }
+    }
+}
+
 /// "11 virhettä lähdeluvuissa" and the like: the console's closing lines, in the first report language.
 pub fn errors_in_figures(n: usize, lang: Lang) -> String {
     match (lang, n) {
@@ -410,6 +472,17 @@ mod tests {
             notes: Vec::new(),
             explained_by: None,
         }
+    }
+
+    #[test]
+    fn what_reading_warned_of_in_each_language() {
+        let said = Said::UnknownLabel { label: "Verotulot".into() };
+        assert_eq!(said_text(&said, Lang::Fi), "tuntematon rivin nimi \"Verotulot\": riviä ei luettu");
+        assert_eq!(said_text(&said, Lang::Sv), "okänt radnamn \"Verotulot\": raden lästes inte");
+        assert_eq!(said_text(&said, Lang::En), "unknown row label \"Verotulot\": row not read");
+        let formulas = Said::FormulasWithoutResults { count: 10, shown: vec!["B2".into(), "C2".into()] };
+        assert!(said_text(&formulas, Lang::Fi)
+            .starts_with("10 lukusolussa on kaava ilman tallennettua tulosta (B2, C2 ja 8 muuta)"));
     }
 
     #[test]
