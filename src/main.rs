@@ -75,8 +75,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
             print_warnings(&extraction.warnings);
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
             analysis.add_input_warnings(&extraction.warnings);
+            let mut explanations = extraction.explanations.clone();
             if let Some(path) = &args.explanations {
-                let explanations = ingest::explanations::load(path, org.as_ref())?;
+                explanations.extend(ingest::explanations::load(path, org.as_ref())?);
+            }
+            if args.explanations.is_some() || !explanations.is_empty() {
                 check_explanations(&mut analysis, &explanations, &Thresholds::default());
             }
             let stdout = std::io::stdout().lock();
@@ -170,10 +173,14 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
     lap("read");
     print_warnings(&extraction.warnings);
-    let explanations = match &cfg.explanations {
-        Some(path) => ingest::explanations::load(path, org.as_ref())?,
-        None => Vec::new(),
-    };
+    // The tables' own explanation column first; a file's entry for the same line replaces it.
+    let mut explanations = extraction.explanations.clone();
+    if let Some(path) = &cfg.explanations {
+        let from_file = ingest::explanations::load(path, org.as_ref())?;
+        explanations
+            .retain(|e| !from_file.iter().any(|f| f.unit == e.unit && f.line_item == e.line_item && f.year == e.year));
+        explanations.extend(from_file);
+    }
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_input_warnings(&extraction.warnings);
     check_explanations(&mut analysis, &explanations, &cfg.thresholds);

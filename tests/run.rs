@@ -661,3 +661,59 @@ fn config_and_org_errors_name_line_and_key() {
         "{err}"
     );
 }
+
+/// A table's own PERUSTELU column is read as the finance office's explanations, printed beside their
+/// variances; a significant variance left without one is warned of.
+#[test]
+fn explanations_from_the_tables_own_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(
+        &mut wb,
+        "TP",
+        &[
+            vec![V::T("Keskus")],
+            vec![V::E, V::T("TA 2024"), V::T("TP 2024"), V::T("Poikkeama"), V::T("Perustelu")],
+            vec![
+                V::T("Myyntituotot"),
+                V::N(100000.0),
+                V::N(60000.0),
+                V::N(-40000.0),
+                V::T("Vuokralainen  lähti\nkesken vuoden"),
+            ],
+            vec![V::T("Palvelujen ostot"), V::N(-500000.0), V::N(-430000.0), V::N(70000.0)],
+            vec![
+                V::T("Toimintakate"),
+                V::N(-400000.0),
+                V::N(-370000.0),
+                V::N(30000.0),
+                V::T("Ostot jäivät pienemmiksi."),
+            ],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "kirja.xlsx");
+    let o = run_in(dir.path(), &["run", "--out", "o", "kirja.xlsx"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    assert!(
+        md.contains("| Keskus | Myyntituotot | −40\u{a0}000 | −40,0\u{a0}% | Vuokralainen lähti kesken vuoden |"),
+        "{md}"
+    );
+    assert!(md.contains("| Keskus | Palvelujen ostot | +70\u{a0}000 | +14,0\u{a0}% | *perustelu puuttuu* |"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
+    let missing: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "explanation_missing")
+        .map(|f| f["line_item"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["palvelujen_ostot"]);
+    // The explanation column is not read as figures: nine printed ones (and the stand-ins summed from them).
+    let ex = run_in(dir.path(), &["extract", "kirja.xlsx"]);
+    let rows = parse_extract(&stdout(&ex));
+    assert_eq!(rows.iter().filter(|(src, _)| !src.ends_with(')')).count(), 9);
+    assert!(rows.iter().all(|(src, _)| !src.contains("!E")), "{rows:?}");
+}

@@ -47,6 +47,8 @@ pub struct Row {
     pub tp_change: Option<Decimal>,
     /// Some figure of this row is the sum of the unit's children, not reported.
     pub rolled_up: bool,
+    /// Some figure of this row is the sum of sub-rows its table prints instead of it (a stand-in).
+    pub summed: bool,
     /// The reported figures behind this row, as indices into the figures given to [`analyze`], by
     /// scenario (in `Scenario::ALL` order); none for computed or blank figures.
     pub src: [Option<u32>; Scenario::COUNT],
@@ -118,12 +120,15 @@ impl Analysis {
     }
 
     /// Is a row's variance significant: at least `euros` and `percent` of the budget (a budget of 0 counts
-    /// on euros alone)? Internal and imputed items (sisäiset, laskennalliset erät) never are.
+    /// on euros alone)? Internal and imputed items (sisäiset, laskennalliset erät) and lines a table does not
+    /// print never are.
     pub fn significant(row: &Row, euros: Decimal, percent: f64) -> bool {
         let Some(v) = row.variance_shown() else { return false };
         let item = row.line_item.item;
         let internal = [Item::SISAISET_ERAT, Item::LASKENNALLISET_ERAT].iter().any(|&i| item == i || item.is_under(i));
-        !row.line_item.of_which_internal
+        // A line the table does not print (summed from its sub-rows) is explained on those rows.
+        !row.summed
+            && !row.line_item.of_which_internal
             && !internal
             && v.abs() >= euros
             && row.variance_pct.is_none_or(|p| p.abs() >= percent)

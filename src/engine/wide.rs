@@ -204,6 +204,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             realisation_pct: pct(tp[i], tam_eff[i]),
             tp_change: tp_change[i],
             rolled_up: rolled_up[i],
+            summed: row_src.iter().flatten().any(|&k| figures.get(k as usize).is_some_and(|f| f.source.is_sum())),
             src: row_src,
         });
     }

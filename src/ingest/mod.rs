@@ -22,6 +22,8 @@ pub struct Extraction {
     pub warnings: Vec<Warning>,
     /// The totals the tables print and their printed terms, for the engine's sum checks.
     pub sums: Vec<TableSum>,
+    /// The finance office's explanations printed in the tables (a PERUSTELU column).
+    pub explanations: Vec<crate::model::Explanation>,
 }
 
 /// Expands inputs: a directory stands for the workbooks directly inside it, sorted by name.
@@ -68,6 +70,7 @@ pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
                 out.figures.extend(wb.figures);
                 out.warnings.extend(wb.warnings);
                 out.sums.extend(wb.sums);
+                out.explanations.extend(wb.explanations);
                 errors.extend(wb.errors);
             }
             Err(e) => errors.push(e),

@@ -6,7 +6,7 @@ use super::header::{caption_factor, classify, join_header_parts, unit_factor, Co
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
-use crate::model::{Figure, LineItem, Place, Said, Scenario, Source, TableSum, Unread};
+use crate::model::{Explanation, Figure, LineItem, Place, Said, Scenario, Source, TableSum, Unread};
 use rust_decimal::Decimal;
 
 /// A value column of a table.
@@ -41,13 +41,27 @@ pub struct Table {
     pub figures: Vec<RawFigure>,
     /// The totals the table prints and their printed terms.
     pub sums: Vec<RawTableSum>,
+    /// Explanations in a column of their own (PERUSTELU, SELITYS, MOTIVERING): line item, the year of the
+    /// table's actuals, cell and text.
+    pub explanations: Vec<(LineItem, i32, String, String)>,
 }
 
 impl Table {
     /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
     /// traced to `file:sheet!CELL`.
-    pub fn into_model(self, unit: &str, file: &str, sheet: &str) -> (Vec<Figure>, Vec<TableSum>) {
+    pub fn into_model(self, unit: &str, file: &str, sheet: &str) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>) {
         let factor = self.factor;
+        let explanations = self
+            .explanations
+            .into_iter()
+            .map(|(line_item, year, cell, text)| Explanation {
+                unit: unit.to_string(),
+                line_item,
+                year,
+                text,
+                source: format!("{file}:{sheet}!{cell}"),
+            })
+            .collect();
         let source = |cell: String| Source::cell(file, sheet, cell, factor);
         let figures = self
             .figures
@@ -97,7 +111,7 @@ impl Table {
                     .collect(),
             })
             .collect();
-        (figures, sums)
+        (figures, sums, explanations)
     }
 }
 
@@ -378,12 +392,17 @@ fn read_table(
     let statement = under_statement_title(grid, top);
     let mut columns: Vec<(u32, ColumnHeader)> = Vec::new();
     let mut factor = None;
+    let mut explanation_col = None;
     for c in grid.start.1..grid.col_end() {
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
             factor = unit_factor(&text);
         }
         if c < first_value {
+            continue;
+        }
+        if is_explanation_header(&text) {
+            explanation_col.get_or_insert(c);
             continue;
         }
         let mut h = classify(&text);
@@ -519,7 +538,33 @@ fn read_table(
     if value_columns.is_empty() {
         return (None, end);
     }
-    (Some(Table { titles, factor, header_cell, figures, sums }), end)
+    // Explanations are of the year the table reports on: its actuals' year, else its latest.
+    let year = value_columns
+        .iter()
+        .filter(|v| v.scenario == Scenario::Tp)
+        .map(|v| v.year)
+        .max()
+        .or_else(|| value_columns.iter().map(|v| v.year).max());
+    let mut explanations = Vec::new();
+    if let (Some(ec), Some(year)) = (explanation_col, year) {
+        for r in *header.end() + 1..end {
+            let (Some(label), Some(text)) = (grid.get(r, label_col).text(), grid.get(r, ec).text()) else { continue };
+            if let LabelMatch::Exact(li) | LabelMatch::Typo(li, _) = match_label(&label, None) {
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                explanations.push((li, year, grid.cell_ref(r, ec), text));
+            }
+        }
+    }
+    (Some(Table { titles, factor, header_cell, figures, sums, explanations }), end)
+}
+
+/// A column of explanations: "Perustelu", "Perustelut", "Poikkeaman perustelu", "Selitys", "Motivering",
+/// "Explanation".
+fn is_explanation_header(text: &str) -> bool {
+    let t = text.to_lowercase();
+    ["perustelu", "selitys", "selitykset", "motivering", "explanation"]
+        .iter()
+        .any(|w| t.split_whitespace().any(|x| x.trim_matches(|c: char| !c.is_alphanumeric()).starts_with(w)))
 }
 
 /// A figure cell read leniently: its number, or none for blank or text that is not a number.
@@ -813,7 +858,7 @@ mod tests {
             let mut p = Problems::default();
             let tables = find_tables(&grid(&slices), &mut p);
             proptest::prop_assert_eq!(tables.len(), 1);
-            let (figures, sums) = tables.into_iter().next().unwrap().into_model("K", "t.xlsx", "S");
+            let (figures, sums, _) = tables.into_iter().next().unwrap().into_model("K", "t.xlsx", "S");
             let a = crate::engine::analyze_tables(&figures, &sums, None).unwrap();
             proptest::prop_assert!(!a.has_errors(), "{:#?}", a.findings);
             proptest::prop_assert_eq!(figures.len(), 36, "every known figure is read");

@@ -16,6 +16,8 @@ pub struct WorkbookFigures {
     pub figures: Vec<Figure>,
     pub warnings: Vec<Warning>,
     pub sums: Vec<TableSum>,
+    /// Explanations printed in the tables' own column.
+    pub explanations: Vec<crate::model::Explanation>,
     /// Bad cells: each stops the run, all are reported.
     pub errors: Vec<Error>,
 }
@@ -92,9 +94,10 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
         }
         for table in tables {
             let unit = resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell));
-            let (figures, sums) = table.into_model(&unit, shown, &sheet);
+            let (figures, sums, explanations) = table.into_model(&unit, shown, &sheet);
             out.figures.extend(figures);
             out.sums.extend(sums);
+            out.explanations.extend(explanations);
         }
     }
     if tables_found == 0 && out.errors.is_empty() {
