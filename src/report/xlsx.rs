@@ -144,11 +144,15 @@ fn add_sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> 
     Ok(ws)
 }
 
-fn print_setup(ws: &mut Worksheet, header_row: u32) {
+/// A4 landscape, one page wide; `repeat` is the header row every printed page repeats (none where blocks
+/// have headers of their own).
+fn print_setup(ws: &mut Worksheet, repeat: Option<u32>) {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
-    let _ = ws.set_repeat_rows(header_row, header_row);
+    if let Some(row) = repeat {
+        let _ = ws.set_repeat_rows(row, row);
+    }
 }
 
 fn headers(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<()> {
@@ -319,7 +323,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     ws.set_column_range_width(2, 8, 15).map_err(xerr)?;
     ws.set_column_width(9, 16).map_err(xerr)?;
     ws.set_column_width(10, 50).map_err(xerr)?;
-    print_setup(ws, h);
+    print_setup(ws, Some(h));
     Ok(margins)
 }
 
@@ -359,7 +363,15 @@ fn mark(
 /// The finance office's explanation of a row's variance; a significant variance without one says so.
 fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): (u32, u16), f: &Formats) -> Result<()> {
     match ctx.explanation(row) {
-        Some(text) => ws.write_string_with_format(r, c, text, &f.wrap).map(|_| ()).map_err(xerr),
+        Some(text) => {
+            ws.write_string_with_format(r, c, text, &f.wrap).map_err(xerr)?;
+            // Wrapped text needs its row's height: about 45 characters a line in this column.
+            let lines = text.chars().count().div_ceil(45).clamp(1, 20) as u32;
+            if lines > 1 {
+                ws.set_row_height(r, 15 * lines).map_err(xerr)?;
+            }
+            Ok(())
+        }
         None if row.year == ctx.year
             && crate::engine::Analysis::significant(
                 row,
@@ -480,10 +492,10 @@ fn unit_sheet<'a>(
     ws.set_column_width(7, 8).map_err(xerr)?;
     ws.set_column_width(12, 40).map_err(xerr)?;
     ws.set_column_width(13, 60).map_err(xerr)?;
-    if let Some(h) = first_header {
+    if first_header.is_some() {
         // Several units' blocks follow each other: the label column stays, no header row is frozen.
         ws.set_freeze_panes(0, 1).map_err(xerr)?;
-        print_setup(ws, h);
+        print_setup(ws, None);
         // The page holds the figures and explanations; the source cells stay on screen (column N) so that
         // they do not shrink the printed figures.
         ws.set_print_area(0, 0, r.max(1), 12).map_err(xerr)?;
@@ -565,7 +577,7 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
     ws.set_column_width(11, 28).map_err(xerr)?;
     // The page holds the finding and its message; the cells and links stay on screen.
     ws.set_print_area(0, 0, last.max(1), 9).map_err(xerr)?;
-    print_setup(ws, 0);
+    print_setup(ws, Some(0));
     Ok(())
 }
 
@@ -609,7 +621,7 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
         chart.set_width(760).set_height(120 + 40 * n);
         ws.insert_chart(1, 3, &chart).map_err(xerr)?;
     }
-    print_setup(ws, 0);
+    print_setup(ws, Some(0));
     Ok(())
 }
 
