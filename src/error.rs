@@ -18,7 +18,10 @@ pub enum Error {
     #[error("{path}: sheet {sheet}, cell {cell}: {message}")]
     Cell { path: String, sheet: String, cell: String, message: String },
 
-    #[error("{path}: no budget table found in any sheet")]
+    #[error("{path}:{line}: {message}")]
+    Line { path: String, line: u32, message: String },
+
+    #[error("{path}: no budget table found")]
     NoTables { path: String },
 
     #[error("{path}: {message}")]

@@ -9,6 +9,7 @@ pub mod label;
 pub mod number;
 mod structure;
 mod table;
+pub mod text;
 mod workbook;
 
 use crate::error::{Error, Result};
@@ -56,7 +57,7 @@ fn is_workbook_name(p: &Path) -> bool {
         && !name.starts_with('.')
         && p.extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods"))
+            .is_some_and(|e| matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt"))
 }
 
 /// Reads every input. Every bad cell and unreadable file is collected; any of them fails the whole call.
@@ -65,7 +66,10 @@ pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
     let mut errors = Vec::new();
     for path in expand_inputs(inputs)? {
         let shown = path.display().to_string();
-        match workbook::read_workbook(&path, &shown, org) {
+        let is_text = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+        let read =
+            if is_text { text::read_text(&path, &shown, org) } else { workbook::read_workbook(&path, &shown, org) };
+        match read {
             Ok(wb) => {
                 out.figures.extend(wb.figures);
                 out.warnings.extend(wb.warnings);

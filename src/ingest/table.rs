@@ -50,6 +50,17 @@ impl Table {
     /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
     /// traced to `file:sheet!CELL`.
     pub fn into_model(self, unit: &str, file: &str, sheet: &str) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>) {
+        let place = |cell: &str| Place::Cell { sheet: sheet.to_string(), cell: cell.to_string() };
+        self.into_model_at(unit, file, &place)
+    }
+
+    /// [`Table::into_model`] with the place of each grid cell given by `place` (a text file's line).
+    pub fn into_model_at(
+        self,
+        unit: &str,
+        file: &str,
+        place: &dyn Fn(&str) -> Place,
+    ) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>) {
         let factor = self.factor;
         let explanations = self
             .explanations
@@ -59,10 +70,10 @@ impl Table {
                 line_item,
                 year,
                 text,
-                source: format!("{file}:{sheet}!{cell}"),
+                source: Source { file: file.to_string(), place: place(&cell), factor: Decimal::ONE }.to_string(),
             })
             .collect();
-        let source = |cell: String| Source::cell(file, sheet, cell, factor);
+        let source = |cell: String| Source { file: file.to_string(), place: place(&cell), factor };
         let figures = self
             .figures
             .into_iter()
@@ -76,13 +87,7 @@ impl Table {
                     None => source(raw.cell),
                     Some((cells, ulp)) => Source {
                         file: file.to_string(),
-                        place: Place::Sum {
-                            places: cells
-                                .into_iter()
-                                .map(|cell| Place::Cell { sheet: sheet.to_string(), cell })
-                                .collect(),
-                            ulp: ulp * factor,
-                        },
+                        place: Place::Sum { places: cells.iter().map(|cell| place(cell)).collect(), ulp: ulp * factor },
                         factor,
                     },
                 },

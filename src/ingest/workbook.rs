@@ -128,7 +128,13 @@ fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) 
 /// The unit a table belongs to: the nearest title naming an org unit (by name or alias, or beginning with
 /// one), then the sheet name, then a title naming a unit in an inflected form or with a small typo (both
 /// warned), else the nearest title, else the sheet name.
-fn resolve_unit(table: &Table, sheet: &str, org: Option<&Org>, warnings: &mut Vec<Warning>, location: &str) -> String {
+pub(super) fn resolve_unit(
+    table: &Table,
+    sheet: &str,
+    org: Option<&Org>,
+    warnings: &mut Vec<Warning>,
+    location: &str,
+) -> String {
     if let Some(org) = org {
         if let Some(unit) = table.titles.iter().find_map(|t| org.find(t).or_else(|| org.find_prefix(t))) {
             return unit.name.clone();

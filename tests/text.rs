@@ -1,0 +1,148 @@
+//! Reports as text: tables found in running text, figures grouped into columns by the digit rules, the
+//! spacing and the table's arithmetic, every figure traced to `file:line`. Fixtures in tests/fixtures/text/
+//! are our own text around the seed documents' tables (labels and figures); the seeds themselves are read
+//! where ../shared/seeds/ is present.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+
+fn seed_rows(file: &str) -> BTreeSet<Key> {
+    let mut rd = csv::Reader::from_path(root(file)).unwrap();
+    rd.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[1].into(), r[3].into(), r[4].into(), r[5].into(), r[6].into())
+        })
+        .collect()
+}
+
+/// The printed figures `extract` finds (stand-ins summed from sub-rows aside), with their sources.
+fn extract(files: &[&str]) -> Vec<(String, Key)> {
+    let mut args = vec!["extract", "--org", "inputs/organisaatio.toml"];
+    args.extend_from_slice(files);
+    let out = run(&args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    parse_extract(&stdout(&out)).into_iter().filter(|(src, _)| !src.ends_with(')')).collect()
+}
+
+#[test]
+fn space_separated_tables_with_headers_over_many_lines() {
+    let file = "tests/fixtures/text/tilinpaatos_2024_rivit.txt";
+    let rows = extract(&[file]);
+    let got: BTreeSet<Key> = rows.iter().map(|(_, k)| k.clone()).collect();
+    assert_eq!(got.len(), rows.len(), "no figure twice");
+    assert_eq!(rows.len(), 77, "15 rows of the department, 7 of the area");
+    let seed = seed_rows("seeds/seed_001_tp2024.csv");
+    assert!(got.is_subset(&seed), "{:?}", got.difference(&seed).collect::<Vec<_>>());
+    // Blank columns kept by a double space; a wider gap that is no blank column; "1 1" alone in a row.
+    let k = "Kaupunginkansliakeskus";
+    for want in [
+        key(k, "henkilostokulut", "ta", 2024, "-1935039"),
+        key(k, "henkilostokulut", "poikkeama", 2024, "160157"),
+        key(k, "palvelujen_ostot", "tp", 2024, "-1904647"),
+        key(k, "muut_toimintatuotot", "tp", 2024, "1"),
+        key(k, "muut_toimintatuotot", "poikkeama", 2024, "1"),
+        key("Talous- ja henkilöstöpalvelut", "poistot_ja_arvonalentumiset", "tp", 2024, "-25811"),
+    ] {
+        assert!(got.contains(&want), "{want:?}");
+    }
+    assert!(!got.iter().any(|g| g.1 == "maksutuotot"), "a row without figures has none");
+    // Each figure names its line.
+    let src = |item: &str, sc: &str| rows.iter().find(|(_, g)| g.0 == k && g.1 == item && g.2 == sc).unwrap().0.clone();
+    assert_eq!(src("henkilostokulut", "ta"), format!("{file}:40"));
+    assert_eq!(src("sisaiset_erat", "poikkeama"), format!("{file}:56"));
+}
+
+#[test]
+fn tab_separated_tables_with_html_remnants() {
+    let rows = extract(&["tests/fixtures/text/talousarvio_2023_sarkaimin.txt"]);
+    let got: BTreeSet<Key> = rows.iter().map(|(_, k)| k.clone()).collect();
+    assert_eq!(rows.len(), 55);
+    let seed = seed_rows("seeds/seed_003_ta2023.csv");
+    assert!(got.is_subset(&seed), "{:?}", got.difference(&seed).collect::<Vec<_>>());
+    assert!(got.contains(&key("Kaupunginkansliakeskus", "poistot_ja_arvonalentumiset", "tp", 2021, "-18783")));
+    assert!(got.contains(&key("Kaupunginkansliakeskus", "henkilostokulut", "ts", 2025, "-2015169")));
+}
+
+#[test]
+fn text_tables_are_checked_like_workbooks() {
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--org",
+        "inputs/organisaatio.toml",
+        "tests/fixtures/text/tilinpaatos_2024_rivit.txt",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut errors: Vec<(String, String, String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error" && f["rule"] != "rollup")
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("rule"), s("unit"), s("line_item"), s("scenario"), s("difference"))
+        })
+        .collect();
+    errors.sort();
+    let e = |r: &str, u: &str, li: &str, sc: &str, d: &str| (r.into(), u.into(), li.into(), sc.into(), d.into());
+    assert_eq!(
+        errors,
+        [
+            e("poikkeama", "Kaupunginkansliakeskus", "sisaiset_erat", "poikkeama", "-3390"),
+            e("sum", "Talous- ja henkilöstöpalvelut", "toimintakate", "poikkeama", "-10"),
+            e("sum", "Talous- ja henkilöstöpalvelut", "toimintakate", "tp", "-10"),
+        ]
+    );
+}
+
+#[test]
+fn a_row_that_splits_more_than_one_way_is_an_error_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Keskus\n\nTALOUSSUUNNITELMA 2025\nTALOUSSUUNNITELMA 2026\n\nMyyntituotot 1 000 200\n";
+    std::fs::write(dir.path().join("ts.txt"), text).unwrap();
+    let out = run_in(dir.path(), &["extract", "ts.txt"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("ts.txt:6: the figures \"1 000 200\" can be read into the 2 columns in more than one way"),
+        "{err}"
+    );
+    assert!(err.contains("1000 | 200") && err.contains("1000200 | –"), "{err}");
+}
+
+/// Seeds 001 and 003 themselves, where the shared folder is present: every figure of their tables, exactly,
+/// and the same eleven errors the workbooks give.
+#[test]
+fn the_seed_documents_themselves() {
+    let dir = root("../shared/seeds");
+    let find = |prefix: &str| {
+        std::fs::read_dir(&dir).ok()?.filter_map(|e| e.ok()).map(|e| e.path()).find(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix) && n.ends_with(".txt"))
+        })
+    };
+    let (Some(s1), Some(s3)) = (find("001_"), find("003_")) else {
+        eprintln!("../shared/seeds not present: skipped");
+        return;
+    };
+    let (c1, c3) = (s1, s3);
+    let rows = extract(&[c1.to_str().unwrap(), c3.to_str().unwrap()]);
+    let got: BTreeSet<Key> = rows.iter().map(|(_, k)| k.clone()).collect();
+    assert_eq!(got, seed_figures());
+    assert_eq!(rows.len(), 206);
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--org",
+        "inputs/organisaatio.toml",
+        c1.to_str().unwrap(),
+        c3.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let errors = v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!(errors, 11);
+}
