@@ -12,14 +12,18 @@ pub enum Error {
     #[error("{path}: not a readable workbook (.xlsx, .xlsm, .xls, .xlsb, .ods): {reason}")]
     Workbook { path: String, reason: String },
 
+    #[error("{path}: {reason}")]
+    Pdf { path: String, reason: String },
+
     #[error("{path}: sheet {sheet}: cannot read: {reason}")]
     Sheet { path: String, sheet: String, reason: String },
 
     #[error("{path}: sheet {sheet}, cell {cell}: {message}")]
     Cell { path: String, sheet: String, cell: String, message: String },
 
-    #[error("{path}:{line}: {message}")]
-    Line { path: String, line: u32, message: String },
+    /// A line of a text file (`12`) or of a PDF's page (`3:12`).
+    #[error("{path}:{at}: {message}")]
+    Line { path: String, at: String, message: String },
 
     #[error("{path}: no budget table found")]
     NoTables { path: String },

@@ -146,3 +146,45 @@ fn the_seed_documents_themselves() {
     let errors = v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count();
     assert_eq!(errors, 11);
 }
+
+/// A PDF printed by LibreOffice Writer from the space-separated fixture: the same figures, each at its
+/// page and line.
+#[test]
+fn a_pdf_reads_as_its_text_with_page_and_line() {
+    let pdf = extract(&["tests/fixtures/text/tilinpaatos_2024_rivit.pdf"]);
+    let txt = extract(&["tests/fixtures/text/tilinpaatos_2024_rivit.txt"]);
+    let keys = |rows: &[(String, Key)]| rows.iter().map(|(_, k)| k.clone()).collect::<BTreeSet<Key>>();
+    assert_eq!(keys(&pdf), keys(&txt));
+    assert_eq!(pdf.len(), 77);
+    let (src, _) = pdf.iter().find(|(_, k)| k.1 == "henkilostokulut" && k.2 == "ta").unwrap();
+    assert!(src.starts_with("tests/fixtures/text/tilinpaatos_2024_rivit.pdf:1:"), "{src}");
+}
+
+/// A damaged PDF, or one the text extraction chokes on, is one clear error naming the file (exit 2), never a
+/// crash: the fixture with bytes flipped at random.
+#[test]
+fn damaged_pdfs_are_one_clear_error() {
+    use proptest::prelude::*;
+    let original = std::fs::read(root("tests/fixtures/text/tilinpaatos_2024_rivit.pdf")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 24, ..ProptestConfig::default() });
+    let flips = proptest::collection::vec((0..original.len(), any::<u8>()), 1..12);
+    runner
+        .run(&flips, |flips| {
+            let mut bytes = original.clone();
+            for (at, b) in flips {
+                bytes[at] = b;
+            }
+            let path = dir.path().join("x.pdf");
+            std::fs::write(&path, &bytes).unwrap();
+            let out = run_in(dir.path(), &["extract", "x.pdf"]);
+            let err = stderr(&out);
+            prop_assert!(matches!(code(&out), 0 | 2), "exit {:?}: {}", out.status, err);
+            prop_assert!(!err.contains("panicked"), "{}", err);
+            if code(&out) == 2 {
+                prop_assert!(err.lines().all(|l| l.starts_with("error: x.pdf")), "{}", err);
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -7,6 +7,7 @@ mod grid;
 pub mod header;
 pub mod label;
 pub mod number;
+mod pdf;
 mod structure;
 mod table;
 pub mod text;
@@ -55,9 +56,9 @@ fn is_workbook_name(p: &Path) -> bool {
     // Skip Excel's lock files (~$book.xlsx) and hidden files.
     !name.starts_with("~$")
         && !name.starts_with('.')
-        && p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt"))
+        && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt" | "pdf")
+        })
 }
 
 /// Reads every input. Every bad cell and unreadable file is collected; any of them fails the whole call.
@@ -66,9 +67,12 @@ pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
     let mut errors = Vec::new();
     for path in expand_inputs(inputs)? {
         let shown = path.display().to_string();
-        let is_text = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("txt"));
-        let read =
-            if is_text { text::read_text(&path, &shown, org) } else { workbook::read_workbook(&path, &shown, org) };
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
+        let read = match ext.as_str() {
+            "txt" => text::read_text(&path, &shown, org),
+            "pdf" => pdf::read_pdf(&path, &shown, org),
+            _ => workbook::read_workbook(&path, &shown, org),
+        };
         match read {
             Ok(wb) => {
                 out.figures.extend(wb.figures);

@@ -39,16 +39,28 @@ pub fn read_text(path: &Path, shown: &str, org: Option<&Org>) -> Result<Workbook
         // Text saved by older Windows tools: Windows-1252 (a superset of Latin-1 for the letters used here).
         Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
     };
-    read_str(&text, shown, org)
+    read_str(&text, shown, org, None)
 }
 
-/// Reads the tables of a report's text; `shown` names the file in sources and messages.
-pub fn read_str(text: &str, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+/// Reads the tables of a report's text; `shown` names the file in sources and messages. `places` gives each
+/// line's place (a PDF's page and line); by default a line is its number in the text.
+pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Place]>) -> Result<WorkbookFigures> {
     let lines: Vec<String> = text.lines().map(clean_line).collect();
     let (range, row_lines, line_errors) = to_grid(&lines);
+    let place_of_line = |n: u32| -> Place {
+        match places {
+            Some(p) => p.get(n.saturating_sub(1) as usize).cloned().unwrap_or(Place::Line { line: n }),
+            None => Place::Line { line: n },
+        }
+    };
+    let at = |p: &Place| match p {
+        Place::Page { page, line } => format!("{page}:{line}"),
+        Place::Line { line } => line.to_string(),
+        other => format!("{other:?}"),
+    };
     let mut out = WorkbookFigures::default();
     for (line, message) in line_errors {
-        out.errors.push(Error::Line { path: shown.to_string(), line, message });
+        out.errors.push(Error::Line { path: shown.to_string(), at: at(&place_of_line(line)), message });
     }
     let grid = super::grid::Grid::new(&range, Vec::new());
     let mut problems = Problems::default();
@@ -57,19 +69,19 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>) -> Result<WorkbookFi
         let row: u32 = cell.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap_or(1);
         row_lines.get(row.saturating_sub(1) as usize).copied().unwrap_or(0)
     };
-    let location = |cell: &str| format!("{shown}:{}", line_of(cell));
+    let location = |cell: &str| format!("{shown}:{}", at(&place_of_line(line_of(cell))));
     for (cell, said) in problems.warnings {
         out.warnings.push(Warning { location: location(&cell), said });
     }
     for (cell, message) in problems.errors {
-        out.errors.push(Error::Line { path: shown.to_string(), line: line_of(&cell), message });
+        out.errors.push(Error::Line { path: shown.to_string(), at: at(&place_of_line(line_of(&cell))), message });
     }
     if tables.is_empty() && out.errors.is_empty() {
         return Err(Error::NoTables { path: shown.to_string() });
     }
     for table in tables {
         let unit = resolve_unit(&table, "", org, &mut out.warnings, &location(&table.header_cell));
-        let place = |cell: &str| Place::Line { line: line_of(cell) };
+        let place = |cell: &str| place_of_line(line_of(cell));
         let (figures, sums, explanations) = table.into_model_at(&unit, shown, &place);
         out.figures.extend(figures);
         out.sums.extend(sums);
