@@ -232,7 +232,13 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, Vec<(u32, String)>) {
             }
             let (title, cols) = header_columns(&words);
             let scenarios = cols.iter().filter(|c| classify(c).scenario.is_some()).count();
-            if scenarios >= 2 && j < lines.len() && split_row(&lines[j]).is_some_and(|(_, tail)| !tail.is_empty()) {
+            // Figures within the next few lines (the first label may be wrapped over lines of its own).
+            let figures_follow = lines[j..]
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .take(4)
+                .any(|l| split_row(l).is_some_and(|(_, tail)| !tail.is_empty()));
+            if scenarios >= 2 && figures_follow {
                 // A title in capitals right above the header (a unit's name) stays a title.
                 if !title.is_empty() {
                     rows.push(vec![title]);
@@ -248,7 +254,21 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, Vec<(u32, String)>) {
             }
         }
         if let Some(cols) = &columns {
-            if let Some((label, tail)) = split_row(line) {
+            if let Some((mut label, mut tail)) = split_row(line) {
+                // The line the figures stand on.
+                let mut at = n;
+                // A label wrapped onto the next line(s) of a narrow column: "Henkilöstökul" / "ut", "Poistot ja"
+                // / "arvonalentumi" / "set"; the figures stand on the first line or the last.
+                if matches!(match_label(&label, None), LabelMatch::Unknown) {
+                    if let Some((joined, last_tail, used)) = wrapped_label(&label, &tail, &lines[i..]) {
+                        label = joined;
+                        if tail.is_empty() {
+                            tail = last_tail;
+                            at = n + used as u32;
+                        }
+                        i += used;
+                    }
+                }
                 let known = !matches!(match_label(&label, None), LabelMatch::Unknown);
                 if known || !tail.is_empty() {
                     let scenarios: Vec<Option<(Scenario, Option<i32>)>> = cols
@@ -263,10 +283,10 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, Vec<(u32, String)>) {
                         Ok(values) => {
                             cells.extend(values.into_iter().map(|v| v.map(|d| d.to_string()).unwrap_or_default()))
                         }
-                        Err(message) => errors.push((n, message)),
+                        Err(message) => errors.push((at, message)),
                     }
                     rows.push(cells);
-                    row_lines.push(n);
+                    row_lines.push(at);
                     continue;
                 }
             }
@@ -285,6 +305,53 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, Vec<(u32, String)>) {
         }
     }
     (range, row_lines, errors)
+}
+
+/// The label of a row wrapped onto the following lines (blank lines between skipped): the joined label
+/// when it is a known one, the figures of the last line (if the first had none), and how many lines it took.
+fn wrapped_label(label: &str, tail: &str, next: &[String]) -> Option<(String, String, usize)> {
+    let mut parts = vec![label.to_string()];
+    let mut used = 0;
+    for line in next.iter() {
+        used += 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (more, more_tail) = match split_row(line) {
+            Some(r) => r,
+            // A fragment that starts in lower case ("ut", "set") is no label of its own.
+            None => (line.trim().to_string(), String::new()),
+        };
+        if !tail.is_empty() && !more_tail.is_empty() {
+            return None; // figures on both lines: two rows
+        }
+        parts.push(more);
+        if let Some(joined) = join_label(&parts) {
+            return Some((joined, more_tail, used));
+        }
+        if parts.len() >= 3 || !more_tail.is_empty() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Joins label fragments, each boundary with or without a space, into a label the scheme knows.
+fn join_label(parts: &[String]) -> Option<String> {
+    let boundaries = parts.len() - 1;
+    for mask in 0..(1u32 << boundaries) {
+        let mut joined = parts[0].clone();
+        for (k, p) in parts[1..].iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                joined.push(' ');
+            }
+            joined.push_str(p);
+        }
+        if let LabelMatch::Exact(_) = match_label(&joined, None) {
+            return Some(joined);
+        }
+    }
+    None
 }
 
 /// A table row: its label and the text of its figures (from the first token that is a number). None for a
@@ -308,7 +375,18 @@ fn split_row(line: &str) -> Option<(String, String)> {
     if label.is_empty() || !label.chars().next().is_some_and(char::is_alphabetic) {
         return None;
     }
+    // A fragment in lower case with no figures continues the label above; it is no row of its own.
+    if tail_is_empty(label_end)
+        && label.chars().next().is_some_and(char::is_lowercase)
+        && label.split_whitespace().count() == 1
+    {
+        return None;
+    }
     Some((label.to_string(), tail.trim_end().to_string()))
+}
+
+fn tail_is_empty(label_end: Option<usize>) -> bool {
+    label_end.is_none()
 }
 
 fn is_number_token(t: &str) -> bool {
@@ -672,6 +750,27 @@ mod tests {
                 Err(e) => proptest::prop_assert!(e.contains("more than one way"), "{}", e),
             }
         }
+    }
+
+    #[test]
+    fn labels_wrapped_by_a_narrow_column() {
+        let text = "Keskus\n\nTALOUSARVIO 2024\n\nTILINPÄÄTÖS 2024\n\nPOIKKEAMA\n\nHenkilöstökul\n\nut -1 935 039 -1 774 883 160 156\n\n\
+                    Poistot ja\narvonalentumi\nset -44 595 -44 594 1\n\nPalvelujen -2 094 095 -1 904 647 189 448\nostot\n";
+        let wb = read_str(text, "t.txt", None, None).unwrap();
+        let got: Vec<(String, String, i32, String)> = wb
+            .figures
+            .iter()
+            .filter(|f| f.scenario == Scenario::Tp)
+            .map(|f| (f.line_item.id(), f.amount.to_string(), f.year, f.source.to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("henkilostokulut".to_string(), "-1774883".to_string(), 2024, "t.txt:11".to_string()),
+                ("poistot_ja_arvonalentumiset".to_string(), "-44594".to_string(), 2024, "t.txt:15".to_string()),
+                ("palvelujen_ostot".to_string(), "-1904647".to_string(), 2024, "t.txt:17".to_string()),
+            ]
+        );
     }
 
     #[test]
