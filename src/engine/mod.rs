@@ -114,7 +114,13 @@ impl Analysis {
         let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         let input = warnings.iter().map(|w| {
             let notes = vec![finding::Note::Input { said: w.said.clone() }];
-            Finding::about_unit(Severity::Warning, Rule::Input, String::new(), vec![w.location.clone()], notes)
+            // A ledger's reconciliation is a record, not a problem.
+            let severity = if matches!(w.said, crate::model::Said::Reconciliation { .. }) {
+                Severity::Info
+            } else {
+                Severity::Warning
+            };
+            Finding::about_unit(severity, Rule::Input, String::new(), vec![w.location.clone()], notes)
         });
         self.findings.splice(at..at, input);
     }

@@ -6,6 +6,7 @@ pub mod explanations;
 mod grid;
 pub mod header;
 pub mod label;
+pub mod ledger;
 pub mod number;
 mod pdf;
 mod structure;
@@ -56,9 +57,11 @@ fn is_workbook_name(p: &Path) -> bool {
     // Skip Excel's lock files (~$book.xlsx) and hidden files.
     !name.starts_with("~$")
         && !name.starts_with('.')
-        && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        && (p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
             matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt" | "pdf")
         })
+            // A CSV in a folder is read when it is a ledger export (an explanations file beside it is not).
+            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p))
 }
 
 /// Reads every input. Every bad cell and unreadable file is collected; any of them fails the whole call.
@@ -71,6 +74,9 @@ pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
         let read = match ext.as_str() {
             "txt" => text::read_text(&path, &shown, org),
             "pdf" => pdf::read_pdf(&path, &shown, org),
+            "csv" if ledger::is_ledger(&path) => {
+                ledger::read_ledger(&path, &shown, org, &ledger::Chart::default_chart())
+            }
             _ => workbook::read_workbook(&path, &shown, org),
         };
         match read {

@@ -273,6 +273,35 @@ pub enum Said {
     UnitFromTitle { title: String, unit: String },
     /// A unit name read as the closest name in the org file.
     UnitNearMatch { name: String, unit: String },
+    /// A ledger's cost center that no unit's `codes` cover: its total and rows, per scenario and year.
+    UnmappedCostCenter {
+        code: String,
+        scenario: Scenario,
+        year: i32,
+        #[serde(with = "rust_decimal::serde::str")]
+        amount: Decimal,
+        rows: u64,
+    },
+    /// A ledger's account that the chart of accounts maps to no line item.
+    UnmappedAccount {
+        account: String,
+        scenario: Scenario,
+        year: i32,
+        #[serde(with = "rust_decimal::serde::str")]
+        amount: Decimal,
+        rows: u64,
+    },
+    /// A ledger's totals of one scenario and year: all rows = mapped + unmapped, to the cent.
+    Reconciliation {
+        scenario: Scenario,
+        year: i32,
+        #[serde(with = "rust_decimal::serde::str")]
+        total: Decimal,
+        #[serde(with = "rust_decimal::serde::str")]
+        mapped: Decimal,
+        #[serde(with = "rust_decimal::serde::str")]
+        unmapped: Decimal,
+    },
 }
 
 impl fmt::Display for Said {
@@ -300,6 +329,16 @@ impl fmt::Display for Said {
             Said::UnitFromTitle { title, unit } => write!(f, "unit read from the title \"{title}\" as \"{unit}\""),
             Said::UnitNearMatch { name, unit } => {
                 write!(f, "unit name \"{name}\" read as \"{unit}\" (closest name in the org file)")
+            }
+            Said::UnmappedCostCenter { code, scenario, year, amount, rows } => write!(
+                f,
+                "cost center {code} is in no unit's codes: {scenario} {year} {amount} in {rows} rows not read"
+            ),
+            Said::UnmappedAccount { account, scenario, year, amount, rows } => {
+                write!(f, "account {account} maps to no line item: {scenario} {year} {amount} in {rows} rows not read")
+            }
+            Said::Reconciliation { scenario, year, total, mapped, unmapped } => {
+                write!(f, "{scenario} {year}: all rows {total} = mapped {mapped} + unmapped {unmapped}")
             }
         }
     }

@@ -36,6 +36,43 @@ struct UnitEntry {
     aliases: Vec<String>,
     name_sv: Option<String>,
     name_en: Option<String>,
+    /// Cost centers (kustannuspaikat) of a ledger that belong to the unit: codes and ranges ("1101-1199").
+    #[serde(default)]
+    codes: Vec<String>,
+}
+
+/// A cost-center code or an inclusive range of numeric codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Codes {
+    One(String),
+    Range(u64, u64),
+}
+
+impl Codes {
+    fn parse(text: &str) -> std::result::Result<Codes, String> {
+        let t = text.trim();
+        if let Some((a, b)) = t.split_once('-') {
+            let (a, b) = (a.trim(), b.trim());
+            let (Ok(lo), Ok(hi)) = (a.parse::<u64>(), b.parse::<u64>()) else {
+                return Err(format!("\"{t}\" is not a code range (numbers: \"1101-1199\")"));
+            };
+            if lo > hi {
+                return Err(format!("\"{t}\": the range runs backwards"));
+            }
+            return Ok(Codes::Range(lo, hi));
+        }
+        if t.is_empty() {
+            return Err("an empty cost-center code".into());
+        }
+        Ok(Codes::One(t.to_string()))
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        match self {
+            Codes::One(c) => c == code,
+            Codes::Range(lo, hi) => code.parse::<u64>().is_ok_and(|n| (*lo..=*hi).contains(&n)),
+        }
+    }
 }
 
 /// One unit of the organisation.
@@ -48,6 +85,8 @@ pub struct Unit {
     /// The Swedish and English names: matched like aliases, and used for report text in that language.
     pub name_sv: Option<String>,
     pub name_en: Option<String>,
+    /// The ledger's cost centers that belong to the unit.
+    pub codes: Vec<Codes>,
 }
 
 impl Unit {
@@ -75,6 +114,23 @@ impl Org {
     pub fn load(path: &Path) -> Result<Org> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
         Org::parse(&text).map_err(|message| Error::Org { path: path.display().to_string(), message })
+    }
+
+    /// The unit a ledger's cost center belongs to: exact codes first, then the narrowest range.
+    pub fn unit_of_code(&self, code: &str) -> Option<&Unit> {
+        let exact = self.units.iter().find(|u| u.codes.iter().any(|c| matches!(c, Codes::One(x) if x == code)));
+        exact.or_else(|| {
+            self.units
+                .iter()
+                .filter_map(|u| {
+                    u.codes.iter().find_map(|c| match c {
+                        Codes::Range(lo, hi) if c.contains(code) => Some((hi - lo, u)),
+                        _ => None,
+                    })
+                })
+                .min_by_key(|(w, _)| *w)
+                .map(|(_, u)| u)
+        })
     }
 
     /// Parses org TOML; the error is a message for the user.
@@ -129,6 +185,11 @@ impl Org {
                 }
                 lookup.insert(folded, i);
             }
+            let codes = entry
+                .codes
+                .iter()
+                .map(|c| Codes::parse(c).map_err(|e| format!("unit \"{name}\": codes: {e}")))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
             units.push(Unit {
                 name,
                 parent: entry.parent,
@@ -136,6 +197,7 @@ impl Org {
                 aliases: entry.aliases,
                 name_sv: entry.name_sv,
                 name_en: entry.name_en,
+                codes,
             });
         }
         let mut org = Org { name: file.name, units, lookup };

@@ -437,6 +437,33 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::En, Said::UnitNearMatch { name, unit }) => {
             format!("unit name \"{name}\" read as \"{unit}\" (closest name in the org file)")
         }
+        (_, Said::UnmappedCostCenter { code, scenario, year, amount, rows }) => {
+            let (col, m) = (mid_sentence(scenario.label(lang.code())), money(*amount, lang));
+            match lang {
+                Lang::Fi => format!("kustannuspaikka {code} ei kuulu minkään yksikön koodeihin: {col} {year} {m} ({rows} riviä) jäi lukematta"),
+                Lang::Sv => format!("kostnadsstället {code} hör inte till någon enhets koder: {col} {year} {m} ({rows} rader) lästes inte"),
+                Lang::En => format!("cost center {code} is in no unit's codes: {col} {year} {m} ({rows} rows) not read"),
+            }
+        }
+        (_, Said::UnmappedAccount { account, scenario, year, amount, rows }) => {
+            let (col, m) = (mid_sentence(scenario.label(lang.code())), money(*amount, lang));
+            match lang {
+                Lang::Fi => format!("tili {account} ei kuulu tililuettelon toimintariveihin: {col} {year} {m} ({rows} riviä) jäi lukematta"),
+                Lang::Sv => format!("kontot {account} hör inte till kontoplanens verksamhetsrader: {col} {year} {m} ({rows} rader) lästes inte"),
+                Lang::En => format!("account {account} maps to no operating line: {col} {year} {m} ({rows} rows) not read"),
+            }
+        }
+        (_, Said::Reconciliation { scenario, year, total, mapped, unmapped }) => {
+            let col = mid_sentence(scenario.label(lang.code()));
+            let (t, a, u) = (money(*total, lang), money(*mapped, lang), money(*unmapped, lang));
+            match lang {
+                Lang::Fi => {
+                    format!("täsmäytys, {col} {year}: kaikki rivit {t} = kohdistetut {a} + kohdistamattomat {u}")
+                }
+                Lang::Sv => format!("avstämning, {col} {year}: alla rader {t} = fördelade {a} + ofördelade {u}"),
+                Lang::En => format!("reconciliation, {col} {year}: all rows {t} = mapped {a} + unmapped {u}"),
+            }
+        }
     }
 }
 

@@ -1,0 +1,268 @@
+//! Ledger exports (CSV): one row per year, cost center (kustannuspaikka) and account (tili), with the
+//! budget, its changes and the actuals as columns. Rows are summed in one streaming pass, exactly, per (year,
+//! cost center, account); cost centers are mapped to units by the org file's `codes`, accounts to line
+//! items by the chart of accounts; each figure's source is the file and how many rows made it. Nothing is
+//! dropped: unmapped cost centers and accounts are reported with their totals and row counts, and a
+//! reconciliation per scenario and year shows total in = mapped + unmapped, to the cent.
+
+use super::number::{parse_fi, Parsed};
+use super::workbook::WorkbookFigures;
+use crate::error::{Error, Result};
+use crate::model::{Figure, Item, LineItem, Org, Place, Said, Scenario, Source, Warning};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The chart of accounts: account ranges (first four digits) to line items.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    ranges: Vec<(u32, u32, Item)>,
+}
+
+impl Chart {
+    /// The default chart shipped in the binary (`src/model/accounts.csv`, from the municipal chart of
+    /// accounts 2023).
+    pub fn default_chart() -> Chart {
+        Chart::parse(include_str!("../model/accounts.csv")).expect("the shipped chart of accounts is valid")
+    }
+
+    /// A chart file: `from,to,item` rows (item: a scheme id), `#` comments.
+    pub fn parse(text: &str) -> std::result::Result<Chart, String> {
+        let mut ranges = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with("from") {
+                continue;
+            }
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            let bad = || format!("line {}: expected from,to,item (e.g. 4300,4499,palvelujen_ostot)", i + 1);
+            let [from, to, item] = f.as_slice() else { return Err(bad()) };
+            let (Ok(from), Ok(to)) = (from.parse::<u32>(), to.parse::<u32>()) else { return Err(bad()) };
+            let item = Item::all()
+                .find(|it| it.id() == *item)
+                .ok_or_else(|| format!("line {}: \"{item}\" is not an item of the scheme", i + 1))?;
+            ranges.push((from, to, item));
+        }
+        Ok(Chart { ranges })
+    }
+
+    /// The line item of an account: by its first four digits.
+    pub fn item_of(&self, account: &str) -> Option<Item> {
+        let digits: String = account.chars().take_while(char::is_ascii_digit).take(4).collect();
+        let n: u32 = digits.parse().ok()?;
+        self.ranges.iter().find(|(a, b, _)| (*a..=*b).contains(&n)).map(|r| r.2)
+    }
+}
+
+/// Header words of the columns (lower case). Finnish defaults, English alternatives.
+const YEAR: &[&str] = &["vuosi", "year", "år"];
+const COST_CENTER: &[&str] = &["kustannuspaikka", "kustp", "cost_center", "cost center", "kostnadsställe"];
+const ACCOUNT: &[&str] = &["tili", "tilinumero", "account", "konto"];
+const AMOUNTS: &[(&[&str], Scenario)] = &[
+    (&["talousarvio", "budget", "ta"], Scenario::Ta),
+    (&["muutokset", "ta-muutokset", "changes", "ändringar"], Scenario::TaMuutokset),
+    (&["toteuma", "tp", "actual", "actuals", "utfall"], Scenario::Tp),
+];
+
+/// Is this CSV file a ledger export (its first line names a cost-center and an account column)?
+pub fn is_ledger(path: &Path) -> bool {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let mut first = Vec::new();
+    if std::io::BufReader::new(file).take(64 * 1024).read_until(b'\n', &mut first).is_err() {
+        return false;
+    }
+    let header = String::from_utf8_lossy(&first).to_lowercase();
+    let cells: Vec<&str> = header.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"')).collect();
+    cells.iter().any(|c| COST_CENTER.contains(c)) && cells.iter().any(|c| ACCOUNT.contains(c))
+}
+
+use std::io::Read;
+
+/// Reads a ledger export into figures per unit, line item, scenario and year.
+pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, chart: &Chart) -> Result<WorkbookFigures> {
+    let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let mut head = Vec::new();
+    std::io::BufReader::new(&file).take(64 * 1024).read_to_end(&mut head).ok();
+    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |b: u8| first.iter().filter(|&&c| c == b).count();
+    let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
+    let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let mut rd =
+        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(std::io::BufReader::new(file));
+    let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
+    let header: Vec<String> = rd
+        .byte_headers()
+        .map_err(|e| line_err(1, e.to_string()))?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().trim_matches('"').to_lowercase())
+        .collect();
+    let find = |words: &[&str]| header.iter().position(|h| words.contains(&h.as_str()));
+    let need = |words: &[&str], what: &str| {
+        find(words).ok_or_else(|| {
+            line_err(1, format!("no {what} column (headers: {}; expected e.g. {})", header.join(", "), words[0]))
+        })
+    };
+    let (year_col, cc_col, acc_col) =
+        (need(YEAR, "year")?, need(COST_CENTER, "cost center")?, need(ACCOUNT, "account")?);
+    let amount_cols: Vec<(usize, Scenario)> =
+        AMOUNTS.iter().filter_map(|(words, sc)| find(words).map(|c| (c, *sc))).collect();
+    if amount_cols.is_empty() {
+        return Err(line_err(1, "no amount column (talousarvio, muutokset, toteuma)".into()));
+    }
+    // One pass: sums per (year, cost center, account), exact.
+    type Sums = (Vec<Decimal>, u64);
+    let mut sums: HashMap<(i32, String, String), Sums> = HashMap::new();
+    let mut errors = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rd.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(line_err(e.position().map_or(0, |p| p.line()), format!("not a CSV row: {e}")));
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let field =
+            |k: usize| String::from_utf8_lossy(record.get(k).unwrap_or_default()).trim().trim_matches('"').to_string();
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let Ok(year) = field(year_col).parse::<i32>() else {
+            errors.push(line_err(line, format!("year \"{}\" is not a year", field(year_col))));
+            if errors.len() >= 20 {
+                break;
+            }
+            continue;
+        };
+        let mut amounts = vec![Decimal::ZERO; amount_cols.len()];
+        let mut bad = false;
+        for (k, (c, _)) in amount_cols.iter().enumerate() {
+            match parse_fi(&field(*c)) {
+                Parsed::Number(d) => amounts[k] = d,
+                Parsed::Blank => {}
+                Parsed::NotANumber => {
+                    errors
+                        .push(line_err(line, format!("column \"{}\": \"{}\" is not an amount", header[*c], field(*c))));
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            if errors.len() >= 20 {
+                break;
+            }
+            continue;
+        }
+        let entry = sums
+            .entry((year, field(cc_col), field(acc_col)))
+            .or_insert_with(|| (vec![Decimal::ZERO; amount_cols.len()], 0));
+        for (k, a) in amounts.into_iter().enumerate() {
+            match entry.0[k].checked_add(a) {
+                Some(s) => entry.0[k] = s,
+                None => errors.push(line_err(line, "the amounts' sum is beyond the exact range".into())),
+            }
+        }
+        entry.1 += 1;
+    }
+    if let Some(e) = Error::from_list(errors) {
+        return Err(e);
+    }
+    // Map cost centers and accounts, once each.
+    let mut units: HashMap<String, Option<String>> = HashMap::new();
+    let mut items: HashMap<String, Option<Item>> = HashMap::new();
+    type Total = (Decimal, u64);
+    let mut mapped: HashMap<(String, Item, Scenario, i32), Total> = HashMap::new();
+    let mut no_unit: HashMap<(String, Scenario, i32), Total> = HashMap::new();
+    let mut no_item: HashMap<(String, Scenario, i32), Total> = HashMap::new();
+    let mut totals: HashMap<(Scenario, i32), [Decimal; 3]> = HashMap::new();
+    let add = |t: &mut Total, d: Decimal, n: u64| {
+        t.0 += d;
+        t.1 += n;
+    };
+    for ((year, cc, account), (amounts, rows)) in &sums {
+        let unit = units
+            .entry(cc.clone())
+            .or_insert_with(|| org.and_then(|o| o.unit_of_code(cc)).map(|u| u.name.clone()))
+            .clone();
+        let item = *items.entry(account.clone()).or_insert_with(|| chart.item_of(account));
+        for (k, (_, sc)) in amount_cols.iter().enumerate() {
+            let d = amounts[k];
+            let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
+            t[0] += d;
+            match (&unit, item) {
+                (Some(u), Some(it)) => {
+                    t[1] += d;
+                    add(mapped.entry((u.clone(), it, *sc, *year)).or_default(), d, *rows);
+                }
+                (None, _) => {
+                    t[2] += d;
+                    add(no_unit.entry((cc.clone(), *sc, *year)).or_default(), d, *rows);
+                }
+                (Some(_), None) => {
+                    t[2] += d;
+                    add(no_item.entry((account.clone(), *sc, *year)).or_default(), d, *rows);
+                }
+            }
+        }
+    }
+    let mut out = WorkbookFigures::default();
+    let mut figures: Vec<Figure> = mapped
+        .into_iter()
+        .map(|((unit, item, scenario, year), (amount, rows))| Figure {
+            unit,
+            line_item: LineItem::new(item),
+            scenario,
+            year,
+            // Revenue accounts carry credit balances as negative numbers in many exports; the sign the
+            // scheme expects is checked by the engine (signs), not changed here.
+            amount,
+            source: Source { file: shown.to_string(), place: Place::Rows { count: rows }, factor: Decimal::ONE },
+        })
+        .collect();
+    figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
+    out.figures = figures;
+    let mut unmapped: Vec<Warning> = Vec::new();
+    for ((code, scenario, year), (amount, rows)) in no_unit {
+        unmapped.push(Warning {
+            location: shown.to_string(),
+            said: Said::UnmappedCostCenter { code, scenario, year, amount, rows },
+        });
+    }
+    for ((account, scenario, year), (amount, rows)) in no_item {
+        unmapped.push(Warning {
+            location: shown.to_string(),
+            said: Said::UnmappedAccount { account, scenario, year, amount, rows },
+        });
+    }
+    unmapped.sort_by_key(|w| w.said.to_string());
+    out.warnings.extend(unmapped);
+    let mut recon: Vec<((Scenario, i32), [Decimal; 3])> = totals.into_iter().collect();
+    recon.sort_by_key(|(k, _)| *k);
+    for ((scenario, year), [total, mapped, unmapped]) in recon {
+        out.warnings.push(Warning {
+            location: shown.to_string(),
+            said: Said::Reconciliation { scenario, year, total, mapped, unmapped },
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_chart_maps_accounts_by_their_first_four_digits() {
+        let c = Chart::default_chart();
+        assert_eq!(c.item_of("4300"), Some(Item::PALVELUJEN_OSTOT));
+        assert_eq!(c.item_of("43010000"), Some(Item::PALVELUJEN_OSTOT));
+        assert_eq!(c.item_of("4000"), Some(Item::HENKILOSTOKULUT));
+        assert_eq!(c.item_of("3005"), Some(Item::MYYNTITUOTOT));
+        assert_eq!(c.item_of("5000"), None, "taxes are no operating line");
+        assert_eq!(c.item_of("x"), None);
+        assert!(Chart::parse("1,2,nonsense").unwrap_err().contains("not an item"));
+    }
+}

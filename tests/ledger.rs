@@ -1,0 +1,87 @@
+//! Ledger exports: rows summed exactly per unit (cost centers by the org file's codes) and line item
+//! (accounts by the chart of accounts), every figure with its row count, nothing dropped silently.
+
+mod common;
+use common::*;
+
+const ORG: &str = "name = \"Kunta\"\n\
+[[unit]]\nname = \"Keskus\"\nbinding = [\"toimintakate\"]\n\
+[[unit]]\nname = \"Alue A\"\nparent = \"Keskus\"\ncodes = [\"1100-1199\"]\n\
+[[unit]]\nname = \"Alue B\"\nparent = \"Keskus\"\ncodes = [\"1200\", \"1201\"]\n";
+
+/// Semicolons, decimal commas, months, an account of eight digits, a cost center no unit has, a tax account.
+const LEDGER: &str = "vuosi;kuukausi;kustannuspaikka;tili;talousarvio;muutokset;toteuma\n\
+2024;1;1100;3005;1000,00;;400,25\n\
+2024;2;1150;3005;500,00;;700,75\n\
+2024;1;1100;43010000;-20000,00;-1000,00;-9500,10\n\
+2024;2;1101;4300;;;-11000,00\n\
+2024;1;1200;4000;-30000,00;;-29000,00\n\
+2024;1;1201;4000;-5000,00;;-5500,00\n\
+2024;1;9999;4300;-100,00;;-90,00\n\
+2024;1;1200;5000;0;;12345,67\n";
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    std::fs::write(dir.path().join("paakirja.csv"), LEDGER).unwrap();
+    dir
+}
+
+#[test]
+fn ledger_rows_become_figures_per_unit_and_line_item() {
+    let dir = setup();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "paakirja.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = parse_extract(&stdout(&out));
+    let find = |unit: &str, item: &str, sc: &str| {
+        rows.iter().find(|(_, k)| k.0 == unit && k.1 == item && k.2 == sc).map(|(s, k)| (s.clone(), k.4.clone()))
+    };
+    // Alue A: 1100 and 1150 (a range) for sales; 1100's eight-digit account and 1101's 4300 for purchases.
+    assert_eq!(find("Alue A", "myyntituotot", "ta"), Some(("paakirja.csv (2 rows)".into(), "1500".into())));
+    assert_eq!(find("Alue A", "myyntituotot", "tp"), Some(("paakirja.csv (2 rows)".into(), "1101".into())));
+    assert_eq!(find("Alue A", "palvelujen_ostot", "ta_muutokset").map(|x| x.1), Some("-1000".into()));
+    assert_eq!(find("Alue A", "palvelujen_ostot", "tp").map(|x| x.1), Some("-20500.1".into()));
+    assert_eq!(find("Alue B", "henkilostokulut", "tp"), Some(("paakirja.csv (2 rows)".into(), "-34500".into())));
+    // Neither the unknown cost center nor the tax account made a figure.
+    assert!(rows.iter().all(|(_, k)| k.4 != "-90" && k.4 != "12345.67"));
+}
+
+#[test]
+fn unmapped_rows_are_reported_and_the_totals_reconcile() {
+    let dir = setup();
+    let out = run_in(dir.path(), &["validate", "--format", "json", "--org", "org.toml", "paakirja.csv"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap_or_else(|_| panic!("{}", stderr(&out)));
+    let input: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "input").collect();
+    let said = |kind: &str| -> Vec<&serde_json::Value> {
+        input.iter().map(|f| &f["notes"][0]["said"]).filter(|s| s["kind"] == kind).collect()
+    };
+    let cc = said("unmapped_cost_center");
+    assert!(cc
+        .iter()
+        .any(|s| s["code"] == "9999" && s["scenario"] == "tp" && s["amount"] == "-90.00" && s["rows"] == 1));
+    let acc = said("unmapped_account");
+    assert!(acc.iter().any(|s| s["account"] == "5000" && s["scenario"] == "tp" && s["amount"] == "12345.67"));
+    // Actuals 2024: all rows = mapped + unmapped, to the cent.
+    let tp = said("reconciliation").into_iter().find(|s| s["scenario"] == "tp").unwrap().clone();
+    assert_eq!(
+        (tp["total"].as_str(), tp["mapped"].as_str(), tp["unmapped"].as_str()),
+        (Some("-41643.43"), Some("-53899.10"), Some("12255.67"))
+    );
+    let reconciliation = input.iter().find(|f| f["notes"][0]["said"]["kind"] == "reconciliation").unwrap();
+    assert_eq!(reconciliation["severity"], "info");
+    assert!(reconciliation["message"].as_str().unwrap().starts_with("täsmäytys, talousarvio 2024"));
+}
+
+#[test]
+fn a_bad_amount_names_its_line() {
+    let dir = setup();
+    std::fs::write(dir.path().join("paakirja.csv"), format!("{LEDGER}2024;3;1100;4300;abc;;1\n")).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "paakirja.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("paakirja.csv:10: column \"talousarvio\": \"abc\" is not an amount"),
+        "{}",
+        stderr(&out)
+    );
+}
