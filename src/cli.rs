@@ -40,6 +40,9 @@ pub struct RunArgs {
     /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
     #[arg(long, value_name = "SCHEME.toml")]
     pub scheme: Option<PathBuf>,
+    /// Chart of accounts for ledger exports (CSV rows from,to,item), replacing the default one.
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
     /// The finance office's explanations of variances (CSV or TOML); overrides the configuration's.
     #[arg(long, value_name = "FILE")]
     pub explanations: Option<PathBuf>,
@@ -71,6 +74,9 @@ pub struct ValidateArgs {
     /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
     #[arg(long, value_name = "SCHEME.toml")]
     pub scheme: Option<PathBuf>,
+    /// Chart of accounts for ledger exports (CSV rows from,to,item), replacing the default one.
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
@@ -101,6 +107,9 @@ pub struct ExtractArgs {
     /// Line-item scheme file (TOML) extending the default scheme: extra labels, sub-rows, new items.
     #[arg(long, value_name = "SCHEME.toml")]
     pub scheme: Option<PathBuf>,
+    /// Chart of accounts for ledger exports (CSV rows from,to,item), replacing the default one.
+    #[arg(long, value_name = "FILE")]
+    pub accounts: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = FigureFormat::Csv)]

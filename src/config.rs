@@ -79,6 +79,9 @@ struct ConfigFile {
     org: Option<PathBuf>,
     scheme: Option<PathBuf>,
     explanations: Option<PathBuf>,
+    accounts: Option<PathBuf>,
+    #[serde(default)]
+    ledger: crate::ingest::ledger::LedgerColumns,
     out: Option<PathBuf>,
     #[serde(default)]
     lang: Langs,
@@ -97,6 +100,10 @@ pub struct RunConfig {
     pub scheme: Option<PathBuf>,
     /// The finance office's explanations of variances (CSV or TOML).
     pub explanations: Option<PathBuf>,
+    /// A chart of accounts replacing the default one, for ledger exports.
+    pub accounts: Option<PathBuf>,
+    /// A ledger export's column names where they differ from the defaults.
+    pub ledger: crate::ingest::ledger::LedgerColumns,
     pub out: PathBuf,
     pub langs: Vec<Lang>,
     pub strict: bool,
@@ -145,6 +152,8 @@ impl RunConfig {
             org: file.org.map(rel),
             scheme: file.scheme.map(rel),
             explanations: file.explanations.map(rel),
+            accounts: file.accounts.map(rel),
+            ledger: file.ledger,
             out: rel(file.out.unwrap_or_else(|| PathBuf::from("outputs"))),
             langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
             strict: file.strict,

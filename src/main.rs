@@ -45,9 +45,26 @@ fn install_scheme(path: Option<&std::path::Path>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The chart of accounts (the default, or a file) and column names for ledger exports.
+fn ledger_options(
+    accounts: Option<&Path>,
+    columns: poikkeama::ingest::ledger::LedgerColumns,
+) -> Result<poikkeama::ingest::ledger::LedgerOptions, Error> {
+    let chart = match accounts {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+            poikkeama::ingest::ledger::Chart::parse(&text)
+                .map_err(|message| Error::Config { path: path.display().to_string(), message })?
+        }
+        None => poikkeama::ingest::ledger::Chart::default_chart(),
+    };
+    Ok(poikkeama::ingest::ledger::LedgerOptions { chart, columns })
+}
+
 fn print_warnings(warnings: &[poikkeama::model::Warning]) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        let kind = if matches!(w.said, poikkeama::model::Said::Reconciliation { .. }) { "info" } else { "warning" };
+        eprintln!("{kind}: {w}");
     }
 }
 
@@ -56,7 +73,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Extract(args) => {
             install_scheme(args.scheme.as_deref())?;
             let org = load_org(args.org.as_deref())?;
-            let extraction = ingest::extract(&args.inputs, org.as_ref())?;
+            let options = ledger_options(args.accounts.as_deref(), Default::default())?;
+            let extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
             print_warnings(&extraction.warnings);
             let stdout = std::io::stdout().lock();
             let written = match args.format {
@@ -71,7 +89,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
             install_scheme(args.scheme.as_deref())?;
             let org = load_org(args.org.as_deref())?;
             let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
-            let extraction = ingest::extract(&args.inputs, org.as_ref())?;
+            let options = ledger_options(args.accounts.as_deref(), Default::default())?;
+            let extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
             print_warnings(&extraction.warnings);
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
             analysis.add_input_warnings(&extraction.warnings);
@@ -117,6 +136,8 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
             org: None,
             scheme: None,
             explanations: None,
+            accounts: None,
+            ledger: Default::default(),
             out: PathBuf::from("outputs"),
             langs: vec![poikkeama::report::fmt::Lang::Fi],
             strict: false,
@@ -134,6 +155,9 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     }
     if args.explanations.is_some() {
         cfg.explanations = args.explanations.clone();
+    }
+    if args.accounts.is_some() {
+        cfg.accounts = args.accounts.clone();
     }
     if let Some(out) = &args.out {
         cfg.out = out.clone();
@@ -170,7 +194,8 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
             eprintln!("{what}: {:.3} s", t.elapsed().as_secs_f64());
         }
     };
-    let extraction = ingest::extract(&cfg.inputs, org.as_ref())?;
+    let options = ledger_options(cfg.accounts.as_deref(), cfg.ledger.clone())?;
+    let extraction = ingest::extract_with(&cfg.inputs, org.as_ref(), &options)?;
     lap("read");
     print_warnings(&extraction.warnings);
     // The tables' own explanation column first; a file's entry for the same line replaces it.

@@ -85,3 +85,51 @@ fn a_bad_amount_names_its_line() {
         stderr(&out)
     );
 }
+
+/// The long form (one amount, a scenario column), column names from poikkeama.toml and a chart of accounts
+/// of the town's own.
+#[test]
+fn long_form_own_column_names_and_own_chart() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("kirjanpito.csv"),
+        "Vuosi,Kp,Tili,Laji,Summa\n2024,1100,9100,talousarvio,-100.50\n2024,1100,9100,toteuma,-90.25\n2024,1201,9100,toteuma,-10\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("tilit.csv"), "from,to,item\n9000,9199,palvelujen_ostot\n").unwrap();
+    std::fs::write(
+        dir.path().join("poikkeama.toml"),
+        "inputs = [\"kirjanpito.csv\"]\norg = \"org.toml\"\naccounts = \"tilit.csv\"\nout = \"o\"\n\
+         [ledger]\ncost_center = \"kp\"\nscenario = \"laji\"\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["run"]);
+    assert!(matches!(code(&out), 0 | 1), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
+    let recon: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["notes"][0]["said"])
+        .filter(|s| s["kind"] == "reconciliation")
+        .collect();
+    let tp = recon.iter().find(|s| s["scenario"] == "tp").unwrap();
+    assert_eq!((tp["total"].as_str(), tp["unmapped"].as_str()), (Some("-100.25"), Some("0")));
+    assert!(recon.iter().all(|s| s["scenario"] != "ta_muutokset"), "a scenario without rows has no line");
+    // With the default chart the same accounts are no operating line: unmapped, with their total.
+    let ex = run_in(dir.path(), &["validate", "--format", "json", "--org", "org.toml", "paakirja.csv"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&ex)).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["notes"][0]["said"]["kind"] == "unmapped_account"));
+    // A CSV that is no ledger is said to be one, not called a broken workbook.
+    std::fs::write(
+        dir.path().join("muistio.csv"),
+        "a,b
+1,2
+",
+    )
+    .unwrap();
+    let bad = run_in(dir.path(), &["extract", "muistio.csv"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("muistio.csv: a CSV file that is not a ledger export"), "{}", stderr(&bad));
+}

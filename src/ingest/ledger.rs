@@ -54,6 +54,52 @@ impl Chart {
     }
 }
 
+/// How to read ledgers: the chart of accounts and the column names (a name given replaces the defaults of
+/// its column).
+#[derive(Debug, Clone)]
+pub struct LedgerOptions {
+    pub chart: Chart,
+    pub columns: LedgerColumns,
+}
+
+impl Default for LedgerOptions {
+    fn default() -> Self {
+        LedgerOptions { chart: Chart::default_chart(), columns: LedgerColumns::default() }
+    }
+}
+
+/// Column names from `[ledger]` in poikkeama.toml; none means the defaults below.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerColumns {
+    pub year: Option<String>,
+    pub cost_center: Option<String>,
+    pub account: Option<String>,
+    pub budget: Option<String>,
+    pub changes: Option<String>,
+    pub actual: Option<String>,
+    /// The long form: one amount column and a scenario column (talousarvio, muutokset, toteuma …).
+    pub amount: Option<String>,
+    pub scenario: Option<String>,
+}
+
+/// A column's names: the configured one, else the defaults.
+fn names(configured: &Option<String>, defaults: &'static [&'static str]) -> Vec<String> {
+    match configured {
+        Some(n) => vec![n.trim().to_lowercase()],
+        None => defaults.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// A scenario as a long-form ledger names it.
+fn scenario_word(word: &str) -> Option<Scenario> {
+    let w = word.trim().to_lowercase();
+    AMOUNTS.iter().find(|(words, _)| words.contains(&w.as_str())).map(|(_, sc)| *sc)
+}
+
+const AMOUNT: &[&str] = &["summa", "euro", "euroa", "amount", "belopp"];
+const SCENARIO: &[&str] = &["skenaario", "laji", "scenario", "typ"];
+
 /// Header words of the columns (lower case). Finnish defaults, English alternatives.
 const YEAR: &[&str] = &["vuosi", "year", "år"];
 const COST_CENTER: &[&str] = &["kustannuspaikka", "kustp", "cost_center", "cost center", "kostnadsställe"];
@@ -65,7 +111,7 @@ const AMOUNTS: &[(&[&str], Scenario)] = &[
 ];
 
 /// Is this CSV file a ledger export (its first line names a cost-center and an account column)?
-pub fn is_ledger(path: &Path) -> bool {
+pub fn is_ledger(path: &Path, columns: &LedgerColumns) -> bool {
     use std::io::BufRead;
     let Ok(file) = std::fs::File::open(path) else { return false };
     let mut first = Vec::new();
@@ -74,13 +120,15 @@ pub fn is_ledger(path: &Path) -> bool {
     }
     let header = String::from_utf8_lossy(&first).to_lowercase();
     let cells: Vec<&str> = header.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"')).collect();
-    cells.iter().any(|c| COST_CENTER.contains(c)) && cells.iter().any(|c| ACCOUNT.contains(c))
+    let (cc, acc) = (names(&columns.cost_center, COST_CENTER), names(&columns.account, ACCOUNT));
+    cells.iter().any(|c| cc.iter().any(|n| n == c)) && cells.iter().any(|c| acc.iter().any(|n| n == c))
 }
 
 use std::io::Read;
 
 /// Reads a ledger export into figures per unit, line item, scenario and year.
-pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, chart: &Chart) -> Result<WorkbookFigures> {
+pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
+    let (chart, cols) = (&options.chart, &options.columns);
     let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     let mut head = Vec::new();
     std::io::BufReader::new(&file).take(64 * 1024).read_to_end(&mut head).ok();
@@ -97,23 +145,46 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, chart: &Chart) -
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().trim_matches('"').to_lowercase())
         .collect();
-    let find = |words: &[&str]| header.iter().position(|h| words.contains(&h.as_str()));
-    let need = |words: &[&str], what: &str| {
-        find(words).ok_or_else(|| {
-            line_err(1, format!("no {what} column (headers: {}; expected e.g. {})", header.join(", "), words[0]))
+    let find = |words: &[String]| header.iter().position(|h| words.contains(h));
+    let need = |words: Vec<String>, what: &str| {
+        find(&words).ok_or_else(|| {
+            line_err(
+                1,
+                format!("no {what} column (headers: {}; expected \"{}\")", header.join(", "), words.join("\" or \"")),
+            )
         })
     };
-    let (year_col, cc_col, acc_col) =
-        (need(YEAR, "year")?, need(COST_CENTER, "cost center")?, need(ACCOUNT, "account")?);
-    let amount_cols: Vec<(usize, Scenario)> =
-        AMOUNTS.iter().filter_map(|(words, sc)| find(words).map(|c| (c, *sc))).collect();
+    let year_col = need(names(&cols.year, YEAR), "year")?;
+    let cc_col = need(names(&cols.cost_center, COST_CENTER), "cost center")?;
+    let acc_col = need(names(&cols.account, ACCOUNT), "account")?;
+    let configured = [&cols.budget, &cols.changes, &cols.actual];
+    let wide: Vec<(usize, Scenario)> = configured
+        .iter()
+        .zip(AMOUNTS.iter())
+        .filter_map(|(c, (defaults, sc))| find(&names(c, defaults)).map(|k| (k, *sc)))
+        .collect();
+    // The long form: an amount column and a scenario column.
+    let long = match (find(&names(&cols.amount, AMOUNT)), find(&names(&cols.scenario, SCENARIO))) {
+        (Some(a), Some(s)) if wide.is_empty() => Some((a, s)),
+        _ => None,
+    };
+    let amount_cols: Vec<(usize, Scenario)> = match long {
+        Some((a, _)) => vec![(a, Scenario::Ta), (a, Scenario::TaMuutokset), (a, Scenario::Tp)],
+        None => wide,
+    };
     if amount_cols.is_empty() {
-        return Err(line_err(1, "no amount column (talousarvio, muutokset, toteuma)".into()));
+        return Err(line_err(
+            1,
+            "no amount columns (talousarvio, muutokset, toteuma), nor an amount and a scenario column (summa, skenaario)"
+                .into(),
+        ));
     }
     // One pass: sums per (year, cost center, account), exact.
     type Sums = (Vec<Decimal>, u64);
     let mut sums: HashMap<(i32, String, String), Sums> = HashMap::new();
     let mut errors = Vec::new();
+    // Scenarios and years some row gives a figure for (the long form fills one per row).
+    let mut seen: std::collections::HashSet<(Scenario, i32)> = std::collections::HashSet::new();
     let mut record = csv::ByteRecord::new();
     loop {
         match rd.read_byte_record(&mut record) {
@@ -139,7 +210,27 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, chart: &Chart) -
         };
         let mut amounts = vec![Decimal::ZERO; amount_cols.len()];
         let mut bad = false;
+        // In the long form the row's scenario picks its one amount slot.
+        let only = match long {
+            Some((_, s)) => match scenario_word(&field(s)) {
+                Some(sc) => amount_cols.iter().position(|(_, x)| *x == sc),
+                None => {
+                    errors.push(line_err(
+                        line,
+                        format!("scenario \"{}\" is none of talousarvio, muutokset, toteuma", field(s)),
+                    ));
+                    if errors.len() >= 20 {
+                        break;
+                    }
+                    continue;
+                }
+            },
+            None => None,
+        };
         for (k, (c, _)) in amount_cols.iter().enumerate() {
+            if only.is_some_and(|o| o != k) {
+                continue;
+            }
             match parse_fi(&field(*c)) {
                 Parsed::Number(d) => amounts[k] = d,
                 Parsed::Blank => {}
@@ -166,6 +257,11 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, chart: &Chart) -
             }
         }
         entry.1 += 1;
+        for (k, (c, sc)) in amount_cols.iter().enumerate() {
+            if only.is_none_or(|o| o == k) && !field(*c).is_empty() {
+                seen.insert((*sc, year));
+            }
+        }
     }
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
@@ -241,7 +337,7 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, chart: &Chart) -
     out.warnings.extend(unmapped);
     let mut recon: Vec<((Scenario, i32), [Decimal; 3])> = totals.into_iter().collect();
     recon.sort_by_key(|(k, _)| *k);
-    for ((scenario, year), [total, mapped, unmapped]) in recon {
+    for ((scenario, year), [total, mapped, unmapped]) in recon.into_iter().filter(|(k, _)| seen.contains(k)) {
         out.warnings.push(Warning {
             location: shown.to_string(),
             said: Said::Reconciliation { scenario, year, total, mapped, unmapped },

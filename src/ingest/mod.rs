@@ -29,18 +29,19 @@ pub struct Extraction {
     pub explanations: Vec<crate::model::Explanation>,
 }
 
-/// Expands inputs: a directory stands for the workbooks directly inside it, sorted by name.
-pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// Expands inputs: a directory stands for the workbooks, report texts, PDFs and ledger exports directly inside
+/// it, sorted by name.
+pub fn expand_inputs(inputs: &[PathBuf], columns: &ledger::LedgerColumns) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let entries = std::fs::read_dir(input).map_err(|e| Error::Io { path: input.clone(), source: e })?;
             let mut books: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_workbook_name(p)).collect();
+                entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_input_name(p, columns)).collect();
             books.sort();
             if books.is_empty() {
                 return Err(Error::Usage(format!(
-                    "{}: no workbooks (.xlsx, .xls, .ods …) in this folder",
+                    "{}: no workbooks (.xlsx, .xls, .ods …), report texts (.txt), PDFs or ledger exports (.csv) in this folder",
                     input.display()
                 )));
             }
@@ -52,7 +53,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn is_workbook_name(p: &Path) -> bool {
+fn is_input_name(p: &Path, columns: &ledger::LedgerColumns) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
     // Skip Excel's lock files (~$book.xlsx) and hidden files.
     !name.starts_with("~$")
@@ -61,22 +62,37 @@ fn is_workbook_name(p: &Path) -> bool {
             matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt" | "pdf")
         })
             // A CSV in a folder is read when it is a ledger export (an explanations file beside it is not).
-            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p))
+            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p, columns))
 }
 
 /// Reads every input. Every bad cell and unreadable file is collected; any of them fails the whole call.
 pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
+    extract_with(inputs, org, &ledger::LedgerOptions::default())
+}
+
+/// [`extract`] with the ledger's chart of accounts and column names.
+pub fn extract_with(
+    inputs: &[PathBuf],
+    org: Option<&Org>,
+    ledger_options: &ledger::LedgerOptions,
+) -> Result<Extraction> {
     let mut out = Extraction::default();
     let mut errors = Vec::new();
-    for path in expand_inputs(inputs)? {
+    for path in expand_inputs(inputs, &ledger_options.columns)? {
         let shown = path.display().to_string();
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
         let read = match ext.as_str() {
             "txt" => text::read_text(&path, &shown, org),
             "pdf" => pdf::read_pdf(&path, &shown, org),
-            "csv" if ledger::is_ledger(&path) => {
-                ledger::read_ledger(&path, &shown, org, &ledger::Chart::default_chart())
+            "csv" if ledger::is_ledger(&path, &ledger_options.columns) => {
+                ledger::read_ledger(&path, &shown, org, ledger_options)
             }
+            "csv" => Err(Error::Pdf {
+                path: shown.clone(),
+                reason: "a CSV file that is not a ledger export: its first line names no cost-center and account \
+                         columns (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)"
+                    .into(),
+            }),
             _ => workbook::read_workbook(&path, &shown, org),
         };
         match read {
