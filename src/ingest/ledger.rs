@@ -100,6 +100,65 @@ fn scenario_word(word: &str) -> Option<Scenario> {
 const AMOUNT: &[&str] = &["summa", "euro", "euroa", "amount", "belopp"];
 const SCENARIO: &[&str] = &["skenaario", "laji", "scenario", "typ"];
 
+/// A fast hash for the sums' integer keys (FxHash's multiply-rotate): the ledger's hot loop hashes every row.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u64);
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<Fx>;
+
+/// A field without surrounding blanks and quotes.
+fn trim_bytes(b: &[u8]) -> &[u8] {
+    let b = b.trim_ascii();
+    b.strip_prefix(b"\"").and_then(|x| x.strip_suffix(b"\"")).map_or(b, <[u8]>::trim_ascii)
+}
+
+/// Digits only, as a number (none for anything else or more than 18 digits).
+fn digits_u64(b: &[u8]) -> Option<u64> {
+    if b.is_empty() || b.len() > 18 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u64, |a, d| a * 10 + u64::from(d - b'0')))
+}
+
+/// The common form of an amount, without allocating: an optional minus, digits, and a decimal comma or
+/// point with up to nine decimals (`-1234,50`, `1234.5`). Anything else goes through the Finnish number parser.
+fn amount_bytes(b: &[u8]) -> Option<Decimal> {
+    let (neg, rest) = match b.split_first() {
+        Some((b'-', r)) => (true, r),
+        _ => (false, b),
+    };
+    let (int, frac) = match rest.iter().position(|c| *c == b',' || *c == b'.') {
+        Some(p) => (&rest[..p], &rest[p + 1..]),
+        None => (rest, &rest[rest.len()..]),
+    };
+    if int.is_empty() || frac.len() > 9 || int.len() > 18 || (rest.len() > int.len() && frac.is_empty()) {
+        return None;
+    }
+    let i = digits_u64(int)?;
+    let f = if frac.is_empty() { 0 } else { digits_u64(frac)? };
+    let scale = frac.len() as u32;
+    let m = i128::from(i) * 10i128.pow(scale) + i128::from(f);
+    let d = Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale).ok()?;
+    Some(d)
+}
+
 /// Header words of the columns (lower case). Finnish defaults, English alternatives.
 const YEAR: &[&str] = &["vuosi", "year", "år"];
 const COST_CENTER: &[&str] = &["kustannuspaikka", "kustp", "cost_center", "cost center", "kostnadsställe"];
@@ -180,11 +239,14 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
         ));
     }
     // One pass: sums per (year, cost center, account), exact.
-    type Sums = (Vec<Decimal>, u64);
-    let mut sums: HashMap<(i32, String, String), Sums> = HashMap::new();
+    type Sums = ([Decimal; 3], u64);
+    // Codes as keys without allocating: a code of digits is its number; any other is interned.
+    let mut names: Vec<String> = Vec::new();
+    let mut interned: HashMap<String, u64> = HashMap::new();
+    let mut sums: HashMap<(i32, u64, u64), Sums, FastHash> = HashMap::default();
     let mut errors = Vec::new();
     // Scenarios and years some row gives a figure for (the long form fills one per row).
-    let mut seen: std::collections::HashSet<(Scenario, i32)> = std::collections::HashSet::new();
+    let mut seen: Vec<(Scenario, i32)> = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
         match rd.read_byte_record(&mut record) {
@@ -201,14 +263,18 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        let Ok(year) = field(year_col).parse::<i32>() else {
+        let year = match digits_u64(trim_bytes(record.get(year_col).unwrap_or_default())) {
+            Some(y) if y <= 9999 => Ok(y as i32),
+            _ => field(year_col).parse::<i32>(),
+        };
+        let Ok(year) = year else {
             errors.push(line_err(line, format!("year \"{}\" is not a year", field(year_col))));
             if errors.len() >= 20 {
                 break;
             }
             continue;
         };
-        let mut amounts = vec![Decimal::ZERO; amount_cols.len()];
+        let mut amounts = [Decimal::ZERO; 3];
         let mut bad = false;
         // In the long form the row's scenario picks its one amount slot.
         let only = match long {
@@ -231,7 +297,13 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
             if only.is_some_and(|o| o != k) {
                 continue;
             }
-            match parse_fi(&field(*c)) {
+            let raw = trim_bytes(record.get(*c).unwrap_or_default());
+            let parsed = match amount_bytes(raw) {
+                Some(d) => Parsed::Number(d),
+                None if raw.is_empty() => Parsed::Blank,
+                None => parse_fi(&field(*c)),
+            };
+            match parsed {
                 Parsed::Number(d) => amounts[k] = d,
                 Parsed::Blank => {}
                 Parsed::NotANumber => {
@@ -247,10 +319,22 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
             }
             continue;
         }
-        let entry = sums
-            .entry((year, field(cc_col), field(acc_col)))
-            .or_insert_with(|| (vec![Decimal::ZERO; amount_cols.len()], 0));
-        for (k, a) in amounts.into_iter().enumerate() {
+        let mut key = |k: usize| -> u64 {
+            let raw = trim_bytes(record.get(k).unwrap_or_default());
+            match digits_u64(raw).filter(|n| *n < 1 << 62 && !(raw.len() > 1 && raw[0] == b'0')) {
+                Some(n) => n,
+                None => {
+                    let text = field(k);
+                    *interned.entry(text.clone()).or_insert_with(|| {
+                        names.push(text);
+                        (1 << 63) | (names.len() as u64 - 1)
+                    })
+                }
+            }
+        };
+        let (cc_key, acc_key) = (key(cc_col), key(acc_col));
+        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; 3], 0));
+        for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
             match entry.0[k].checked_add(a) {
                 Some(s) => entry.0[k] = s,
                 None => errors.push(line_err(line, "the amounts' sum is beyond the exact range".into())),
@@ -258,8 +342,10 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
         }
         entry.1 += 1;
         for (k, (c, sc)) in amount_cols.iter().enumerate() {
-            if only.is_none_or(|o| o == k) && !field(*c).is_empty() {
-                seen.insert((*sc, year));
+            if only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
+                if !seen.contains(&(*sc, year)) {
+                    seen.push((*sc, year));
+                }
             }
         }
     }
@@ -278,7 +364,9 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
         t.0 += d;
         t.1 += n;
     };
-    for ((year, cc, account), (amounts, rows)) in &sums {
+    let code = |k: u64| if k >> 63 == 1 { names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
+    for ((year, cc_key, acc_key), (amounts, rows)) in &sums {
+        let (cc, account) = (&code(*cc_key), &code(*acc_key));
         let unit = units
             .entry(cc.clone())
             .or_insert_with(|| org.and_then(|o| o.unit_of_code(cc)).map(|u| u.name.clone()))
@@ -349,6 +437,18 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_and_codes_without_allocating() {
+        assert_eq!(amount_bytes(b"-1234,50"), Some(Decimal::new(-123450, 2)));
+        assert_eq!(amount_bytes(b"1234.5"), Some(Decimal::new(12345, 1)));
+        assert_eq!(amount_bytes(b"0"), Some(Decimal::ZERO));
+        assert_eq!(amount_bytes(b"1 234,50"), None, "spaces go through the Finnish parser");
+        assert_eq!(amount_bytes(b"12,"), None);
+        assert_eq!(amount_bytes(b"abc"), None);
+        assert_eq!(digits_u64(b"100150"), Some(100150));
+        assert_eq!(trim_bytes(b" \"1100\" "), b"1100");
+    }
 
     #[test]
     fn the_default_chart_maps_accounts_by_their_first_four_digits() {

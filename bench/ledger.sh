@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Ledger benchmark (issue 11): a city-shaped ledger export, `poikkeama run` against a bare Python polars scan
+# (bench/ledger_peer.py), alternating, with /usr/bin/time -v. Usage: bench/ledger.sh [ROWS] [RUNS]
+# (defaults 2000000, 3). Figures go in BENCHMARKS.md. Needs `pip install polars` for the peer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-2000000}; runs=${2:-3}
+cargo build --release --quiet --bin poikkeama --example gen_ledger
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+./target/release/examples/gen_ledger --rows "$rows" --seed 1 --out "$work"
+grep -v '^#' src/model/accounts.csv > "$work/chart.csv"
+bin=$PWD/target/release/poikkeama
+measure() {
+  local label=$1; shift
+  /usr/bin/time -v "$@" >/dev/null 2>"$work/time.txt" || true
+  local wall rss
+  wall=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+  rss=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
+  echo "$label $wall $rss"
+}
+results=$work/results.txt; : > "$results"
+for i in $(seq "$runs"); do
+  rm -rf "$work/out"
+  measure poikkeama "$bin" run --org "$work/org.toml" --out "$work/out" "$work/paakirja.csv" >> "$results"
+  measure polars python3 bench/ledger_peer.py "$work/paakirja.csv" "$work/org.toml" "$work/chart.csv" >> "$results"
+done
+python3 - "$results" "$rows" "$work/paakirja.csv" <<'PY'
+import statistics, sys, os
+rows = [l.split() for l in open(sys.argv[1])]
+print(f"{int(sys.argv[2]):,} rows, {os.path.getsize(sys.argv[3]) / 2**20:.0f} MiB of CSV")
+for label in ("poikkeama", "polars"):
+    w = [float(r[1]) for r in rows if r[0] == label]
+    m = [int(r[2]) / 1024 for r in rows if r[0] == label]
+    print(f"{label:10} wall min {min(w):.2f} s  median {statistics.median(w):.2f} s  max {max(w):.2f} s  peak RSS {max(m):.0f} MiB")
+PY
