@@ -342,10 +342,11 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
         }
         entry.1 += 1;
         for (k, (c, sc)) in amount_cols.iter().enumerate() {
-            if only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
-                if !seen.contains(&(*sc, year)) {
-                    seen.push((*sc, year));
-                }
+            if only.is_none_or(|o| o == k)
+                && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty()
+                && !seen.contains(&(*sc, year))
+            {
+                seen.push((*sc, year));
             }
         }
     }
