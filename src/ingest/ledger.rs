@@ -119,6 +119,18 @@ impl std::hash::Hasher for Fx {
     fn write_i32(&mut self, n: i32) {
         self.write_u64(n as u64);
     }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 type FastHash = std::hash::BuildHasherDefault<Fx>;
@@ -238,8 +250,223 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
                 .into(),
         ));
     }
-    // One pass: sums per (year, cost center, account), exact.
-    type Sums = ([Decimal; 3], u64);
+    let layout = Layout { year_col, cc_col, acc_col, amount_cols: amount_cols.clone(), long, header: header.clone() };
+    // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
+    // at a line break), when no field is quoted (a quoted line break could fall on the split).
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let split = if size > 16 << 20 { split_point(path, size) } else { None };
+    let t0 = std::time::Instant::now();
+    let timing = std::env::var_os("POIKKEAMA_TIMING").is_some();
+    if timing {
+        eprintln!("ledger: split {split:?} of {size} bytes");
+    }
+    let chunk = match split {
+        None => sum_rows(&mut rd, 0, &layout, shown),
+        Some((mid, lines_before)) => {
+            let open = || std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e });
+            let first = open()?;
+            let mut second = open()?;
+            use std::io::Seek;
+            second
+                .seek(std::io::SeekFrom::Start(mid))
+                .map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+            let reader = |f: std::fs::File, limit: u64, headers: bool| {
+                csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .flexible(true)
+                    .has_headers(headers)
+                    .from_reader(std::io::BufReader::with_capacity(1 << 20, f.take(limit)))
+            };
+            let (a, b) = std::thread::scope(|scope| {
+                let other =
+                    scope.spawn(|| sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown));
+                let here = sum_rows(&mut reader(first, mid, true), 0, &layout, shown);
+                (here, other.join())
+            });
+            let b = b.map_err(|_| Error::Engine(format!("{shown}: the second reading thread stopped unexpectedly")))?;
+            a.merge(b)
+        }
+    };
+    let Chunk { sums, names, seen, errors } = chunk;
+    if timing {
+        eprintln!("ledger: rows summed in {:.3} s, {} keys", t0.elapsed().as_secs_f64(), sums.len());
+    }
+    if let Some(e) = Error::from_list(errors) {
+        return Err(e);
+    }
+    // Map cost centers and accounts, once each, by their keys; names only at the end.
+    let code = |k: u64| if k >> 63 == 1 { names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
+    let mut unit_names: Vec<String> = Vec::new();
+    let mut units: HashMap<u64, Option<u32>, FastHash> = HashMap::default();
+    let mut items: HashMap<u64, Option<Item>, FastHash> = HashMap::default();
+    type Total = (Decimal, u64);
+    let mut mapped: HashMap<(u32, Item, Scenario, i32), Total, FastHash> = HashMap::default();
+    let mut no_unit: HashMap<(u64, Scenario, i32), Total, FastHash> = HashMap::default();
+    let mut no_item: HashMap<(u64, Scenario, i32), Total, FastHash> = HashMap::default();
+    let mut totals: HashMap<(Scenario, i32), [Decimal; 3], FastHash> = HashMap::default();
+    let add = |t: &mut Total, d: Decimal, n: u64| {
+        t.0 += d;
+        t.1 += n;
+    };
+    for ((year, cc_key, acc_key), (amounts, rows)) in &sums {
+        let unit = *units.entry(*cc_key).or_insert_with(|| {
+            let name = org.and_then(|o| o.unit_of_code(&code(*cc_key))).map(|u| u.name.clone())?;
+            match unit_names.iter().position(|n| *n == name) {
+                Some(i) => Some(i as u32),
+                None => {
+                    unit_names.push(name);
+                    Some(unit_names.len() as u32 - 1)
+                }
+            }
+        });
+        let item = *items.entry(*acc_key).or_insert_with(|| chart.item_of(&code(*acc_key)));
+        for (k, (_, sc)) in amount_cols.iter().enumerate() {
+            let d = amounts[k];
+            let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
+            t[0] += d;
+            match (unit, item) {
+                (Some(u), Some(it)) => {
+                    t[1] += d;
+                    add(mapped.entry((u, it, *sc, *year)).or_default(), d, *rows);
+                }
+                (None, _) => {
+                    t[2] += d;
+                    add(no_unit.entry((*cc_key, *sc, *year)).or_default(), d, *rows);
+                }
+                (Some(_), None) => {
+                    t[2] += d;
+                    add(no_item.entry((*acc_key, *sc, *year)).or_default(), d, *rows);
+                }
+            }
+        }
+    }
+    let mut out = WorkbookFigures::default();
+    let mut figures: Vec<Figure> = mapped
+        .into_iter()
+        .map(|((unit, item, scenario, year), (amount, rows))| Figure {
+            unit: unit_names[unit as usize].clone(),
+            line_item: LineItem::new(item),
+            scenario,
+            year,
+            // Revenue accounts carry credit balances as negative numbers in many exports; the sign the
+            // scheme expects is checked by the engine (signs), not changed here.
+            amount,
+            source: Source { file: shown.to_string(), place: Place::Rows { count: rows }, factor: Decimal::ONE },
+        })
+        .collect();
+    figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
+    out.figures = figures;
+    let mut unmapped: Vec<Warning> = Vec::new();
+    for ((key, scenario, year), (amount, rows)) in no_unit {
+        unmapped.push(Warning {
+            location: shown.to_string(),
+            said: Said::UnmappedCostCenter { code: code(key), scenario, year, amount, rows },
+        });
+    }
+    for ((key, scenario, year), (amount, rows)) in no_item {
+        unmapped.push(Warning {
+            location: shown.to_string(),
+            said: Said::UnmappedAccount { account: code(key), scenario, year, amount, rows },
+        });
+    }
+    unmapped.sort_by_key(|w| w.said.to_string());
+    out.warnings.extend(unmapped);
+    let mut recon: Vec<((Scenario, i32), [Decimal; 3])> = totals.into_iter().collect();
+    recon.sort_by_key(|(k, _)| *k);
+    for ((scenario, year), [total, mapped, unmapped]) in recon.into_iter().filter(|(k, _)| seen.contains(k)) {
+        out.warnings.push(Warning {
+            location: shown.to_string(),
+            said: Said::Reconciliation { scenario, year, total, mapped, unmapped },
+        });
+    }
+    Ok(out)
+}
+
+/// Where the columns are.
+struct Layout {
+    year_col: usize,
+    cc_col: usize,
+    acc_col: usize,
+    amount_cols: Vec<(usize, Scenario)>,
+    long: Option<(usize, usize)>,
+    header: Vec<String>,
+}
+
+type Sums = ([Decimal; 3], u64);
+
+/// The sums of a run of rows, its interned codes, the scenarios and years it has, and its errors.
+struct Chunk {
+    sums: HashMap<(i32, u64, u64), Sums, FastHash>,
+    names: Vec<String>,
+    seen: Vec<(Scenario, i32)>,
+    errors: Vec<Error>,
+}
+
+impl Chunk {
+    /// Adds another run's sums to this one's, its interned codes re-keyed.
+    fn merge(mut self, other: Chunk) -> Chunk {
+        let mut index: HashMap<String, u64> =
+            self.names.iter().enumerate().map(|(i, n)| (n.clone(), (1 << 63) | i as u64)).collect();
+        let mut rekey = |k: u64, names: &mut Vec<String>| -> u64 {
+            if k >> 63 == 0 {
+                return k;
+            }
+            let name = &other.names[(k & !(1 << 63)) as usize];
+            *index.entry(name.clone()).or_insert_with(|| {
+                names.push(name.clone());
+                (1 << 63) | (names.len() as u64 - 1)
+            })
+        };
+        for ((year, cc, acc), (amounts, rows)) in other.sums {
+            let key = (year, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
+            let entry = self.sums.entry(key).or_insert(([Decimal::ZERO; 3], 0));
+            for (sum, a) in entry.0.iter_mut().zip(amounts) {
+                *sum += a;
+            }
+            entry.1 += rows;
+        }
+        for s in other.seen {
+            if !self.seen.contains(&s) {
+                self.seen.push(s);
+            }
+        }
+        self.errors.extend(other.errors);
+        self
+    }
+}
+
+/// A byte offset near the middle of the file, just after a line break, and the number of lines before it; none
+/// when a field is quoted anywhere (a quoted line break could fall on the split).
+fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut at, mut lines, mut mid) = (0u64, 0u64, None);
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        for (i, b) in buf[..n].iter().enumerate() {
+            match b {
+                b'"' => return None,
+                b'\n' if mid.is_none() => {
+                    lines += 1;
+                    if at + i as u64 + 1 >= size / 2 {
+                        mid = Some((at + i as u64 + 1, lines));
+                    }
+                }
+                _ => {}
+            }
+        }
+        at += n as u64;
+    }
+    mid
+}
+
+/// Sums a run of rows. `line0` is the number of lines before the run (for the lines errors name).
+fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layout, shown: &str) -> Chunk {
+    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, ref header } = *layout;
+    let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
     let mut interned: HashMap<String, u64> = HashMap::new();
@@ -253,11 +480,11 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                errors.push(line_err(e.position().map_or(0, |p| p.line()), format!("not a CSV row: {e}")));
+                errors.push(line_err(line0 + e.position().map_or(0, |p| p.line()), format!("not a CSV row: {e}")));
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = line0 + record.position().map_or(0, |p| p.line());
         let field =
             |k: usize| String::from_utf8_lossy(record.get(k).unwrap_or_default()).trim().trim_matches('"').to_string();
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
@@ -350,94 +577,57 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
             }
         }
     }
-    if let Some(e) = Error::from_list(errors) {
-        return Err(e);
-    }
-    // Map cost centers and accounts, once each.
-    let mut units: HashMap<String, Option<String>> = HashMap::new();
-    let mut items: HashMap<String, Option<Item>> = HashMap::new();
-    type Total = (Decimal, u64);
-    let mut mapped: HashMap<(String, Item, Scenario, i32), Total> = HashMap::new();
-    let mut no_unit: HashMap<(String, Scenario, i32), Total> = HashMap::new();
-    let mut no_item: HashMap<(String, Scenario, i32), Total> = HashMap::new();
-    let mut totals: HashMap<(Scenario, i32), [Decimal; 3]> = HashMap::new();
-    let add = |t: &mut Total, d: Decimal, n: u64| {
-        t.0 += d;
-        t.1 += n;
-    };
-    let code = |k: u64| if k >> 63 == 1 { names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
-    for ((year, cc_key, acc_key), (amounts, rows)) in &sums {
-        let (cc, account) = (&code(*cc_key), &code(*acc_key));
-        let unit = units
-            .entry(cc.clone())
-            .or_insert_with(|| org.and_then(|o| o.unit_of_code(cc)).map(|u| u.name.clone()))
-            .clone();
-        let item = *items.entry(account.clone()).or_insert_with(|| chart.item_of(account));
-        for (k, (_, sc)) in amount_cols.iter().enumerate() {
-            let d = amounts[k];
-            let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
-            t[0] += d;
-            match (&unit, item) {
-                (Some(u), Some(it)) => {
-                    t[1] += d;
-                    add(mapped.entry((u.clone(), it, *sc, *year)).or_default(), d, *rows);
-                }
-                (None, _) => {
-                    t[2] += d;
-                    add(no_unit.entry((cc.clone(), *sc, *year)).or_default(), d, *rows);
-                }
-                (Some(_), None) => {
-                    t[2] += d;
-                    add(no_item.entry((account.clone(), *sc, *year)).or_default(), d, *rows);
-                }
-            }
-        }
-    }
-    let mut out = WorkbookFigures::default();
-    let mut figures: Vec<Figure> = mapped
-        .into_iter()
-        .map(|((unit, item, scenario, year), (amount, rows))| Figure {
-            unit,
-            line_item: LineItem::new(item),
-            scenario,
-            year,
-            // Revenue accounts carry credit balances as negative numbers in many exports; the sign the
-            // scheme expects is checked by the engine (signs), not changed here.
-            amount,
-            source: Source { file: shown.to_string(), place: Place::Rows { count: rows }, factor: Decimal::ONE },
-        })
-        .collect();
-    figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
-    out.figures = figures;
-    let mut unmapped: Vec<Warning> = Vec::new();
-    for ((code, scenario, year), (amount, rows)) in no_unit {
-        unmapped.push(Warning {
-            location: shown.to_string(),
-            said: Said::UnmappedCostCenter { code, scenario, year, amount, rows },
-        });
-    }
-    for ((account, scenario, year), (amount, rows)) in no_item {
-        unmapped.push(Warning {
-            location: shown.to_string(),
-            said: Said::UnmappedAccount { account, scenario, year, amount, rows },
-        });
-    }
-    unmapped.sort_by_key(|w| w.said.to_string());
-    out.warnings.extend(unmapped);
-    let mut recon: Vec<((Scenario, i32), [Decimal; 3])> = totals.into_iter().collect();
-    recon.sort_by_key(|(k, _)| *k);
-    for ((scenario, year), [total, mapped, unmapped]) in recon.into_iter().filter(|(k, _)| seen.contains(k)) {
-        out.warnings.push(Warning {
-            location: shown.to_string(),
-            said: Said::Reconciliation { scenario, year, total, mapped, unmapped },
-        });
-    }
-    Ok(out)
+    Chunk { sums, names, seen, errors }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The two-thread reading gives the same sums as one pass, interned codes included, and errors name the
+    /// file's own lines.
+    #[test]
+    fn halves_merge_into_the_sums_of_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l.csv");
+        let mut text = String::from("vuosi,kp,tili,ta,tp\n");
+        for i in 0..400 {
+            let cc = if i % 3 == 0 { "K-01".to_string() } else { format!("{}", 1100 + i % 7) };
+            text.push_str(&format!("2024,{cc},{},{}.25,-{}\n", 4300 + i % 5, i, i * 2));
+        }
+        text.push_str("2024,1100,4300,x,1\n");
+        std::fs::write(&path, &text).unwrap();
+        let layout = Layout {
+            year_col: 0,
+            cc_col: 1,
+            acc_col: 2,
+            amount_cols: vec![(3, Scenario::Ta), (4, Scenario::Tp)],
+            long: None,
+            header: ["vuosi", "kp", "tili", "ta", "tp"].map(String::from).to_vec(),
+        };
+        let reader = |f: std::fs::File, limit: u64, headers: bool| {
+            csv::ReaderBuilder::new().has_headers(headers).from_reader(f.take(limit))
+        };
+        let whole = sum_rows(&mut reader(std::fs::File::open(&path).unwrap(), u64::MAX, true), 0, &layout, "l.csv");
+        let (mid, lines) = split_point(&path, text.len() as u64).unwrap();
+        let first = sum_rows(&mut reader(std::fs::File::open(&path).unwrap(), mid, true), 0, &layout, "l.csv");
+        let mut f2 = std::fs::File::open(&path).unwrap();
+        std::io::Seek::seek(&mut f2, std::io::SeekFrom::Start(mid)).unwrap();
+        let second = sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv");
+        let merged = first.merge(second);
+        let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), ([Decimal; 3], u64)> {
+            let name = |k: u64| if k >> 63 == 1 { c.names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
+            c.sums.iter().map(|((y, cc, a), v)| ((*y, name(*cc), name(*a)), *v)).collect()
+        };
+        assert_eq!(by_name(&merged), by_name(&whole));
+        assert!(by_name(&whole).keys().any(|k| k.1 == "K-01"));
+        let msg = |c: &Chunk| c.errors.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(msg(&merged), msg(&whole));
+        assert_eq!(msg(&whole), ["l.csv:402: column \"ta\": \"x\" is not an amount"]);
+        // A quoted field anywhere: no split.
+        std::fs::write(&path, "a,b\n\"1\",2\n").unwrap();
+        assert_eq!(split_point(&path, 10), None);
+    }
 
     #[test]
     fn amounts_and_codes_without_allocating() {
