@@ -133,3 +133,23 @@ fn long_form_own_column_names_and_own_chart() {
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).contains("muistio.csv: a CSV file that is not a ledger export"), "{}", stderr(&bad));
 }
+
+/// The same ledger as a workbook sheet (numbers as numbers): the same figures, traced to the sheet.
+#[test]
+fn a_ledger_sheet_in_a_workbook() {
+    use common::V::{N, T};
+    let dir = setup();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let mut rows = vec![vec![T("vuosi"), T("kustannuspaikka"), T("tili"), T("talousarvio"), T("toteuma")]];
+    rows.push(vec![N(2024.0), N(1100.0), N(3005.0), N(1000.0), N(400.25)]);
+    rows.push(vec![N(2024.0), N(1150.0), N(3005.0), N(500.0), N(700.75)]);
+    rows.push(vec![N(2024.0), T("9999"), N(4300.0), N(-100.0), N(-90.0)]);
+    write_sheet(&mut wb, "Kirjanpito", &rows, &[]);
+    save(&mut wb, dir.path(), "kirjanpito.xlsx");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "kirjanpito.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got = parse_extract(&stdout(&out));
+    let tp = got.iter().find(|(_, k)| k.0 == "Alue A" && k.1 == "myyntituotot" && k.2 == "tp").unwrap();
+    assert_eq!((tp.0.as_str(), tp.1 .4.as_str()), ("kirjanpito.xlsx:Kirjanpito (2 rows)", "1101"));
+    assert!(stderr(&out).contains("cost center 9999 is in no unit's codes"), "{}", stderr(&out));
+}

@@ -191,15 +191,20 @@ pub fn is_ledger(path: &Path, columns: &LedgerColumns) -> bool {
     }
     let header = String::from_utf8_lossy(&first).to_lowercase();
     let cells: Vec<&str> = header.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"')).collect();
+    is_ledger_header(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(), columns)
+}
+
+/// Does a header row name a cost-center and an account column?
+pub fn is_ledger_header(cells: &[String], columns: &LedgerColumns) -> bool {
+    let cells: Vec<String> = cells.iter().map(|c| c.trim().to_lowercase()).collect();
     let (cc, acc) = (names(&columns.cost_center, COST_CENTER), names(&columns.account, ACCOUNT));
-    cells.iter().any(|c| cc.iter().any(|n| n == c)) && cells.iter().any(|c| acc.iter().any(|n| n == c))
+    cells.iter().any(|c| cc.contains(c)) && cells.iter().any(|c| acc.contains(c))
 }
 
 use std::io::Read;
 
 /// Reads a ledger export into figures per unit, line item, scenario and year.
 pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
-    let (chart, cols) = (&options.chart, &options.columns);
     let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     let mut head = Vec::new();
     std::io::BufReader::new(&file).take(64 * 1024).read_to_end(&mut head).ok();
@@ -207,8 +212,35 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
     let count = |b: u8| first.iter().filter(|&&c| c == b).count();
     let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
     let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    let mut rd =
-        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(std::io::BufReader::new(file));
+    let rd = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(std::io::BufReader::new(file));
+    read_csv(rd, Some((path, delimiter)), shown, org, options)
+}
+
+/// A ledger laid out in a workbook sheet: its rows of cell texts, the first the header.
+pub fn read_ledger_rows(
+    rows: &[Vec<String>],
+    shown: &str,
+    org: Option<&Org>,
+    options: &LedgerOptions,
+) -> Result<WorkbookFigures> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row).map_err(|e| Error::Report(format!("{shown}: {e}")))?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Report(format!("{shown}: {e}")))?;
+    let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes));
+    read_csv(rd, None, shown, org, options)
+}
+
+/// Reads a ledger's rows; `file` (the path and its delimiter) lets a large file be read on two threads.
+fn read_csv<R: std::io::Read>(
+    mut rd: csv::Reader<R>,
+    file: Option<(&Path, u8)>,
+    shown: &str,
+    org: Option<&Org>,
+    options: &LedgerOptions,
+) -> Result<WorkbookFigures> {
+    let (chart, cols) = (&options.chart, &options.columns);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     let header: Vec<String> = rd
         .byte_headers()
@@ -253,8 +285,12 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
     let layout = Layout { year_col, cc_col, acc_col, amount_cols: amount_cols.clone(), long, header: header.clone() };
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let split = if size > 16 << 20 { split_point(path, size) } else { None };
+    let size = file.and_then(|(path, _)| std::fs::metadata(path).ok()).map_or(0, |m| m.len());
+    let split = match file {
+        Some((path, _)) if size > 16 << 20 => split_point(path, size).map(|s| (path, s)),
+        _ => None,
+    };
+    let delimiter = file.map_or(b',', |(_, d)| d);
     let t0 = std::time::Instant::now();
     let timing = std::env::var_os("POIKKEAMA_TIMING").is_some();
     if timing {
@@ -262,7 +298,7 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
     }
     let chunk = match split {
         None => sum_rows(&mut rd, 0, &layout, shown),
-        Some((mid, lines_before)) => {
+        Some((path, (mid, lines_before))) => {
             let open = || std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e });
             let first = open()?;
             let mut second = open()?;

@@ -93,7 +93,7 @@ pub fn extract_with(
                          columns (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)"
                     .into(),
             }),
-            _ => workbook::read_workbook(&path, &shown, org),
+            _ => workbook::read_workbook(&path, &shown, org, ledger_options),
         };
         match read {
             Ok(wb) => {

@@ -49,15 +49,37 @@ fn merges(book: &mut Book, sheet: &str) -> Vec<Dimensions> {
 }
 
 /// Reads every budget table of every sheet. `shown` is the file name as figures' sources give it.
-pub fn read_workbook(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+pub fn read_workbook(
+    path: &Path,
+    shown: &str,
+    org: Option<&Org>,
+    ledger: &super::ledger::LedgerOptions,
+) -> Result<WorkbookFigures> {
     // calamine is not ours: a panic inside it on a malformed file becomes an error naming the file.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_inner(path, shown, org)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_inner(path, shown, org, ledger)));
     result.unwrap_or_else(|_| {
         Err(Error::Workbook { path: shown.to_string(), reason: "the file is damaged (the reader gave up)".into() })
     })
 }
 
-fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+/// A cell as the text a ledger row holds.
+fn cell_text(d: &calamine::Data) -> String {
+    match d {
+        calamine::Data::Empty => String::new(),
+        calamine::Data::Float(f) => {
+            super::number::decimal_from_f64(*f).map(|d| d.normalize().to_string()).unwrap_or_default()
+        }
+        calamine::Data::Int(i) => i.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn read_inner(
+    path: &Path,
+    shown: &str,
+    org: Option<&Org>,
+    ledger: &super::ledger::LedgerOptions,
+) -> Result<WorkbookFigures> {
     let mut book = open(path, shown)?;
     let mut out = WorkbookFigures::default();
     let mut tables_found = 0;
@@ -68,6 +90,16 @@ fn read_inner(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFig
             reason: e.to_string(),
         })?;
         if range.is_empty() {
+            continue;
+        }
+        // A sheet that is a ledger (its first row names cost-center and account columns).
+        let rows: Vec<Vec<String>> = range.rows().take(1).map(|r| r.iter().map(cell_text).collect()).collect();
+        if rows.first().is_some_and(|h| super::ledger::is_ledger_header(h, &ledger.columns)) {
+            let all: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+            let read = super::ledger::read_ledger_rows(&all, &format!("{shown}:{sheet}"), org, ledger)?;
+            out.figures.extend(read.figures);
+            out.warnings.extend(read.warnings);
+            tables_found += 1;
             continue;
         }
         let grid = Grid::new(&range, merges(&mut book, &sheet));
