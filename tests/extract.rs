@@ -537,3 +537,35 @@ fn budget_book_layout_with_caption_unit_and_yearless_columns() {
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).contains("\"Tilapäiset menot\""), "{}", stdout(&out));
 }
+
+/// A figure beyond any budget (5e28 €, or 1e26 in a table of thousands) is an input error naming its cell,
+/// never a crash of the checks.
+#[test]
+fn a_figure_beyond_any_budget_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "TP",
+        &[
+            vec![T("Keskus")],
+            vec![E, T("TA 2024"), T("TP 2024")],
+            vec![T("Myyntituotot"), N(5e28), N(10.0)],
+            vec![T("Toimintatuotot"), N(5e28), N(10.0)],
+            vec![],
+            vec![T("Alue (1 000 €)")],
+            vec![E, T("TA 2024, 1 000 €"), T("TP 2024, 1 000 €")],
+            vec![T("Toimintatuotot"), N(1e26), N(1.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "iso.xlsx");
+    for cmd in ["extract", "validate", "run"] {
+        let out = run_in(dir.path(), &[cmd, "iso.xlsx"]);
+        let err = stderr(&out);
+        assert_eq!(code(&out), 2, "{cmd}: {err}");
+        assert!(!err.contains("panicked") && !err.contains("overflow"), "{cmd}: {err}");
+        assert!(err.contains("iso.xlsx: sheet TP, cell B3: ") && err.contains("beyond any budget"), "{cmd}: {err}");
+        assert!(err.contains("cell B8: ") && err.contains("when multiplied by 1000"), "{cmd}: {err}");
+    }
+}

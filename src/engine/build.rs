@@ -186,6 +186,13 @@ pub fn kind_id(kind: Kind) -> u32 {
 /// Columns: unit, line_item, scenario (ids), year, amount, ulp, src (index into the figures), depth,
 /// parent (id), kind.
 pub fn facts(figures: &[Figure], units: &UnitInfo) -> Result<Facts> {
+    // Figures from any reader are bounded, so that sums in the frames cannot overflow.
+    if let Some(f) = figures.iter().find(|f| !crate::model::plausible(f.amount)) {
+        return Err(crate::error::Error::Engine(format!(
+            "{}: {} is beyond any budget (more than 10^15 €)",
+            f.source, f.amount
+        )));
+    }
     // First pass: the common scale. Second: every column at once (figures are large and scattered in
     // memory, so one pass over them beats one per column).
     let scale = figures.iter().map(|f| f.amount.scale().max(ulp(f).scale())).max().unwrap_or(0);

@@ -388,3 +388,13 @@ fn a_year_with_actuals_only_has_no_variance() {
     let other = a.row("K", LineItem::new(Item::MUUT_TOIMINTATUOTOT), 2024).unwrap();
     assert_eq!((other.variance, other.variance_pct), (Some(d("1")), None));
 }
+
+#[test]
+fn a_figure_beyond_any_budget_is_refused_not_a_crash() {
+    let figs = vec![
+        fig("K", Item::TOIMINTATUOTOT, Scenario::Tp, 2024, "50000000000000000000000000000", "B1"),
+        fig("K", Item::MYYNTITUOTOT, Scenario::Tp, 2024, "50000000000000000000000000000", "B2"),
+    ];
+    let e = analyze(&figs, None).unwrap_err().to_string();
+    assert!(e.contains("t.xlsx:S!B1") && e.contains("beyond any budget"), "{e}");
+}

@@ -377,6 +377,16 @@ fn read_csv<R: std::io::Read>(
         }
     }
     let mut out = WorkbookFigures::default();
+    if let Some(((u, it, sc, y), (amount, _))) = mapped.iter().find(|(_, (a, _))| !crate::model::plausible(*a)) {
+        return Err(Error::Pdf {
+            path: shown.to_string(),
+            reason: format!(
+                "{} {} {sc} {y} sums to {amount}, beyond any budget (more than 10^15 €): check the amounts",
+                unit_names[*u as usize],
+                it.id()
+            ),
+        });
+    }
     let mut figures: Vec<Figure> = mapped
         .into_iter()
         .map(|((unit, item, scenario, year), (amount, rows))| Figure {

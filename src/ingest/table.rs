@@ -539,10 +539,26 @@ fn read_table(
                 .push((grid.cell_ref(top, *c), Said::NoYear { column: scenario.label("fi").to_string() })),
         }
     }
-    let (figures, sums, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
+    let (mut figures, sums, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
     if value_columns.is_empty() {
         return (None, end);
     }
+    // A figure beyond any budget (in euros, after the money unit) is an input error, never a crash later.
+    figures.retain(|f| {
+        let euros = f.value.checked_mul(factor);
+        let ok = euros.is_some_and(crate::model::plausible);
+        if !ok && f.sum_of.is_none() {
+            problems.errors.push((
+                f.cell.clone(),
+                format!(
+                    "{} is beyond any budget (more than 10^15 €{}): check the figure and the table's money unit",
+                    f.value,
+                    if factor == Decimal::ONE { String::new() } else { format!(" when multiplied by {factor}") }
+                ),
+            ));
+        }
+        ok
+    });
     // Explanations are of the year the table reports on: its actuals' year, else its latest.
     let year = value_columns
         .iter()

@@ -241,6 +241,15 @@ pub struct Figure {
     pub source: Source,
 }
 
+/// No budget line of any town comes near this (10^15 €, a thousand times the largest city's yearly budget): a
+/// figure beyond it is an input error, so that no sum of figures can overflow the exact arithmetic.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
+/// Is this amount within [`MAX_AMOUNT`]?
+pub fn plausible(d: Decimal) -> bool {
+    d.abs() <= MAX_AMOUNT
+}
+
 /// The finance office's explanation of a variance (perustelu): for one unit, line item and year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
