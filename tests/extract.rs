@@ -569,3 +569,22 @@ fn a_figure_beyond_any_budget_is_an_input_error() {
         assert!(err.contains("cell B8: ") && err.contains("when multiplied by 1000"), "{cmd}: {err}");
     }
 }
+
+/// Only regular files are read: a FIFO named like a workbook and a link to a device are refused by name at
+/// once (neither hangs nor grows).
+#[test]
+fn fifos_and_devices_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("putki.xlsx");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo not available: skipped");
+        return;
+    }
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("nolla.txt")).unwrap();
+    let out = run_in(dir.path(), &["extract", "putki.xlsx", "nolla.txt"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("putki.xlsx: not a regular file"), "{err}");
+    assert!(err.contains("nolla.txt: not a regular file"), "{err}");
+}

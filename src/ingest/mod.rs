@@ -80,6 +80,18 @@ pub fn extract_with(
     let mut errors = Vec::new();
     for path in expand_inputs(inputs, &ledger_options.columns)? {
         let shown = path.display().to_string();
+        // Only regular files: a FIFO would hang the run, a device (a link to /dev/zero) never ends.
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() => {
+                errors.push(Error::Usage(format!("{shown}: not a regular file (a FIFO, device or socket): not read")));
+                continue;
+            }
+            Err(e) => {
+                errors.push(Error::Io { path: path.clone(), source: e });
+                continue;
+            }
+            Ok(_) => {}
+        }
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
         let read = match ext.as_str() {
             "txt" => text::read_text(&path, &shown, org),
