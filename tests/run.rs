@@ -717,3 +717,38 @@ fn explanations_from_the_tables_own_column() {
     assert_eq!(rows.iter().filter(|(src, _)| !src.ends_with(')')).count(), 9);
     assert!(rows.iter().all(|(src, _)| !src.contains("!E")), "{rows:?}");
 }
+
+/// `run` writes whenever `validate` can judge: a rollup over 800 children names 800 cells, far past Excel's
+/// 32 767 characters a cell; the findings sheet cuts the list and says so, findings.json keeps it whole.
+#[test]
+fn long_lists_never_stop_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut org = String::from("[[unit]]\nname = \"Keskus\"\n");
+    let mut rows: Vec<Vec<V>> =
+        vec![vec![V::T("Keskus")], vec![V::E, V::T("TP 2024")], vec![V::T("Toimintakate"), V::N(-2000.0)], vec![]];
+    let names: Vec<String> = (0..800).map(|i| format!("Alue {i:03}")).collect();
+    for n in &names {
+        org.push_str(&format!("[[unit]]\nname = \"{n}\"\nparent = \"Keskus\"\n"));
+    }
+    for n in &names {
+        rows.push(vec![V::T(n)]);
+        rows.push(vec![V::E, V::T("TP 2024")]);
+        rows.push(vec![V::T("Toimintakate"), V::N(-1.0)]);
+        rows.push(vec![]);
+    }
+    std::fs::write(dir.path().join("org.toml"), org).unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(&mut wb, "TP", &rows, &[]);
+    let long = format!("{}.xlsx", "tilinpaatos_".repeat(12));
+    save(&mut wb, dir.path(), &long);
+    let o = run_in(dir.path(), &["run", "--org", "org.toml", "--out", "o", &long]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
+    let rollup = json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "rollup").unwrap();
+    assert_eq!(rollup["sources"].as_array().unwrap().len(), 801);
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("o/poikkeama.xlsx")).unwrap();
+    let h = book.worksheet_range("Havainnot").unwrap();
+    let cells = text(h.get_value((1, 10)).unwrap());
+    assert!(cells.chars().count() <= 32_767 && cells.contains("koko teksti: findings.json"), "{}", cells.len());
+}

@@ -122,6 +122,19 @@ fn num(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
+/// Text as a cell holds it: Excel's limit is 32 767 characters; a longer text (a 10 MB name, a finding's
+/// thousands of cells) is cut with a note of its length; findings.json keeps it whole.
+fn fit(text: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 32_000;
+    let n = text.chars().count();
+    if n <= MAX {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        let head: String = text.chars().take(MAX).collect();
+        std::borrow::Cow::Owned(format!("{head}… ({n} merkkiä; koko teksti: findings.json)"))
+    }
+}
+
 /// Writes a reported figure as a value, or nothing for a blank.
 fn value(ws: &mut Worksheet, row: u32, col: u16, v: Option<Decimal>, fmt: &Format) -> Result<()> {
     if let Some(v) = v {
@@ -263,7 +276,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
         Some(o) => format!("{o}: talousarvion toteutuminen {}", ctx.year),
         None => format!("Talousarvion toteutuminen {}", ctx.year),
     };
-    ws.write_string_with_format(0, 0, &title, &f.title).map_err(xerr)?;
+    ws.write_string_with_format(0, 0, fit(&title), &f.title).map_err(xerr)?;
     let errors = ctx.analysis.count(Severity::Error);
     if errors > 0 {
         let note = format!("Lähdeluvuissa on {errors} virhettä: katso välilehti {FINDINGS}.");
@@ -292,8 +305,13 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
             let Some(row) = ctx.row(&unit.name, li, ctx.year) else { continue };
             let indented = Format::new().set_indent(unit.depth.min(15) as u8);
             let bold = item == Item::TOIMINTAKATE;
-            ws.write_string_with_format(r, 0, &unit.name, &if bold { indented.clone().set_bold() } else { indented })
-                .map_err(xerr)?;
+            ws.write_string_with_format(
+                r,
+                0,
+                fit(&unit.name),
+                &if bold { indented.clone().set_bold() } else { indented },
+            )
+            .map_err(xerr)?;
             ws.write_string_with_format(r, 1, li.label("fi"), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
             computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, None, f)?;
             if let Some(b) =
@@ -364,7 +382,7 @@ fn mark(
 fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): (u32, u16), f: &Formats) -> Result<()> {
     match ctx.explanation(row) {
         Some(text) => {
-            ws.write_string_with_format(r, c, text, &f.wrap).map_err(xerr)?;
+            ws.write_string_with_format(r, c, fit(text), &f.wrap).map_err(xerr)?;
             // Wrapped text needs its row's height: about 45 characters a line in this column.
             let lines = text.chars().count().div_ceil(45).clamp(1, 20) as u32;
             if lines > 1 {
@@ -423,7 +441,7 @@ fn unit_sheet<'a>(
         if r > 0 {
             r += 1;
         }
-        ws.write_string_with_format(r, 0, unit, &f.title).map_err(xerr)?;
+        ws.write_string_with_format(r, 0, fit(unit), &f.title).map_err(xerr)?;
         r += 2;
         let mut years: Vec<i32> = ctx.unit_rows(unit).iter().map(|r| r.year).collect();
         years.sort_unstable_by(|a, b| b.cmp(a));
@@ -447,7 +465,7 @@ fn unit_sheet<'a>(
                 } else {
                     row.line_item.label("fi")
                 };
-                ws.write_string_with_format(r, 0, &label, if bold { &f.bold } else { &f.text }).map_err(xerr)?;
+                ws.write_string_with_format(r, 0, fit(&label), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
                 computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, Some(5), f)?;
                 let money = if bold { &f.money_bold } else { &f.money };
                 value(ws, r, 5, row.poikkeama_reported, money)?;
@@ -462,7 +480,7 @@ fn unit_sheet<'a>(
                 explanation_cell(ws, ctx, row, (r, 12), f)?;
                 let sources = ctx.sources(row);
                 if !sources.is_empty() {
-                    ws.write_string(r, 13, &sources).map_err(xerr)?;
+                    ws.write_string(r, 13, fit(&sources)).map_err(xerr)?;
                 }
                 for (sc, col) in [
                     (Scenario::Ta, 1u16),
@@ -533,7 +551,7 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         };
         ws.write_string_with_format(r, 0, sev, sev_fmt).map_err(xerr)?;
         ws.write_string_with_format(r, 1, super::text::rule_name(x.rule, Lang::Fi), &text).map_err(xerr)?;
-        ws.write_string_with_format(r, 2, &x.unit, &text).map_err(xerr)?;
+        ws.write_string_with_format(r, 2, fit(&x.unit), &text).map_err(xerr)?;
         if let Some(li) = x.line_item {
             ws.write_string_with_format(r, 3, li.label("fi"), &text).map_err(xerr)?;
         }
@@ -547,8 +565,8 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         value(ws, r, 7, x.actual, &money)?;
         value(ws, r, 8, x.difference, &money)?;
         let message = super::text::message(x, Lang::Fi);
-        ws.write_string_with_format(r, 9, &message, &f.wrap).map_err(xerr)?;
-        ws.write_string_with_format(r, 10, x.sources.join("\n"), &f.wrap).map_err(xerr)?;
+        ws.write_string_with_format(r, 9, fit(&message), &f.wrap).map_err(xerr)?;
+        ws.write_string_with_format(r, 10, fit(&x.sources.join("\n")), &f.wrap).map_err(xerr)?;
         // Wrapped text needs its rows' height: about 62 characters a line in the message column.
         let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).clamp(1, 30);
         ws.set_row_height(r, 15 * lines as u32).map_err(xerr)?;
@@ -586,7 +604,7 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
     headers(ws, 0, &["Yksikkö", "Toimintakatteen poikkeama, €"], f)?;
     for (i, (unit, summary_row)) in margins.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, unit).map_err(xerr)?;
+        ws.write_string(r, 0, fit(unit)).map_err(xerr)?;
         let v = ctx.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance_shown()).map(num);
         formula(ws, r, 1, &format!("='{SUMMARY}'!{}", cell_ref(*summary_row, 6)), v, &f.money)?;
     }
