@@ -112,3 +112,31 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
         _ => what,
     }
 }
+
+/// A value from an input as a message quotes it: control characters shown as `\u{..}`, and a long value cut
+/// with its length, so that one bad cell cannot flood the console.
+///
+/// ```
+/// use poikkeama::error::quoted;
+///
+/// assert_eq!(quoted("12a"), "\"12a\"");
+/// assert_eq!(quoted("a\u{7}b"), "\"a\\u{7}b\"");
+/// assert!(quoted(&"9".repeat(400)).ends_with("… (400 characters)"));
+/// ```
+pub fn quoted(value: &str) -> String {
+    const SHOWN: usize = 60;
+    let n = value.chars().count();
+    let mut out = String::from("\"");
+    for c in value.chars().take(SHOWN) {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    if n > SHOWN {
+        out.push_str(&format!("… ({n} characters)"));
+    }
+    out
+}

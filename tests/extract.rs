@@ -588,3 +588,23 @@ fn fifos_and_devices_are_refused_by_name() {
     assert!(err.contains("putki.xlsx: not a regular file"), "{err}");
     assert!(err.contains("nolla.txt: not a regular file"), "{err}");
 }
+
+/// A bad cell's value is quoted short and without control characters: one bad cell cannot flood the console.
+#[test]
+fn bad_values_are_quoted_short_and_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    let long = format!("12\u{7}{}", "x".repeat(5000));
+    write_sheet(
+        &mut wb,
+        "TP",
+        &[vec![T("Keskus")], vec![E, T("TA 2024"), T("TP 2024")], vec![T("Myyntituotot"), T(&long), N(1.0)]],
+        &[],
+    );
+    save(&mut wb, dir.path(), "paha.xlsx");
+    let out = run_in(dir.path(), &["extract", "paha.xlsx"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("cell B3: \"12\\u{7}xxx") && err.contains("… (5003 characters) is not a number"), "{err}");
+    assert!(err.len() < 400 && !err.contains('\u{7}'), "{}", err.len());
+}

@@ -541,7 +541,7 @@ fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layo
             _ => field(year_col).parse::<i32>(),
         };
         let Ok(year) = year else {
-            errors.push(line_err(line, format!("year \"{}\" is not a year", field(year_col))));
+            errors.push(line_err(line, format!("year {} is not a year", crate::error::quoted(&field(year_col)))));
             if errors.len() >= 20 {
                 break;
             }
@@ -580,8 +580,10 @@ fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layo
                 Parsed::Number(d) => amounts[k] = d,
                 Parsed::Blank => {}
                 Parsed::NotANumber => {
-                    errors
-                        .push(line_err(line, format!("column \"{}\": \"{}\" is not an amount", header[*c], field(*c))));
+                    errors.push(line_err(
+                        line,
+                        format!("column \"{}\": {} is not an amount", header[*c], crate::error::quoted(&field(*c))),
+                    ));
                     bad = true;
                 }
             }

@@ -695,7 +695,7 @@ fn read_body(
                     }
                     Parsed::Number(d) => Some(d),
                     Parsed::NotANumber => {
-                        problems.errors.push((cell_name, format!("\"{t}\" is not a number")));
+                        problems.errors.push((cell_name, format!("{} is not a number", crate::error::quoted(&t))));
                         None
                     }
                 },

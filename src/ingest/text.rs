@@ -433,7 +433,7 @@ pub fn group(
         return Ok(vec![None; n]);
     }
     if let Some((bad, _)) = tokens.iter().find(|(t, _)| !is_number_token(t)) {
-        return Err(format!("\"{bad}\" is not a number"));
+        return Err(format!("{} is not a number", crate::error::quoted(bad)));
     }
     // Decimal commas: a token like 12,5 is a whole number by itself.
     let readings = readings(&tokens, n);
