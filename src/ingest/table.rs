@@ -695,7 +695,7 @@ fn read_body(
                     }
                     Parsed::Number(d) => Some(d),
                     Parsed::NotANumber => {
-                        problems.errors.push((cell_name, format!("{} is not a number", crate::error::quoted(&t))));
+                        problems.errors.push((cell_name, format!("{} is not a number", crate::error::quoted(t))));
                         None
                     }
                 },
