@@ -752,3 +752,21 @@ fn long_lists_never_stop_the_workbook() {
     let cells = text(h.get_value((1, 10)).unwrap());
     assert!(cells.chars().count() <= 32_767 && cells.contains("koko teksti: findings.json"), "{}", cells.len());
 }
+
+/// Temporary files a killed run left are removed by the next run; a live run's are not touched.
+#[test]
+fn stale_temporary_files_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let stale = out.join(".findings.json.4000000.tmp");
+    std::fs::write(&stale, b"half").unwrap();
+    let live = out.join(format!(".findings.json.{}.tmp", std::process::id()));
+    std::fs::write(&live, b"another run").unwrap();
+    let mine = out.join(".muistiinpano.4000000.tmp");
+    std::fs::write(&mine, b"not ours").unwrap();
+    assert_eq!(code(&example_run(&out, &[])), 1);
+    assert!(!stale.exists(), "a dead run's temporary file is removed");
+    assert!(live.exists(), "a live process's file stays");
+    assert!(mine.exists(), "files that are not ours stay");
+}

@@ -159,6 +159,7 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
 pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     check_out_dir(dir)?;
     std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), source: e })?;
+    remove_stale_temps(dir, files);
     let mut temps = Vec::new();
     for (name, bytes) in files {
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
@@ -182,6 +183,22 @@ pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<P
         written.push(target.clone());
     }
     Ok(written)
+}
+
+/// Removes temporary files a killed run left (`.<name>.<pid>.tmp` for our file names, whose process is gone).
+/// Another run's files, whose process is alive, are left alone.
+fn remove_stale_temps(dir: &Path, files: &[(String, Vec<u8>)]) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { continue };
+        let Some((file, pid)) = inner.rsplit_once('.') else { continue };
+        let (Ok(pid), true) = (pid.parse::<u32>(), files.iter().any(|(f, _)| f == file)) else { continue };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The output directory must be a directory, or not exist yet (it is then created).
