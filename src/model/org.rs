@@ -216,16 +216,35 @@ impl Org {
                 self.units[i].parent = Some(parent.name.clone());
             }
         }
-        for unit in &self.units {
-            let mut seen = vec![unit.name.as_str()];
-            let mut cur = unit;
-            while let Some(p) = &cur.parent {
-                if seen.contains(&p.as_str()) {
-                    seen.push(p);
-                    return Err(format!("the parents form a cycle: {}", seen.join(" → ")));
+        // Cycles, in one pass: each walk up the parents stops at a unit already known to reach a root
+        // (linear in the number of units, however deep the tree).
+        let index: HashMap<&str, usize> = self.units.iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect();
+        let parent_of: Vec<Option<usize>> =
+            self.units.iter().map(|u| u.parent.as_deref().and_then(|p| index.get(p).copied())).collect();
+        // 0: not seen, 1: on the current walk, 2: reaches a root.
+        let mut state = vec![0u8; self.units.len()];
+        for start in 0..self.units.len() {
+            let mut path: Vec<usize> = Vec::new();
+            let mut cur = Some(start);
+            while let Some(i) = cur {
+                match state[i] {
+                    2 => break,
+                    1 => {
+                        let from = path.iter().position(|&k| k == i).unwrap_or(0);
+                        let mut names: Vec<&str> =
+                            path[from..].iter().map(|&k: &usize| self.units[k].name.as_str()).collect();
+                        names.push(self.units[i].name.as_str());
+                        return Err(format!("the parents form a cycle: {}", names.join(" → ")));
+                    }
+                    _ => {
+                        state[i] = 1;
+                        path.push(i);
+                        cur = parent_of[i];
+                    }
                 }
-                seen.push(p);
-                cur = self.find(p).ok_or_else(|| format!("unknown parent \"{p}\""))?;
+            }
+            for k in path {
+                state[k] = 2;
             }
         }
         Ok(())
@@ -480,6 +499,16 @@ aliases = ["Talouspalvelut"]
     fn rejects_bad_files() {
         let unknown = "[[unit]]\nname = \"A\"\nparent = \"B\"\n";
         assert!(Org::parse(unknown).unwrap_err().contains("parent \"B\" is not a unit"));
+        // A chain 10 000 deep loads (each parent walk stops at a unit already known to reach the root).
+        let deep: String = (0..10_000)
+            .map(|i| match i {
+                0 => "[[unit]]\nname = \"U0\"\n".to_string(),
+                i => format!("[[unit]]\nname = \"U{i}\"\nparent = \"U{}\"\n", i - 1),
+            })
+            .collect();
+        let org = Org::parse(&deep).unwrap();
+        assert_eq!(org.depth("U9999"), 9_999);
+        assert_eq!(org.tree_order().len(), 10_000);
         let cycle = "[[unit]]\nname = \"A\"\nparent = \"B\"\n[[unit]]\nname = \"B\"\nparent = \"A\"\n";
         assert!(Org::parse(cycle).unwrap_err().contains("cycle"));
         let dup = "[[unit]]\nname = \"A\"\n[[unit]]\nname = \" a \"\n";
