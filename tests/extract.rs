@@ -608,3 +608,26 @@ fn bad_values_are_quoted_short_and_clean() {
     assert!(err.contains("cell B3: \"12\\u{7}xxx") && err.contains("… (5003 characters) is not a number"), "{err}");
     assert!(err.len() < 400 && !err.contains('\u{7}'), "{}", err.len());
 }
+
+/// An unreadable file says what it is in plain words, never the reader library's type names.
+#[test]
+fn unreadable_files_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("sivu.xls"), "<html><body><table><tr><td>1</td></tr></table></body></html>")
+        .unwrap();
+    std::fs::write(dir.path().join("rikki.xlsx"), b"PK\x03\x04 truncated").unwrap();
+    std::fs::write(dir.path().join("tyhja.xlsx"), b"").unwrap();
+    for (file, says) in [
+        ("sivu.xls", "it is an HTML page, not a workbook"),
+        ("rikki.xlsx", "a damaged or truncated .xlsx/.ods"),
+        ("tyhja.xlsx", "the file is empty"),
+    ] {
+        let out = run_in(dir.path(), &["extract", file]);
+        assert_eq!(code(&out), 2);
+        let err = stderr(&out);
+        assert!(err.contains(says), "{file}: {err}");
+        for internal in ["Cfb", "OLE", "ZipCentral", "InvalidArchive", "Cannot detect"] {
+            assert!(!err.contains(internal), "{file}: {err}");
+        }
+    }
+}

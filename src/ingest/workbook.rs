@@ -22,9 +22,28 @@ pub struct WorkbookFigures {
     pub errors: Vec<Error>,
 }
 
+/// The reader's error in a user's terms: what the file turned out to be, never the library's type names.
+fn plain_reason(reason: &str, bytes: &[u8]) -> String {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
+    if head.contains("<html") || head.contains("<!doctype") || head.contains("<table") {
+        "it is an HTML page, not a workbook (save it from the browser or Excel as .xlsx)".into()
+    } else if bytes.starts_with(b"PK") {
+        "it is a damaged or truncated .xlsx/.ods (a zip archive that does not open as a workbook)".into()
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        "it is a damaged or password-protected Excel 97–2003 file".into()
+    } else if bytes.is_empty() {
+        "the file is empty".into()
+    } else if reason.to_lowercase().contains("password") || reason.to_lowercase().contains("encrypt") {
+        "the workbook is password-protected: save an unprotected copy".into()
+    } else {
+        "the file is not a workbook (neither an .xlsx/.ods zip nor an Excel 97–2003 file)".into()
+    }
+}
+
 fn open(path: &Path, shown: &str) -> Result<Book> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    let bad = |reason: String| Error::Workbook { path: shown.to_string(), reason };
+    let head: Vec<u8> = bytes[..bytes.len().min(512)].to_vec();
+    let bad = |reason: String| Error::Workbook { path: shown.to_string(), reason: plain_reason(&reason, &head) };
     let cursor = Cursor::new(bytes);
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase);
     match ext.as_deref() {
