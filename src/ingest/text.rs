@@ -511,43 +511,8 @@ fn readings(tokens: &[(&str, usize)], max: usize) -> Vec<(Reading, Vec<bool>)> {
             Some(d) => (true, d),
             None => (false, first),
         };
-        if digits.contains(',') {
-            // A decimal number stands alone.
-            if let Ok(d) = digits.replace(',', ".").parse::<Decimal>() {
-                current.push(if neg { -d } else { d });
-                if at + 1 < tokens.len() {
-                    wide.push(tokens[at + 1].1 > 1);
-                }
-                walk(tokens, at + 1, max, current, wide, out);
-                if at + 1 < tokens.len() {
-                    wide.pop();
-                }
-                current.pop();
-            }
-            return;
-        }
-        let first_ok = (1..=3).contains(&digits.len()) && (digits == "0" || !digits.starts_with('0'));
-        // A first group longer than three digits is a number written without separators.
-        if !first_ok {
-            if digits.len() > 3 && !digits.starts_with('0') {
-                if let Ok(d) = digits.parse::<Decimal>() {
-                    current.push(if neg { -d } else { d });
-                    if at + 1 < tokens.len() {
-                        wide.push(tokens[at + 1].1 > 1);
-                    }
-                    walk(tokens, at + 1, max, current, wide, out);
-                    if at + 1 < tokens.len() {
-                        wide.pop();
-                    }
-                    current.pop();
-                }
-            }
-            return;
-        }
-        let mut text = digits.to_string();
-        let mut end = at + 1;
-        loop {
-            let value: Decimal = text.parse().unwrap_or_default();
+        // Takes `value` as the next number, ending before token `end`, and reads on from there.
+        let mut take = |value: Decimal, end: usize, current: &mut Vec<Decimal>, wide: &mut Vec<bool>| {
             current.push(if neg { -value } else { value });
             if end < tokens.len() {
                 wide.push(tokens[end].1 > 1);
@@ -557,6 +522,30 @@ fn readings(tokens: &[(&str, usize)], max: usize) -> Vec<(Reading, Vec<bool>)> {
                 wide.pop();
             }
             current.pop();
+        };
+        if digits.contains(',') {
+            // A decimal number stands alone.
+            if let Ok(d) = digits.replace(',', ".").parse::<Decimal>() {
+                take(d, at + 1, current, wide);
+            }
+            return;
+        }
+        let first_ok = (1..=3).contains(&digits.len()) && (digits == "0" || !digits.starts_with('0'));
+        // A first group longer than three digits is a number written without separators.
+        if !first_ok {
+            if digits.len() > 3 && !digits.starts_with('0') {
+                if let Ok(d) = digits.parse::<Decimal>() {
+                    take(d, at + 1, current, wide);
+                }
+            }
+            return;
+        }
+        let mut text = digits.to_string();
+        let mut end = at + 1;
+        loop {
+            // Past the exact range (29 digits) there is no number to read.
+            let Ok(value) = text.parse::<Decimal>() else { break };
+            take(value, end, current, wide);
             // Extend with the next group: exactly three digits, one space before, no minus.
             match tokens.get(end) {
                 Some((t, 1)) if t.len() == 3 && t.chars().all(|c| c.is_ascii_digit()) => {
