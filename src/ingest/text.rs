@@ -542,9 +542,8 @@ fn readings(tokens: &[(&str, usize)], max: usize) -> Vec<(Reading, Vec<bool>)> {
         }
         let mut text = digits.to_string();
         let mut end = at + 1;
-        loop {
-            // Past the exact range (29 digits) there is no number to read.
-            let Ok(value) = text.parse::<Decimal>() else { break };
+        // Past the exact range (29 digits) there is no number to read.
+        while let Ok(value) = text.parse::<Decimal>() {
             take(value, end, current, wide);
             // Extend with the next group: exactly three digits, one space before, no minus.
             match tokens.get(end) {
