@@ -10,14 +10,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 ./target/release/examples/gen_ledger --rows "$rows" --seed 1 --out "$work"
 grep -v '^#' src/model/accounts.csv > "$work/chart.csv"
 bin=$PWD/target/release/poikkeama
-measure() {
-  local label=$1; shift
-  /usr/bin/time -v "$@" >/dev/null 2>"$work/time.txt" || true
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
-  echo "$label $wall $rss"
-}
+source bench/measure.sh
 results=$work/results.txt; : > "$results"
 for i in $(seq "$runs"); do
   rm -rf "$work/out"

@@ -8,14 +8,7 @@ cargo build --release --quiet --bin poikkeama --example make_city
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 ./target/release/examples/make_city --departments "$departments" --areas "$areas" --seed 1 --out "$work"
 bin=$PWD/target/release/poikkeama
-measure() { # label, command...: prints "label seconds peak_kib"
-  local label=$1; shift
-  /usr/bin/time -v "$@" >/dev/null 2>"$work/time.txt" || true
-  local wall rss
-  wall=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  rss=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
-  echo "$label $wall $rss"
-}
+source bench/measure.sh
 results=$work/results.txt; : > "$results"
 for i in $(seq "$runs"); do
   measure extract "$bin" extract --org "$work/org.toml" "$work/kaupunki.xlsx" >> "$results"

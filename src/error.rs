@@ -12,8 +12,9 @@ pub enum Error {
     #[error("{path}: not a readable workbook (.xlsx, .xlsm, .xls, .xlsb, .ods): {reason}")]
     Workbook { path: String, reason: String },
 
+    /// A file that cannot be read as what its name says (a PDF, a CSV that is no ledger …).
     #[error("{path}: {reason}")]
-    Pdf { path: String, reason: String },
+    File { path: String, reason: String },
 
     #[error("{path}: sheet {sheet}: cannot read: {reason}")]
     Sheet { path: String, sheet: String, reason: String },

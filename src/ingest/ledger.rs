@@ -378,7 +378,7 @@ fn read_csv<R: std::io::Read>(
     }
     let mut out = WorkbookFigures::default();
     if let Some(((u, it, sc, y), (amount, _))) = mapped.iter().find(|(_, (a, _))| !crate::model::plausible(*a)) {
-        return Err(Error::Pdf {
+        return Err(Error::File {
             path: shown.to_string(),
             reason: format!(
                 "{} {} {sc} {y} sums to {amount}, beyond any budget (more than 10^15 €): check the amounts",

@@ -99,7 +99,7 @@ pub fn extract_with(
             "csv" if ledger::is_ledger(&path, &ledger_options.columns) => {
                 ledger::read_ledger(&path, &shown, org, ledger_options)
             }
-            "csv" => Err(Error::Pdf {
+            "csv" => Err(Error::File {
                 path: shown.clone(),
                 reason: "a CSV file that is not a ledger export: its first line names no cost-center and account \
                          columns (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)"

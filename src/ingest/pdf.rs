@@ -13,7 +13,7 @@ use std::path::Path;
 const MAX_PDF_BYTES: u64 = 256 * 1024 * 1024;
 
 pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
-    let bad = |reason: String| Error::Pdf { path: shown.to_string(), reason };
+    let bad = |reason: String| Error::File { path: shown.to_string(), reason };
     let meta = std::fs::metadata(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     if meta.len() > MAX_PDF_BYTES {
         return Err(bad(format!(
