@@ -68,8 +68,39 @@ pub fn signed_euros(d: Decimal) -> String {
 /// assert_eq!(signed_money(Decimal::from(-18_671), Lang::En), "−€18,671");
 /// ```
 pub fn money(d: Decimal, lang: Lang) -> String {
-    let digits = euros(d.abs());
-    let minus = if d.round_dp(0).is_sign_negative() && !d.round_dp(0).is_zero() { "−" } else { "" };
+    money_with(euros(d.abs()), d.round_dp(0), lang)
+}
+
+/// [`money`] to the cent where the amount has cents (a ledger's reconciliation): `−5 900,50 €`, `−€5,900.50`.
+///
+/// ```
+/// use poikkeama::report::fmt::{money_cents, Lang};
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(money_cents(Decimal::new(-590050, 2), Lang::Fi), "−5\u{a0}900,50\u{a0}€");
+/// assert_eq!(money_cents(Decimal::new(-590050, 2), Lang::En), "−€5,900.50");
+/// assert_eq!(money_cents(Decimal::from(120), Lang::Fi), "120\u{a0}€");
+/// ```
+pub fn money_cents(d: Decimal, lang: Lang) -> String {
+    if d.fract().is_zero() {
+        return money(d, lang);
+    }
+    let cents = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let text = format_fi(cents.abs(), NBSP);
+    let text = match text.split_once(',') {
+        Some((i, f)) => format!("{i},{f:0<2}"),
+        None => text,
+    };
+    let text = match lang {
+        Lang::En => text.replace(',', ".").replace(NBSP, ","),
+        Lang::Fi | Lang::Sv => text,
+    };
+    money_with(text, cents, lang)
+}
+
+/// Digits already in the reader's style, with the sign of `d` and the currency placed for `lang`.
+fn money_with(digits: String, d: Decimal, lang: Lang) -> String {
+    let minus = if d.is_sign_negative() && !d.is_zero() { "−" } else { "" };
     match lang {
         Lang::En => format!("{minus}€{}", digits.replace(NBSP, ",")),
         Lang::Fi | Lang::Sv => format!("{minus}{digits}{NBSP}€"),

@@ -2,7 +2,7 @@
 //! cells, notes); this is the one place that words them, for the console, findings.json, the workbook and
 //! the summaries alike.
 
-use super::fmt::{money, percent, signed_money, Lang};
+use super::fmt::{money, money_cents, percent, signed_money, Lang};
 use crate::engine::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
 use crate::model::{LineItem, Said, Scenario};
 
@@ -438,7 +438,7 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             format!("unit name \"{name}\" read as \"{unit}\" (closest name in the org file)")
         }
         (_, Said::UnmappedCostCenter { code, scenario, year, amount, rows }) => {
-            let (col, m) = (mid_sentence(scenario.label(lang.code())), money(*amount, lang));
+            let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
             match lang {
                 Lang::Fi => format!("kustannuspaikka {code} ei kuulu minkään yksikön koodeihin: {col} {year} {m} ({rows} riviä) jäi lukematta"),
                 Lang::Sv => format!("kostnadsstället {code} hör inte till någon enhets koder: {col} {year} {m} ({rows} rader) lästes inte"),
@@ -446,7 +446,7 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             }
         }
         (_, Said::UnmappedAccount { account, scenario, year, amount, rows }) => {
-            let (col, m) = (mid_sentence(scenario.label(lang.code())), money(*amount, lang));
+            let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
             match lang {
                 Lang::Fi => format!("tili {account} ei kuulu tililuettelon toimintariveihin: {col} {year} {m} ({rows} riviä) jäi lukematta"),
                 Lang::Sv => format!("kontot {account} hör inte till kontoplanens verksamhetsrader: {col} {year} {m} ({rows} rader) lästes inte"),
@@ -455,7 +455,8 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         }
         (_, Said::Reconciliation { scenario, year, total, mapped, unmapped }) => {
             let col = mid_sentence(scenario.label(lang.code()));
-            let (t, a, u) = (money(*total, lang), money(*mapped, lang), money(*unmapped, lang));
+            // To the cent: the reconciliation's point.
+            let (t, a, u) = (money_cents(*total, lang), money_cents(*mapped, lang), money_cents(*unmapped, lang));
             match lang {
                 Lang::Fi => {
                     format!("täsmäytys, {col} {year}: kaikki rivit {t} = kohdistetut {a} + kohdistamattomat {u}")
