@@ -188,3 +188,32 @@ fn damaged_pdfs_are_one_clear_error() {
         })
         .unwrap();
 }
+
+/// A narrow word-processor table printed to PDF: figures are placed by their glyphs' positions under the
+/// header's columns (the blank changes column included), wrapped labels and headers broken mid-word are
+/// joined, on a page with left-aligned headers and one with centred headers. Every figure equals the text
+/// fixture's, each at its page and line.
+#[test]
+fn a_narrow_table_pdf_is_read_by_glyph_positions() {
+    let pdf = extract(&["tests/fixtures/text/tilinpaatos_2024_kapea.pdf"]);
+    let txt = extract(&["tests/fixtures/text/tilinpaatos_2024_rivit.txt"]);
+    let keys = |rows: &[(String, Key)]| rows.iter().map(|(_, k)| k.clone()).collect::<BTreeSet<Key>>();
+    assert_eq!(pdf.len(), 77);
+    assert_eq!(keys(&pdf), keys(&txt));
+    let find = |unit: &str, item: &str, scenario: &str| {
+        pdf.iter()
+            .find(|(_, k)| k.0 == unit && k.1 == item && k.2 == scenario)
+            .unwrap_or_else(|| panic!("{unit} {item}"))
+    };
+    // "1 1" alone in a row: by position the actuals and the variance, not the budget columns.
+    let (src, k) = find("Kaupunginkansliakeskus", "muut_toimintatuotot", "tp");
+    assert_eq!(k.4, "1");
+    assert!(src.starts_with("tests/fixtures/text/tilinpaatos_2024_kapea.pdf:1:"), "{src}");
+    assert!(!pdf.iter().any(|(_, k)| k.1 == "muut_toimintatuotot" && k.2 == "ta"));
+    // A label over two lines with its figures on the middle line.
+    assert_eq!(find("Kaupunginkansliakeskus", "poistot_ja_arvonalentumiset", "tp").1 .4, "-44594");
+    // Page 2: centred headers, figures on the label's first line.
+    let (src, k) = find("Talous- ja henkilöstöpalvelut", "laskennalliset_erat", "poikkeama");
+    assert_eq!(k.4, "177302");
+    assert!(src.starts_with("tests/fixtures/text/tilinpaatos_2024_kapea.pdf:2:"), "{src}");
+}

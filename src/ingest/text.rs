@@ -134,7 +134,7 @@ fn is_header_line(line: &str) -> bool {
 const CONTINUATIONS: &[&str] =
     &["MUUTOSTEN", "JÄLKEEN", "MUUTOKSINEEN", "MUUTOKSET", "SUUNNITELMA", "EFTER", "ÄNDRINGAR", "VUOSI", "ÅR"];
 
-fn is_year(w: &str) -> bool {
+pub(super) fn is_year(w: &str) -> bool {
     w.len() == 4 && w.parse::<i32>().is_ok_and(|y| (1990..=2100).contains(&y))
 }
 
@@ -142,23 +142,7 @@ fn is_year(w: &str) -> bool {
 /// continues the one before (after a hyphen, or a continuation word). Words before the first column (a title
 /// in capitals) come back apart.
 fn header_columns(words: &[String]) -> (String, Vec<String>) {
-    // Words broken mid-word by a narrow column ("TALOUSARVI" / "O") are mended first.
-    let mut mended: Vec<String> = Vec::new();
-    for w in words {
-        let up = w.to_uppercase();
-        match mended.last_mut() {
-            Some(prev)
-                if !is_year(w)
-                    && !prev.ends_with('-')
-                    && classify(&prev.to_uppercase()).scenario.is_none()
-                    && !CONTINUATIONS.contains(&up.as_str())
-                    && classify(&format!("{}{up}", prev.to_uppercase())).scenario.is_some() =>
-            {
-                prev.push_str(w)
-            }
-            _ => mended.push(w.clone()),
-        }
-    }
+    let mended = mend_words(words);
     let first = mended.iter().position(|w| classify(&w.to_uppercase()).scenario.is_some()).unwrap_or(0);
     let title = mended[..first].join(" ");
     let words = &mended[first..];
@@ -176,6 +160,28 @@ fn header_columns(words: &[String]) -> (String, Vec<String>) {
         }
     }
     (title, cols.iter().map(|c| join_header_parts(c.iter().map(String::as_str))).collect())
+}
+
+/// A header's words with those broken mid-word by a narrow column ("TALOUSARVI" / "O") mended: a word that
+/// names no scenario joins the next when together they do.
+pub(super) fn mend_words(words: &[String]) -> Vec<String> {
+    let mut mended: Vec<String> = Vec::new();
+    for w in words {
+        let up = w.to_uppercase();
+        match mended.last_mut() {
+            Some(prev)
+                if !is_year(w)
+                    && !prev.ends_with('-')
+                    && classify(&prev.to_uppercase()).scenario.is_none()
+                    && !CONTINUATIONS.contains(&up.as_str())
+                    && classify(&format!("{}{up}", prev.to_uppercase())).scenario.is_some() =>
+            {
+                prev.push_str(w)
+            }
+            _ => mended.push(w.clone()),
+        }
+    }
+    mended
 }
 
 /// The lines as grid rows: prose as one cell, table rows as cells; the line of each row; and the lines whose
@@ -389,7 +395,7 @@ fn tail_is_empty(label_end: Option<usize>) -> bool {
     label_end.is_none()
 }
 
-fn is_number_token(t: &str) -> bool {
+pub(super) fn is_number_token(t: &str) -> bool {
     let d = t.strip_prefix('-').unwrap_or(t);
     !d.is_empty() && d.chars().all(|c| c.is_ascii_digit() || c == ',')
 }

@@ -1,0 +1,471 @@
+//! A PDF page's text laid out from the glyphs' positions. Lines are glyphs on one baseline, words are glyphs
+//! without a gap. A budget table is found by its header (words above the figures naming at least two
+//! scenarios): each header column's left edge starts a column, and every figure goes to the column whose
+//! start is the last one left of the figure's right edge (figures are right-aligned under headers of any
+//! alignment). Such tables come out as tab-separated rows, so that a narrow table whose thousands separator is
+//! the same space that separates its columns is read by position, not guessed; wrapped labels and header
+//! words broken by a narrow column are joined. Where the positions do not pin a row down, the row comes out
+//! as plain text and the text reader's digit and arithmetic rules take over.
+
+use super::super::header::{classify, join_header_parts};
+use super::super::text::{is_number_token, is_year, mend_words};
+
+/// One glyph on a page, in points from the page's top-left corner.
+#[derive(Debug, Clone)]
+pub struct Glyph {
+    pub x0: f64,
+    pub x1: f64,
+    /// Baseline, downwards.
+    pub y: f64,
+    pub size: f64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    x0: f64,
+    x1: f64,
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    y: f64,
+    size: f64,
+    words: Vec<Word>,
+}
+
+impl Line {
+    /// Where the figures at the end of the line start (index of the first word of the trailing run of
+    /// number tokens), if it ends in figures. Years are figures here too; the header finder tells them apart.
+    fn figures_from(&self) -> Option<usize> {
+        let mut k = self.words.len();
+        while k > 0 && is_number_token(&self.words[k - 1].text) {
+            k -= 1;
+        }
+        (k < self.words.len()).then_some(k)
+    }
+
+    fn has_figures(&self) -> bool {
+        self.words.iter().any(|w| is_number_token(&w.text) && !is_year(&w.text))
+    }
+
+    /// The line as plain text: words one space apart, two before a figure that stands clearly apart.
+    fn plain(&self) -> String {
+        let mut out = String::new();
+        for (k, w) in self.words.iter().enumerate() {
+            if k > 0 {
+                let gap = w.x0 - self.words[k - 1].x1;
+                out.push(' ');
+                if is_number_token(&w.text) && gap > 0.8 * self.size {
+                    out.push(' ');
+                }
+            }
+            out.push_str(&w.text);
+        }
+        out
+    }
+}
+
+/// The glyphs as lines, top to bottom, each line's words left to right.
+fn lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
+    glyphs.retain(|g| g.x0.is_finite() && g.x1.is_finite() && g.y.is_finite() && g.size.is_finite());
+    glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
+    let mut rows: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match rows.last_mut() {
+            Some(row) if (g.y - row[0].y).abs() <= 0.3 * g.size.max(row[0].size).max(0.1) => row.push(g),
+            _ => rows.push(vec![g]),
+        }
+    }
+    rows.into_iter()
+        .map(|mut row| {
+            row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let size = row.iter().map(|g| g.size).fold(0.0, f64::max).max(0.1);
+            let y = row[0].y;
+            let mut words: Vec<Word> = Vec::new();
+            let mut open = false;
+            for g in row {
+                if g.text.chars().all(char::is_whitespace) {
+                    open = false;
+                    continue;
+                }
+                match words.last_mut() {
+                    Some(w) if open && g.x0 - w.x1 <= 0.12 * size => {
+                        w.text.push_str(&g.text);
+                        w.x1 = w.x1.max(g.x1);
+                    }
+                    _ => words.push(Word { x0: g.x0, x1: g.x1, text: g.text.clone() }),
+                }
+                open = true;
+            }
+            Line { y, size, words }
+        })
+        .filter(|l| !l.words.is_empty())
+        .collect()
+}
+
+/// A header column's extent (left, right) and its words (line, word).
+type Span = (f64, f64, Vec<(usize, usize)>);
+
+/// A table found on the page: its header lines, its column starts and texts, and its body lines.
+struct Table {
+    header: std::ops::Range<usize>,
+    body: std::ops::Range<usize>,
+    title: String,
+    starts: Vec<f64>,
+    columns: Vec<String>,
+}
+
+/// The page's text as lines for the text reader, each with its line number on the page (1-based, top down).
+pub fn page_text(glyphs: Vec<Glyph>) -> Vec<(String, u32)> {
+    let lines = lines(glyphs);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if let Some(t) = table_at(&lines, i) {
+            let mut header = t.title.clone();
+            for c in &t.columns {
+                header.push('\t');
+                header.push_str(c);
+            }
+            out.push((header, t.header.start as u32 + 1));
+            out.extend(body_rows(&lines, &t));
+            i = t.body.end;
+            continue;
+        }
+        out.push((lines[i].plain(), i as u32 + 1));
+        i += 1;
+    }
+    out
+}
+
+/// Whether close enough below `above` to be the next line of one table or header.
+fn close(above: &Line, below: &Line) -> bool {
+    below.y - above.y <= 2.6 * above.size.max(below.size)
+}
+
+/// A table whose header starts at line `i`: header lines (no figures but years) directly above a body of
+/// lines with figures, with at least two header columns that name a scenario.
+fn table_at(lines: &[Line], i: usize) -> Option<Table> {
+    // The header: lines without figures, each close to the next, up to the first line with figures.
+    let mut j = i;
+    while j < lines.len() && !lines[j].has_figures() {
+        if j > i && !close(&lines[j - 1], &lines[j]) {
+            return None;
+        }
+        j += 1;
+        if j - i > 8 {
+            return None;
+        }
+    }
+    if j == i || j >= lines.len() || !close(&lines[j - 1], &lines[j]) {
+        return None;
+    }
+    // The body: lines close to each other, running on while lines have figures or are short labels.
+    let mut end = j + 1;
+    while end < lines.len() && close(&lines[end - 1], &lines[end]) {
+        end += 1;
+    }
+    // Where the label column ends: the figures of the body start right of every label.
+    let fig_start =
+        (j..end).filter_map(|k| lines[k].figures_from().map(|f| lines[k].words[f].x0)).fold(f64::INFINITY, f64::min);
+    if !fig_start.is_finite() {
+        return None;
+    }
+    // The body ends at the first line with words reaching into the figures (prose after the table).
+    let body_end = (j..end)
+        .find(|&k| {
+            let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
+            lines[k].words[..f].iter().any(|w| w.x1 > fig_start + 0.5)
+        })
+        .unwrap_or(end);
+    if body_end == j {
+        return None;
+    }
+    let label_end = (j..body_end)
+        .flat_map(|k| {
+            let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
+            lines[k].words[..f].iter().map(|w| w.x1)
+        })
+        .fold(f64::NEG_INFINITY, f64::max);
+    let label_end = if label_end.is_finite() { label_end } else { fig_start };
+    // Header words right of the labels are the columns' headings; those left of them are a title cell.
+    let mut title = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    for (k, line) in lines.iter().enumerate().take(j).skip(i) {
+        for (n, w) in line.words.iter().enumerate() {
+            if w.x0 < label_end - 0.5 {
+                if w.x1 > label_end + 0.5 {
+                    return None; // a line running across the table: prose, not a header
+                }
+                title.push(w.text.clone());
+                continue;
+            }
+            // Merge with a column it overlaps, or with the word before it on the line a space away.
+            let near = spans.iter().position(|(a, b, ws)| {
+                (w.x0 < *b + 0.5 && w.x1 > *a - 0.5)
+                    || ws.last().is_some_and(|&(lk, ln)| {
+                        lk == k && ln + 1 == n && w.x0 - lines[lk].words[ln].x1 <= 0.33 * line.size
+                    })
+            });
+            match near {
+                Some(p) => {
+                    let s = &mut spans[p];
+                    s.0 = s.0.min(w.x0);
+                    s.1 = s.1.max(w.x1);
+                    s.2.push((k, n));
+                }
+                None => spans.push((w.x0, w.x1, vec![(k, n)])),
+            }
+        }
+    }
+    // Spans that grew into each other merge too.
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<Span> = Vec::new();
+    for s in spans {
+        match merged.last_mut() {
+            Some(m) if s.0 < m.1 - 0.5 => {
+                m.1 = m.1.max(s.1);
+                m.2.extend(s.2);
+            }
+            _ => merged.push(s),
+        }
+    }
+    let columns: Vec<String> = merged
+        .iter()
+        .map(|(_, _, ws)| {
+            let mut ws = ws.clone();
+            ws.sort();
+            let words: Vec<String> = ws.iter().map(|&(k, n)| lines[k].words[n].text.clone()).collect();
+            join_header_parts(mend_words(&words).iter().map(String::as_str))
+        })
+        .collect();
+    let scenarios = columns.iter().filter(|c| classify(c).scenario.is_some()).count();
+    if scenarios < 2 {
+        return None;
+    }
+    Some(Table {
+        header: i..j,
+        body: j..body_end,
+        title: title.join(" "),
+        starts: merged.iter().map(|m| m.0).collect(),
+        columns,
+    })
+}
+
+/// A body row: its label parts with their lines, and its cells (None for a line with a label only).
+struct Row {
+    labels: Vec<String>,
+    cells: Option<Vec<String>>,
+    line: usize,
+    y: f64,
+    size: f64,
+    /// The figures could not be laid by position: the line goes out as plain text.
+    plain: Option<String>,
+}
+
+fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
+    let mut rows: Vec<Row> = Vec::new();
+    for k in t.body.clone() {
+        let line = &lines[k];
+        let f = line.figures_from().unwrap_or(line.words.len());
+        let label = line.words[..f].iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+        let labels = if label.is_empty() { vec![] } else { vec![label] };
+        let (cells, plain) = if f == line.words.len() {
+            (None, None)
+        } else {
+            match place(&line.words[f..], &t.starts, line.size) {
+                Some(c) => (Some(c), None),
+                None => (Some(vec![]), Some(line.plain())),
+            }
+        };
+        rows.push(Row { labels, cells, line: k, y: line.y, size: line.size, plain });
+    }
+    // A label wrapped in a narrow column: a row of figures without a label takes the label line above it
+    // (cells aligned to the middle), and a line in lower case without figures continues the row above.
+    let near = |a: &Row, b: &Row| (b.y - a.y).abs() <= 1.6 * a.size.max(b.size);
+    let mut k = 1;
+    while k < rows.len() {
+        let (before, after) = rows.split_at_mut(k);
+        let (prev, row) = (before.last_mut().unwrap_or_else(|| unreachable!()), &mut after[0]);
+        let lower = row.labels.first().and_then(|l| l.chars().next()).is_some_and(char::is_lowercase);
+        if row.cells.is_some() && row.labels.is_empty() && prev.cells.is_none() && near(prev, row) {
+            row.labels = std::mem::take(&mut prev.labels);
+            rows.remove(k - 1);
+            continue;
+        }
+        if row.cells.is_none() && lower && near(prev, row) {
+            let more = std::mem::take(&mut row.labels);
+            prev.labels.extend(more);
+            rows.remove(k);
+            continue;
+        }
+        k += 1;
+    }
+    rows.into_iter()
+        .map(|r| {
+            if let Some(p) = r.plain {
+                return (p, r.line as u32 + 1);
+            }
+            // Labels are matched without their spaces, so a word broken by the column ("Henkilöstökul" /
+            // "ut") matches as well as words wrapped whole.
+            let label = r.labels.join(" ");
+            let cells = r.cells.unwrap_or_else(|| vec![String::new(); t.starts.len()]);
+            let mut text = label;
+            for c in cells {
+                text.push('\t');
+                text.push_str(&c);
+            }
+            (text, r.line as u32 + 1)
+        })
+        .collect()
+}
+
+/// Lays a row's figure words into the columns: the words are grouped into numbers (a minus or a wider gap
+/// starts one, later groups have exactly three digits one space apart), each number goes to the column whose
+/// start is the last left of its right edge. None when two numbers fall in one column or one left of all.
+fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
+    let mut numbers: Vec<(String, f64)> = Vec::new();
+    let mut digits_first = 0;
+    let mut prev_x1 = f64::NEG_INFINITY;
+    for w in words {
+        let gap = w.x0 - prev_x1;
+        let group = w.text.len() == 3 && w.text.chars().all(|c| c.is_ascii_digit());
+        let continues = group && gap <= 0.4 * size && (1..=3).contains(&digits_first) && !numbers.is_empty();
+        if continues {
+            let last = numbers.last_mut()?;
+            last.0.push_str(&w.text);
+            last.1 = w.x1;
+        } else {
+            numbers.push((w.text.clone(), w.x1));
+            let d = w.text.strip_prefix('-').unwrap_or(&w.text);
+            digits_first = if d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0') { d.len() } else { 0 };
+            if d == "0" {
+                digits_first = 0;
+            }
+        }
+        prev_x1 = w.x1;
+    }
+    let mut cells = vec![String::new(); starts.len()];
+    let mut last: Option<usize> = None;
+    for (text, x1) in numbers {
+        let col = starts.iter().rposition(|&s| s <= x1 + 1.0)?;
+        if last.is_some_and(|l| l >= col) {
+            return None;
+        }
+        last = Some(col);
+        cells[col] = text;
+    }
+    Some(cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SIZE: f64 = 7.0;
+    const ADVANCE: f64 = 3.9;
+    const SPACE: f64 = 1.9;
+
+    /// Glyphs of words one space apart starting at `x0`.
+    fn text(s: &str, x0: f64, y: f64) -> Vec<Glyph> {
+        let mut out = Vec::new();
+        let mut x = x0;
+        for (k, word) in s.split(' ').enumerate() {
+            if k > 0 {
+                x += SPACE;
+            }
+            for c in word.chars() {
+                out.push(Glyph { x0: x, x1: x + ADVANCE, y, size: SIZE, text: c.to_string() });
+                x += ADVANCE;
+            }
+        }
+        out
+    }
+
+    /// A figure right-aligned at `right`, its digit groups one space apart.
+    fn figure(s: &str, right: f64, y: f64) -> Vec<Glyph> {
+        let width = s.chars().filter(|c| *c != ' ').count() as f64 * ADVANCE + s.matches(' ').count() as f64 * SPACE;
+        text(s, right - width, y)
+    }
+
+    /// A table with its header at the columns' left edges and figures right-aligned 57 pt further on.
+    fn table(rows: &[(&str, [&str; 5])]) -> Vec<Glyph> {
+        let starts = [100.0, 160.0, 220.0, 280.0, 340.0];
+        let mut g = Vec::new();
+        for (k, h) in ["TA 2024", "TA-MUUTOKSET", "TA 2024 MUUTETTU", "TP 2024", "POIKKEAMA"].iter().enumerate() {
+            for (n, part) in h.split(' ').enumerate() {
+                g.extend(text(part, starts[k], 20.0 + 8.0 * n as f64));
+            }
+        }
+        for (r, (label, cells)) in rows.iter().enumerate() {
+            let y = 48.0 + 10.0 * r as f64;
+            g.extend(text(label, 10.0, y));
+            for (k, c) in cells.iter().enumerate() {
+                if !c.is_empty() {
+                    g.extend(figure(c, starts[k] + 57.0, y));
+                }
+            }
+        }
+        g
+    }
+
+    fn out(g: Vec<Glyph>) -> Vec<String> {
+        page_text(g).into_iter().map(|(l, _)| l).collect()
+    }
+
+    #[test]
+    fn figures_go_to_the_column_under_whose_header_they_end() {
+        let lines = out(table(&[
+            ("Toimintatuotot", ["1 234", "567", "1 801", "1 800", "-1"]),
+            ("Muut toimintatuotot", ["", "", "", "1", "1"]),
+            ("Maksutuotot", ["", "", "", "", ""]),
+        ]));
+        assert_eq!(lines[0], "\tTA 2024\tTA-MUUTOKSET\tTA 2024 MUUTETTU\tTP 2024\tPOIKKEAMA");
+        // "1 234 567" would be one number by the digit rules; the gap and the columns split it.
+        assert_eq!(lines[1], "Toimintatuotot\t1234\t567\t1801\t1800\t-1");
+        assert_eq!(lines[2], "Muut toimintatuotot\t\t\t\t1\t1");
+        assert_eq!(lines[3], "Maksutuotot\t\t\t\t\t");
+    }
+
+    #[test]
+    fn a_row_the_positions_cannot_place_stays_plain_text() {
+        let mut g = table(&[("Toimintatuotot", ["1 234", "", "1 234", "1 200", "-34"])]);
+        // A second figure squeezed into the TP column: two numbers in one column.
+        g.extend(text("Toimintakulut", 10.0, 58.0));
+        g.extend(figure("5", 320.0, 58.0));
+        g.extend(figure("7", 337.0, 58.0));
+        let lines = out(g);
+        assert_eq!(lines[2], "Toimintakulut  5  7", "wide gaps kept for the text rules");
+    }
+
+    #[test]
+    fn wrapped_labels_join_the_row_their_figures_stand_on() {
+        let mut g = table(&[("Toimintatuotot", ["1", "", "1", "1", ""])]);
+        // Figures on the middle line of a label over two lines, then a label continued in lower case.
+        g.extend(text("Poistot ja", 10.0, 56.0));
+        g.extend(figure("-44 595", 157.0, 60.0));
+        g.extend(text("arvonalentumiset", 10.0, 64.0));
+        g.extend(text("Sisäiset erät", 10.0, 74.0));
+        g.extend(figure("-1", 157.0, 74.0));
+        g.extend(text("yhteensä", 10.0, 80.0));
+        let lines = out(g);
+        assert_eq!(lines[2], "Poistot ja arvonalentumiset\t-44595\t\t\t\t");
+        assert_eq!(lines[3], "Sisäiset erät yhteensä\t-1\t\t\t\t");
+    }
+
+    #[test]
+    fn prose_ends_the_table_and_one_scenario_is_no_table() {
+        let mut g = table(&[("Toimintatuotot", ["1", "", "1", "1", ""])]);
+        g.extend(text("Tekstiä taulukon jälkeen, joka kulkee sarakkeiden yli kokonaan 2024", 10.0, 60.0));
+        let lines = out(g);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[2], "Tekstiä taulukon jälkeen, joka kulkee sarakkeiden yli kokonaan 2024");
+
+        let mut g = text("TILINPÄÄTÖS 2024", 100.0, 20.0);
+        g.extend(text("Toimintatuotot", 10.0, 30.0));
+        g.extend(figure("1 234 567", 157.0, 30.0));
+        assert_eq!(out(g), vec!["TILINPÄÄTÖS 2024", "Toimintatuotot  1 234 567"]);
+    }
+}

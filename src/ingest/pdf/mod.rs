@@ -1,0 +1,127 @@
+//! Reports as PDF: the glyphs of each page come out with `pdf-extract` (pure Rust, over `lopdf`) with their
+//! positions, are laid out into lines and tables by position (`layout`), and are read as report text
+//! (`text`), each line keeping its page and line (`file:page:line`). A PDF the crate cannot read, or one that
+//! makes it panic (odd fonts), is one clear error naming the file; the panic is caught and its message kept
+//! out of the output.
+
+mod layout;
+
+use super::text::read_str;
+use super::workbook::WorkbookFigures;
+use crate::error::{Error, Result};
+use crate::model::{Org, Place};
+use std::path::Path;
+
+/// PDFs larger than this are refused before reading.
+const MAX_PDF_BYTES: u64 = 256 * 1024 * 1024;
+
+pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+    let bad = |reason: String| Error::File { path: shown.to_string(), reason };
+    let meta = std::fs::metadata(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if meta.len() > MAX_PDF_BYTES {
+        return Err(bad(format!(
+            "{} bytes is more than the {} MB a PDF report can be",
+            meta.len(),
+            MAX_PDF_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if !bytes.starts_with(b"%PDF") {
+        return Err(bad("not a readable PDF: it does not start with %PDF".into()));
+    }
+    let pages = pages_glyphs(&bytes).map_err(bad)?;
+    let mut text = String::new();
+    let mut places = Vec::new();
+    for (p, glyphs) in pages.into_iter().enumerate() {
+        for (line, at) in layout::page_text(glyphs) {
+            // One text line per laid-out line: a line break inside a glyph run would shift every place after it.
+            text.push_str(&line.replace(['\n', '\r'], " "));
+            text.push('\n');
+            places.push(Place::Page { page: p as u32 + 1, line: at });
+        }
+    }
+    read_str(&text, shown, org, Some(&places))
+}
+
+/// At most this many glyphs are read from one PDF (a budget book has a few million characters).
+const MAX_GLYPHS: usize = 20_000_000;
+
+/// Collects each page's glyphs with their positions (points from the page's top-left corner).
+struct Collector {
+    height: f64,
+    pages: Vec<Vec<layout::Glyph>>,
+    count: usize,
+}
+
+impl pdf_extract::OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        _page: u32,
+        media_box: &pdf_extract::MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> std::result::Result<(), pdf_extract::OutputError> {
+        self.height = media_box.ury - media_box.lly;
+        self.pages.push(Vec::new());
+        Ok(())
+    }
+    fn end_page(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> std::result::Result<(), pdf_extract::OutputError> {
+        self.count += 1;
+        if self.count > MAX_GLYPHS {
+            return Err(pdf_extract::OutputError::IoError(std::io::Error::other(format!(
+                "it has more than {MAX_GLYPHS} characters of text"
+            ))));
+        }
+        // The font size as drawn: the side of the square with the area of the transformed size vector.
+        let (vx, vy) = (font_size * (trm.m11 + trm.m21), font_size * (trm.m12 + trm.m22));
+        let size = (vx * vy).abs().sqrt();
+        let x0 = trm.m31;
+        let glyph = layout::Glyph { x0, x1: x0 + width * size, y: self.height - trm.m32, size, text: char.to_string() };
+        if let Some(page) = self.pages.last_mut() {
+            page.push(glyph);
+        }
+        Ok(())
+    }
+    fn begin_word(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> std::result::Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+}
+
+/// The glyphs of each page. The crate may panic on fonts it does not know: that is caught and reported as
+/// an unreadable PDF.
+fn pages_glyphs(bytes: &[u8]) -> std::result::Result<Vec<Vec<layout::Glyph>>, String> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| {
+        let mut doc = pdf_extract::Document::load_mem(bytes).map_err(pdf_extract::OutputError::PdfError)?;
+        if doc.is_encrypted() {
+            doc.decrypt("").map_err(pdf_extract::OutputError::PdfError)?;
+        }
+        let mut collector = Collector { height: 0.0, pages: Vec::new(), count: 0 };
+        pdf_extract::output_doc(&doc, &mut collector)?;
+        Ok::<_, pdf_extract::OutputError>(collector.pages)
+    });
+    std::panic::set_hook(previous);
+    match result {
+        Ok(Ok(pages)) => Ok(pages),
+        Ok(Err(e)) => Err(format!("not a readable PDF: {e}")),
+        Err(_) => {
+            Err("not a readable PDF: its text could not be taken out (an unsupported font or a damaged file)".into())
+        }
+    }
+}
