@@ -9,6 +9,7 @@
 
 use super::super::header::{classify, join_header_parts};
 use super::super::text::{is_number_token, is_year, mend_words};
+use crate::model::Place;
 
 /// One glyph on a page, in points from the page's top-left corner.
 #[derive(Debug, Clone)]
@@ -46,8 +47,23 @@ impl Line {
         (k < self.words.len()).then_some(k)
     }
 
+    /// Whether the line has figures: number tokens other than years and the money unit (`1 000 €`).
     fn has_figures(&self) -> bool {
-        self.words.iter().any(|w| is_number_token(&w.text) && !is_year(&w.text))
+        let mut in_unit = false;
+        let mut any = false;
+        for w in self.words.iter().rev() {
+            let t = w.text.to_lowercase();
+            if t.starts_with('€') || t.starts_with("eur") || t.starts_with("kr") || t.starts_with("tkr") {
+                in_unit = true;
+                continue;
+            }
+            let number = is_number_token(&w.text);
+            if number && !in_unit && !is_year(&w.text) {
+                any = true;
+            }
+            in_unit &= number;
+        }
+        any
     }
 
     /// The line as plain text: words one space apart, two before a figure that stands clearly apart.
@@ -117,24 +133,72 @@ struct Table {
     columns: Vec<String>,
 }
 
-/// The page's text as lines for the text reader, each with its line number on the page (1-based, top down).
-pub fn page_text(glyphs: Vec<Glyph>) -> Vec<(String, u32)> {
+/// The last table on a page, for a table that runs on over the page break: its columns, and the lines after
+/// it (a footer, a page number) held back until the next page shows whether the table runs on.
+#[derive(Debug, Clone, Default)]
+pub struct Carry {
+    table: Option<(Vec<f64>, Vec<String>)>,
+    held: Vec<(String, Place)>,
+}
+
+impl Carry {
+    /// The lines held back at the end of the last page.
+    pub fn finish(self) -> Vec<(String, Place)> {
+        self.held
+    }
+}
+
+/// The page's text as lines for the text reader, each with its place (`page`, and its line on the page,
+/// top down). A table that runs on from the page before (its figures start at the top of this page, after
+/// at most a running head, and fit its columns) goes on as the same table: the page furniture between the
+/// two parts is left out, so that the rows follow the rows before them.
+pub fn page_text(glyphs: Vec<Glyph>, page: u32, carry: &mut Carry) -> Vec<(String, Place)> {
     let lines = lines(glyphs);
+    let at = |k: usize| Place::Page { page, line: k as u32 + 1 };
     let mut out = Vec::new();
     let mut i = 0;
+    let held = std::mem::take(&mut carry.held);
+    let mut went_on = false;
+    if let Some((starts, columns)) = carry.table.take() {
+        let first = lines.iter().take(4).position(Line::has_figures);
+        if let Some(f) = first.filter(|&f| table_at(&lines, 0).is_none_or(|t| t.header.start > f)) {
+            if let Some((body_end, _)) = body_from(&lines, f) {
+                let t = Table { header: f..f, body: f..body_end, title: String::new(), starts, columns };
+                out.extend(body_rows(&lines, &t).into_iter().map(|(l, k)| (l, at(k as usize - 1))));
+                i = body_end;
+                carry.table = Some((t.starts, t.columns));
+                went_on = true;
+            }
+        }
+    }
+    if !went_on {
+        out.splice(0..0, held);
+    }
     while i < lines.len() {
         if let Some(t) = table_at(&lines, i) {
+            for (k, line) in lines.iter().enumerate().take(t.header.start).skip(i) {
+                out.push((line.plain(), at(k)));
+            }
             let mut header = t.title.clone();
             for c in &t.columns {
                 header.push('\t');
                 header.push_str(c);
             }
-            out.push((header, t.header.start as u32 + 1));
-            out.extend(body_rows(&lines, &t));
+            out.push((header, at(t.header.start)));
+            out.extend(body_rows(&lines, &t).into_iter().map(|(l, k)| (l, at(k as usize - 1))));
             i = t.body.end;
+            carry.table = None;
+            // A table that ends the page may run on over the break (a footer or page number may follow).
+            let rest = &lines[i..];
+            if rest.len() <= 3 && !rest.iter().any(Line::has_figures) {
+                carry.held = rest.iter().enumerate().map(|(k, l)| (l.plain(), at(i + k))).collect();
+                carry.table = Some((t.starts, t.columns));
+                break;
+            }
             continue;
         }
-        out.push((lines[i].plain(), i as u32 + 1));
+        carry.table = None;
+        out.push((lines[i].plain(), at(i)));
         i += 1;
     }
     out
@@ -145,7 +209,7 @@ fn close(above: &Line, below: &Line) -> bool {
     below.y - above.y <= 2.6 * above.size.max(below.size)
 }
 
-/// A table whose header starts at line `i`: header lines (no figures but years) directly above a body of
+/// A table whose header starts at line `i` (or below it, after title lines): header lines (no figures but years) directly above a body of
 /// lines with figures, with at least two header columns that name a scenario.
 fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     // The header: lines without figures, each close to the next, up to the first line with figures.
@@ -162,34 +226,7 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     if j == i || j >= lines.len() || !close(&lines[j - 1], &lines[j]) {
         return None;
     }
-    // The body: lines close to each other, running on while lines have figures or are short labels.
-    let mut end = j + 1;
-    while end < lines.len() && close(&lines[end - 1], &lines[end]) {
-        end += 1;
-    }
-    // Where the label column ends: the figures of the body start right of every label.
-    let fig_start =
-        (j..end).filter_map(|k| lines[k].figures_from().map(|f| lines[k].words[f].x0)).fold(f64::INFINITY, f64::min);
-    if !fig_start.is_finite() {
-        return None;
-    }
-    // The body ends at the first line with words reaching into the figures (prose after the table).
-    let body_end = (j..end)
-        .find(|&k| {
-            let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
-            lines[k].words[..f].iter().any(|w| w.x1 > fig_start + 0.5)
-        })
-        .unwrap_or(end);
-    if body_end == j {
-        return None;
-    }
-    let label_end = (j..body_end)
-        .flat_map(|k| {
-            let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
-            lines[k].words[..f].iter().map(|w| w.x1)
-        })
-        .fold(f64::NEG_INFINITY, f64::max);
-    let label_end = if label_end.is_finite() { label_end } else { fig_start };
+    let (body_end, label_end) = body_from(lines, j)?;
     // Header words right of the labels are the columns' headings; those left of them are a title cell.
     let mut title = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
@@ -199,7 +236,7 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
                 if w.x1 > label_end + 0.5 {
                     return None; // a line running across the table: prose, not a header
                 }
-                title.push(w.text.clone());
+                title.push((k, w.text.clone()));
                 continue;
             }
             // Merge with a column it overlaps, or with the word before it on the line a space away.
@@ -241,17 +278,62 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
             join_header_parts(mend_words(&words).iter().map(String::as_str))
         })
         .collect();
-    let scenarios = columns.iter().filter(|c| classify(c).scenario.is_some()).count();
-    if scenarios < 2 {
+    // Columns naming a scenario, or a year or period alone (a statement's years, read as its actuals by the
+    // table reader, as in workbooks).
+    let named = columns
+        .iter()
+        .filter(|c| {
+            let h = classify(c);
+            h.scenario.is_some() || h.year.is_some()
+        })
+        .count();
+    if named < 2 {
         return None;
     }
+    // Lines above the first with a column heading (a unit's name, the table's title) stay lines of their own.
+    // Lines below the last with a column heading (a heading row without figures) are the body's.
+    let first = merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k)).min().unwrap_or(i);
+    let last = merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k)).max().unwrap_or(j - 1);
+    let title: Vec<String> = title.into_iter().filter(|(k, _)| (first..=last).contains(k)).map(|(_, t)| t).collect();
     Some(Table {
-        header: i..j,
-        body: j..body_end,
+        header: first..last + 1,
+        body: last + 1..body_end,
         title: title.join(" "),
         starts: merged.iter().map(|m| m.0).collect(),
         columns,
     })
+}
+
+/// The body of a table whose first line with figures is `j`: lines close to each other, up to the first
+/// line with words reaching into the figures (prose after the table). Returns where it ends and where its
+/// labels end.
+fn body_from(lines: &[Line], j: usize) -> Option<(usize, f64)> {
+    let mut end = j + 1;
+    while end < lines.len() && close(&lines[end - 1], &lines[end]) {
+        end += 1;
+    }
+    // Where the label column ends: the figures of the body start right of every label.
+    let fig_start =
+        (j..end).filter_map(|k| lines[k].figures_from().map(|f| lines[k].words[f].x0)).fold(f64::INFINITY, f64::min);
+    if !fig_start.is_finite() {
+        return None;
+    }
+    let body_end = (j..end)
+        .find(|&k| {
+            let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
+            lines[k].words[..f].iter().any(|w| w.x1 > fig_start + 0.5)
+        })
+        .unwrap_or(end);
+    if body_end == j {
+        return None;
+    }
+    let label_end = (j..body_end)
+        .flat_map(|k| {
+            let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
+            lines[k].words[..f].iter().map(|w| w.x1)
+        })
+        .fold(f64::NEG_INFINITY, f64::max);
+    Some((body_end, if label_end.is_finite() { label_end } else { fig_start }))
 }
 
 /// A body row: its label parts with their lines, and its cells (None for a line with a label only).
@@ -322,29 +404,37 @@ fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// A figure word's whole part and its decimals after a comma or point (`922,02` → `922`, `02`).
+fn split_decimals(w: &str) -> (&str, Option<&str>) {
+    match w.find([',', '.']) {
+        Some(p) => (&w[..p], Some(&w[p + 1..])),
+        None => (w, None),
+    }
+}
+
 /// Lays a row's figure words into the columns: the words are grouped into numbers (a minus or a wider gap
 /// starts one, later groups have exactly three digits one space apart), each number goes to the column whose
 /// start is the last left of its right edge. None when two numbers fall in one column or one left of all.
 fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
     let mut numbers: Vec<(String, f64)> = Vec::new();
-    let mut digits_first = 0;
+    // Whether the number being read can take another group of three digits.
+    let mut open = false;
     let mut prev_x1 = f64::NEG_INFINITY;
     for w in words {
         let gap = w.x0 - prev_x1;
-        let group = w.text.len() == 3 && w.text.chars().all(|c| c.is_ascii_digit());
-        let continues = group && gap <= 0.4 * size && (1..=3).contains(&digits_first) && !numbers.is_empty();
-        if continues {
+        let (whole, decimals) = split_decimals(&w.text);
+        let group = whole.len() == 3 && whole.chars().all(|c| c.is_ascii_digit());
+        if open && group && gap <= 0.4 * size {
             let last = numbers.last_mut()?;
             last.0.push_str(&w.text);
             last.1 = w.x1;
         } else {
             numbers.push((w.text.clone(), w.x1));
-            let d = w.text.strip_prefix('-').unwrap_or(&w.text);
-            digits_first = if d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0') { d.len() } else { 0 };
-            if d == "0" {
-                digits_first = 0;
-            }
+            let d = whole.strip_prefix('-').unwrap_or(whole);
+            open = (1..=3).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0');
         }
+        // A decimal part ends the number.
+        open &= decimals.is_none();
         prev_x1 = w.x1;
     }
     let mut cells = vec![String::new(); starts.len()];
@@ -412,7 +502,10 @@ mod tests {
     }
 
     fn out(g: Vec<Glyph>) -> Vec<String> {
-        page_text(g).into_iter().map(|(l, _)| l).collect()
+        let mut carry = Carry::default();
+        let mut lines: Vec<String> = page_text(g, 1, &mut carry).into_iter().map(|(l, _)| l).collect();
+        lines.extend(carry.finish().into_iter().map(|(l, _)| l));
+        lines
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod layout;
 use super::text::read_str;
 use super::workbook::WorkbookFigures;
 use crate::error::{Error, Result};
-use crate::model::{Org, Place};
+use crate::model::Org;
 use std::path::Path;
 
 /// PDFs larger than this are refused before reading.
@@ -32,13 +32,17 @@ pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookF
     let pages = pages_glyphs(&bytes).map_err(bad)?;
     let mut text = String::new();
     let mut places = Vec::new();
+    let mut carry = layout::Carry::default();
+    let mut laid = Vec::new();
     for (p, glyphs) in pages.into_iter().enumerate() {
-        for (line, at) in layout::page_text(glyphs) {
-            // One text line per laid-out line: a line break inside a glyph run would shift every place after it.
-            text.push_str(&line.replace(['\n', '\r'], " "));
-            text.push('\n');
-            places.push(Place::Page { page: p as u32 + 1, line: at });
-        }
+        laid.extend(layout::page_text(glyphs, p as u32 + 1, &mut carry));
+    }
+    laid.extend(carry.finish());
+    for (line, place) in laid {
+        // One text line per laid-out line: a line break inside a glyph run would shift every place after it.
+        text.push_str(&line.replace(['\n', '\r'], " "));
+        text.push('\n');
+        places.push(place);
     }
     read_str(&text, shown, org, Some(&places))
 }
