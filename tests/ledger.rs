@@ -153,3 +153,37 @@ fn a_ledger_sheet_in_a_workbook() {
     assert_eq!((tp.0.as_str(), tp.1 .4.as_str()), ("kirjanpito.xlsx:Kirjanpito (2 rows)", "1101"));
     assert!(stderr(&out).contains("cost center 9999 is in no unit's codes"), "{}", stderr(&out));
 }
+
+/// A column marking internal rows keeps them apart: their amounts go to the unit's internal items (Sisäiset
+/// erät), not to the operating line of their account; a flag that says neither is an error naming its line.
+#[test]
+fn internal_rows_are_kept_apart_from_external_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    let ledger = "vuosi;kustannuspaikka;tili;sisäinen;talousarvio;toteuma\n\
+        2024;1100;4300;;-1000,00;-900,00\n\
+        2024;1100;4300;x;-200,00;-250,50\n\
+        2024;1101;4400;S;-50,00;-40,00\n\
+        2024;1100;3005;0;300,00;310,00\n\
+        2024;1100;3005;kyllä;70,00;60,00\n\
+        2024;1100;5000;x;0;5,00\n";
+    std::fs::write(dir.path().join("paakirja.csv"), ledger).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "paakirja.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = parse_extract(&stdout(&out));
+    let find = |item: &str, sc: &str| {
+        rows.iter().find(|(_, k)| k.0 == "Alue A" && k.1 == item && k.2 == sc).map(|(s, k)| (s.clone(), k.4.clone()))
+    };
+    assert_eq!(find("palvelujen_ostot", "tp"), Some(("paakirja.csv (1 rows)".into(), "-900".into())));
+    assert_eq!(find("myyntituotot", "ta"), Some(("paakirja.csv (1 rows)".into(), "300".into())));
+    // Internal purchases, sales and another cost center's services: one internal figure, −250.50 − 40 + 60.
+    assert_eq!(find("sisaiset_erat", "tp"), Some(("paakirja.csv (3 rows)".into(), "-230.5".into())));
+    assert_eq!(find("sisaiset_erat", "ta"), Some(("paakirja.csv (3 rows)".into(), "-180".into())));
+    // The tax account stays unmapped, internal or not.
+    assert!(rows.iter().all(|(_, k)| k.4 != "5"));
+
+    std::fs::write(dir.path().join("paakirja.csv"), format!("{ledger}2024;1100;4300;ehkä;1;1\n")).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "paakirja.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("paakirja.csv:8") && stderr(&out).contains("\"ehkä\""), "{}", stderr(&out));
+}

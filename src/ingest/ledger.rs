@@ -81,6 +81,9 @@ pub struct LedgerColumns {
     /// The long form: one amount column and a scenario column (talousarvio, muutokset, toteuma …).
     pub amount: Option<String>,
     pub scenario: Option<String>,
+    /// A column that marks internal rows (sisäinen: 1/x/kyllä/S …; ulkoinen: 0/blank/ei/U …): their amounts go
+    /// to the unit's internal items (Sisäiset erät), kept apart from the external lines.
+    pub internal: Option<String>,
 }
 
 /// A column's names: the configured one, else the defaults.
@@ -98,6 +101,24 @@ fn scenario_word(word: &str) -> Option<Scenario> {
 }
 
 const AMOUNT: &[&str] = &["summa", "euro", "euroa", "amount", "belopp"];
+const INTERNAL: &[&str] = &["sisäinen", "sisainen", "sisäinen/ulkoinen", "internal", "intern"];
+
+/// Whether an internal-flag cell marks the row internal; None for a value that is neither.
+fn internal_flag(cell: &[u8]) -> Option<bool> {
+    let w = String::from_utf8_lossy(trim_bytes(cell)).trim_matches('"').trim().to_lowercase();
+    match w.as_str() {
+        "" | "0" | "e" | "ei" | "n" | "no" | "nej" | "false" | "epätosi" | "u" | "ulkoinen" | "external" | "extern" => {
+            Some(false)
+        }
+        "1" | "x" | "k" | "kyllä" | "kylla" | "y" | "yes" | "ja" | "true" | "tosi" | "s" | "i" | "sisäinen"
+        | "sisainen" | "internal" | "intern" => Some(true),
+        _ => None,
+    }
+}
+
+/// The bit that marks an account key as an internal row's (codes of digits stay below 2^62, interned codes
+/// have bit 63 and a small index).
+const INTERNAL_BIT: u64 = 1 << 62;
 const SCENARIO: &[&str] = &["skenaario", "laji", "scenario", "typ"];
 
 /// A fast hash for the sums' integer keys (FxHash's multiply-rotate): the ledger's hot loop hashes every row.
@@ -282,7 +303,19 @@ fn read_csv<R: std::io::Read>(
                 .into(),
         ));
     }
-    let layout = Layout { year_col, cc_col, acc_col, amount_cols: amount_cols.clone(), long, header: header.clone() };
+    let internal_col = match &cols.internal {
+        Some(_) => Some(need(names(&cols.internal, INTERNAL), "internal")?),
+        None => find(&names(&None, INTERNAL)),
+    };
+    let layout = Layout {
+        year_col,
+        cc_col,
+        acc_col,
+        amount_cols: amount_cols.clone(),
+        long,
+        internal_col,
+        header: header.clone(),
+    };
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
     let size = file.and_then(|(path, _)| std::fs::metadata(path).ok()).map_or(0, |m| m.len());
@@ -331,7 +364,14 @@ fn read_csv<R: std::io::Read>(
         return Err(e);
     }
     // Map cost centers and accounts, once each, by their keys; names only at the end.
-    let code = |k: u64| if k >> 63 == 1 { names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
+    let code = |k: u64| {
+        let k = k & !INTERNAL_BIT;
+        if k >> 63 == 1 {
+            names[(k & !(1 << 63)) as usize].clone()
+        } else {
+            k.to_string()
+        }
+    };
     let mut unit_names: Vec<String> = Vec::new();
     let mut units: HashMap<u64, Option<u32>, FastHash> = HashMap::default();
     let mut items: HashMap<u64, Option<Item>, FastHash> = HashMap::default();
@@ -355,7 +395,11 @@ fn read_csv<R: std::io::Read>(
                 }
             }
         });
-        let item = *items.entry(*acc_key).or_insert_with(|| chart.item_of(&code(*acc_key)));
+        // An internal row's amount goes to the unit's internal items, whatever operating line its account is.
+        let item = *items.entry(*acc_key).or_insert_with(|| {
+            let item = chart.item_of(&code(*acc_key))?;
+            Some(if acc_key & INTERNAL_BIT != 0 { Item::SISAISET_ERAT } else { item })
+        });
         for (k, (_, sc)) in amount_cols.iter().enumerate() {
             let d = amounts[k];
             let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
@@ -371,7 +415,7 @@ fn read_csv<R: std::io::Read>(
                 }
                 (Some(_), None) => {
                     t[2] += d;
-                    add(no_item.entry((*acc_key, *sc, *year)).or_default(), d, *rows);
+                    add(no_item.entry((*acc_key & !INTERNAL_BIT, *sc, *year)).or_default(), d, *rows);
                 }
             }
         }
@@ -435,6 +479,7 @@ struct Layout {
     acc_col: usize,
     amount_cols: Vec<(usize, Scenario)>,
     long: Option<(usize, usize)>,
+    internal_col: Option<usize>,
     header: Vec<String>,
 }
 
@@ -457,8 +502,9 @@ impl Chunk {
             if k >> 63 == 0 {
                 return k;
             }
-            let name = &other.names[(k & !(1 << 63)) as usize];
-            *index.entry(name.clone()).or_insert_with(|| {
+            let flag = k & INTERNAL_BIT;
+            let name = &other.names[(k & !(1 << 63) & !INTERNAL_BIT) as usize];
+            flag | *index.entry(name.clone()).or_insert_with(|| {
                 names.push(name.clone());
                 (1 << 63) | (names.len() as u64 - 1)
             })
@@ -511,7 +557,7 @@ fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
 
 /// Sums a run of rows. `line0` is the number of lines before the run (for the lines errors name).
 fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layout, shown: &str) -> Chunk {
-    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, ref header } = *layout;
+    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, ref header } = *layout;
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -607,7 +653,26 @@ fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layo
                 }
             }
         };
-        let (cc_key, acc_key) = (key(cc_col), key(acc_col));
+        let internal = match internal_col.map(|c| internal_flag(record.get(c).unwrap_or_default())) {
+            None | Some(Some(false)) => 0,
+            Some(Some(true)) => INTERNAL_BIT,
+            Some(None) => {
+                let c = internal_col.unwrap_or_default();
+                errors.push(line_err(
+                    line,
+                    format!(
+                        "column \"{}\": {} says neither internal (1, x, kyllä, S) nor external (0, blank, ei, U)",
+                        header[c],
+                        crate::error::quoted(&field(c))
+                    ),
+                ));
+                if errors.len() >= 20 {
+                    break;
+                }
+                continue;
+            }
+        };
+        let (cc_key, acc_key) = (key(cc_col), key(acc_col) | internal);
         let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; 3], 0));
         for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
             match entry.0[k].checked_add(a) {
@@ -638,20 +703,23 @@ mod tests {
     fn halves_merge_into_the_sums_of_one_pass() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("l.csv");
-        let mut text = String::from("vuosi,kp,tili,ta,tp\n");
+        let mut text = String::from("vuosi,kp,tili,sis,ta,tp\n");
         for i in 0..400 {
             let cc = if i % 3 == 0 { "K-01".to_string() } else { format!("{}", 1100 + i % 7) };
-            text.push_str(&format!("2024,{cc},{},{}.25,-{}\n", 4300 + i % 5, i, i * 2));
+            let acc = if i % 11 == 0 { "S-43".to_string() } else { format!("{}", 4300 + i % 5) };
+            let internal = if i % 4 == 0 { "x" } else { "" };
+            text.push_str(&format!("2024,{cc},{acc},{internal},{}.25,-{}\n", i, i * 2));
         }
-        text.push_str("2024,1100,4300,x,1\n");
+        text.push_str("2024,1100,4300,,x,1\n");
         std::fs::write(&path, &text).unwrap();
         let layout = Layout {
             year_col: 0,
             cc_col: 1,
             acc_col: 2,
-            amount_cols: vec![(3, Scenario::Ta), (4, Scenario::Tp)],
+            amount_cols: vec![(4, Scenario::Ta), (5, Scenario::Tp)],
             long: None,
-            header: ["vuosi", "kp", "tili", "ta", "tp"].map(String::from).to_vec(),
+            internal_col: Some(3),
+            header: ["vuosi", "kp", "tili", "sis", "ta", "tp"].map(String::from).to_vec(),
         };
         let reader = |f: std::fs::File, limit: u64, headers: bool| {
             csv::ReaderBuilder::new().has_headers(headers).from_reader(f.take(limit))
@@ -664,11 +732,17 @@ mod tests {
         let second = sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv");
         let merged = first.merge(second);
         let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), ([Decimal; 3], u64)> {
-            let name = |k: u64| if k >> 63 == 1 { c.names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
+            let name = |k: u64| {
+                let flag = if k & INTERNAL_BIT != 0 { "+sis" } else { "" };
+                let k = k & !INTERNAL_BIT;
+                let code = if k >> 63 == 1 { c.names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
+                format!("{code}{flag}")
+            };
             c.sums.iter().map(|((y, cc, a), v)| ((*y, name(*cc), name(*a)), *v)).collect()
         };
         assert_eq!(by_name(&merged), by_name(&whole));
         assert!(by_name(&whole).keys().any(|k| k.1 == "K-01"));
+        assert!(by_name(&whole).keys().any(|k| k.2 == "S-43+sis") && by_name(&whole).keys().any(|k| k.2 == "S-43"));
         let msg = |c: &Chunk| c.errors.iter().map(ToString::to_string).collect::<Vec<_>>();
         assert_eq!(msg(&merged), msg(&whole));
         assert_eq!(msg(&whole), ["l.csv:402: column \"ta\": \"x\" is not an amount"]);
