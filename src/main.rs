@@ -231,7 +231,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     lap("checked");
     let files = report::render_all(&ctx, &cfg.langs)?;
     lap("rendered");
-    let written = report::write_atomically(&cfg.out, &files)?;
+    let written = report::output::write_set(&cfg.out, &files)?;
     lap("written");
     for path in &written {
         println!("{}", path.display());

@@ -753,20 +753,52 @@ fn long_lists_never_stop_the_workbook() {
     assert!(cells.chars().count() <= 32_767 && cells.contains("koko teksti: findings.json"), "{}", cells.len());
 }
 
-/// Temporary files a killed run left are removed by the next run; a live run's are not touched.
+/// What a killed run left is removed by the next run: its half-written set beside the output directory, and
+/// temporary files of the earlier per-file writer inside it; files that are not ours stay, and so does the
+/// lock file (it is released when a run ends, however it ends).
 #[test]
 fn stale_temporary_files_are_removed() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
+    let stage = dir.path().join(".out.new.4000000");
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::write(stage.join("poikkeama.xlsx"), b"half").unwrap();
     let stale = out.join(".findings.json.4000000.tmp");
     std::fs::write(&stale, b"half").unwrap();
-    let live = out.join(format!(".findings.json.{}.tmp", std::process::id()));
-    std::fs::write(&live, b"another run").unwrap();
     let mine = out.join(".muistiinpano.4000000.tmp");
     std::fs::write(&mine, b"not ours").unwrap();
     assert_eq!(code(&example_run(&out, &[])), 1);
+    assert!(!stage.exists(), "a dead run's set is removed");
     assert!(!stale.exists(), "a dead run's temporary file is removed");
-    assert!(live.exists(), "a live process's file stays");
     assert!(mine.exists(), "files that are not ours stay");
+    assert!(out.join("poikkeama.xlsx").exists());
+}
+
+/// Two runs on one output directory at once: the second waits for the first (the lock), and the directory
+/// ends up holding one run's whole set, with nothing left beside it.
+#[test]
+fn concurrent_runs_do_not_interleave() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let runs: Vec<_> = (0..3)
+        .map(|_| {
+            let out = out.clone();
+            std::thread::spawn(move || code(&example_run(&out, &[])))
+        })
+        .collect();
+    for r in runs {
+        assert_eq!(r.join().unwrap(), 1);
+    }
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    names.sort();
+    assert!(names.contains(&"poikkeama.xlsx".to_string()) && names.contains(&"findings.json".to_string()));
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n != "out" && n != ".out.lock")
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 }

@@ -1,12 +1,13 @@
 //! Reports: every output format. Invariant: report never computes a figure; it words and lays out what
-//! the model and engine give it. Files are rendered in memory first, then each is written to a temporary
-//! name and renamed into place, so a run leaves either the new files or the old ones, never half of one.
+//! the model and engine give it. Files are rendered in memory first, then written as one set that replaces
+//! the old one all at once (`output`), with a manifest of what was read and written (`manifest`).
 
 pub mod chart;
 pub mod extract;
 pub mod findings;
 pub mod fmt;
 pub mod markdown;
+pub mod output;
 pub mod text;
 pub mod xlsx;
 
@@ -17,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::{Figure, LineItem, Org, Scenario};
 use fmt::Lang;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A unit as reports list it.
 #[derive(Debug, Clone)]
@@ -130,6 +131,7 @@ pub const WORKBOOK: &str = "poikkeama.xlsx";
 /// levels of the tree.
 pub const OVERVIEW_UNITS: usize = 40;
 pub const FINDINGS: &str = "findings.json";
+pub const MANIFEST: &str = "manifest.json";
 
 /// Renders every output in memory: (file name, bytes).
 pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>> {
@@ -153,52 +155,6 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
     lap("findings.json");
     Ok(files)
-}
-
-/// Writes every file to a temporary name in `dir`, then renames them all into place.
-pub fn write_atomically(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
-    check_out_dir(dir)?;
-    std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), source: e })?;
-    remove_stale_temps(dir, files);
-    let mut temps = Vec::new();
-    for (name, bytes) in files {
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, bytes) {
-            for (t, _) in &temps {
-                let _ = std::fs::remove_file(t);
-            }
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Error::Write { path: dir.join(name), source: e });
-        }
-        temps.push((tmp, dir.join(name)));
-    }
-    let mut written = Vec::new();
-    for (i, (tmp, target)) in temps.iter().enumerate() {
-        if let Err(e) = std::fs::rename(tmp, target) {
-            for (t, _) in &temps[i..] {
-                let _ = std::fs::remove_file(t);
-            }
-            return Err(Error::Write { path: target.clone(), source: e });
-        }
-        written.push(target.clone());
-    }
-    Ok(written)
-}
-
-/// Removes temporary files a killed run left (`.<name>.<pid>.tmp` for our file names, whose process is gone).
-/// Another run's files, whose process is alive, are left alone.
-fn remove_stale_temps(dir: &Path, files: &[(String, Vec<u8>)]) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Some(inner) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) else { continue };
-        let Some((file, pid)) = inner.rsplit_once('.') else { continue };
-        let (Ok(pid), true) = (pid.parse::<u32>(), files.iter().any(|(f, _)| f == file)) else { continue };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && entry.file_type().is_ok_and(|t| t.is_file()) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// The output directory must be a directory, or not exist yet (it is then created).
