@@ -125,6 +125,22 @@ fn check_written(written: std::io::Result<()>) -> Result<(), Error> {
     }
 }
 
+/// The configuration file a run reads: the one given, else `poikkeama.toml` here when no inputs are given.
+fn config_path(args: &RunArgs) -> Option<PathBuf> {
+    let default = Path::new("poikkeama.toml");
+    args.config.clone().or_else(|| (args.inputs.is_empty() && default.is_file()).then(|| default.to_path_buf()))
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970): the time reproducible builds stamp their outputs with.
+fn source_date_epoch() -> Result<Option<i64>, Error> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map(Some).map_err(|_| {
+            Error::Usage(format!("SOURCE_DATE_EPOCH={v:?}: expected seconds since 1970-01-01 (e.g. 1735603200)"))
+        }),
+        Err(_) => Ok(None),
+    }
+}
+
 /// Merges the configuration file and the command line (the command line wins).
 fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     let default = Path::new("poikkeama.toml");
@@ -195,6 +211,9 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
         }
     };
     let options = ledger_options(cfg.accounts.as_deref(), cfg.ledger.clone())?;
+    // The inputs are hashed for the manifest on a thread of their own while they are read.
+    let input_files = ingest::expand_inputs(&cfg.inputs, &options.columns)?;
+    let hashing = report::manifest::hash_inputs(input_files.clone());
     let extraction = ingest::extract_with(&cfg.inputs, org.as_ref(), &options)?;
     lap("read");
     print_warnings(&extraction.warnings);
@@ -228,9 +247,35 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     }
     let mut ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
     ctx.explanations = &explanations;
+    ctx.created = source_date_epoch()?;
     lap("checked");
-    let files = report::render_all(&ctx, &cfg.langs)?;
+    let mut files = report::render_all(&ctx, &cfg.langs)?;
     lap("rendered");
+    let status: u8 = if errors > 0 { 1 } else { 0 };
+    let mut inputs = hashing.join().map_err(|_| Error::Engine("hashing the inputs stopped unexpectedly".into()))??;
+    for input in &mut inputs {
+        input.figures = Some(extraction.figures.iter().filter(|f| f.source.file == input.path).count());
+    }
+    let manifest = report::manifest::Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        command: std::iter::once("poikkeama".to_string()).chain(std::env::args().skip(1)).collect(),
+        config: report::manifest::record(config_path(&args).as_deref())?,
+        org: report::manifest::record(cfg.org.as_deref())?,
+        scheme: report::manifest::record(cfg.scheme.as_deref())?,
+        explanations: report::manifest::record(cfg.explanations.as_deref())?,
+        accounts: report::manifest::record(cfg.accounts.as_deref())?,
+        inputs,
+        outputs: Vec::new(),
+        findings: report::manifest::Counts {
+            error: errors,
+            warning: analysis.count(engine::Severity::Warning),
+            info: analysis.count(engine::Severity::Info),
+        },
+        exit_status: status,
+    }
+    .render(&files)?;
+    files.push((report::MANIFEST.to_string(), manifest));
     let written = report::output::write_set(&cfg.out, &files)?;
     lap("written");
     for path in &written {

@@ -149,6 +149,7 @@ fn example_writes_every_report_and_exit_1() {
         files(&out),
         [
             "findings.json",
+            "manifest.json",
             "poikkeama.xlsx",
             "sammandrag.md",
             "summary.md",
@@ -801,4 +802,80 @@ fn concurrent_runs_do_not_interleave() {
         .filter(|n| n != "out" && n != ".out.lock")
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
+}
+
+/// The same inputs and config give the same reports and manifest, byte for byte (the workbook's creation
+/// time is never the clock); the manifest records every input with its size, SHA-256 and figures, every
+/// output with its SHA-256, the findings per severity and the exit status.
+#[test]
+fn reruns_are_byte_identical_and_the_manifest_records_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let read_all = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(code(&example_run(&out, &[])), 1);
+    let first = read_all(&out);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(code(&example_run(&out, &[])), 1);
+    let second = read_all(&out);
+    assert_eq!(first.iter().map(|f| &f.0).collect::<Vec<_>>(), second.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for ((name, a), (_, b)) in first.iter().zip(&second) {
+        assert!(a == b, "{name} differs between two runs of the same inputs");
+    }
+    let m: serde_json::Value =
+        serde_json::from_slice(&first.iter().find(|f| f.0 == "manifest.json").unwrap().1).unwrap();
+    assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(m["command"][1], "run");
+    assert_eq!(m["org"]["path"], "inputs/organisaatio.toml");
+    let inputs = m["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2);
+    for i in inputs {
+        let path = root(i["path"].as_str().unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(i["bytes"], bytes.len());
+        assert_eq!(i["sha256"], poikkeama::report::manifest::hash_bytes(&bytes));
+    }
+    // The seed tables: 85 budget figures and 121 year-end figures.
+    let figures: Vec<u64> = inputs.iter().map(|i| i["figures"].as_u64().unwrap()).collect();
+    assert_eq!(figures, [85, 121]);
+    let outputs = m["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), first.len() - 1);
+    for o in outputs {
+        let (_, bytes) = first.iter().find(|f| f.0 == o["name"]).unwrap();
+        assert_eq!(o["sha256"], poikkeama::report::manifest::hash_bytes(bytes));
+    }
+    let errors = m["findings"]["error"].as_u64().unwrap();
+    assert!(errors > 0);
+    assert_eq!(m["exit_status"], 1);
+}
+
+/// SOURCE_DATE_EPOCH stamps the workbook's creation time; a value that is no number of seconds is a usage
+/// error.
+#[test]
+fn source_date_epoch_sets_the_workbooks_creation_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let with = |v: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_poikkeama"))
+            .args(["run", "--out", out.to_str().unwrap()])
+            .current_dir(ROOT)
+            .env("SOURCE_DATE_EPOCH", v)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(code(&with("1700000000")), 1);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("poikkeama.xlsx")).unwrap()).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(core.contains("2023-11-14T22:13:20Z"), "{core}");
+    let bad = with("eilen");
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("SOURCE_DATE_EPOCH"), "{}", stderr(&bad));
 }

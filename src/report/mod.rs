@@ -6,6 +6,7 @@ pub mod chart;
 pub mod extract;
 pub mod findings;
 pub mod fmt;
+pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod text;
@@ -40,6 +41,9 @@ pub struct ReportContext<'a> {
     pub thresholds: Thresholds,
     /// The finance office's explanations of variances.
     pub explanations: &'a [crate::model::Explanation],
+    /// The workbook's creation time (seconds since 1970, UTC): `SOURCE_DATE_EPOCH` where set, else the last
+    /// day of the report year, never the clock, so that the same inputs give the same bytes.
+    pub created: Option<i64>,
     /// Each unit's rows, in the analysis's order, and each row by (unit, line item, year): reports of
     /// thousands of units look rows up, never scan for them.
     by_unit: HashMap<&'a str, Vec<&'a Row>>,
@@ -66,7 +70,18 @@ impl<'a> ReportContext<'a> {
             rows.push(r);
             index.insert((r.unit.as_str(), r.line_item, r.year), r);
         }
-        ReportContext { analysis, figures, org, year, units, thresholds, explanations: &[], by_unit, index }
+        ReportContext {
+            analysis,
+            figures,
+            org,
+            year,
+            units,
+            thresholds,
+            explanations: &[],
+            created: None,
+            by_unit,
+            index,
+        }
     }
 }
 

@@ -12,7 +12,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartPoint, ChartSolidFill, ChartType, ConditionalFormatCell, ConditionalFormatCellRule,
-    DocProperties, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Note, Url, Workbook, Worksheet,
+    XlsxError,
 };
 use std::collections::HashMap;
 
@@ -651,8 +652,14 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     // the default 6 for a file about a third larger.
     wb.set_zip_compression_level(1);
     let org_name = ctx.org.and_then(|o| o.name.clone()).unwrap_or_default();
+    let created = match ctx.created {
+        Some(t) => ExcelDateTime::from_timestamp(t),
+        None => ExcelDateTime::from_ymd(ctx.year.clamp(1900, 9999) as u16, 12, 31),
+    }
+    .map_err(|e| Error::Report(format!("the workbook's creation time: {e}")))?;
     wb.set_properties(
         &DocProperties::new()
+            .set_creation_datetime(&created)
             .set_title(format!("Talousarvion toteutuminen {}", ctx.year))
             .set_subject("Talousarvion ja tilinpäätöksen poikkeamat")
             .set_company(&org_name)
