@@ -19,6 +19,20 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::WARN,
+        (false, 1) => tracing::Level::INFO,
+        _ => tracing::Level::DEBUG,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -61,7 +75,17 @@ fn ledger_options(
     Ok(poikkeama::ingest::ledger::LedgerOptions { chart, columns })
 }
 
+/// `-q`: nothing on the console but errors that stop the run.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn print_warnings(warnings: &[poikkeama::model::Warning]) {
+    if quiet() {
+        return;
+    }
     for w in warnings {
         let kind = if matches!(w.said, poikkeama::model::Said::Reconciliation { .. }) { "info" } else { "warning" };
         eprintln!("{kind}: {w}");
@@ -206,15 +230,31 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let org = load_org(cfg.org.as_deref())?;
     let t = std::time::Instant::now();
     let lap = |what: &str| {
-        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-            eprintln!("{what}: {:.3} s", t.elapsed().as_secs_f64());
-        }
+        tracing::info!(seconds = t.elapsed().as_secs_f64(), "{what}");
     };
     let options = ledger_options(cfg.accounts.as_deref(), cfg.ledger.clone())?;
     // The inputs are hashed for the manifest on a thread of their own while they are read.
     let input_files = ingest::expand_inputs(&cfg.inputs, &options.columns)?;
     let hashing = report::manifest::hash_inputs(input_files.clone());
-    let extraction = ingest::extract_with(&cfg.inputs, org.as_ref(), &options)?;
+    // A progress bar on a terminal for several files or a large one; nothing of it elsewhere.
+    let bytes: u64 = input_files.iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bar = if !quiet() && (input_files.len() > 1 || bytes > 16 << 20) {
+        indicatif::ProgressBar::with_draw_target(
+            Some(input_files.len() as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    let extraction = ingest::extract_with_progress(&cfg.inputs, org.as_ref(), &options, &mut |path, index, _| {
+        bar.set_position(index as u64);
+        bar.set_message(path.display().to_string());
+    });
+    bar.finish_and_clear();
+    let extraction = extraction?;
     lap("read");
     print_warnings(&extraction.warnings);
     // The tables' own explanation column first; a file's entry for the same line replaces it.
@@ -230,7 +270,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     check_explanations(&mut analysis, &explanations, &cfg.thresholds);
     let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     let errors = analysis.count(engine::Severity::Error);
-    for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error) {
+    for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error && !quiet()) {
         let follows = if f.explained_by.is_some() { "  ↳ " } else { "" };
         let severity = report::text::severity_name(f.severity, lang);
         eprintln!("{follows}{severity}: {} · {}", f.unit, report::text::message(f, lang));
@@ -278,18 +318,48 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     files.push((report::MANIFEST.to_string(), manifest));
     let written = report::output::write_set(&cfg.out, &files)?;
     lap("written");
-    for path in &written {
-        println!("{}", path.display());
+    if !quiet() {
+        for path in &written {
+            println!("{}", path.display());
+        }
     }
-    if errors > 0 {
+    if errors > 0 && !quiet() {
         let see = match lang {
             Lang::Fi => "katso",
             Lang::Sv => "se",
             Lang::En => "see",
         };
         eprintln!("{in_figures}: {see} {}", cfg.out.join(report::FINDINGS).display());
-        Ok(1)
-    } else {
-        Ok(0)
     }
+    if !quiet() {
+        let warnings = analysis.count(engine::Severity::Warning);
+        eprintln!("{}", summary_line(lang, input_files.len(), extraction.figures.len(), errors, warnings, &cfg.out));
+    }
+    Ok(status)
+}
+
+/// The run's last line: files, figures, errors, warnings and where the reports are.
+fn summary_line(lang: Lang, files: usize, figures: usize, errors: usize, warnings: usize, out: &Path) -> String {
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let parts = match lang {
+        Lang::Fi => [
+            n(files, "tiedosto", "tiedostoa"),
+            n(figures, "luku", "lukua"),
+            n(errors, "virhe", "virhettä"),
+            n(warnings, "varoitus", "varoitusta"),
+        ],
+        Lang::Sv => [
+            n(files, "fil", "filer"),
+            n(figures, "tal", "tal"),
+            n(errors, "fel", "fel"),
+            n(warnings, "varning", "varningar"),
+        ],
+        Lang::En => [
+            n(files, "file", "files"),
+            n(figures, "figure", "figures"),
+            n(errors, "error", "errors"),
+            n(warnings, "warning", "warnings"),
+        ],
+    };
+    format!("poikkeama: {} → {}", parts.join(", "), out.display())
 }

@@ -879,3 +879,27 @@ fn source_date_epoch_sets_the_workbooks_creation_time() {
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).contains("SOURCE_DATE_EPOCH"), "{}", stderr(&bad));
 }
+
+/// The console: a last line that sums the run up; `-q` prints nothing (the exit code tells); `-v` logs each
+/// file read with its figures; no progress bar when stderr is not a terminal.
+#[test]
+fn summary_line_quiet_and_verbose() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = example_run(&out, &[]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    let last = err.lines().last().unwrap();
+    assert!(last.starts_with("poikkeama: 2 tiedostoa, 206 lukua, 11 virhettä, "), "{last}");
+    assert!(last.ends_with(&format!("→ {}", out.display())), "{last}");
+    assert!(!err.contains('\r'), "no progress bar off a terminal");
+    let q = run(&["-q", "run", "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&q), 1);
+    assert_eq!((stdout(&q), stderr(&q)), (String::new(), String::new()));
+    let v = run(&["run", "-v", "--out", out.to_str().unwrap(), "--lang", "en"]);
+    let err = stderr(&v);
+    assert!(err.contains("read file=inputs/kaupunginkansliakeskus_tp2024.xlsx figures=121"), "{err}");
+    assert!(err.lines().last().unwrap().starts_with("poikkeama: 2 files, 206 figures, 11 errors, "), "{err}");
+    let both = run(&["-q", "-v", "run"]);
+    assert_eq!(code(&both), 2, "-q and -v conflict: {}", stderr(&both));
+}

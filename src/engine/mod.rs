@@ -209,9 +209,7 @@ pub fn analyze(figures: &[Figure], org: Option<&Org>) -> Result<Analysis> {
 pub fn analyze_tables(figures: &[Figure], table_sums: &[TableSum], org: Option<&Org>) -> Result<Analysis> {
     let t = std::time::Instant::now();
     let lap = |what: &str| {
-        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-            eprintln!("{what}: {:.3} s", t.elapsed().as_secs_f64());
-        }
+        tracing::debug!(seconds = t.elapsed().as_secs_f64(), "engine: {what}");
     };
     let units = build::UnitInfo::new(figures, org);
     lap("units");

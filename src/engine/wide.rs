@@ -47,9 +47,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
         base = base.join(part, [col("key")], [col("key")], JoinArgs::new(JoinType::Left));
     }
     let base = base.collect().map_err(engine_err)?;
-    if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-        eprintln!("wide (pivot) {:.3} s", t0.elapsed().as_secs_f64());
-    }
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "engine: wide (pivot)");
     let base = base
         .lazy()
         .with_columns([col("ta").is_not_null().or(col("ta_muutokset").is_not_null()).alias("has_ta")])
@@ -111,9 +109,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
         .sort(["unit", "line_item", "year"], SortMultipleOptions::default())
         .collect()
         .map_err(engine_err)?;
-    if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-        eprintln!("wide (polars part) {:.3} s", t0.elapsed().as_secs_f64());
-    }
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "engine: wide (polars part)");
 
     let unit: Vec<String> =
         read_u32(&df, "unit")?.into_iter().map(|u| units.name(u.unwrap_or(0)).to_string()).collect();
@@ -214,8 +210,6 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
     order.sort_by_key(|&i| keys[i]);
     let mut slots: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
     let rows = order.into_iter().filter_map(|i| slots[i].take()).collect();
-    if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-        eprintln!("wide (rows built) {:.3} s", t0.elapsed().as_secs_f64());
-    }
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), "engine: wide (rows built)");
     Ok(rows)
 }

@@ -325,10 +325,7 @@ fn read_csv<R: std::io::Read>(
     };
     let delimiter = file.map_or(b',', |(_, d)| d);
     let t0 = std::time::Instant::now();
-    let timing = std::env::var_os("POIKKEAMA_TIMING").is_some();
-    if timing {
-        eprintln!("ledger: split {split:?} of {size} bytes");
-    }
+    tracing::debug!(bytes = size, halves = split.is_some(), "ledger: {shown}");
     let chunk = match split {
         None => sum_rows(&mut rd, 0, &layout, shown),
         Some((path, (mid, lines_before))) => {
@@ -357,9 +354,7 @@ fn read_csv<R: std::io::Read>(
         }
     };
     let Chunk { sums, names, seen, errors } = chunk;
-    if timing {
-        eprintln!("ledger: rows summed in {:.3} s, {} keys", t0.elapsed().as_secs_f64(), sums.len());
-    }
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = sums.len(), "ledger: rows summed");
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
     }

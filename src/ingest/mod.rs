@@ -76,9 +76,23 @@ pub fn extract_with(
     org: Option<&Org>,
     ledger_options: &ledger::LedgerOptions,
 ) -> Result<Extraction> {
+    extract_with_progress(inputs, org, ledger_options, &mut |_, _, _| {})
+}
+
+/// [`extract_with`], telling `progress` of each file before it is read (the file, its index, how many).
+pub fn extract_with_progress(
+    inputs: &[PathBuf],
+    org: Option<&Org>,
+    ledger_options: &ledger::LedgerOptions,
+    progress: &mut dyn FnMut(&std::path::Path, usize, usize),
+) -> Result<Extraction> {
     let mut out = Extraction::default();
     let mut errors = Vec::new();
-    for path in expand_inputs(inputs, &ledger_options.columns)? {
+    let files = expand_inputs(inputs, &ledger_options.columns)?;
+    let total = files.len();
+    for (index, path) in files.into_iter().enumerate() {
+        progress(&path, index, total);
+        let started = std::time::Instant::now();
         let shown = path.display().to_string();
         // Only regular files: a FIFO would hang the run, a device (a link to /dev/zero) never ends.
         match std::fs::metadata(&path) {
@@ -109,6 +123,13 @@ pub fn extract_with(
         };
         match read {
             Ok(wb) => {
+                tracing::info!(
+                    file = %shown,
+                    figures = wb.figures.len(),
+                    warnings = wb.warnings.len(),
+                    seconds = started.elapsed().as_secs_f64(),
+                    "read"
+                );
                 out.figures.extend(wb.figures);
                 out.warnings.extend(wb.warnings);
                 out.sums.extend(wb.sums);

@@ -152,9 +152,7 @@ pub const MANIFEST: &str = "manifest.json";
 pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Vec<u8>)>> {
     let t = std::time::Instant::now();
     let lap = |what: &str| {
-        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-            eprintln!("report {what}: {:.3} s", t.elapsed().as_secs_f64());
-        }
+        tracing::debug!(seconds = t.elapsed().as_secs_f64(), "report: {what}");
     };
     let mut files = vec![(WORKBOOK.to_string(), xlsx::render(ctx)?)];
     lap("workbook");

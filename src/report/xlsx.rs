@@ -667,9 +667,7 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     );
     let t = std::time::Instant::now();
     let lap = |what: &str| {
-        if std::env::var_os("POIKKEAMA_TIMING").is_some() {
-            eprintln!("  workbook {what}: {:.3} s", t.elapsed().as_secs_f64());
-        }
+        tracing::debug!(seconds = t.elapsed().as_secs_f64(), "workbook: {what}");
     };
     let margins = summary_sheet(&mut wb, ctx, &f)?;
     lap("summary sheet");
