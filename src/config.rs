@@ -89,6 +89,8 @@ struct ConfigFile {
     strict: bool,
     #[serde(default)]
     thresholds: Option<Thresholds>,
+    #[serde(default)]
+    limits: crate::ingest::limits::Limits,
 }
 
 /// Everything `run` needs, after the file and the command line are merged (the command line wins).
@@ -108,6 +110,8 @@ pub struct RunConfig {
     pub langs: Vec<Lang>,
     pub strict: bool,
     pub thresholds: Thresholds,
+    /// What one input may cost (`[limits]`).
+    pub limits: crate::ingest::limits::Limits,
 }
 
 pub fn parse_langs(list: &[String]) -> Result<Vec<Lang>> {
@@ -158,6 +162,7 @@ impl RunConfig {
             langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
             strict: file.strict,
             thresholds,
+            limits: file.limits,
         })
     }
 }

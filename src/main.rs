@@ -182,6 +182,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
             langs: vec![poikkeama::report::fmt::Lang::Fi],
             strict: false,
             thresholds: Thresholds::default(),
+            limits: Default::default(),
         },
     };
     if !args.inputs.is_empty() {
@@ -225,6 +226,7 @@ fn check_explanations(analysis: &mut engine::Analysis, explanations: &[poikkeama
 /// figures have errors (exit 1). Otherwise every report is written, errors shown in them (exit 1).
 fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let cfg = run_config(&args)?;
+    poikkeama::ingest::limits::install(cfg.limits);
     report::check_out_dir(&cfg.out)?;
     install_scheme(cfg.scheme.as_deref())?;
     let org = load_org(cfg.org.as_deref())?;

@@ -137,7 +137,17 @@ fn convert(data: &Data) -> Cell {
         Data::Empty => Cell::Empty,
         Data::String(s) => Cell::Text(s.clone()),
         Data::Int(i) => Cell::Number(Decimal::from(*i)),
-        Data::Float(f) => decimal_from_f64(*f).map_or_else(|| Cell::Other(format!("{f}")), Cell::Number),
+        // A float past the exact decimal range is no budget figure: said short ("1e308"), never as 309 digits.
+        Data::Float(f) => decimal_from_f64(*f).map_or_else(
+            || {
+                if f.is_finite() {
+                    Cell::Other(format!("{f:e}, beyond any budget (more than 10^15 €),"))
+                } else {
+                    Cell::Other(format!("{f}"))
+                }
+            },
+            Cell::Number,
+        ),
         Data::Bool(b) => Cell::Other(if *b { "TRUE".into() } else { "FALSE".into() }),
         Data::DateTime(d) => Cell::Other(format!("a date ({d})")),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Other(format!("a date ({s})")),

@@ -7,6 +7,7 @@ mod grid;
 pub mod header;
 pub mod label;
 pub mod ledger;
+pub mod limits;
 pub mod number;
 mod pdf;
 mod structure;

@@ -18,18 +18,16 @@ use calamine::{Data, Range};
 use rust_decimal::Decimal;
 use std::path::Path;
 
-/// Text files larger than this are refused before reading (a budget book is a few MB of text).
-const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
-
 pub fn read_text(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
     let meta = std::fs::metadata(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    if meta.len() > MAX_TEXT_BYTES {
+    let max = super::limits::limits().text_mb.saturating_mul(super::limits::MB);
+    if meta.len() > max {
         return Err(Error::Workbook {
             path: shown.to_string(),
             reason: format!(
-                "{} bytes of text is more than the {} MB a report's text can be",
+                "{} bytes of text is more than the {} MB a report's text may be ([limits] text_mb)",
                 meta.len(),
-                MAX_TEXT_BYTES >> 20
+                max >> 20
             ),
         });
     }

@@ -41,7 +41,21 @@ fn plain_reason(reason: &str, bytes: &[u8]) -> String {
 }
 
 fn open(path: &Path, shown: &str) -> Result<Book> {
+    let limits = super::limits::limits();
+    let size = std::fs::metadata(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?.len();
+    if size > limits.workbook_mb.saturating_mul(MB) {
+        return Err(Error::Workbook {
+            path: shown.to_string(),
+            reason: format!(
+                "{size} bytes is more than the {} MB a workbook may be ([limits] workbook_mb)",
+                limits.workbook_mb
+            ),
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    if bytes.starts_with(b"PK") {
+        check_zip(&bytes, shown)?;
+    }
     let head: Vec<u8> = bytes[..bytes.len().min(512)].to_vec();
     let bad = |reason: String| Error::Workbook { path: shown.to_string(), reason: plain_reason(&reason, &head) };
     let cursor = Cursor::new(bytes);
@@ -57,6 +71,103 @@ fn open(path: &Path, shown: &str) -> Result<Book> {
         Some("ods") => open_workbook_from_rs::<Ods<_>, _>(cursor).map(Sheets::Ods).map_err(|e| bad(e.to_string())),
         _ => open_workbook_auto_from_rs(cursor).map_err(|e| bad(e.to_string())),
     }
+}
+
+use super::limits::MB;
+
+/// Checks a zip-based workbook's sizes before it is opened: the sizes its directory declares, then each
+/// part's inflated size counted as it is inflated (a part that lies about its size stops at the limit), and
+/// the number of shared strings it declares (the reader reserves room for them all).
+fn check_zip(bytes: &[u8], shown: &str) -> Result<()> {
+    let limits = super::limits::limits();
+    let too_big = |reason: String| Error::Workbook { path: shown.to_string(), reason };
+    // An archive that does not open is left to the reader, which says what the file is.
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else { return Ok(()) };
+    let budget = limits.uncompressed_mb.saturating_mul(MB);
+    if zip.len() > 100_000 {
+        return Err(too_big(format!("{} parts in the archive is more than a workbook has", zip.len())));
+    }
+    let declared: u64 = (0..zip.len()).filter_map(|i| zip.by_index_raw(i).ok().map(|f| f.size())).sum();
+    if declared > budget {
+        return Err(too_big(format!(
+            "it unpacks to {} MB, more than the {} MB a workbook may ([limits] uncompressed_mb)",
+            declared / MB,
+            limits.uncompressed_mb
+        )));
+    }
+    let mut used = 0u64;
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else { continue };
+        let name = part.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("number {}", i + 1));
+        let mut counted = std::io::Read::take(&mut part, budget - used + 1);
+        let n = match std::io::copy(&mut counted, &mut std::io::sink()) {
+            Ok(n) => n,
+            Err(_) => continue, // a damaged part: the reader reports the file
+        };
+        used += n;
+        if used > budget {
+            return Err(too_big(format!(
+                "its part {name} inflates past the {} MB a workbook may unpack to ([limits] uncompressed_mb): a                  damaged file or a zip bomb",
+                limits.uncompressed_mb
+            )));
+        }
+    }
+    if let Ok(mut sst) = zip.by_name("xl/sharedStrings.xml") {
+        let mut head = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::Read::take(&mut sst, 4096), &mut head);
+        let head = String::from_utf8_lossy(&head);
+        for attr in ["uniqueCount=\"", "count=\""] {
+            let Some(at) = head.find(attr) else { continue };
+            let digits: String = head[at + attr.len()..].chars().take_while(char::is_ascii_digit).collect();
+            if digits.parse::<u64>().map_or(digits.len() > 18, |n| n > limits.shared_strings) {
+                return Err(too_big(format!(
+                    "it declares {digits} shared strings, more than the {} a workbook may ([limits] shared_strings)",
+                    limits.shared_strings
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A sheet's cells with values, read one by one: the used range and the number of cells are checked as they
+/// grow, before the grid is laid out (a single cell at XFD1048576 would make it 17 billion cells).
+fn bounded_range(book: &mut Book, sheet: &str, shown: &str) -> Result<calamine::Range<calamine::Data>> {
+    let sheet_err = |reason: String| Error::Sheet { path: shown.to_string(), sheet: sheet.to_string(), reason };
+    let Sheets::Xlsx(x) = book else {
+        return book.worksheet_range(sheet).map_err(|e| sheet_err(e.to_string()));
+    };
+    let mut reader = match x.worksheet_cells_reader(sheet) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(calamine::Range::default()),
+        Err(e) => return Err(sheet_err(e.to_string())),
+    };
+    let max = super::limits::limits().sheet_cells;
+    let mut cells = Vec::new();
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0u32, u32::MAX, 0u32);
+    while let Some(cell) = reader.next_cell().map_err(|e| sheet_err(e.to_string()))? {
+        if matches!(cell.get_value(), calamine::DataRef::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        let area = u64::from(r1 - r0 + 1) * u64::from(c1 - c0 + 1);
+        if area > max || cells.len() as u64 >= max {
+            return Err(Error::Cell {
+                path: shown.to_string(),
+                sheet: sheet.to_string(),
+                cell: cell_ref(r, c),
+                message: format!(
+                    "this cell makes the sheet's used range {area} cells ({}:{}), more than the {max} a sheet may have \
+                     ([limits] sheet_cells): delete stray cells far from the table",
+                    cell_ref(r0, c0),
+                    cell_ref(r1, c1)
+                ),
+            });
+        }
+        cells.push(calamine::Cell::new((r, c), calamine::Data::from(cell.get_value().clone())));
+    }
+    Ok(calamine::Range::from_sparse(cells))
 }
 
 fn merges(book: &mut Book, sheet: &str) -> Vec<Dimensions> {
@@ -103,11 +214,7 @@ fn read_inner(
     let mut out = WorkbookFigures::default();
     let mut tables_found = 0;
     for sheet in book.sheet_names() {
-        let range = book.worksheet_range(&sheet).map_err(|e| Error::Sheet {
-            path: shown.to_string(),
-            sheet: sheet.clone(),
-            reason: e.to_string(),
-        })?;
+        let range = bounded_range(&mut book, &sheet, shown)?;
         if range.is_empty() {
             continue;
         }

@@ -12,17 +12,15 @@ use crate::error::{Error, Result};
 use crate::model::Org;
 use std::path::Path;
 
-/// PDFs larger than this are refused before reading.
-const MAX_PDF_BYTES: u64 = 256 * 1024 * 1024;
-
 pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
     let bad = |reason: String| Error::File { path: shown.to_string(), reason };
     let meta = std::fs::metadata(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    if meta.len() > MAX_PDF_BYTES {
+    let max = super::limits::limits().pdf_mb.saturating_mul(super::limits::MB);
+    if meta.len() > max {
         return Err(bad(format!(
-            "{} bytes is more than the {} MB a PDF report can be",
+            "{} bytes is more than the {} MB a PDF report may be ([limits] pdf_mb)",
             meta.len(),
-            MAX_PDF_BYTES >> 20
+            max >> 20
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
