@@ -187,3 +187,57 @@ fn internal_rows_are_kept_apart_from_external_ones() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("paakirja.csv:8") && stderr(&out).contains("\"ehkä\""), "{}", stderr(&out));
 }
+
+/// Parquet ledgers: the same rows as the CSV ledger, in the wide form with decimal amounts and integer cost
+/// centers, and in the long form with float amounts and a scenario column (capitalised headers), give the
+/// same figures to the cent, each with its row count, and the same unmapped totals.
+#[test]
+fn parquet_ledgers_read_as_the_csv_ledger() {
+    let dir = setup();
+    let csv = run_in(dir.path(), &["extract", "--org", "org.toml", "paakirja.csv"]);
+    assert_eq!(code(&csv), 0, "{}", stderr(&csv));
+    let amounts = |out: &std::process::Output| -> Vec<(String, String, String, String)> {
+        let mut v: Vec<_> = parse_extract(&stdout(out))
+            .into_iter()
+            .map(|(src, k)| {
+                let rows = src.split_once(" (").map(|x| x.1.to_string()).unwrap_or_default();
+                (k.0, k.1, format!("{} {}", k.2, k.4), rows)
+            })
+            .map(|(u, i, a, r)| (u, i, a.replace(".00", ""), r))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = amounts(&csv);
+    assert_eq!(want.len(), 9, "{want:?}");
+    for file in ["paakirja.parquet", "paakirja_pitka.parquet"] {
+        std::fs::copy(root(&format!("tests/fixtures/ledger/{file}")), dir.path().join(file)).unwrap();
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
+        assert_eq!(code(&out), 0, "{file}: {}", stderr(&out));
+        let got = amounts(&out);
+        let normal = |v: &[(String, String, String, String)]| -> Vec<(String, String, String, String)> {
+            v.iter()
+                .map(|(u, i, a, r)| {
+                    let (sc, amount) = a.split_once(' ').unwrap();
+                    let d: rust_decimal::Decimal = amount.parse().unwrap();
+                    (u.clone(), i.clone(), format!("{sc} {}", d.normalize()), r.clone())
+                })
+                .collect()
+        };
+        if file == "paakirja.parquet" {
+            assert_eq!(normal(&got), normal(&want), "{file}");
+        } else {
+            // The long form counts its rows per key over all scenarios, as the CSV long form does.
+            let no_rows =
+                |v: Vec<(String, String, String, String)>| v.into_iter().map(|x| (x.0, x.1, x.2)).collect::<Vec<_>>();
+            assert_eq!(no_rows(normal(&got)), no_rows(normal(&want)), "{file}");
+        }
+        // Nothing dropped: the unknown cost center and the tax account are reported as in the CSV.
+        assert!(stderr(&out).contains("9999") && stderr(&out).contains("5000"), "{file}: {}", stderr(&out));
+    }
+    // A Parquet file that is no Parquet: one clear line naming it.
+    std::fs::write(dir.path().join("rikki.parquet"), b"PAR1 not really").unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "rikki.parquet"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).starts_with("error: rikki.parquet: not a readable Parquet ledger"), "{}", stderr(&out));
+}

@@ -95,7 +95,7 @@ fn names(configured: &Option<String>, defaults: &'static [&'static str]) -> Vec<
 }
 
 /// A scenario as a long-form ledger names it.
-fn scenario_word(word: &str) -> Option<Scenario> {
+pub(super) fn scenario_word(word: &str) -> Option<Scenario> {
     let w = word.trim().to_lowercase();
     AMOUNTS.iter().find(|(words, _)| words.contains(&w.as_str())).map(|(_, sc)| *sc)
 }
@@ -104,7 +104,7 @@ const AMOUNT: &[&str] = &["summa", "euro", "euroa", "amount", "belopp"];
 const INTERNAL: &[&str] = &["sisäinen", "sisainen", "sisäinen/ulkoinen", "internal", "intern"];
 
 /// Whether an internal-flag cell marks the row internal; None for a value that is neither.
-fn internal_flag(cell: &[u8]) -> Option<bool> {
+pub(super) fn internal_flag(cell: &[u8]) -> Option<bool> {
     let w = String::from_utf8_lossy(trim_bytes(cell)).trim_matches('"').trim().to_lowercase();
     match w.as_str() {
         "" | "0" | "e" | "ei" | "n" | "no" | "nej" | "false" | "epätosi" | "u" | "ulkoinen" | "external" | "extern" => {
@@ -118,12 +118,12 @@ fn internal_flag(cell: &[u8]) -> Option<bool> {
 
 /// The bit that marks an account key as an internal row's (codes of digits stay below 2^62, interned codes
 /// have bit 63 and a small index).
-const INTERNAL_BIT: u64 = 1 << 62;
+pub(super) const INTERNAL_BIT: u64 = 1 << 62;
 const SCENARIO: &[&str] = &["skenaario", "laji", "scenario", "typ"];
 
 /// A fast hash for the sums' integer keys (FxHash's multiply-rotate): the ledger's hot loop hashes every row.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(super) struct Fx(u64);
 
 impl std::hash::Hasher for Fx {
     fn finish(&self) -> u64 {
@@ -154,7 +154,7 @@ impl std::hash::Hasher for Fx {
     }
 }
 
-type FastHash = std::hash::BuildHasherDefault<Fx>;
+pub(super) type FastHash = std::hash::BuildHasherDefault<Fx>;
 
 /// A field without surrounding blanks and quotes.
 fn trim_bytes(b: &[u8]) -> &[u8] {
@@ -269,53 +269,8 @@ fn read_csv<R: std::io::Read>(
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().trim_matches('"').to_lowercase())
         .collect();
-    let find = |words: &[String]| header.iter().position(|h| words.contains(h));
-    let need = |words: Vec<String>, what: &str| {
-        find(&words).ok_or_else(|| {
-            line_err(
-                1,
-                format!("no {what} column (headers: {}; expected \"{}\")", header.join(", "), words.join("\" or \"")),
-            )
-        })
-    };
-    let year_col = need(names(&cols.year, YEAR), "year")?;
-    let cc_col = need(names(&cols.cost_center, COST_CENTER), "cost center")?;
-    let acc_col = need(names(&cols.account, ACCOUNT), "account")?;
-    let configured = [&cols.budget, &cols.changes, &cols.actual];
-    let wide: Vec<(usize, Scenario)> = configured
-        .iter()
-        .zip(AMOUNTS.iter())
-        .filter_map(|(c, (defaults, sc))| find(&names(c, defaults)).map(|k| (k, *sc)))
-        .collect();
-    // The long form: an amount column and a scenario column.
-    let long = match (find(&names(&cols.amount, AMOUNT)), find(&names(&cols.scenario, SCENARIO))) {
-        (Some(a), Some(s)) if wide.is_empty() => Some((a, s)),
-        _ => None,
-    };
-    let amount_cols: Vec<(usize, Scenario)> = match long {
-        Some((a, _)) => vec![(a, Scenario::Ta), (a, Scenario::TaMuutokset), (a, Scenario::Tp)],
-        None => wide,
-    };
-    if amount_cols.is_empty() {
-        return Err(line_err(
-            1,
-            "no amount columns (talousarvio, muutokset, toteuma), nor an amount and a scenario column (summa, skenaario)"
-                .into(),
-        ));
-    }
-    let internal_col = match &cols.internal {
-        Some(_) => Some(need(names(&cols.internal, INTERNAL), "internal")?),
-        None => find(&names(&None, INTERNAL)),
-    };
-    let layout = Layout {
-        year_col,
-        cc_col,
-        acc_col,
-        amount_cols: amount_cols.clone(),
-        long,
-        internal_col,
-        header: header.clone(),
-    };
+    let layout = layout_of(header, cols, shown)?;
+    let amount_cols = layout.amount_cols.clone();
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
     let size = file.and_then(|(path, _)| std::fs::metadata(path).ok()).map_or(0, |m| m.len());
@@ -353,8 +308,20 @@ fn read_csv<R: std::io::Read>(
             a.merge(b)
         }
     };
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
+    figures_from_sums(chunk, &amount_cols, shown, org, chart)
+}
+
+/// The figures of a ledger's sums per (year, cost center, account): cost centers and accounts mapped, once
+/// each; unmapped ones and the reconciliation as warnings. `amount_cols` gives each sums slot's scenario.
+pub(super) fn figures_from_sums(
+    chunk: Chunk,
+    amount_cols: &[(usize, Scenario)],
+    shown: &str,
+    org: Option<&Org>,
+    chart: &Chart,
+) -> Result<WorkbookFigures> {
     let Chunk { sums, names, seen, errors } = chunk;
-    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = sums.len(), "ledger: rows summed");
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
     }
@@ -467,25 +434,84 @@ fn read_csv<R: std::io::Read>(
     Ok(out)
 }
 
-/// Where the columns are.
-struct Layout {
-    year_col: usize,
-    cc_col: usize,
-    acc_col: usize,
-    amount_cols: Vec<(usize, Scenario)>,
-    long: Option<(usize, usize)>,
-    internal_col: Option<usize>,
-    header: Vec<String>,
+/// Where a ledger's columns are, from its header (lower-cased names).
+pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) -> Result<Layout> {
+    let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
+    let find = |words: &[String]| header.iter().position(|h| words.contains(h));
+    let need = |words: Vec<String>, what: &str| {
+        find(&words).ok_or_else(|| {
+            line_err(
+                1,
+                format!("no {what} column (headers: {}; expected \"{}\")", header.join(", "), words.join("\" or \"")),
+            )
+        })
+    };
+    let year_col = need(names(&cols.year, YEAR), "year")?;
+    let cc_col = need(names(&cols.cost_center, COST_CENTER), "cost center")?;
+    let acc_col = need(names(&cols.account, ACCOUNT), "account")?;
+    let configured = [&cols.budget, &cols.changes, &cols.actual];
+    let wide: Vec<(usize, Scenario)> = configured
+        .iter()
+        .zip(AMOUNTS.iter())
+        .filter_map(|(c, (defaults, sc))| find(&names(c, defaults)).map(|k| (k, *sc)))
+        .collect();
+    // The long form: an amount column and a scenario column.
+    let long = match (find(&names(&cols.amount, AMOUNT)), find(&names(&cols.scenario, SCENARIO))) {
+        (Some(a), Some(s)) if wide.is_empty() => Some((a, s)),
+        _ => None,
+    };
+    let amount_cols: Vec<(usize, Scenario)> = match long {
+        Some((a, _)) => vec![(a, Scenario::Ta), (a, Scenario::TaMuutokset), (a, Scenario::Tp)],
+        None => wide,
+    };
+    if amount_cols.is_empty() {
+        return Err(line_err(
+            1,
+            "no amount columns (talousarvio, muutokset, toteuma), nor an amount and a scenario column (summa, skenaario)"
+                .into(),
+        ));
+    }
+    let internal_col = match &cols.internal {
+        Some(_) => Some(need(names(&cols.internal, INTERNAL), "internal")?),
+        None => find(&names(&None, INTERNAL)),
+    };
+    Ok(Layout { year_col, cc_col, acc_col, amount_cols, long, internal_col, header })
 }
 
-type Sums = ([Decimal; 3], u64);
+/// Where the columns are.
+pub(super) struct Layout {
+    pub year_col: usize,
+    pub cc_col: usize,
+    pub acc_col: usize,
+    pub amount_cols: Vec<(usize, Scenario)>,
+    pub long: Option<(usize, usize)>,
+    pub internal_col: Option<usize>,
+    pub header: Vec<String>,
+}
+
+pub(super) type Sums = ([Decimal; 3], u64);
 
 /// The sums of a run of rows, its interned codes, the scenarios and years it has, and its errors.
-struct Chunk {
-    sums: HashMap<(i32, u64, u64), Sums, FastHash>,
-    names: Vec<String>,
-    seen: Vec<(Scenario, i32)>,
-    errors: Vec<Error>,
+#[derive(Default)]
+pub(super) struct Chunk {
+    pub sums: HashMap<(i32, u64, u64), Sums, FastHash>,
+    pub names: Vec<String>,
+    pub seen: Vec<(Scenario, i32)>,
+    pub errors: Vec<Error>,
+}
+
+impl Chunk {
+    /// A code's key: a code of digits (no leading zero) is its number; any other is interned.
+    pub fn key(&mut self, code: &str, interned: &mut HashMap<String, u64>) -> u64 {
+        let b = code.as_bytes();
+        match digits_u64(b).filter(|n| *n < 1 << 62 && !(b.len() > 1 && b[0] == b'0')) {
+            Some(n) => n,
+            None => *interned.entry(code.to_string()).or_insert_with(|| {
+                self.names.push(code.to_string());
+                (1 << 63) | (self.names.len() as u64 - 1)
+            }),
+        }
+    }
 }
 
 impl Chunk {

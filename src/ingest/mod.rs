@@ -9,6 +9,7 @@ pub mod label;
 pub mod ledger;
 pub mod limits;
 pub mod number;
+mod parquet;
 mod pdf;
 mod structure;
 mod table;
@@ -60,7 +61,7 @@ fn is_input_name(p: &Path, columns: &ledger::LedgerColumns) -> bool {
     !name.starts_with("~$")
         && !name.starts_with('.')
         && (p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt" | "pdf")
+            matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt" | "pdf" | "parquet" | "pq")
         })
             // A CSV in a folder is read when it is a ledger export (an explanations file beside it is not).
             || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p, columns))
@@ -111,6 +112,7 @@ pub fn extract_with_progress(
         let read = match ext.as_str() {
             "txt" => text::read_text(&path, &shown, org),
             "pdf" => pdf::read_pdf(&path, &shown, org),
+            "parquet" | "pq" => parquet::read_parquet(&path, &shown, org, ledger_options),
             "csv" if ledger::is_ledger(&path, &ledger_options.columns) => {
                 ledger::read_ledger(&path, &shown, org, ledger_options)
             }
