@@ -41,11 +41,20 @@ struct UnitEntry {
     codes: Vec<String>,
 }
 
-/// A cost-center code or an inclusive range of numeric codes.
+/// A cost-center code, an inclusive range of numeric codes, or a range of codes that share a prefix and
+/// run over their digits (`KP100-KP199`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Codes {
     One(String),
     Range(u64, u64),
+    Prefixed { prefix: String, lo: u64, hi: u64 },
+}
+
+/// A code's leading non-digits and its trailing number (`KP100` → `KP`, 100).
+fn split_prefix(code: &str) -> Option<(&str, u64)> {
+    let at = code.find(|c: char| c.is_ascii_digit())?;
+    let (prefix, digits) = code.split_at(at);
+    (!prefix.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then(|| Some((prefix, digits.parse().ok()?)))?
 }
 
 impl Codes {
@@ -53,13 +62,26 @@ impl Codes {
         let t = text.trim();
         if let Some((a, b)) = t.split_once('-') {
             let (a, b) = (a.trim(), b.trim());
-            let (Ok(lo), Ok(hi)) = (a.parse::<u64>(), b.parse::<u64>()) else {
-                return Err(format!("\"{t}\" is not a code range (numbers: \"1101-1199\")"));
-            };
-            if lo > hi {
-                return Err(format!("\"{t}\": the range runs backwards"));
+            let backwards = || format!("\"{t}\": the range runs backwards");
+            if let (Ok(lo), Ok(hi)) = (a.parse::<u64>(), b.parse::<u64>()) {
+                return if lo > hi { Err(backwards()) } else { Ok(Codes::Range(lo, hi)) };
             }
-            return Ok(Codes::Range(lo, hi));
+            // Codes with a common prefix: KP100-KP199.
+            if let (Some((pa, lo)), Some((pb, hi))) = (split_prefix(a), split_prefix(b)) {
+                if pa == pb {
+                    return if lo > hi { Err(backwards()) } else { Ok(Codes::Prefixed { prefix: pa.into(), lo, hi }) };
+                }
+            }
+            // A code that has a hyphen in it (K-01) is one code; numbers on one side only are a mistake.
+            if a.is_empty()
+                || b.is_empty()
+                || a.parse::<u64>().is_ok()
+                || b.parse::<u64>().is_ok() && split_prefix(a).is_some()
+            {
+                return Err(format!(
+                    "\"{t}\" is not a code range (numbers \"1101-1199\", or codes with one prefix \"KP100-KP199\")"
+                ));
+            }
         }
         if t.is_empty() {
             return Err("an empty cost-center code".into());
@@ -71,6 +93,9 @@ impl Codes {
         match self {
             Codes::One(c) => c == code,
             Codes::Range(lo, hi) => code.parse::<u64>().is_ok_and(|n| (*lo..=*hi).contains(&n)),
+            Codes::Prefixed { prefix, lo, hi } => {
+                split_prefix(code).is_some_and(|(p, n)| p == prefix && (*lo..=*hi).contains(&n))
+            }
         }
     }
 }
@@ -124,7 +149,7 @@ impl Org {
                 .iter()
                 .filter_map(|u| {
                     u.codes.iter().find_map(|c| match c {
-                        Codes::Range(lo, hi) if c.contains(code) => Some((hi - lo, u)),
+                        Codes::Range(lo, hi) | Codes::Prefixed { lo, hi, .. } if c.contains(code) => Some((hi - lo, u)),
                         _ => None,
                     })
                 })
@@ -412,6 +437,33 @@ fn inflected_form(base: &str, word: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::Item;
+
+    /// Cost-center codes: numbers and number ranges, ranges of codes with one prefix, codes with a hyphen in
+    /// them; an exact code wins over a range, a narrower range over a wider; `0200` is not `200` as a code
+    /// but is in the range 100-300 as a number.
+    #[test]
+    fn cost_center_codes_of_every_shape() {
+        let org = Org::parse(
+            "[[unit]]\nname = \"A\"\ncodes = [\"1100-1199\", \"KP100-KP199\", \"K-01\"]\n\
+             [[unit]]\nname = \"B\"\ncodes = [\"1150\", \"KP150-KP159\", \"0200\"]\n\
+             [[unit]]\nname = \"C\"\ncodes = [\"100-300\"]\n",
+        )
+        .unwrap();
+        let unit = |c: &str| org.unit_of_code(c).map(|u| u.name.clone());
+        assert_eq!(unit("1101"), Some("A".into()));
+        assert_eq!(unit("1150"), Some("B".into()));
+        assert_eq!(unit("KP120"), Some("A".into()));
+        assert_eq!(unit("KP155"), Some("B".into()), "the narrower range");
+        assert_eq!(unit("KP200"), None);
+        assert_eq!(unit("XP120"), None);
+        assert_eq!(unit("K-01"), Some("A".into()));
+        assert_eq!(unit("0200"), Some("B".into()));
+        assert_eq!(unit("200"), Some("C".into()));
+        for bad in ["1199-1100", "KP199-KP100", "1100-KP", "KP100-1199", "-5", "5-"] {
+            let e = Org::parse(&format!("[[unit]]\nname = \"A\"\ncodes = [\"{bad}\"]\n")).unwrap_err();
+            assert!(e.contains(bad), "{bad}: {e}");
+        }
+    }
 
     const ORG: &str = r#"
 name = "Loviisan kaupunki"
