@@ -94,6 +94,17 @@ fn stage_and_swap(abs: &Path, stage: &Path, files: &[(String, Vec<u8>)]) -> Resu
     if let Ok(meta) = fs::metadata(abs) {
         let _ = fs::set_permissions(stage, meta.permissions());
     }
+    // A folder (or anything but a file or link) under one of our names is the user's: never replaced.
+    for entry in fs::read_dir(abs).map_err(werr(abs))?.flatten() {
+        let n = entry.file_name().to_string_lossy().to_string();
+        let kind = entry.file_type().map_err(werr(&entry.path()))?;
+        if is_ours(&n) && !n.starts_with('.') && !kind.is_file() && !kind.is_symlink() {
+            return Err(Error::Usage(format!(
+                "{}: a folder (or special file) has the name of a report; move it out of the output directory",
+                entry.path().display()
+            )));
+        }
+    }
     // What is in the directory and not ours stays: linked (not copied) into the new set.
     for entry in fs::read_dir(abs).map_err(werr(abs))?.flatten() {
         let file_name = entry.file_name();
@@ -230,6 +241,21 @@ mod tests {
             .filter(|n| n.contains(".new.") || n.contains(".old."))
             .collect();
         assert!(beside.is_empty(), "{beside:?}");
+    }
+
+    /// A folder of the user's under a report's name stops the run before anything changes; it is never
+    /// replaced or removed.
+    #[test]
+    fn a_folder_named_like_a_report_is_left_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("outputs");
+        write_set(&out, &set(&[("yhteenveto.md", "v1")])).unwrap();
+        fs::create_dir(out.join("poikkeama.xlsx")).unwrap();
+        fs::write(out.join("poikkeama.xlsx").join("tärkeä.txt"), "keep").unwrap();
+        let e = write_set(&out, &set(&[("poikkeama.xlsx", "v2"), ("yhteenveto.md", "v2")])).unwrap_err();
+        assert!(e.to_string().contains("poikkeama.xlsx: a folder"), "{e}");
+        assert_eq!(fs::read_to_string(out.join("poikkeama.xlsx/tärkeä.txt")).unwrap(), "keep");
+        assert_eq!(fs::read_to_string(out.join("yhteenveto.md")).unwrap(), "v1");
     }
 
     #[test]
