@@ -119,6 +119,69 @@ pub(super) fn internal_flag(cell: &[u8]) -> Option<bool> {
 /// The bit that marks an account key as an internal row's (codes of digits stay below 2^62, interned codes
 /// have bit 63 and a small index).
 pub(super) const INTERNAL_BIT: u64 = 1 << 62;
+
+/// A key already mapped while summing: bit 63 and bit 61 set, then a unit's index in the org file (cost
+/// centers) or a line item's index in the scheme (accounts). Codes of digits stay below 2^61 and interned
+/// codes' indices far below it, so the three kinds never meet.
+const MAPPED: u64 = (1 << 63) | (1 << 61);
+
+fn mapped_index(k: u64) -> Option<usize> {
+    let k = k & !INTERNAL_BIT;
+    (k & MAPPED == MAPPED).then_some((k & !MAPPED) as usize)
+}
+
+/// Maps codes to units and line items while rows are summed, once per distinct code: the sums are then kept
+/// per unit and item (a few thousand keys) instead of per cost center and account (a million).
+pub(super) struct Mapper<'a> {
+    pub org: Option<&'a Org>,
+    pub chart: &'a Chart,
+    units: HashMap<u64, u64, FastHash>,
+    items: HashMap<u64, u64, FastHash>,
+}
+
+impl<'a> Mapper<'a> {
+    pub fn new(org: Option<&'a Org>, chart: &'a Chart) -> Self {
+        Mapper { org, chart, units: HashMap::default(), items: HashMap::default() }
+    }
+
+    /// The cost center's key: its unit's, where the org file maps it.
+    fn cost_center(&mut self, key: u64, names: &[String]) -> u64 {
+        let org = self.org;
+        *self.units.entry(key).or_insert_with(|| {
+            let code = code_of(key, names);
+            match org.and_then(|o| o.unit_of_code(&code)).and_then(|u| o_index(org, u)) {
+                Some(i) => MAPPED | i as u64,
+                None => key,
+            }
+        })
+    }
+
+    /// The account's key: its line item's (Sisäiset erät for an internal row), where the chart maps it.
+    fn account(&mut self, key: u64, names: &[String]) -> u64 {
+        let chart = self.chart;
+        *self.items.entry(key).or_insert_with(|| match chart.item_of(&code_of(key, names)) {
+            Some(item) => {
+                let item = if key & INTERNAL_BIT != 0 { Item::SISAISET_ERAT } else { item };
+                MAPPED | item.index() as u64
+            }
+            None => key,
+        })
+    }
+}
+
+fn o_index(org: Option<&Org>, unit: &crate::model::Unit) -> Option<usize> {
+    org?.units.iter().position(|u| std::ptr::eq(u, unit))
+}
+
+/// A key's code as text (numbers as digits, interned codes by name).
+fn code_of(k: u64, names: &[String]) -> String {
+    let k = k & !INTERNAL_BIT;
+    if k >> 63 == 1 {
+        names.get((k & !(1 << 63)) as usize).cloned().unwrap_or_default()
+    } else {
+        k.to_string()
+    }
+}
 const SCENARIO: &[&str] = &["skenaario", "laji", "scenario", "typ"];
 
 /// A fast hash for the sums' integer keys (FxHash's multiply-rotate): the ledger's hot loop hashes every row.
@@ -282,7 +345,7 @@ fn read_csv<R: std::io::Read>(
     let t0 = std::time::Instant::now();
     tracing::debug!(bytes = size, halves = split.is_some(), "ledger: {shown}");
     let chunk = match split {
-        None => sum_rows(&mut rd, 0, &layout, shown),
+        None => sum_rows(&mut rd, 0, &layout, shown, &mut Mapper::new(org, chart)),
         Some((path, (mid, lines_before))) => {
             let open = || std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e });
             let first = open()?;
@@ -299,9 +362,11 @@ fn read_csv<R: std::io::Read>(
                     .from_reader(std::io::BufReader::with_capacity(1 << 20, f.take(limit)))
             };
             let (a, b) = std::thread::scope(|scope| {
-                let other =
-                    scope.spawn(|| sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown));
-                let here = sum_rows(&mut reader(first, mid, true), 0, &layout, shown);
+                let other = scope.spawn(|| {
+                    let mut mapper = Mapper::new(org, chart);
+                    sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown, &mut mapper)
+                });
+                let here = sum_rows(&mut reader(first, mid, true), 0, &layout, shown, &mut Mapper::new(org, chart));
                 (here, other.join())
             });
             let b = b.map_err(|_| Error::Engine(format!("{shown}: the second reading thread stopped unexpectedly")))?;
@@ -326,14 +391,7 @@ pub(super) fn figures_from_sums(
         return Err(e);
     }
     // Map cost centers and accounts, once each, by their keys; names only at the end.
-    let code = |k: u64| {
-        let k = k & !INTERNAL_BIT;
-        if k >> 63 == 1 {
-            names[(k & !(1 << 63)) as usize].clone()
-        } else {
-            k.to_string()
-        }
-    };
+    let code = |k: u64| code_of(k, &names);
     let mut unit_names: Vec<String> = Vec::new();
     let mut units: HashMap<u64, Option<u32>, FastHash> = HashMap::default();
     let mut items: HashMap<u64, Option<Item>, FastHash> = HashMap::default();
@@ -348,7 +406,10 @@ pub(super) fn figures_from_sums(
     };
     for ((year, cc_key, acc_key), (amounts, rows)) in &sums {
         let unit = *units.entry(*cc_key).or_insert_with(|| {
-            let name = org.and_then(|o| o.unit_of_code(&code(*cc_key))).map(|u| u.name.clone())?;
+            let name = match mapped_index(*cc_key) {
+                Some(i) => org?.units.get(i)?.name.clone(),
+                None => org.and_then(|o| o.unit_of_code(&code(*cc_key))).map(|u| u.name.clone())?,
+            };
             match unit_names.iter().position(|n| *n == name) {
                 Some(i) => Some(i as u32),
                 None => {
@@ -359,6 +420,9 @@ pub(super) fn figures_from_sums(
         });
         // An internal row's amount goes to the unit's internal items, whatever operating line its account is.
         let item = *items.entry(*acc_key).or_insert_with(|| {
+            if let Some(i) = mapped_index(*acc_key) {
+                return Item::from_index(i);
+            }
             let item = chart.item_of(&code(*acc_key))?;
             Some(if acc_key & INTERNAL_BIT != 0 { Item::SISAISET_ERAT } else { item })
         });
@@ -504,7 +568,7 @@ impl Chunk {
     /// A code's key: a code of digits (no leading zero) is its number; any other is interned.
     pub fn key(&mut self, code: &str, interned: &mut HashMap<String, u64>) -> u64 {
         let b = code.as_bytes();
-        match digits_u64(b).filter(|n| *n < 1 << 62 && !(b.len() > 1 && b[0] == b'0')) {
+        match digits_u64(b).filter(|n| *n < 1 << 61 && !(b.len() > 1 && b[0] == b'0')) {
             Some(n) => n,
             None => *interned.entry(code.to_string()).or_insert_with(|| {
                 self.names.push(code.to_string());
@@ -520,7 +584,7 @@ impl Chunk {
         let mut index: HashMap<String, u64> =
             self.names.iter().enumerate().map(|(i, n)| (n.clone(), (1 << 63) | i as u64)).collect();
         let mut rekey = |k: u64, names: &mut Vec<String>| -> u64 {
-            if k >> 63 == 0 {
+            if k >> 63 == 0 || mapped_index(k).is_some() {
                 return k;
             }
             let flag = k & INTERNAL_BIT;
@@ -577,7 +641,13 @@ fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
 }
 
 /// Sums a run of rows. `line0` is the number of lines before the run (for the lines errors name).
-fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layout, shown: &str) -> Chunk {
+fn sum_rows<R: std::io::Read>(
+    rd: &mut csv::Reader<R>,
+    line0: u64,
+    layout: &Layout,
+    shown: &str,
+    mapper: &mut Mapper,
+) -> Chunk {
     let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, ref header } = *layout;
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
@@ -663,7 +733,7 @@ fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layo
         }
         let mut key = |k: usize| -> u64 {
             let raw = trim_bytes(record.get(k).unwrap_or_default());
-            match digits_u64(raw).filter(|n| *n < 1 << 62 && !(raw.len() > 1 && raw[0] == b'0')) {
+            match digits_u64(raw).filter(|n| *n < 1 << 61 && !(raw.len() > 1 && raw[0] == b'0')) {
                 Some(n) => n,
                 None => {
                     let text = field(k);
@@ -694,6 +764,7 @@ fn sum_rows<R: std::io::Read>(rd: &mut csv::Reader<R>, line0: u64, layout: &Layo
             }
         };
         let (cc_key, acc_key) = (key(cc_col), key(acc_col) | internal);
+        let (cc_key, acc_key) = (mapper.cost_center(cc_key, &names), mapper.account(acc_key, &names));
         let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; 3], 0));
         for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
             match entry.0[k].checked_add(a) {
@@ -733,6 +804,7 @@ mod tests {
         }
         text.push_str("2024,1100,4300,,x,1\n");
         std::fs::write(&path, &text).unwrap();
+        let chart = Chart::default_chart();
         let layout = Layout {
             year_col: 0,
             cc_col: 1,
@@ -745,15 +817,31 @@ mod tests {
         let reader = |f: std::fs::File, limit: u64, headers: bool| {
             csv::ReaderBuilder::new().has_headers(headers).from_reader(f.take(limit))
         };
-        let whole = sum_rows(&mut reader(std::fs::File::open(&path).unwrap(), u64::MAX, true), 0, &layout, "l.csv");
+        let whole = sum_rows(
+            &mut reader(std::fs::File::open(&path).unwrap(), u64::MAX, true),
+            0,
+            &layout,
+            "l.csv",
+            &mut Mapper::new(None, &chart),
+        );
         let (mid, lines) = split_point(&path, text.len() as u64).unwrap();
-        let first = sum_rows(&mut reader(std::fs::File::open(&path).unwrap(), mid, true), 0, &layout, "l.csv");
+        let first = sum_rows(
+            &mut reader(std::fs::File::open(&path).unwrap(), mid, true),
+            0,
+            &layout,
+            "l.csv",
+            &mut Mapper::new(None, &chart),
+        );
         let mut f2 = std::fs::File::open(&path).unwrap();
         std::io::Seek::seek(&mut f2, std::io::SeekFrom::Start(mid)).unwrap();
-        let second = sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv");
+        let second =
+            sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv", &mut Mapper::new(None, &chart));
         let merged = first.merge(second);
         let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), ([Decimal; 3], u64)> {
             let name = |k: u64| {
+                if let Some(i) = mapped_index(k) {
+                    return format!("mapped {i}");
+                }
                 let flag = if k & INTERNAL_BIT != 0 { "+sis" } else { "" };
                 let k = k & !INTERNAL_BIT;
                 let code = if k >> 63 == 1 { c.names[(k & !(1 << 63)) as usize].clone() } else { k.to_string() };
