@@ -17,6 +17,11 @@ const CASES: &[(&str, i32, &str)] = &[
     ("dates_and_booleans.xlsx", 2, "cell B3: a date (45352) is not a number"),
     ("html_page.xls", 2, "it is an HTML page, not a workbook"),
     ("truncated.xlsx", 2, "a damaged or truncated .xlsx/.ods"),
+    (
+        "calamine_panic.xlsx",
+        2,
+        "calamine_panic.xlsx: not a readable workbook (.xlsx, .xlsm, .xls, .xlsb, .ods): the file is damaged",
+    ),
     ("empty.xlsx", 2, "the file is empty"),
     ("no_table.xlsx", 2, "no budget table found"),
     ("not_really.pdf", 2, "not a readable PDF"),

@@ -67,6 +67,16 @@ fn is_input_name(p: &Path, columns: &ledger::LedgerColumns) -> bool {
             || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p, columns))
 }
 
+/// Runs a reader that is not ours (calamine, pdf-extract) so that a panic inside it on a malformed file is
+/// caught and says nothing on the console: the caller turns it into one error naming the file.
+pub(crate) fn isolated<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(previous);
+    result
+}
+
 /// Reads every input. Every bad cell and unreadable file is collected; any of them fails the whole call.
 pub fn extract(inputs: &[PathBuf], org: Option<&Org>) -> Result<Extraction> {
     extract_with(inputs, org, &ledger::LedgerOptions::default())

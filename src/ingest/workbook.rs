@@ -186,7 +186,7 @@ pub fn read_workbook(
     ledger: &super::ledger::LedgerOptions,
 ) -> Result<WorkbookFigures> {
     // calamine is not ours: a panic inside it on a malformed file becomes an error naming the file.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_inner(path, shown, org, ledger)));
+    let result = super::isolated(|| read_inner(path, shown, org, ledger));
     result.unwrap_or_else(|_| {
         Err(Error::Workbook { path: shown.to_string(), reason: "the file is damaged (the reader gave up)".into() })
     })

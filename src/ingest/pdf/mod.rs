@@ -107,9 +107,7 @@ impl pdf_extract::OutputDev for Collector {
 /// The glyphs of each page. The crate may panic on fonts it does not know: that is caught and reported as
 /// an unreadable PDF.
 fn pages_glyphs(bytes: &[u8]) -> std::result::Result<Vec<Vec<layout::Glyph>>, String> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| {
+    let result = super::isolated(|| {
         let mut doc = pdf_extract::Document::load_mem(bytes).map_err(pdf_extract::OutputError::PdfError)?;
         if doc.is_encrypted() {
             doc.decrypt("").map_err(pdf_extract::OutputError::PdfError)?;
@@ -118,7 +116,6 @@ fn pages_glyphs(bytes: &[u8]) -> std::result::Result<Vec<Vec<layout::Glyph>>, St
         pdf_extract::output_doc(&doc, &mut collector)?;
         Ok::<_, pdf_extract::OutputError>(collector.pages)
     });
-    std::panic::set_hook(previous);
     match result {
         Ok(Ok(pages)) => Ok(pages),
         Ok(Err(e)) => Err(format!("not a readable PDF: {e}")),
