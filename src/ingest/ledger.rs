@@ -125,6 +125,11 @@ pub(super) const INTERNAL_BIT: u64 = 1 << 62;
 /// codes' indices far below it, so the three kinds never meet.
 const MAPPED: u64 = (1 << 63) | (1 << 61);
 
+/// The key of a unit or line item already mapped (its index).
+pub(super) fn mapped_key(i: usize) -> u64 {
+    MAPPED | i as u64
+}
+
 fn mapped_index(k: u64) -> Option<usize> {
     let k = k & !INTERNAL_BIT;
     (k & MAPPED == MAPPED).then_some((k & !MAPPED) as usize)
@@ -169,7 +174,7 @@ impl<'a> Mapper<'a> {
     }
 }
 
-fn o_index(org: Option<&Org>, unit: &crate::model::Unit) -> Option<usize> {
+pub(super) fn o_index(org: Option<&Org>, unit: &crate::model::Unit) -> Option<usize> {
     org?.units.iter().position(|u| std::ptr::eq(u, unit))
 }
 
