@@ -182,6 +182,21 @@ fn internal_rows_are_kept_apart_from_external_ones() {
     // The tax account stays unmapped, internal or not.
     assert!(rows.iter().all(|(_, k)| k.4 != "5"));
 
+    // The same rows as Parquet (tests/fixtures/ledger/make_parquet.py): the same figures.
+    std::fs::copy(root("tests/fixtures/ledger/paakirja_sisainen.parquet"), dir.path().join("s.parquet")).unwrap();
+    let pq = run_in(dir.path(), &["extract", "--org", "org.toml", "s.parquet"]);
+    assert_eq!(code(&pq), 0, "{}", stderr(&pq));
+    let figures = |o: &std::process::Output| {
+        let mut v: Vec<(String, String, String, rust_decimal::Decimal)> = parse_extract(&stdout(o))
+            .into_iter()
+            .map(|(_, k)| (k.0, k.1, k.2, k.4.parse::<rust_decimal::Decimal>().unwrap().normalize()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(figures(&pq), figures(&out));
+    assert!(figures(&pq).iter().any(|f| f.1 == "sisaiset_erat" && f.2 == "tp" && f.3.to_string() == "-230.5"));
+
     std::fs::write(dir.path().join("paakirja.csv"), format!("{ledger}2024;1100;4300;ehkä;1;1\n")).unwrap();
     let out = run_in(dir.path(), &["extract", "--org", "org.toml", "paakirja.csv"]);
     assert_eq!(code(&out), 2);
