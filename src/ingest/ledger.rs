@@ -570,15 +570,28 @@ pub(super) struct Chunk {
 }
 
 impl Chunk {
-    /// A code's key: a code of digits (no leading zero) is its number; any other is interned.
+    /// A code's key (see [`code_key`]).
     pub fn key(&mut self, code: &str, interned: &mut HashMap<String, u64>) -> u64 {
-        let b = code.as_bytes();
-        match digits_u64(b).filter(|n| *n < 1 << 61 && !(b.len() > 1 && b[0] == b'0')) {
-            Some(n) => n,
-            None => *interned.entry(code.to_string()).or_insert_with(|| {
-                self.names.push(code.to_string());
-                (1 << 63) | (self.names.len() as u64 - 1)
-            }),
+        code_key(code.as_bytes(), || code.to_string(), &mut self.names, interned)
+    }
+}
+
+/// A code's key without allocating for the usual case: a code of digits (no leading zero, below 2^61) is its
+/// number; any other is interned by its text (`text`, asked for only then) into `names`.
+fn code_key(
+    raw: &[u8],
+    text: impl FnOnce() -> String,
+    names: &mut Vec<String>,
+    interned: &mut HashMap<String, u64>,
+) -> u64 {
+    match digits_u64(raw).filter(|n| *n < 1 << 61 && !(raw.len() > 1 && raw[0] == b'0')) {
+        Some(n) => n,
+        None => {
+            let text = text();
+            *interned.entry(text.clone()).or_insert_with(|| {
+                names.push(text);
+                (1 << 63) | (names.len() as u64 - 1)
+            })
         }
     }
 }
@@ -737,17 +750,7 @@ fn sum_rows<R: std::io::Read>(
             continue;
         }
         let mut key = |k: usize| -> u64 {
-            let raw = trim_bytes(record.get(k).unwrap_or_default());
-            match digits_u64(raw).filter(|n| *n < 1 << 61 && !(raw.len() > 1 && raw[0] == b'0')) {
-                Some(n) => n,
-                None => {
-                    let text = field(k);
-                    *interned.entry(text.clone()).or_insert_with(|| {
-                        names.push(text);
-                        (1 << 63) | (names.len() as u64 - 1)
-                    })
-                }
-            }
+            code_key(trim_bytes(record.get(k).unwrap_or_default()), || field(k), &mut names, &mut interned)
         };
         let internal = match internal_col.map(|c| internal_flag(record.get(c).unwrap_or_default())) {
             None | Some(Some(false)) => 0,

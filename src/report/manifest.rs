@@ -77,26 +77,19 @@ fn hex(d: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+fn file_record(p: &Path) -> Result<FileRecord> {
+    let (sha256, bytes) = hash_file(p)?;
+    Ok(FileRecord { path: p.display().to_string(), bytes, sha256, figures: None })
+}
+
 /// A file's record, or none when no file was given.
 pub fn record(path: Option<&Path>) -> Result<Option<FileRecord>> {
-    path.map(|p| {
-        let (sha256, bytes) = hash_file(p)?;
-        Ok(FileRecord { path: p.display().to_string(), bytes, sha256, figures: None })
-    })
-    .transpose()
+    path.map(file_record).transpose()
 }
 
 /// The inputs' records, hashed on a thread of their own while the run goes on.
 pub fn hash_inputs(files: Vec<PathBuf>) -> std::thread::JoinHandle<Result<Vec<FileRecord>>> {
-    std::thread::spawn(move || {
-        files
-            .iter()
-            .map(|p| {
-                let (sha256, bytes) = hash_file(p)?;
-                Ok(FileRecord { path: p.display().to_string(), bytes, sha256, figures: None })
-            })
-            .collect()
-    })
+    std::thread::spawn(move || files.iter().map(|p| file_record(p)).collect())
 }
 
 impl Manifest {
