@@ -33,12 +33,14 @@ pub fn is_ours(name: &str) -> bool {
 }
 
 /// Writes `files` as the new content of `dir` (created if missing), all at once. Returns the files' paths.
+/// An I/O error writing `path`.
+fn werr(path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let path = path.to_path_buf();
+    move |source| Error::Write { path, source }
+}
+
 pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>> {
     super::check_out_dir(dir)?;
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| Error::Write { path, source }
-    };
     for (name, _) in files {
         if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
             return Err(Error::Report(format!("output name \"{name}\" would leave the output directory")));
@@ -76,10 +78,23 @@ pub fn write_set(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
 }
 
 fn stage_and_swap(abs: &Path, stage: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
-    let werr = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| Error::Write { path, source }
+    // What the directory holds now, read once. A folder (or anything but a file or link) under one of our
+    // names is the user's: never replaced, and refused before anything is written.
+    let present: Vec<fs::DirEntry> = match fs::read_dir(abs) {
+        Ok(entries) => entries.flatten().collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(werr(abs)(e)),
     };
+    for entry in &present {
+        let n = entry.file_name().to_string_lossy().to_string();
+        let kind = entry.file_type().map_err(werr(&entry.path()))?;
+        if is_ours(&n) && !n.starts_with('.') && !kind.is_file() && !kind.is_symlink() {
+            return Err(Error::Usage(format!(
+                "{}: a folder (or special file) has the name of a report; move it out of the output directory",
+                entry.path().display()
+            )));
+        }
+    }
     fs::create_dir(stage).map_err(werr(stage))?;
     for (name, bytes) in files {
         let path = stage.join(name);
@@ -94,19 +109,8 @@ fn stage_and_swap(abs: &Path, stage: &Path, files: &[(String, Vec<u8>)]) -> Resu
     if let Ok(meta) = fs::metadata(abs) {
         let _ = fs::set_permissions(stage, meta.permissions());
     }
-    // A folder (or anything but a file or link) under one of our names is the user's: never replaced.
-    for entry in fs::read_dir(abs).map_err(werr(abs))?.flatten() {
-        let n = entry.file_name().to_string_lossy().to_string();
-        let kind = entry.file_type().map_err(werr(&entry.path()))?;
-        if is_ours(&n) && !n.starts_with('.') && !kind.is_file() && !kind.is_symlink() {
-            return Err(Error::Usage(format!(
-                "{}: a folder (or special file) has the name of a report; move it out of the output directory",
-                entry.path().display()
-            )));
-        }
-    }
     // What is in the directory and not ours stays: linked (not copied) into the new set.
-    for entry in fs::read_dir(abs).map_err(werr(abs))?.flatten() {
+    for entry in &present {
         let file_name = entry.file_name();
         let n = file_name.to_string_lossy();
         if is_ours(&n) || files.iter().any(|(f, _)| *f == n) {
