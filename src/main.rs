@@ -12,6 +12,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // polars' streaming Parquet reader decodes up to 16 row groups ahead of whoever takes its rows; a ledger's
+    // rows are summed as they come, so one is enough and keeps the memory near a bare scan's (10 M rows:
+    // 0.2–0.3 GiB instead of 0.4). Set here, before any thread exists; a value the user set is kept.
+    if std::env::var_os("POLARS_ROW_GROUP_PREFETCH_SIZE").is_none() {
+        std::env::set_var("POLARS_ROW_GROUP_PREFETCH_SIZE", "1");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

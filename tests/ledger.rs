@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use std::path::Path;
 
 const ORG: &str = "name = \"Kunta\"\n\
 [[unit]]\nname = \"Keskus\"\nbinding = [\"toimintakate\"]\n\
@@ -290,6 +291,9 @@ fn a_large_ledger_matches_an_independent_sum() {
         rng % n
     };
     let mut text = String::from("vuosi;kustannuspaikka;tili;talousarvio;muutokset;toteuma\n");
+    // The same rows as Parquet: cost centers as text, accounts as integers, amounts as decimals.
+    let mut columns: [Vec<String>; 4] = Default::default();
+    let mut accs: Vec<i64> = Vec::new();
     let mut want: BTreeMap<(String, String, &str), (i64, u64)> = BTreeMap::new();
     for _ in 0..500_000 {
         let cc = 5000 + next(310); // 5300-5309: no unit
@@ -298,6 +302,11 @@ fn a_large_ledger_matches_an_independent_sum() {
             [next(2_000_000) as i64 - 1_000_000, next(20_000) as i64 - 10_000, next(2_000_000) as i64 - 1_000_000];
         let show = |c: i64| format!("{}{},{:02}", if c < 0 { "-" } else { "" }, c.abs() / 100, c.abs() % 100);
         text.push_str(&format!("2024;{cc};{acc};{};{};{}\n", show(cents[0]), show(cents[1]), show(cents[2])));
+        columns[0].push(cc.to_string());
+        accs.push(acc as i64);
+        for k in 0..3 {
+            columns[k + 1].push(show(cents[k]).replace(',', "."));
+        }
         let unit = (cc < 5300).then(|| format!("Palvelu {}", (cc - 5000) / 10));
         let item = chart.iter().find(|(a, b, _)| (*a..=*b).contains(&acc)).map(|c| c.2.clone());
         if let (Some(u), Some(i)) = (unit, item) {
@@ -310,17 +319,79 @@ fn a_large_ledger_matches_an_independent_sum() {
     }
     assert!(text.len() > 16 << 20, "large enough for two threads: {}", text.len());
     std::fs::write(dir.path().join("iso.csv"), &text).unwrap();
-    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "iso.csv"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut got: BTreeMap<(String, String, String), (i64, u64)> = BTreeMap::new();
-    for (src, k) in parse_extract(&stdout(&out)) {
-        let cents: rust_decimal::Decimal =
-            k.4.parse::<rust_decimal::Decimal>().unwrap() * rust_decimal::Decimal::from(100);
-        let rows: u64 = src.split_once(" (").unwrap().1.split(' ').next().unwrap().parse().unwrap();
-        got.insert((k.0, k.1, k.2), (i64::try_from(cents.normalize().mantissa()).unwrap(), rows));
-    }
+    // Parquet in row groups of 20 000 rows: many morsels, summed on two threads.
+    let [ccs, ta, muutokset, tp] = columns;
+    let mut df = polars::df!(
+        "vuosi" => vec![2024i32; accs.len()],
+        "kustannuspaikka" => ccs,
+        "tili" => accs,
+        "talousarvio" => ta,
+        "muutokset" => muutokset,
+        "toteuma" => tp,
+    )
+    .unwrap();
+    write_parquet(&mut df, &dir.path().join("iso.parquet"), &["talousarvio", "muutokset", "toteuma"]);
     let want: BTreeMap<(String, String, String), (i64, u64)> =
         want.into_iter().map(|((u, i, s), v)| ((u, i, s.to_string()), v)).collect();
-    assert_eq!(got.len(), want.len());
-    assert_eq!(got, want);
+    for file in ["iso.csv", "iso.parquet"] {
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
+        assert_eq!(code(&out), 0, "{file}: {}", stderr(&out));
+        let mut got: BTreeMap<(String, String, String), (i64, u64)> = BTreeMap::new();
+        for (src, k) in parse_extract(&stdout(&out)) {
+            let cents: rust_decimal::Decimal =
+                k.4.parse::<rust_decimal::Decimal>().unwrap() * rust_decimal::Decimal::from(100);
+            let rows: u64 = src.split_once(" (").unwrap().1.split(' ').next().unwrap().parse().unwrap();
+            got.insert((k.0, k.1, k.2), (i64::try_from(cents.normalize().mantissa()).unwrap(), rows));
+        }
+        assert_eq!(got.len(), want.len(), "{file}");
+        assert_eq!(got, want, "{file}");
+    }
+}
+
+/// Writes `df` as Parquet in row groups of 20 000 rows, the `decimals` columns (texts like `-12.50`) as
+/// `Decimal(14, 2)`.
+fn write_parquet(df: &mut polars::prelude::DataFrame, path: &Path, decimals: &[&str]) {
+    use polars::prelude::*;
+    for c in decimals {
+        let d = df.column(c).unwrap().cast(&DataType::Decimal(14, 2)).unwrap();
+        df.with_column(d).unwrap();
+    }
+    ParquetWriter::new(std::fs::File::create(path).unwrap()).with_row_group_size(Some(20_000)).finish(df).unwrap();
+}
+
+/// A bad row deep in a Parquet ledger of many row groups is named by its row, whichever thread sums it; and a
+/// bad row stops the reading (no figures, exit 2).
+#[test]
+fn a_bad_parquet_row_is_named_by_its_row() {
+    let dir = setup();
+    let n = 100_000;
+    let flags: Vec<&str> = (0..n)
+        .map(|i| {
+            if i == 76_543 {
+                "ehkä"
+            } else if i % 7 == 0 {
+                "x"
+            } else {
+                ""
+            }
+        })
+        .collect();
+    let mut df = polars::df!(
+        "vuosi" => vec![2024i64; n],
+        "kustannuspaikka" => (0..n).map(|i| 1100 + (i % 3) as i64).collect::<Vec<_>>(),
+        "tili" => vec!["4300"; n],
+        "sisäinen" => flags,
+        "talousarvio" => vec!["-1.25"; n],
+        "toteuma" => vec!["-1.50"; n],
+    )
+    .unwrap();
+    write_parquet(&mut df, &dir.path().join("s.parquet"), &["talousarvio", "toteuma"]);
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "s.parquet"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).lines().next().unwrap_or_default(),
+        "error: s.parquet: row 76544: column \"sisäinen\": \"ehkä\" says neither internal (1, x, kyllä, S) nor \
+         external (0, blank, ei, U)"
+    );
+    assert!(stdout(&out).is_empty());
 }

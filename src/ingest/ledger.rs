@@ -125,11 +125,6 @@ pub(super) const INTERNAL_BIT: u64 = 1 << 62;
 /// codes' indices far below it, so the three kinds never meet.
 const MAPPED: u64 = (1 << 63) | (1 << 61);
 
-/// The key of a unit or line item already mapped (its index).
-pub(super) fn mapped_key(i: usize) -> u64 {
-    MAPPED | i as u64
-}
-
 fn mapped_index(k: u64) -> Option<usize> {
     let k = k & !INTERNAL_BIT;
     (k & MAPPED == MAPPED).then_some((k & !MAPPED) as usize)
@@ -150,7 +145,7 @@ impl<'a> Mapper<'a> {
     }
 
     /// The cost center's key: its unit's, where the org file maps it.
-    fn cost_center(&mut self, key: u64, names: &[String]) -> u64 {
+    pub fn cost_center(&mut self, key: u64, names: &[String]) -> u64 {
         let org = self.org;
         *self.units.entry(key).or_insert_with(|| {
             let code = code_of(key, names);
@@ -162,7 +157,7 @@ impl<'a> Mapper<'a> {
     }
 
     /// The account's key: its line item's (Sisäiset erät for an internal row), where the chart maps it.
-    fn account(&mut self, key: u64, names: &[String]) -> u64 {
+    pub fn account(&mut self, key: u64, names: &[String]) -> u64 {
         let chart = self.chart;
         *self.items.entry(key).or_insert_with(|| match chart.item_of(&code_of(key, names)) {
             Some(item) => {
@@ -598,7 +593,7 @@ fn code_key(
 
 impl Chunk {
     /// Adds another run's sums to this one's, its interned codes re-keyed.
-    fn merge(mut self, other: Chunk) -> Chunk {
+    pub(super) fn merge(mut self, other: Chunk) -> Chunk {
         let mut index: HashMap<String, u64> =
             self.names.iter().enumerate().map(|(i, n)| (n.clone(), (1 << 63) | i as u64)).collect();
         let mut rekey = |k: u64, names: &mut Vec<String>| -> u64 {

@@ -1,15 +1,15 @@
-//! Ledger exports as Parquet: the same columns as a CSV ledger (`ledger`), scanned by polars and summed per
-//! (year, cost center, account) in the scan, exactly: amounts are read as decimals (`Decimal(38, s)`, the
-//! file's own scale, at least cents), never summed as floats. The sums then map to units and line items as a
-//! CSV ledger's do, with the same unmapped findings and reconciliation. Each figure's source is the file and
-//! how many rows made it.
+//! Ledger exports as Parquet: the same columns as a CSV ledger (`ledger`), read by polars' streaming engine in
+//! morsels and summed here as they come, exactly: amounts are read as decimals at the file's own scale (at least
+//! cents; floats to the cent) and summed as integers of that scale, never as floats. Each distinct cost center
+//! and account is mapped once, as a CSV ledger's are, with the same unmapped findings and reconciliation; an
+//! error names its row. Each figure's source is the file and how many rows made it.
 
 use super::ledger::{
-    figures_from_sums, internal_flag, layout_of, mapped_key, o_index, scenario_word, Chunk, LedgerOptions, INTERNAL_BIT,
+    figures_from_sums, internal_flag, layout_of, scenario_word, Chunk, FastHash, Layout, LedgerOptions, Mapper,
+    INTERNAL_BIT,
 };
 use super::workbook::WorkbookFigures;
 use crate::error::{Error, Result};
-use crate::model::Item;
 use crate::model::{Org, Scenario};
 use polars::prelude::*;
 use rust_decimal::Decimal;
@@ -38,185 +38,322 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         .unwrap_or(2)
         .clamp(2, 12);
     let money = DataType::Decimal(38, scale);
-    // Each distinct code is mapped once, here: a small table gives every cost center its unit's index (and
-    // every account its line item's) where the org file (the chart) maps it, else a key of its own past
-    // UNMAPPED. The scan then groups by unit and item: a few thousand groups instead of a million.
-    const UNMAPPED: i64 = 1 << 40;
-    let distinct = |c: usize, alias: &str| -> Result<(DataFrame, Vec<String>)> {
-        let df = lf
-            .clone()
-            .select([col(name(c)).alias(alias)])
-            .unique(None, UniqueKeepStrategy::Any)
-            .collect()
-            .map_err(plain)?;
-        let texts = df.column(alias).map_err(plain)?.as_materialized_series().cast(&DataType::String).map_err(plain)?;
-        let texts: Vec<String> =
-            texts.str().map_err(plain)?.iter().map(|v| v.unwrap_or_default().trim().to_string()).collect();
-        Ok((df, texts))
-    };
-    let (cc_df, cc_texts) = distinct(layout.cc_col, "cc_v")?;
-    let (acc_df, acc_texts) = distinct(layout.acc_col, "acc_v")?;
-    let cc_keys: Vec<i64> = cc_texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| match org.and_then(|o| o.unit_of_code(t)).and_then(|u| o_index(org, u)) {
-            Some(u) => u as i64,
-            None => UNMAPPED + i as i64,
-        })
-        .collect();
-    let acc_keys: Vec<i64> = acc_texts
-        .iter()
-        .enumerate()
-        .map(|(i, t)| match options.chart.item_of(t) {
-            Some(item) => item.index() as i64,
-            None => UNMAPPED + i as i64,
-        })
-        .collect();
-    let with_keys = |df: DataFrame, k: &str, keys: Vec<i64>| -> Result<LazyFrame> {
-        let mut df = df;
-        df.with_column(Column::new(k.into(), keys)).map_err(plain)?;
-        Ok(df.lazy())
-    };
-    let lf = lf.left_join(with_keys(cc_df, "cck", cc_keys)?, col(name(layout.cc_col)), col("cc_v")).left_join(
-        with_keys(acc_df, "acck", acc_keys)?,
-        col(name(layout.acc_col)),
-        col("acc_v"),
-    );
-    let mut keys = vec![
+    // Beyond any budget: more than 10^15 € in one row (the file's scale, at most 12, keeps this in an i128).
+    let bound: i128 = 10i128.pow(15 + scale as u32);
+    let mut select = vec![
         col(name(layout.year_col)).cast(DataType::Int32).alias("year"),
-        col("cck").fill_null(lit(-1i64)).alias("cc"),
-        col("acck").fill_null(lit(-1i64)).alias("acc"),
+        col(name(layout.cc_col)).cast(code_type(schema.get(&name(layout.cc_col)))).alias("cc"),
+        col(name(layout.acc_col)).cast(code_type(schema.get(&name(layout.acc_col)))).alias("acc"),
     ];
     if let Some(k) = layout.internal_col {
-        keys.push(col(name(k)).cast(DataType::String).fill_null(lit("")).alias("internal"));
+        select.push(col(name(k)).cast(DataType::String).alias("internal"));
     }
     if let Some((_, k)) = layout.long {
-        keys.push(col(name(k)).cast(DataType::String).alias("scenario"));
+        select.push(col(name(k)).cast(DataType::String).alias("scenario"));
     }
     let amount_names: Vec<PlSmallStr> = match layout.long {
         Some((a, _)) => vec![name(a)],
         None => layout.amount_cols.iter().map(|(k, _)| name(*k)).collect(),
     };
-    let mut aggs = vec![len().alias("rows")];
     for (i, n) in amount_names.iter().enumerate() {
-        let amount = col(n.clone()).cast(money.clone());
-        aggs.push(amount.clone().sum().alias(format!("sum{i}")));
-        aggs.push(amount.clone().max().alias(format!("max{i}")));
-        aggs.push(amount.clone().min().alias(format!("min{i}")));
-        aggs.push(col(n.clone()).count().alias(format!("n{i}")));
+        select.push(col(n.clone()).cast(money.clone()).alias(format!("a{i}")));
     }
-    let mut key_names = vec![col("year"), col("cc"), col("acc")];
-    if layout.internal_col.is_some() {
-        key_names.push(col("internal"));
-    }
-    if layout.long.is_some() {
-        key_names.push(col("scenario"));
-    }
-    let df = lf
-        .select(keys.into_iter().chain(amount_names.iter().map(|n| col(n.clone()))).collect::<Vec<_>>())
-        .group_by(key_names)
-        .agg(aggs)
-        .collect()
-        .map_err(plain)?;
-    let strings = |c: &str| -> Result<Vec<Option<String>>> {
-        let s = df.column(c).map_err(plain)?.as_materialized_series().str().map_err(plain)?.clone();
-        Ok(s.iter().map(|v| v.map(str::to_string)).collect())
+    let lf = lf.select(select);
+    // polars' streaming engine reads the file in morsels and hands them, in order and numbered by their first
+    // row, to two summing threads, which sum them as the CSV reader sums its rows: each distinct code mapped
+    // once, sums per (year, unit, item). Memory is bounded by a few morsels, not by the rows: the summing keeps
+    // up with the reading, so few morsels wait.
+    let new_state = || Summing {
+        layout: &layout,
+        amount_names: &amount_names,
+        scale: scale as u32,
+        bound,
+        shown,
+        mapper: Mapper::new(org, &options.chart),
+        chunk: Chunk::default(),
+        sums: HashMap::default(),
+        interned: HashMap::new(),
+        row: 0,
     };
-    let decimals = |c: &str| -> Result<Vec<Option<Decimal>>> {
-        let s = df.column(c).map_err(plain)?.as_materialized_series().clone();
-        let d = s.decimal().map_err(plain)?;
-        let sc = d.scale() as u32;
-        Ok(d.physical().iter().map(|v| v.and_then(|m| Decimal::try_from_i128_with_scale(m, sc).ok())).collect())
+    const WORKERS: usize = 2;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(WORKERS);
+    let rx = std::sync::Mutex::new(rx);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let rows_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let done = tx.clone();
+    let stopped = || bad("the Parquet reader stopped unexpectedly".into());
+    // A thread that meets an error keeps taking morsels (dropping them) until the reader, told to stop, ends:
+    // a reader left waiting to hand over a morsel would never end.
+    let work = || -> std::result::Result<Summing, (u64, Error)> {
+        let mut state = new_state();
+        let mut failed = None;
+        loop {
+            let batch = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+            match batch {
+                Ok(Batch::Rows(first, df)) if failed.is_none() => {
+                    if let Err(e) = state.add(first, df) {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        failed = Some(e);
+                    }
+                }
+                Ok(Batch::Rows(..)) => {}
+                Ok(Batch::Done(Ok(()))) => return failed.map_or(Ok(state), Err),
+                Ok(Batch::Done(Err(e))) => {
+                    return Err(failed.unwrap_or((0, bad(format!("not a readable Parquet ledger: {}", first_line(&e))))))
+                }
+                Err(_) => return Err(failed.unwrap_or((0, stopped()))),
+            }
+        }
     };
-    let counts = |c: &str| -> Result<Vec<u64>> {
-        let s = df.column(c).map_err(plain)?.as_materialized_series().cast(&DataType::UInt64).map_err(plain)?;
-        Ok(s.u64().map_err(plain)?.iter().map(|v| v.unwrap_or(0)).collect())
-    };
-    let years: Vec<Option<i32>> =
-        df.column("year").map_err(plain)?.as_materialized_series().i32().map_err(plain)?.iter().collect();
-    let ints = |c: &str| -> Result<Vec<i64>> {
-        let s = df.column(c).map_err(plain)?.as_materialized_series().cast(&DataType::Int64).map_err(plain)?;
-        Ok(s.i64().map_err(plain)?.iter().map(|v| v.unwrap_or(-1)).collect())
-    };
-    let (ccs, accs) = (ints("cc")?, ints("acc")?);
-    let text_of = |k: i64, texts: &[String]| -> String {
-        usize::try_from(k - UNMAPPED).ok().and_then(|i| texts.get(i)).cloned().unwrap_or_default()
-    };
-    let internal = if layout.internal_col.is_some() { Some(strings("internal")?) } else { None };
-    let scenarios = if layout.long.is_some() { Some(strings("scenario")?) } else { None };
-    let rows = counts("rows")?;
-    let mut sums = Vec::new();
-    for i in 0..amount_names.len() {
-        sums.push((
-            decimals(&format!("sum{i}"))?,
-            decimals(&format!("max{i}"))?,
-            decimals(&format!("min{i}"))?,
-            counts(&format!("n{i}"))?,
-        ));
-    }
-    let mut chunk = Chunk::default();
-    let mut interned: HashMap<String, u64> = HashMap::new();
-    for g in 0..df.height() {
-        let Some(year) = years[g] else {
-            return Err(bad(format!("{} rows have no year (or one that is not a number)", rows[g])));
-        };
-        let cc = match ccs[g] {
-            k @ 0..UNMAPPED => mapped_key(k as usize),
-            k => chunk.key(&text_of(k, &cc_texts), &mut interned),
-        };
-        let mut acc = match accs[g] {
-            k @ 0..UNMAPPED => mapped_key(k as usize),
-            k => chunk.key(&text_of(k, &acc_texts), &mut interned),
-        };
-        if let Some(flags) = &internal {
-            let v = flags[g].as_deref().unwrap_or("");
-            match internal_flag(v.as_bytes()) {
-                // An internal row's amount goes to the unit's internal items, whatever its account's line.
-                Some(true) if accs[g] >= 0 && accs[g] < UNMAPPED => acc = mapped_key(Item::SISAISET_ERAT.index()),
-                Some(true) => acc |= INTERNAL_BIT,
-                Some(false) => {}
-                None => {
-                    return Err(bad(format!(
-                        "column \"{}\": {} says neither internal (1, x, kyllä, S) nor external (0, blank, ei, U)",
-                        name(layout.internal_col.unwrap_or_default()),
-                        crate::error::quoted(v)
-                    )))
+    let results = std::thread::scope(|scope| {
+        let (stop, rows_read) = (stop.clone(), rows_read.clone());
+        let reader = scope.spawn(move || {
+            let callback = PlanCallback::new(move |df: DataFrame| {
+                let first = rows_read.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
+                Ok(stop.load(std::sync::atomic::Ordering::Relaxed) || tx.send(Batch::Rows(first, df)).is_err())
+            });
+            let result = lf.sink_batches(callback, true, None).and_then(|lf| lf.collect_with_engine(Engine::Streaming));
+            let result = result.map(|_| ()).map_err(|e| e.to_string());
+            for _ in 0..WORKERS {
+                done.send(Batch::Done(result.clone())).ok();
+            }
+        });
+        let others: Vec<_> = (1..WORKERS).map(|_| scope.spawn(work)).collect();
+        let mut results = vec![work()];
+        results.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|_| Err((0, stopped())))));
+        if reader.join().is_err() {
+            results.push(Err((0, stopped())));
+        }
+        results
+    });
+    // The error of the earliest row, when the threads found several.
+    let mut states = Vec::new();
+    let mut first_error: Option<(u64, Error)> = None;
+    for r in results {
+        match r {
+            Ok(state) => states.push(state),
+            Err((row, e)) => {
+                if first_error.as_ref().is_none_or(|(r, _)| row < *r) {
+                    first_error = Some((row, e));
                 }
             }
         }
-        // The slots this group fills: each amount column's, or in the long form its scenario's.
-        let slots: Vec<(usize, usize)> = match &scenarios {
-            Some(names) => {
-                let word = names[g].as_deref().unwrap_or("");
-                let sc = scenario_word(word).ok_or_else(|| {
-                    bad(format!("scenario {} is none of talousarvio, muutokset, toteuma", crate::error::quoted(word)))
-                })?;
-                let slot = layout.amount_cols.iter().position(|(_, x)| *x == sc).unwrap_or(0);
-                vec![(0, slot)]
-            }
-            None => (0..amount_names.len()).map(|i| (i, i)).collect(),
-        };
-        let entry = chunk.sums.entry((year, cc, acc)).or_insert(([Decimal::ZERO; 3], 0));
-        entry.1 += rows[g];
-        for (i, slot) in slots {
-            let (sum, max, min, n) = (&sums[i].0[g], &sums[i].1[g], &sums[i].2[g], sums[i].3[g]);
-            if [max, min].iter().any(|m| m.is_some_and(|m| !crate::model::plausible(m))) {
-                return Err(bad(format!(
-                    "column \"{}\" has an amount beyond any budget (more than 10^15 €): check the amounts",
-                    amount_names[i]
-                )));
-            }
-            let add = sum.unwrap_or(Decimal::ZERO);
-            entry.0[slot] = entry.0[slot]
-                .checked_add(add)
-                .ok_or_else(|| bad("the amounts' sum is beyond the exact range".into()))?;
-            let sc: Scenario = layout.amount_cols[slot].1;
-            if n > 0 && !chunk.seen.contains(&(sc, year)) {
-                chunk.seen.push((sc, year));
-            }
+    }
+    if let Some((_, e)) = first_error {
+        return Err(e);
+    }
+    let mut chunk = Chunk::default();
+    for state in states {
+        chunk = chunk.merge(state.finish()?);
+    }
+    tracing::debug!(
+        rows = rows_read.load(std::sync::atomic::Ordering::Relaxed),
+        keys = chunk.sums.len(),
+        "ledger: parquet rows summed"
+    );
+    figures_from_sums(chunk, &layout.amount_cols, shown, org, &options.chart)
+}
+
+/// What the streaming reader hands over: a morsel of rows with the number of rows before it, or the end (with
+/// polars' error, if any).
+enum Batch {
+    Rows(u64, DataFrame),
+    Done(std::result::Result<(), String>),
+}
+
+/// A morsel's cost-center or account codes: integers as they are, any other type as text.
+enum Codes<'s> {
+    Numbers(&'s Array<Int64Type>),
+    Texts(&'s Array<StringType>),
+}
+
+/// The arrow array of a column of one chunk.
+type Array<T> = <T as PolarsDataType>::Array;
+
+impl Codes<'_> {
+    /// Row `g`'s code key: a number is its own key, as the same digits in a CSV are (see `Chunk::key`).
+    fn key(&self, g: usize, chunk: &mut Chunk, interned: &mut HashMap<String, u64>) -> u64 {
+        match self {
+            Codes::Numbers(v) => match v.get(g) {
+                Some(n) if (0..1 << 61).contains(&n) => n as u64,
+                Some(n) => chunk.key(&n.to_string(), interned),
+                None => chunk.key("", interned),
+            },
+            Codes::Texts(v) => chunk.key(v.get(g).unwrap_or("").trim(), interned),
         }
     }
-    figures_from_sums(chunk, &layout.amount_cols, shown, org, &options.chart)
+}
+
+/// A column's one chunk (the morsel is rechunked first).
+fn one<T: PolarsDataType>(ca: &ChunkedArray<T>) -> PolarsResult<&Array<T>> {
+    ca.downcast_get(0).ok_or_else(|| polars_err!(ComputeError: "a column without data"))
+}
+
+fn texts(s: &Series) -> PolarsResult<&Array<StringType>> {
+    one(s.str()?)
+}
+
+fn codes(s: &Series) -> PolarsResult<Codes<'_>> {
+    Ok(match s.dtype() {
+        DataType::Int64 => Codes::Numbers(one(s.i64()?)?),
+        _ => Codes::Texts(texts(s)?),
+    })
+}
+
+/// The type a code column is read as: integers as `Int64` (no text made per row), anything else as text.
+fn code_type(dtype: Option<&DataType>) -> DataType {
+    match dtype {
+        Some(t) if t.is_integer() => DataType::Int64,
+        _ => DataType::String,
+    }
+}
+
+/// A key's amounts in units of the file's scale, and its rows.
+type CentSums = ([i128; 3], u64);
+
+/// The running sums of a Parquet ledger's morsels.
+struct Summing<'a> {
+    layout: &'a Layout,
+    amount_names: &'a [PlSmallStr],
+    scale: u32,
+    bound: i128,
+    shown: &'a str,
+    mapper: Mapper<'a>,
+    chunk: Chunk,
+    /// Sums per (year, cost center, account) in units of the file's scale (exact integers; made decimals at the
+    /// end, in `finish`).
+    sums: HashMap<(i32, u64, u64), CentSums, FastHash>,
+    interned: HashMap<String, u64>,
+    /// The row being summed (for the row an error names, counted from 1).
+    row: u64,
+}
+
+impl Summing<'_> {
+    /// Sums a morsel whose first row is row `first + 1`; an error comes with its row.
+    fn add(&mut self, first: u64, df: DataFrame) -> std::result::Result<(), (u64, Error)> {
+        self.row = first;
+        self.add_rows(df).map_err(|e| (self.row, e))
+    }
+
+    fn add_rows(&mut self, mut df: DataFrame) -> Result<()> {
+        if df.height() == 0 {
+            return Ok(());
+        }
+        df.rechunk_mut();
+        let shown = self.shown;
+        let plain = |e: PolarsError| Error::File {
+            path: shown.to_string(),
+            reason: format!("not a readable Parquet ledger: {}", first_line(&e.to_string())),
+        };
+        let at =
+            |row: u64, reason: String| Error::File { path: shown.to_string(), reason: format!("row {row}: {reason}") };
+        let column = |c: &str| df.column(c).map(|c| c.as_materialized_series().clone()).map_err(plain);
+        let (year_s, cc_s, acc_s) = (column("year")?, column("cc")?, column("acc")?);
+        let (internal_s, scenario_s) = (
+            self.layout.internal_col.map(|_| column("internal")).transpose()?,
+            self.layout.long.map(|_| column("scenario")).transpose()?,
+        );
+        let years = year_s.i32().and_then(one).map_err(plain)?;
+        let (ccs, accs) = (codes(&cc_s).map_err(plain)?, codes(&acc_s).map_err(plain)?);
+        let internal = internal_s.as_ref().map(texts).transpose().map_err(plain)?;
+        let scenarios = scenario_s.as_ref().map(texts).transpose().map_err(plain)?;
+        let amount_s: Vec<Series> =
+            (0..self.amount_names.len()).map(|i| column(&format!("a{i}"))).collect::<Result<_>>()?;
+        let amounts: Vec<&Array<Int128Type>> = amount_s
+            .iter()
+            .map(|s| s.decimal().and_then(|d| one(d.physical())).map_err(plain))
+            .collect::<Result<_>>()?;
+        let amount_cols = &self.layout.amount_cols;
+        for g in 0..df.height() {
+            self.row += 1;
+            let row = self.row;
+            let Some(year) = years.get(g) else {
+                return Err(at(row, "no year (or one that is not a number)".into()));
+            };
+            let flag = match &internal {
+                Some(flags) => {
+                    let v = flags.get(g).unwrap_or("");
+                    match internal_flag(v.as_bytes()) {
+                        Some(true) => INTERNAL_BIT,
+                        Some(false) => 0,
+                        None => {
+                            let c = self.layout.internal_col.unwrap_or_default();
+                            return Err(at(
+                                row,
+                                format!(
+                                    "column \"{}\": {} says neither internal (1, x, kyllä, S) nor external (0, blank, \
+                                     ei, U)",
+                                    self.layout.header[c],
+                                    crate::error::quoted(v)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                None => 0,
+            };
+            // The slot each amount fills: its column's, or in the long form its row's scenario's.
+            let only = match &scenarios {
+                Some(names) => {
+                    let word = names.get(g).unwrap_or("");
+                    let sc = scenario_word(word).ok_or_else(|| {
+                        at(
+                            row,
+                            format!(
+                                "scenario {} is none of talousarvio, muutokset, toteuma",
+                                crate::error::quoted(word)
+                            ),
+                        )
+                    })?;
+                    Some(amount_cols.iter().position(|(_, x)| *x == sc).unwrap_or(0))
+                }
+                None => None,
+            };
+            let cc = ccs.key(g, &mut self.chunk, &mut self.interned);
+            let acc = accs.key(g, &mut self.chunk, &mut self.interned) | flag;
+            let (cc, acc) =
+                (self.mapper.cost_center(cc, &self.chunk.names), self.mapper.account(acc, &self.chunk.names));
+            let entry = self.sums.entry((year, cc, acc)).or_insert(([0; 3], 0));
+            entry.1 += 1;
+            for (i, column) in amounts.iter().enumerate() {
+                let Some(m) = column.get(g) else { continue };
+                if m.unsigned_abs() > self.bound.unsigned_abs() {
+                    return Err(at(
+                        row,
+                        format!(
+                            "column \"{}\" has an amount beyond any budget (more than 10^15 €): check the amounts",
+                            self.amount_names[i]
+                        ),
+                    ));
+                }
+                let slot = only.unwrap_or(i);
+                entry.0[slot] = entry.0[slot]
+                    .checked_add(m)
+                    .ok_or_else(|| at(row, "the amounts' sum is beyond the exact range".into()))?;
+                let sc: Scenario = amount_cols[slot].1;
+                if !self.chunk.seen.contains(&(sc, year)) {
+                    self.chunk.seen.push((sc, year));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sums as decimals, in the chunk the CSV reader's sums also go into.
+    fn finish(self) -> Result<Chunk> {
+        let Summing { mut chunk, sums, scale, shown, .. } = self;
+        for (key, (amounts, rows)) in sums {
+            let mut decimals = [Decimal::ZERO; 3];
+            for (d, m) in decimals.iter_mut().zip(amounts) {
+                *d = Decimal::try_from_i128_with_scale(m, scale).map_err(|_| Error::File {
+                    path: shown.to_string(),
+                    reason: "the amounts' sum is beyond the exact range".into(),
+                })?;
+            }
+            chunk.sums.insert(key, (decimals, rows));
+        }
+        Ok(chunk)
+    }
 }
 
 fn first_line(s: &str) -> &str {
