@@ -359,3 +359,17 @@ impl Summing<'_> {
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Float amounts are read to the cent by rounding, not by cutting: 0.29 is 0.28999999999999998 as a float.
+    #[test]
+    fn floats_become_the_nearest_cent() {
+        let floats = Series::new("a".into(), [0.29, -0.29, 8.23, 1234.56, 1e12 + 0.07, -4.005000001]);
+        let d = floats.cast(&DataType::Decimal(38, 2)).unwrap();
+        let cents: Vec<Option<i128>> = d.decimal().unwrap().physical().iter().collect();
+        assert_eq!(cents, [29, -29, 823, 123456, 100_000_000_000_007, -401].map(Some));
+    }
+}
