@@ -76,6 +76,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         row: 0,
     };
     const WORKERS: usize = 2;
+    const SLICE_ROWS: u64 = 4_000_000;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(WORKERS);
     let rx = std::sync::Mutex::new(rx);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -108,12 +109,33 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     let results = std::thread::scope(|scope| {
         let (stop, rows_read) = (stop.clone(), rows_read.clone());
         let reader = scope.spawn(move || {
-            let callback = PlanCallback::new(move |df: DataFrame| {
-                let first = rows_read.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
-                Ok(stop.load(std::sync::atomic::Ordering::Relaxed) || tx.send(Batch::Rows(first, df)).is_err())
-            });
-            let result = lf.sink_batches(callback, true, None).and_then(|lf| lf.collect_with_engine(Engine::Streaming));
-            let result = result.map(|_| ()).map_err(|e| e.to_string());
+            // The file in slices of rows, each its own scan: polars maps the file into memory for a scan and
+            // the pages it has read stay resident until the scan ends, so one scan of a 50 M-row file would
+            // hold the whole file. A slice reads only its row groups.
+            let mut result = Ok(());
+            let mut start = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let (stop, rows_read, tx) = (stop.clone(), rows_read.clone(), tx.clone());
+                let before = rows_read.load(std::sync::atomic::Ordering::Relaxed);
+                let counter = rows_read.clone();
+                let callback = PlanCallback::new(move |df: DataFrame| {
+                    let first = rows_read.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
+                    Ok(stop.load(std::sync::atomic::Ordering::Relaxed) || tx.send(Batch::Rows(first, df)).is_err())
+                });
+                let slice = lf.clone().slice(start as i64, SLICE_ROWS as IdxSize);
+                if let Err(e) =
+                    slice.sink_batches(callback, true, None).and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+                {
+                    result = Err(e.to_string());
+                    break;
+                }
+                let read = counter.load(std::sync::atomic::Ordering::Relaxed) - before;
+                if read < SLICE_ROWS {
+                    break;
+                }
+                start += read;
+            }
+            drop(tx);
             for _ in 0..WORKERS {
                 done.send(Batch::Done(result.clone())).ok();
             }
