@@ -74,6 +74,10 @@ pub enum FindingsFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
+    /// Run configuration (TOML) whose org, scheme, chart of accounts, [ledger] column names and [limits] are
+    /// used where not given here (its inputs are not: name them).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Organisation file (TOML): unit tree for rollups, aliases, binding line items.
     #[arg(long, value_name = "ORG.toml")]
     pub org: Option<PathBuf>,
@@ -107,6 +111,10 @@ pub enum FigureFormat {
 
 #[derive(Debug, clap::Args)]
 pub struct ExtractArgs {
+    /// Run configuration (TOML) whose org, scheme, chart of accounts, [ledger] column names and [limits] are
+    /// used where not given here (its inputs are not: name them).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Organisation file (TOML): unit names, aliases, tree, binding line items.
     #[arg(long, value_name = "ORG.toml")]
     pub org: Option<PathBuf>,

@@ -101,9 +101,7 @@ fn print_warnings(warnings: &[poikkeama::model::Warning]) {
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Extract(args) => {
-            install_scheme(args.scheme.as_deref())?;
-            let org = load_org(args.org.as_deref())?;
-            let options = ledger_options(args.accounts.as_deref(), Default::default())?;
+            let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
             let extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
             print_warnings(&extraction.warnings);
             let stdout = std::io::stdout().lock();
@@ -116,10 +114,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
         }
         Command::Run(args) => run_main_job(args),
         Command::Validate(args) => {
-            install_scheme(args.scheme.as_deref())?;
-            let org = load_org(args.org.as_deref())?;
+            let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
             let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
-            let options = ledger_options(args.accounts.as_deref(), Default::default())?;
             let extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
             print_warnings(&extraction.warnings);
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
@@ -140,6 +136,28 @@ fn run(cli: Cli) -> Result<u8, Error> {
             Ok(if analysis.has_errors() { 1 } else { 0 })
         }
     }
+}
+
+/// `extract` and `validate`: the scheme installed, the org loaded and the ledger options, from the files given,
+/// else from the configuration's (`--config`), whose [ledger] column names and [limits] also apply.
+fn setup(
+    config: Option<&Path>,
+    org: &Option<PathBuf>,
+    scheme: &Option<PathBuf>,
+    accounts: &Option<PathBuf>,
+) -> Result<(Option<poikkeama::model::Org>, poikkeama::ingest::ledger::LedgerOptions), Error> {
+    let cfg = config.map(RunConfig::load).transpose()?;
+    let from = |given: &Option<PathBuf>, configured: fn(&RunConfig) -> &Option<PathBuf>| {
+        given.clone().or_else(|| cfg.as_ref().and_then(|c| configured(c).clone()))
+    };
+    if let Some(c) = &cfg {
+        poikkeama::ingest::limits::install(c.limits);
+    }
+    install_scheme(from(scheme, |c| &c.scheme).as_deref())?;
+    let org = load_org(from(org, |c| &c.org).as_deref())?;
+    let columns = cfg.as_ref().map(|c| c.ledger.clone()).unwrap_or_default();
+    let options = ledger_options(from(accounts, |c| &c.accounts).as_deref(), columns)?;
+    Ok((org, options))
 }
 
 /// A closed pipe (`| head`) is not an error of ours; anything else writing to stdout is.

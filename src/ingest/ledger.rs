@@ -5,6 +5,9 @@
 //! dropped: unmapped cost centers and accounts are reported with their totals and row counts, and a
 //! reconciliation per scenario and year shows total in = mapped + unmapped, to the cent.
 
+pub use super::ledger_header::is_ledger_header;
+use super::ledger_header::year_of_cell;
+pub(super) use super::ledger_header::{layout_of, Layout, SLOTS};
 use super::number::{parse_fi, Parsed};
 use super::workbook::WorkbookFigures;
 use crate::error::{Error, Result};
@@ -86,26 +89,15 @@ pub struct LedgerColumns {
     pub internal: Option<String>,
 }
 
-/// A column's names: the configured one, else the defaults.
-fn names(configured: &Option<String>, defaults: &'static [&'static str]) -> Vec<String> {
-    match configured {
-        Some(n) => vec![n.trim().to_lowercase()],
-        None => defaults.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
 /// A scenario as a long-form ledger names it.
 pub(super) fn scenario_word(word: &str) -> Option<Scenario> {
     let w = word.trim().to_lowercase();
     AMOUNTS.iter().find(|(words, _)| words.contains(&w.as_str())).map(|(_, sc)| *sc)
 }
 
-const AMOUNT: &[&str] = &["summa", "euro", "euroa", "amount", "belopp"];
-const INTERNAL: &[&str] = &["sisäinen", "sisainen", "sisäinen/ulkoinen", "internal", "intern"];
-
 /// Whether an internal-flag cell marks the row internal; None for a value that is neither.
 pub(super) fn internal_flag(cell: &[u8]) -> Option<bool> {
-    let w = String::from_utf8_lossy(trim_bytes(cell)).trim_matches('"').trim().to_lowercase();
+    let w = super::text_of_bytes(trim_bytes(cell)).trim_matches('"').trim().to_lowercase();
     match w.as_str() {
         "" | "0" | "e" | "ei" | "n" | "no" | "nej" | "false" | "epätosi" | "u" | "ulkoinen" | "external" | "extern" => {
             Some(false)
@@ -149,7 +141,7 @@ impl<'a> Mapper<'a> {
         let org = self.org;
         *self.units.entry(key).or_insert_with(|| {
             let code = code_of(key, names);
-            match org.and_then(|o| o.unit_of_code(&code)).and_then(|u| o_index(org, u)) {
+            match org.and_then(|o| unit_of_cell(o, &code)).and_then(|u| o_index(org, u)) {
                 Some(i) => MAPPED | i as u64,
                 None => key,
             }
@@ -169,6 +161,15 @@ impl<'a> Mapper<'a> {
     }
 }
 
+/// The unit of a cost-center cell: its code, or a cell of a code and a name (`110100 Hallinto`, `K-01 Keskus`)
+/// by the code it starts with. The chart reads accounts the same way, by their leading digits.
+fn unit_of_cell<'o>(org: &'o Org, cell: &str) -> Option<&'o crate::model::Unit> {
+    org.unit_of_code(cell).or_else(|| {
+        let (lead, rest) = cell.trim().split_once(char::is_whitespace)?;
+        (lead.chars().any(|c| c.is_ascii_digit()) && !rest.trim().is_empty()).then(|| org.unit_of_code(lead)).flatten()
+    })
+}
+
 pub(super) fn o_index(org: Option<&Org>, unit: &crate::model::Unit) -> Option<usize> {
     org?.units.iter().position(|u| std::ptr::eq(u, unit))
 }
@@ -182,7 +183,6 @@ fn code_of(k: u64, names: &[String]) -> String {
         k.to_string()
     }
 }
-const SCENARIO: &[&str] = &["skenaario", "laji", "scenario", "typ"];
 
 /// A fast hash for the sums' integer keys (FxHash's multiply-rotate): the ledger's hot loop hashes every row.
 #[derive(Default, Clone, Copy)]
@@ -255,14 +255,22 @@ fn amount_bytes(b: &[u8]) -> Option<Decimal> {
     Some(d)
 }
 
-/// Header words of the columns (lower case). Finnish defaults, English alternatives.
-const YEAR: &[&str] = &["vuosi", "year", "år"];
-const COST_CENTER: &[&str] = &["kustannuspaikka", "kustp", "cost_center", "cost center", "kostnadsställe"];
-const ACCOUNT: &[&str] = &["tili", "tilinumero", "account", "konto"];
+/// Scenario words of a long-form ledger's scenario column.
 const AMOUNTS: &[(&[&str], Scenario)] = &[
-    (&["talousarvio", "budget", "ta"], Scenario::Ta),
-    (&["muutokset", "ta-muutokset", "changes", "ändringar"], Scenario::TaMuutokset),
-    (&["toteuma", "tp", "actual", "actuals", "utfall"], Scenario::Tp),
+    (&["talousarvio", "budget", "ta", "budjetti", "alkuperäinen talousarvio"], Scenario::Ta),
+    (
+        &[
+            "muutokset",
+            "ta-muutokset",
+            "ta-muutos",
+            "talousarviomuutokset",
+            "budjettimuutokset",
+            "changes",
+            "ändringar",
+        ],
+        Scenario::TaMuutokset,
+    ),
+    (&["toteuma", "toteutuma", "tp", "tilinpäätös", "actual", "actuals", "utfall", "bokslut"], Scenario::Tp),
 ];
 
 /// Is this CSV file a ledger export (its first line names a cost-center and an account column)?
@@ -273,16 +281,9 @@ pub fn is_ledger(path: &Path, columns: &LedgerColumns) -> bool {
     if std::io::BufReader::new(file).take(64 * 1024).read_until(b'\n', &mut first).is_err() {
         return false;
     }
-    let header = String::from_utf8_lossy(&first).to_lowercase();
+    let header = super::text_of_bytes(&first).to_lowercase();
     let cells: Vec<&str> = header.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"')).collect();
     is_ledger_header(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(), columns)
-}
-
-/// Does a header row name a cost-center and an account column?
-pub fn is_ledger_header(cells: &[String], columns: &LedgerColumns) -> bool {
-    let cells: Vec<String> = cells.iter().map(|c| c.trim().to_lowercase()).collect();
-    let (cc, acc) = (names(&columns.cost_center, COST_CENTER), names(&columns.account, ACCOUNT));
-    cells.iter().any(|c| cc.contains(c)) && cells.iter().any(|c| acc.contains(c))
 }
 
 use std::io::Read;
@@ -330,10 +331,9 @@ fn read_csv<R: std::io::Read>(
         .byte_headers()
         .map_err(|e| line_err(1, e.to_string()))?
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().trim_matches('"').to_lowercase())
+        .map(|h| super::text_of_bytes(h).trim().trim_matches('"').to_lowercase())
         .collect();
     let layout = layout_of(header, cols, shown)?;
-    let amount_cols = layout.amount_cols.clone();
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
     let size = file.and_then(|(path, _)| std::fs::metadata(path).ok()).map_or(0, |m| m.len());
@@ -374,14 +374,15 @@ fn read_csv<R: std::io::Read>(
         }
     };
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
-    figures_from_sums(chunk, &amount_cols, shown, org, chart)
+    figures_from_sums(chunk, &layout.slots(), shown, org, chart)
 }
 
 /// The figures of a ledger's sums per (year, cost center, account): cost centers and accounts mapped, once
-/// each; unmapped ones and the reconciliation as warnings. `amount_cols` gives each sums slot's scenario.
+/// each; unmapped ones and the reconciliation as warnings. `slots` gives each sums slot's scenario, and the
+/// year its column's header names (else the row's year, the key's).
 pub(super) fn figures_from_sums(
     chunk: Chunk,
-    amount_cols: &[(usize, Scenario)],
+    slots: &[(Scenario, Option<i32>)],
     shown: &str,
     org: Option<&Org>,
     chart: &Chart,
@@ -408,7 +409,7 @@ pub(super) fn figures_from_sums(
         let unit = *units.entry(*cc_key).or_insert_with(|| {
             let name = match mapped_index(*cc_key) {
                 Some(i) => org?.units.get(i)?.name.clone(),
-                None => org.and_then(|o| o.unit_of_code(&code(*cc_key))).map(|u| u.name.clone())?,
+                None => org.and_then(|o| unit_of_cell(o, &code(*cc_key))).map(|u| u.name.clone())?,
             };
             match unit_names.iter().position(|n| *n == name) {
                 Some(i) => Some(i as u32),
@@ -426,7 +427,8 @@ pub(super) fn figures_from_sums(
             let item = chart.item_of(&code(*acc_key))?;
             Some(if acc_key & INTERNAL_BIT != 0 { Item::SISAISET_ERAT } else { item })
         });
-        for (k, (_, sc)) in amount_cols.iter().enumerate() {
+        for (k, (sc, slot_year)) in slots.iter().enumerate() {
+            let year = &slot_year.unwrap_or(*year);
             let d = amounts[k];
             let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
             t[0] += d;
@@ -498,62 +500,7 @@ pub(super) fn figures_from_sums(
     Ok(out)
 }
 
-/// Where a ledger's columns are, from its header (lower-cased names).
-pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) -> Result<Layout> {
-    let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
-    let find = |words: &[String]| header.iter().position(|h| words.contains(h));
-    let need = |words: Vec<String>, what: &str| {
-        find(&words).ok_or_else(|| {
-            line_err(
-                1,
-                format!("no {what} column (headers: {}; expected \"{}\")", header.join(", "), words.join("\" or \"")),
-            )
-        })
-    };
-    let year_col = need(names(&cols.year, YEAR), "year")?;
-    let cc_col = need(names(&cols.cost_center, COST_CENTER), "cost center")?;
-    let acc_col = need(names(&cols.account, ACCOUNT), "account")?;
-    let configured = [&cols.budget, &cols.changes, &cols.actual];
-    let wide: Vec<(usize, Scenario)> = configured
-        .iter()
-        .zip(AMOUNTS.iter())
-        .filter_map(|(c, (defaults, sc))| find(&names(c, defaults)).map(|k| (k, *sc)))
-        .collect();
-    // The long form: an amount column and a scenario column.
-    let long = match (find(&names(&cols.amount, AMOUNT)), find(&names(&cols.scenario, SCENARIO))) {
-        (Some(a), Some(s)) if wide.is_empty() => Some((a, s)),
-        _ => None,
-    };
-    let amount_cols: Vec<(usize, Scenario)> = match long {
-        Some((a, _)) => vec![(a, Scenario::Ta), (a, Scenario::TaMuutokset), (a, Scenario::Tp)],
-        None => wide,
-    };
-    if amount_cols.is_empty() {
-        return Err(line_err(
-            1,
-            "no amount columns (talousarvio, muutokset, toteuma), nor an amount and a scenario column (summa, skenaario)"
-                .into(),
-        ));
-    }
-    let internal_col = match &cols.internal {
-        Some(_) => Some(need(names(&cols.internal, INTERNAL), "internal")?),
-        None => find(&names(&None, INTERNAL)),
-    };
-    Ok(Layout { year_col, cc_col, acc_col, amount_cols, long, internal_col, header })
-}
-
-/// Where the columns are.
-pub(super) struct Layout {
-    pub year_col: usize,
-    pub cc_col: usize,
-    pub acc_col: usize,
-    pub amount_cols: Vec<(usize, Scenario)>,
-    pub long: Option<(usize, usize)>,
-    pub internal_col: Option<usize>,
-    pub header: Vec<String>,
-}
-
-pub(super) type Sums = ([Decimal; 3], u64);
+pub(super) type Sums = ([Decimal; SLOTS], u64);
 
 /// The sums of a run of rows, its interned codes, the scenarios and years it has, and its errors.
 #[derive(Default)]
@@ -609,7 +556,7 @@ impl Chunk {
         };
         for ((year, cc, acc), (amounts, rows)) in other.sums {
             let key = (year, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
-            let entry = self.sums.entry(key).or_insert(([Decimal::ZERO; 3], 0));
+            let entry = self.sums.entry(key).or_insert(([Decimal::ZERO; SLOTS], 0));
             for (sum, a) in entry.0.iter_mut().zip(amounts) {
                 *sum += a;
             }
@@ -661,7 +608,7 @@ fn sum_rows<R: std::io::Read>(
     shown: &str,
     mapper: &mut Mapper,
 ) -> Chunk {
-    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, ref header } = *layout;
+    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, ref header, .. } = *layout;
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -682,22 +629,34 @@ fn sum_rows<R: std::io::Read>(
         }
         let line = line0 + record.position().map_or(0, |p| p.line());
         let field =
-            |k: usize| String::from_utf8_lossy(record.get(k).unwrap_or_default()).trim().trim_matches('"').to_string();
+            |k: usize| super::text_of_bytes(record.get(k).unwrap_or_default()).trim().trim_matches('"').to_string();
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
-        let year = match digits_u64(trim_bytes(record.get(year_col).unwrap_or_default())) {
-            Some(y) if y <= 9999 => Ok(y as i32),
-            _ => field(year_col).parse::<i32>(),
+        // The row's year (0 when every amount column's header names its own).
+        let year = match year_col {
+            None => Some(0),
+            Some(c) => match digits_u64(trim_bytes(record.get(c).unwrap_or_default())) {
+                Some(y) if (1900..=2100).contains(&y) => Some(y as i32),
+                _ => year_of_cell(&field(c)),
+            },
         };
-        let Ok(year) = year else {
-            errors.push(line_err(line, format!("year {} is not a year", crate::error::quoted(&field(year_col)))));
+        let Some(year) = year else {
+            let c = year_col.unwrap_or_default();
+            errors.push(line_err(
+                line,
+                format!(
+                    "column \"{}\": {} is not a year (nor a date or period with one)",
+                    header[c],
+                    crate::error::quoted(&field(c))
+                ),
+            ));
             if errors.len() >= 20 {
                 break;
             }
             continue;
         };
-        let mut amounts = [Decimal::ZERO; 3];
+        let mut amounts = [Decimal::ZERO; SLOTS];
         let mut bad = false;
         // In the long form the row's scenario picks its one amount slot.
         let only = match long {
@@ -768,7 +727,7 @@ fn sum_rows<R: std::io::Read>(
         };
         let (cc_key, acc_key) = (key(cc_col), key(acc_col) | internal);
         let (cc_key, acc_key) = (mapper.cost_center(cc_key, &names), mapper.account(acc_key, &names));
-        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; 3], 0));
+        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; SLOTS], 0));
         for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
             match entry.0[k].checked_add(a) {
                 Some(s) => entry.0[k] = s,
@@ -777,6 +736,7 @@ fn sum_rows<R: std::io::Read>(
         }
         entry.1 += 1;
         for (k, (c, sc)) in amount_cols.iter().enumerate() {
+            let year = layout.year_of_slot(k, year);
             if only.is_none_or(|o| o == k)
                 && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty()
                 && !seen.contains(&(*sc, year))
@@ -809,10 +769,11 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         let chart = Chart::default_chart();
         let layout = Layout {
-            year_col: 0,
+            year_col: Some(0),
             cc_col: 1,
             acc_col: 2,
             amount_cols: vec![(4, Scenario::Ta), (5, Scenario::Tp)],
+            amount_years: vec![None, None],
             long: None,
             internal_col: Some(3),
             header: ["vuosi", "kp", "tili", "sis", "ta", "tp"].map(String::from).to_vec(),
@@ -840,7 +801,7 @@ mod tests {
         let second =
             sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv", &mut Mapper::new(None, &chart));
         let merged = first.merge(second);
-        let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), ([Decimal; 3], u64)> {
+        let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), ([Decimal; SLOTS], u64)> {
             let name = |k: u64| {
                 if let Some(i) = mapped_index(k) {
                     return format!("mapped {i}");

@@ -7,6 +7,7 @@ mod grid;
 pub mod header;
 pub mod label;
 pub mod ledger;
+mod ledger_header;
 pub mod limits;
 pub mod number;
 mod parquet;
@@ -65,6 +66,26 @@ fn is_input_name(p: &Path, columns: &ledger::LedgerColumns) -> bool {
         })
             // A CSV in a folder is read when it is a ledger export (an explanations file beside it is not).
             || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p, columns))
+}
+
+/// Text from a file's bytes: UTF-8 where they are, else Windows-1252 (what older Windows tools and many
+/// financial systems still save: `ä` is one byte 0xE4, `€` 0x80).
+pub(crate) fn text_of_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| windows_1252(b)).collect()),
+    }
+}
+
+fn windows_1252(b: u8) -> char {
+    const C1: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => C1[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
 }
 
 /// Runs a reader that is not ours (calamine, pdf-extract) so that a panic inside it on a malformed file is

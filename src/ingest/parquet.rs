@@ -6,11 +6,12 @@
 
 use super::ledger::{
     figures_from_sums, internal_flag, layout_of, scenario_word, Chunk, FastHash, Layout, LedgerOptions, Mapper,
-    INTERNAL_BIT,
+    INTERNAL_BIT, SLOTS,
 };
+use super::ledger_header::year_of_cell;
 use super::workbook::WorkbookFigures;
 use crate::error::{Error, Result};
-use crate::model::{Org, Scenario};
+use crate::model::Org;
 use polars::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -40,8 +41,12 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     let money = DataType::Decimal(38, scale);
     // Beyond any budget: more than 10^15 € in one row (the file's scale, at most 12, keeps this in an i128).
     let bound: i128 = 10i128.pow(15 + scale as u32);
+    // The year as a number where the column is one, else as text (a date or period: `2024-03`, `15.3.2024`).
     let mut select = vec![
-        col(name(layout.year_col)).cast(DataType::Int32).alias("year"),
+        match layout.year_col {
+            Some(k) => col(name(k)).cast(code_type(schema.get(&name(k)))).alias("year"),
+            None => lit(0i64).alias("year"),
+        },
         col(name(layout.cc_col)).cast(code_type(schema.get(&name(layout.cc_col)))).alias("cc"),
         col(name(layout.acc_col)).cast(code_type(schema.get(&name(layout.acc_col)))).alias("acc"),
     ];
@@ -173,7 +178,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         keys = chunk.sums.len(),
         "ledger: parquet rows summed"
     );
-    figures_from_sums(chunk, &layout.amount_cols, shown, org, &options.chart)
+    figures_from_sums(chunk, &layout.slots(), shown, org, &options.chart)
 }
 
 /// What the streaming reader hands over: a morsel of rows with the number of rows before it, or the end (with
@@ -231,7 +236,7 @@ fn code_type(dtype: Option<&DataType>) -> DataType {
 }
 
 /// A key's amounts in units of the file's scale, and its rows.
-type CentSums = ([i128; 3], u64);
+type CentSums = ([i128; SLOTS], u64);
 
 /// The running sums of a Parquet ledger's morsels.
 struct Summing<'a> {
@@ -275,7 +280,7 @@ impl Summing<'_> {
             self.layout.internal_col.map(|_| column("internal")).transpose()?,
             self.layout.long.map(|_| column("scenario")).transpose()?,
         );
-        let years = year_s.i32().and_then(one).map_err(plain)?;
+        let years = codes(&year_s).map_err(plain)?;
         let (ccs, accs) = (codes(&cc_s).map_err(plain)?, codes(&acc_s).map_err(plain)?);
         let internal = internal_s.as_ref().map(texts).transpose().map_err(plain)?;
         let scenarios = scenario_s.as_ref().map(texts).transpose().map_err(plain)?;
@@ -289,8 +294,25 @@ impl Summing<'_> {
         for g in 0..df.height() {
             self.row += 1;
             let row = self.row;
-            let Some(year) = years.get(g) else {
-                return Err(at(row, "no year (or one that is not a number)".into()));
+            let year = match &years {
+                _ if self.layout.year_col.is_none() => Some(0),
+                Codes::Numbers(v) => v.get(g).and_then(|y| i32::try_from(y).ok()).filter(|y| (1900..=2100).contains(y)),
+                Codes::Texts(v) => v.get(g).and_then(year_of_cell),
+            };
+            let Some(year) = year else {
+                let c = self.layout.year_col.unwrap_or_default();
+                let cell = match &years {
+                    Codes::Numbers(v) => v.get(g).map(|y| y.to_string()),
+                    Codes::Texts(v) => v.get(g).map(str::to_string),
+                };
+                return Err(at(
+                    row,
+                    format!(
+                        "column \"{}\": {} is not a year (nor a date or period with one)",
+                        self.layout.header[c],
+                        cell.map_or("a blank".to_string(), |c| crate::error::quoted(&c))
+                    ),
+                ));
             };
             let flag = match &internal {
                 Some(flags) => {
@@ -335,7 +357,7 @@ impl Summing<'_> {
             let acc = accs.key(g, &mut self.chunk, &mut self.interned) | flag;
             let (cc, acc) =
                 (self.mapper.cost_center(cc, &self.chunk.names), self.mapper.account(acc, &self.chunk.names));
-            let entry = self.sums.entry((year, cc, acc)).or_insert(([0; 3], 0));
+            let entry = self.sums.entry((year, cc, acc)).or_insert(([0; SLOTS], 0));
             entry.1 += 1;
             for (i, column) in amounts.iter().enumerate() {
                 let Some(m) = column.get(g) else { continue };
@@ -352,9 +374,9 @@ impl Summing<'_> {
                 entry.0[slot] = entry.0[slot]
                     .checked_add(m)
                     .ok_or_else(|| at(row, "the amounts' sum is beyond the exact range".into()))?;
-                let sc: Scenario = amount_cols[slot].1;
-                if !self.chunk.seen.contains(&(sc, year)) {
-                    self.chunk.seen.push((sc, year));
+                let seen = (amount_cols[slot].1, self.layout.year_of_slot(slot, year));
+                if !self.chunk.seen.contains(&seen) {
+                    self.chunk.seen.push(seen);
                 }
             }
         }
@@ -365,7 +387,7 @@ impl Summing<'_> {
     fn finish(self) -> Result<Chunk> {
         let Summing { mut chunk, sums, scale, shown, .. } = self;
         for (key, (amounts, rows)) in sums {
-            let mut decimals = [Decimal::ZERO; 3];
+            let mut decimals = [Decimal::ZERO; SLOTS];
             for (d, m) in decimals.iter_mut().zip(amounts) {
                 *d = Decimal::try_from_i128_with_scale(m, scale).map_err(|_| Error::File {
                     path: shown.to_string(),

@@ -32,11 +32,7 @@ pub fn read_text(path: &Path, shown: &str, org: Option<&Org>) -> Result<Workbook
         });
     }
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        // Text saved by older Windows tools: Windows-1252 (a superset of Latin-1 for the letters used here).
-        Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
-    };
+    let text = super::text_of_bytes(&bytes);
     read_str(&text, shown, org, None)
 }
 

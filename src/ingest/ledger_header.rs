@@ -1,0 +1,400 @@
+//! A ledger export's header: which column holds the year (or a date or period), the cost center, the account,
+//! the internal flag, and which hold amounts of which scenario and year. Towns and financial systems name them
+//! differently (`Kustannuspaikka`, `Kustp nro`, `Kostnadsställe`, `Tilinumero`, `Konto`, `TA 2024`,
+//! `Toteutuma 1-12/2024`, `Budjetti`, `Utfall`), so a header is read by its words, with the table headers'
+//! vocabulary ([`super::header::classify`]) for the amounts. A name given under `[ledger]` in poikkeama.toml is
+//! matched exactly instead. Columns of names and descriptions (`Tilin nimi`, `Kustannuspaikan nimi`) are never
+//! taken for codes.
+
+use super::header::classify;
+use super::ledger::LedgerColumns;
+use crate::error::{Error, Result};
+use crate::model::Scenario;
+
+/// How many amount columns a ledger may have (each a scenario and, where its header names one, a year).
+pub(super) const SLOTS: usize = 8;
+
+/// What a column holds, by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Year,
+    /// A date or period (`2024-03`, `15.3.2024`, `202403`): the year is read from it.
+    Period,
+    CostCenter,
+    Account,
+    Internal,
+    /// The long form's one amount column.
+    Amount,
+    /// The long form's scenario column.
+    ScenarioColumn,
+    /// An amount column of a scenario (talousarvio, muutokset, toteuma), for the year its header names if any.
+    Figure(Scenario, Option<i32>),
+    Other,
+}
+
+/// A column's words, lower case: letters and digits, split at anything else (`Kustp.nro` → `kustp`, `nro`).
+fn words(header: &str) -> Vec<String> {
+    header.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+const NAME_WORDS: &[&str] =
+    &["nimi", "nimitys", "selite", "selitys", "teksti", "kuvaus", "namn", "benämning", "name", "description", "text"];
+const CODE_WORDS: &[&str] = &["nro", "numero", "no", "nr", "koodi", "tunnus", "kod", "kood", "code", "id", "number"];
+const YEAR_WORDS: &[&str] = &["vuosi", "year", "år", "tilikausi", "räkenskapsår", "budjettivuosi", "varainhoitovuosi"];
+const PERIOD_WORDS: &[&str] = &[
+    "kausi",
+    "periodi",
+    "period",
+    "kirjauspäivä",
+    "kirjauspvm",
+    "päivämäärä",
+    "pvm",
+    "tositepäivä",
+    "tositepvm",
+    "date",
+    "datum",
+    "bokföringsdag",
+    "bokföringsdatum",
+];
+const ACCOUNT_WORDS: &[&str] = &[
+    "tili",
+    "tilinumero",
+    "tilinro",
+    "tilikoodi",
+    "pääkirjatili",
+    "kirjanpitotili",
+    "kirjanpidontili",
+    "konto",
+    "kontonummer",
+    "kontonr",
+    "kontokod",
+    "account",
+    "accountnumber",
+];
+pub(super) const INTERNAL_WORDS: &[&str] = &["sisäinen", "sisainen", "internal", "intern"];
+const AMOUNT_WORDS: &[&str] = &["summa", "euro", "euroa", "amount", "belopp", "määrä", "rahamäärä"];
+const SCENARIO_WORDS: &[&str] = &["skenaario", "laji", "scenario", "typ", "tyyppi", "type"];
+
+/// The role of a column by its header.
+pub(super) fn role_of(header: &str) -> Role {
+    let ws = words(header);
+    let has = |list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
+    if ws.is_empty() || has(NAME_WORDS) || ws.iter().any(|w| w.ends_with("nimi") || w.ends_with("namn")) {
+        return Role::Other;
+    }
+    let starts = |p: &[&str]| ws.iter().any(|w| p.iter().any(|p| w.starts_with(p)));
+    let pair = |a: &str, b: &[&str]| ws.windows(2).any(|p| p[0] == a && b.contains(&p[1].as_str()));
+    if starts(&["kustannuspaik", "kustp", "kostnadsst", "kostst", "costcent"])
+        || ws.first().is_some_and(|w| w == "kp")
+        || pair("cost", &["center", "centre"])
+    {
+        return Role::CostCenter;
+    }
+    if has(ACCOUNT_WORDS) || pair("tilin", CODE_WORDS) || pair("gl", &["account"]) {
+        return Role::Account;
+    }
+    if ws.first().is_some_and(|w| INTERNAL_WORDS.contains(&w.as_str())) {
+        return Role::Internal;
+    }
+    let figure = figure_of(header, &ws);
+    if figure.is_none() && has(YEAR_WORDS) {
+        return Role::Year;
+    }
+    let dated =
+        ws.iter().any(|w| ["päivämäärä", "päivä", "pvm", "datum", "dag", "date"].iter().any(|e| w.ends_with(e)));
+    if figure.is_none() && (has(PERIOD_WORDS) || dated) {
+        return Role::Period;
+    }
+    if ws.len() == 1 && AMOUNT_WORDS.contains(&ws[0].as_str()) {
+        return Role::Amount;
+    }
+    if ws.len() == 1 && SCENARIO_WORDS.contains(&ws[0].as_str()) {
+        return Role::ScenarioColumn;
+    }
+    figure.unwrap_or(Role::Other)
+}
+
+/// An amount column's scenario and year: the table headers' vocabulary (Finnish and Swedish, `TA 2024`,
+/// `Toteutuma 2024`, `Budjettimuutokset`), with the English words of exports. Percentages, variances and
+/// budgets after changes are not ledger amounts (poikkeama computes them).
+fn figure_of(header: &str, ws: &[String]) -> Option<Role> {
+    let c = classify(&header.to_uppercase());
+    let english = if ws.iter().any(|w| w == "actual" || w == "actuals") {
+        Some(Scenario::Tp)
+    } else if ws.iter().any(|w| w == "changes") {
+        Some(Scenario::TaMuutokset)
+    } else {
+        None
+    };
+    match c.scenario.or(english) {
+        Some(sc @ (Scenario::Ta | Scenario::TaMuutokset | Scenario::Tp)) if !c.percent => {
+            Some(Role::Figure(sc, c.year))
+        }
+        _ => None,
+    }
+}
+
+/// The year of a year, date or period cell: `2024`, `2024-03`, `03/2024`, `15.3.2024`, `2024-03-15`, `202403`,
+/// `20240315`. None when it names no year or more than one.
+pub(super) fn year_of_cell(text: &str) -> Option<i32> {
+    let in_range = |y: i32| (1900..=2100).contains(&y).then_some(y);
+    let mut years = text.split(|c: char| !c.is_ascii_digit()).filter(|r| !r.is_empty()).filter_map(|r| match r.len() {
+        4 => r.parse().ok().and_then(in_range),
+        6 | 8 => {
+            let month: u32 = r[4..6].parse().ok()?;
+            (1..=12).contains(&month).then(|| r[..4].parse().ok().and_then(in_range)).flatten()
+        }
+        _ => None,
+    });
+    let first = years.next()?;
+    years.next().is_none().then_some(first)
+}
+
+/// Where the columns are.
+pub(super) struct Layout {
+    /// The year column, or a date or period column; none when every amount column's header names its year.
+    pub year_col: Option<usize>,
+    pub cc_col: usize,
+    pub acc_col: usize,
+    /// The amount columns and their scenarios (the long form: its amount column once per scenario).
+    pub amount_cols: Vec<(usize, Scenario)>,
+    /// The year each amount column's header names, if any; it wins over the row's year.
+    pub amount_years: Vec<Option<i32>>,
+    /// The long form: the amount column and the scenario column.
+    pub long: Option<(usize, usize)>,
+    pub internal_col: Option<usize>,
+    /// The header as read (lower case), for messages.
+    pub header: Vec<String>,
+}
+
+impl Layout {
+    /// Each sums slot's scenario and the year its header names.
+    pub fn slots(&self) -> Vec<(Scenario, Option<i32>)> {
+        self.amount_cols.iter().zip(&self.amount_years).map(|((_, sc), y)| (*sc, *y)).collect()
+    }
+
+    /// The year slot `k` of a row of year `row_year` gives a figure for.
+    pub fn year_of_slot(&self, k: usize, row_year: i32) -> i32 {
+        self.amount_years.get(k).copied().flatten().unwrap_or(row_year)
+    }
+}
+
+/// Does a header row name a cost-center and an account column (by the names configured, else by its words)?
+pub fn is_ledger_header(cells: &[String], columns: &LedgerColumns) -> bool {
+    let found = |configured: &Option<String>, role: Role| match configured {
+        Some(n) => cells.iter().any(|c| c.trim().to_lowercase() == n.trim().to_lowercase()),
+        None => cells.iter().any(|c| role_of(c) == role),
+    };
+    found(&columns.cost_center, Role::CostCenter) && found(&columns.account, Role::Account)
+}
+
+/// The layout of a ledger's header (its cells, lower case).
+pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) -> Result<Layout> {
+    let line_err = |message: String| Error::Line { path: shown.to_string(), at: "1".into(), message };
+    let roles: Vec<Role> = header.iter().map(|h| role_of(h)).collect();
+    let listed = || header.join(", ");
+    let exact = |name: &str, what: &str| -> Result<usize> {
+        let name = name.trim().to_lowercase();
+        header.iter().position(|h| *h == name).ok_or_else(|| {
+            line_err(format!("no column \"{name}\" for the {what} ([ledger] in poikkeama.toml); headers: {}", listed()))
+        })
+    };
+    // A role's column: the configured name, else the leftmost column of that role, one with a code word
+    // (`Kustp nro`) before one without.
+    let by_role = |configured: &Option<String>, role: Role, what: &str| -> Result<Option<usize>> {
+        if let Some(name) = configured {
+            return exact(name, what).map(Some);
+        }
+        let candidates: Vec<usize> = (0..header.len()).filter(|k| roles[*k] == role).collect();
+        let coded = candidates.iter().find(|k| words(&header[**k]).iter().any(|w| CODE_WORDS.contains(&w.as_str())));
+        Ok(coded.or(candidates.first()).copied())
+    };
+    let need = |k: Option<usize>, what: &str, example: &str| {
+        k.ok_or_else(|| line_err(format!("no {what} column (headers: {}; expected e.g. \"{example}\")", listed())))
+    };
+    let cc_col = need(by_role(&cols.cost_center, Role::CostCenter, "cost center")?, "cost center", "kustannuspaikka")?;
+    let acc_col = need(by_role(&cols.account, Role::Account, "account")?, "account", "tili")?;
+    let internal_col = by_role(&cols.internal, Role::Internal, "internal flag")?;
+    let taken = [Some(cc_col), Some(acc_col), internal_col];
+    // The wide form: configured amount columns, and every column whose header names a scenario.
+    let configured =
+        [(&cols.budget, Scenario::Ta), (&cols.changes, Scenario::TaMuutokset), (&cols.actual, Scenario::Tp)];
+    let mut wide: Vec<(usize, Scenario, Option<i32>)> = Vec::new();
+    for (name, sc) in configured {
+        if let Some(name) = name {
+            let k = exact(name, &format!("{sc} amounts"))?;
+            let year = match roles[k] {
+                Role::Figure(_, y) => y,
+                _ => None,
+            };
+            wide.push((k, sc, year));
+        }
+    }
+    for (k, role) in roles.iter().enumerate() {
+        if let Role::Figure(sc, year) = *role {
+            let configured_sc = configured.iter().any(|(n, s)| n.is_some() && *s == sc);
+            if !configured_sc && !taken.contains(&Some(k)) && !wide.iter().any(|w| w.0 == k) {
+                wide.push((k, sc, year));
+            }
+        }
+    }
+    for (i, a) in wide.iter().enumerate() {
+        if let Some(b) = wide[..i].iter().find(|b| (b.1, b.2) == (a.1, a.2)) {
+            return Err(line_err(format!(
+                "columns \"{}\" and \"{}\" both give {}{}: name the one to read under [ledger] in poikkeama.toml",
+                header[b.0],
+                header[a.0],
+                a.1,
+                a.2.map(|y| format!(" {y}")).unwrap_or_default()
+            )));
+        }
+    }
+    if wide.len() > SLOTS {
+        return Err(line_err(format!("{} amount columns; at most {SLOTS} are read", wide.len())));
+    }
+    // The long form: an amount column and a scenario column, when no column names a scenario.
+    let long = if wide.is_empty() {
+        match (
+            by_role(&cols.amount, Role::Amount, "amount")?,
+            by_role(&cols.scenario, Role::ScenarioColumn, "scenario")?,
+        ) {
+            (Some(a), Some(s)) => Some((a, s)),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let (amount_cols, amount_years): (Vec<(usize, Scenario)>, Vec<Option<i32>>) = match long {
+        Some((a, _)) => [Scenario::Ta, Scenario::TaMuutokset, Scenario::Tp].iter().map(|sc| ((a, *sc), None)).unzip(),
+        None => wide.iter().map(|(k, sc, y)| ((*k, *sc), *y)).unzip(),
+    };
+    if amount_cols.is_empty() {
+        // A column of amounts without a scenario (a purchase-invoice export's `Laskun summa ilman ALV`) is read
+        // when the user says which scenario it is.
+        let hint = header
+            .iter()
+            .find(|h| words(h).iter().any(|w| w.contains("summa") || AMOUNT_WORDS.contains(&w.as_str())))
+            .map(|h| {
+                format!("; if \"{h}\" holds the actuals, say so under [ledger] in poikkeama.toml: actual = \"{h}\"")
+            })
+            .unwrap_or_default();
+        return Err(line_err(format!(
+            "no amount columns (talousarvio, muutokset, toteuma, or e.g. \"TA 2024\"), nor an amount and a scenario \
+             column (summa, skenaario); headers: {}{hint}",
+            listed()
+        )));
+    }
+    // The year: a year column, else (when some amount column's header names no year) a date or period column.
+    let mut year_col = by_role(&cols.year, Role::Year, "year")?;
+    let undated = amount_cols.iter().zip(&amount_years).find(|(_, y)| y.is_none()).map(|((k, _), _)| *k);
+    if year_col.is_none() {
+        if let Some(k) = undated {
+            year_col = by_role(&None, Role::Period, "date")?;
+            if year_col.is_none() {
+                return Err(line_err(format!(
+                    "no year column (vuosi, or a date or period) and column \"{}\" names no year; headers: {}",
+                    header[k],
+                    listed()
+                )));
+            }
+        }
+    }
+    Ok(Layout { year_col, cc_col, acc_col, amount_cols, amount_years, long, internal_col, header })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_of_several_systems_find_their_roles() {
+        use crate::model::Scenario::{Ta, TaMuutokset, Tp};
+        use Role::*;
+        let cases = [
+            ("Kustannuspaikka", CostCenter),
+            ("Kustp nro", CostCenter),
+            ("KP", CostCenter),
+            ("Kostnadsställe", CostCenter),
+            ("Cost center", CostCenter),
+            ("Kustannuspaikan nimi", Other),
+            ("Tili", Account),
+            ("Tilin numero", Account),
+            ("Pääkirjatili", Account),
+            ("Konto", Account),
+            ("Tilin nimi", Other),
+            ("Kontonamn", Other),
+            ("Vuosi", Year),
+            ("Tilikausi", Year),
+            ("År", Year),
+            ("Kirjauspäivä", Period),
+            ("Tositepäivämäärä", Period),
+            ("Tositenumero", Other),
+            ("Toimittajan Y-tunnus", Other),
+            ("Kirjanpidon tilinumero", Account),
+            ("Laskun summa ilman ALV", Other),
+            ("TS 2025", Other),
+            ("Kausi", Period),
+            ("Talousarvio", Figure(Ta, None)),
+            ("TA 2024", Figure(Ta, Some(2024))),
+            ("Budjetti 2024", Figure(Ta, Some(2024))),
+            ("Alkuperäinen talousarvio", Figure(Ta, None)),
+            ("TA-muutokset", Figure(TaMuutokset, None)),
+            ("Budjettimuutokset 2024", Figure(TaMuutokset, Some(2024))),
+            ("Toteuma", Figure(Tp, None)),
+            ("Toteutuma 1-12/2024", Figure(Tp, Some(2024))),
+            ("TP 2023", Figure(Tp, Some(2023))),
+            ("Utfall", Figure(Tp, None)),
+            ("Actuals", Figure(Tp, None)),
+            ("Muutettu TA", Other),
+            ("Poikkeama", Other),
+            ("Toteutuma-%", Other),
+            ("Sisäinen/ulkoinen", Internal),
+            ("Summa", Amount),
+            ("Skenaario", ScenarioColumn),
+            ("Kuukausi", Other),
+        ];
+        for (header, want) in cases {
+            assert_eq!(role_of(header), want, "{header}");
+        }
+    }
+
+    #[test]
+    fn years_from_dates_and_periods() {
+        for (cell, want) in [
+            ("2024", Some(2024)),
+            ("2024-03", Some(2024)),
+            ("03/2024", Some(2024)),
+            ("15.3.2024", Some(2024)),
+            ("2024-03-15", Some(2024)),
+            ("202403", Some(2024)),
+            ("20240315", Some(2024)),
+            ("202413", None),
+            ("3", None),
+            ("2023-2024", None),
+            ("", None),
+        ] {
+            assert_eq!(year_of_cell(cell), want, "{cell}");
+        }
+    }
+
+    #[test]
+    fn years_in_amount_headers_need_no_year_column() {
+        let header = ["Kustp", "Kustannuspaikan nimi", "Tili", "Tilin nimi", "TA 2024", "Toteutuma 2024", "TP 2023"]
+            .map(|s| s.to_lowercase())
+            .to_vec();
+        let l = layout_of(header, &LedgerColumns::default(), "l.csv").unwrap();
+        assert_eq!((l.cc_col, l.acc_col, l.year_col), (0, 2, None));
+        assert_eq!(
+            l.slots(),
+            [(Scenario::Ta, Some(2024)), (Scenario::Tp, Some(2024)), (Scenario::Tp, Some(2023))].to_vec()
+        );
+        // An amount column without a year and no year column: refused, naming it.
+        let header = ["kustannuspaikka", "tili", "ta 2024", "toteuma"].map(String::from).to_vec();
+        let e = layout_of(header, &LedgerColumns::default(), "l.csv").err().unwrap().to_string();
+        assert!(e.contains("column \"toteuma\" names no year"), "{e}");
+        // Two columns of the same scenario and year: refused, naming both.
+        let header = ["vuosi", "kustannuspaikka", "tili", "ta", "budjetti"].map(String::from).to_vec();
+        let e = layout_of(header, &LedgerColumns::default(), "l.csv").err().unwrap().to_string();
+        assert!(e.contains("\"ta\" and \"budjetti\" both give"), "{e}");
+    }
+}
