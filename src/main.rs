@@ -102,7 +102,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Extract(args) => {
             let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
-            let extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
+            let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
+            ingest::ledger::separate_own_postings(&mut extraction.figures, org);
             print_warnings(&extraction.warnings);
             let stdout = std::io::stdout().lock();
             let written = match args.format {
@@ -116,7 +117,8 @@ fn run(cli: Cli) -> Result<u8, Error> {
         Command::Validate(args) => {
             let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
             let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
-            let extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
+            let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
+            let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
             print_warnings(&extraction.warnings);
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
             analysis.add_input_warnings(&extraction.warnings);
@@ -280,7 +282,8 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
         bar.set_message(path.display().to_string());
     });
     bar.finish_and_clear();
-    let extraction = extraction?;
+    let mut extraction = extraction?;
+    let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
     lap("read");
     print_warnings(&extraction.warnings);
     // The tables' own explanation column first; a file's entry for the same line replaces it.

@@ -288,6 +288,81 @@ pub fn is_ledger(path: &Path, columns: &LedgerColumns) -> bool {
 
 use std::io::Read;
 
+/// The scheme's totals (toimintatuotot, toimintakulut, toimintakate …) of a ledger's figures, per unit,
+/// scenario and year: a ledger posts to accounts, which map to the lines the totals are made of, and the
+/// reports are read by their totals (the council summary's toimintakate). A total is the exact sum of its
+/// terms present, each total from the terms below it; one no term of which is present is not made. Its source
+/// is the rows of its terms. None when a sum is beyond the exact range.
+fn scheme_totals(figures: &[Figure]) -> Option<Vec<Figure>> {
+    // Per (unit, scenario, year): each line's amount, rows and source.
+    type Lines<'f> = HashMap<Item, (Decimal, u64, &'f Source)>;
+    let mut groups: std::collections::BTreeMap<(&str, Scenario, i32), Lines> = std::collections::BTreeMap::new();
+    for f in figures.iter().filter(|f| !f.line_item.of_which_internal) {
+        let rows = match f.source.place {
+            Place::Rows { count } => count,
+            _ => 0,
+        };
+        groups
+            .entry((f.unit.as_str(), f.scenario, f.year))
+            .or_default()
+            .insert(f.line_item.item, (f.amount, rows, &f.source));
+    }
+    fn value(item: Item, present: &Lines) -> Option<Option<(Decimal, u64)>> {
+        if let Some((amount, rows, _)) = present.get(&item) {
+            return Some(Some((*amount, *rows)));
+        }
+        let mut sum: Option<(Decimal, u64)> = None;
+        for term in item.terms() {
+            if let Some((a, r)) = value(*term, present)? {
+                let (s, n) = sum.unwrap_or((Decimal::ZERO, 0));
+                sum = Some((s.checked_add(a)?, n + r));
+            }
+        }
+        Some(sum)
+    }
+    let mut out = Vec::new();
+    for ((unit, scenario, year), present) in &groups {
+        let Some((_, _, source)) = present.values().next() else { continue };
+        for total in Item::all().filter(|i| i.is_subtotal() && !present.contains_key(i)) {
+            if let Some((amount, count)) = value(total, present)? {
+                out.push(Figure {
+                    unit: unit.to_string(),
+                    line_item: LineItem::new(total),
+                    scenario: *scenario,
+                    year: *year,
+                    amount,
+                    source: Source { file: source.file.clone(), place: Place::Rows { count }, factor: Decimal::ONE },
+                });
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Ledger rows booked on a unit that has units below it (a parent's own cost centers: the budget kept at the
+/// department, the spending on its areas) go to a child of their own, `<unit> (omat kirjaukset)`, added to the
+/// org. The parent's figures are then the sum of its children's, own rows included, so its variance is
+/// computed after the rollup; taken as the parent's reported total, they would be called rollup errors that
+/// are not. Returns the org, extended where rows moved.
+pub fn separate_own_postings(figures: &mut [Figure], org: Option<Org>) -> Option<Org> {
+    let mut org = org?;
+    let mut moved: HashMap<String, Option<String>> = HashMap::new();
+    for f in figures.iter_mut().filter(|f| matches!(f.source.place, Place::Rows { .. })) {
+        let own = match moved.get(&f.unit) {
+            Some(own) => own.clone(),
+            None => {
+                let own = if org.has_children(&f.unit) { org.own_postings_unit(&f.unit) } else { None };
+                moved.insert(f.unit.clone(), own.clone());
+                own
+            }
+        };
+        if let Some(own) = own {
+            f.unit = own;
+        }
+    }
+    Some(org)
+}
+
 /// Reads a ledger export into figures per unit, line item, scenario and year.
 pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
     let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
@@ -472,6 +547,12 @@ pub(super) fn figures_from_sums(
             source: Source { file: shown.to_string(), place: Place::Rows { count: rows }, factor: Decimal::ONE },
         })
         .collect();
+    figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
+    let derived = scheme_totals(&figures).ok_or_else(|| Error::File {
+        path: shown.to_string(),
+        reason: "the amounts' sum is beyond the exact range".into(),
+    })?;
+    figures.extend(derived);
     figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
     out.figures = figures;
     let mut unmapped: Vec<Warning> = Vec::new();

@@ -276,6 +276,42 @@ impl Org {
     }
 
     /// The unit with this name or alias, ignoring case and extra whitespace.
+    /// A child unit for the ledger rows booked on `parent` itself (its own cost centers), when it has units
+    /// below it: `Keskus (omat kirjaukset)`, placed first among its children. A parent's figure is the sum of
+    /// its children's, so rows of its own are one more child. Returns the child's name; an existing unit of
+    /// that name is used as it is.
+    pub fn own_postings_unit(&mut self, parent: &str) -> Option<String> {
+        let at = self.units.iter().position(|u| u.name == parent)?;
+        let p = &self.units[at];
+        let name = format!("{} (omat kirjaukset)", p.name);
+        if self.find(&name).is_none() {
+            let unit = Unit {
+                name: name.clone(),
+                parent: Some(p.name.clone()),
+                binding: Vec::new(),
+                aliases: Vec::new(),
+                name_sv: Some(format!("{} (egna bokningar)", p.name_in("sv"))),
+                name_en: Some(format!("{} (own postings)", p.name_in("en"))),
+                codes: Vec::new(),
+            };
+            self.units.insert(at + 1, unit);
+            // Indices after the parent moved by one; the new unit's names are added unless taken.
+            for i in self.lookup.values_mut().filter(|i| **i > at) {
+                *i += 1;
+            }
+            let u = &self.units[at + 1];
+            for key in [Some(&u.name), u.name_sv.as_ref(), u.name_en.as_ref()].into_iter().flatten() {
+                self.lookup.entry(fold_name(key)).or_insert(at + 1);
+            }
+        }
+        Some(name)
+    }
+
+    /// Does any unit have this one as its parent?
+    pub fn has_children(&self, unit: &str) -> bool {
+        self.units.iter().any(|u| u.parent.as_deref() == Some(unit))
+    }
+
     pub fn find(&self, name: &str) -> Option<&Unit> {
         self.lookup.get(&fold_name(name)).map(|&i| &self.units[i])
     }
