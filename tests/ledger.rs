@@ -574,3 +574,64 @@ fn a_budget_on_the_parent_cost_center_is_rolled_up_before_the_variance() {
     let units: std::collections::BTreeSet<String> = rows.iter().map(|(_, k)| k.0.clone()).collect();
     assert_eq!(units.into_iter().collect::<Vec<_>>(), ["Alue A", "Alue B", "Keskus (omat kirjaukset)"]);
 }
+
+/// Amounts as financial systems print them: a minus after the number (`1 000,00-`), in parentheses, with a
+/// Unicode minus; in a CSV and in a Parquet file whose amounts are text. A text that is no amount is an error
+/// naming its row, never a blank.
+#[test]
+fn amounts_with_a_trailing_minus_and_as_text_in_parquet() {
+    let dir = setup();
+    let rows = [("1100", "1 000,00-", "(200,50)"), ("1101", "−300", "+5"), ("1200", "20,5", "10,25-")];
+    let mut text = String::from("vuosi;kustannuspaikka;tili;talousarvio;toteuma\n");
+    for (cc, ta, tp) in rows {
+        text.push_str(&format!("2024;{cc};4300;{ta};{tp}\n"));
+    }
+    std::fs::write(dir.path().join("n.csv"), &text).unwrap();
+    let mut df = polars::df!(
+        "vuosi" => [2024i64; 3],
+        "kustannuspaikka" => rows.map(|r| r.0),
+        "tili" => ["4300"; 3],
+        "talousarvio" => rows.map(|r| r.1),
+        "toteuma" => rows.map(|r| r.2),
+    )
+    .unwrap();
+    write_parquet(&mut df, &dir.path().join("n.parquet"), &[]);
+    for file in ["n.csv", "n.parquet"] {
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
+        assert_eq!(code(&out), 0, "{file}: {}", stderr(&out));
+        let mut got: Vec<_> = parse_extract(&stdout(&out))
+            .into_iter()
+            .map(|(_, k)| k)
+            .filter(|k| k.1 == "palvelujen_ostot")
+            .map(|mut k| {
+                k.4 = k.4.parse::<rust_decimal::Decimal>().unwrap().normalize().to_string();
+                k
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                key("Alue A", "palvelujen_ostot", "ta", 2024, "-1300"),
+                key("Alue A", "palvelujen_ostot", "tp", 2024, "-195.5"),
+                key("Alue B", "palvelujen_ostot", "ta", 2024, "20.5"),
+                key("Alue B", "palvelujen_ostot", "tp", 2024, "-10.25"),
+            ],
+            "{file}"
+        );
+    }
+    let mut df = polars::df!(
+        "vuosi" => [2024i64; 2],
+        "kustannuspaikka" => ["1100", "1101"],
+        "tili" => ["4300"; 2],
+        "toteuma" => ["10,00", "kymmenen"],
+    )
+    .unwrap();
+    write_parquet(&mut df, &dir.path().join("bad.parquet"), &[]);
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "bad.parquet"]);
+    assert_eq!(code(&out), 2);
+    assert_eq!(
+        stderr(&out).lines().next().unwrap_or_default(),
+        "error: bad.parquet: row 2: column \"toteuma\": \"kymmenen\" is not an amount"
+    );
+}

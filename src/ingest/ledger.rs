@@ -255,6 +255,19 @@ fn amount_bytes(b: &[u8]) -> Option<Decimal> {
     Some(d)
 }
 
+/// A ledger's amount text the fast path did not take: the Finnish number forms (`1 234,50`, `(200,00)`, `−5`),
+/// and a minus after the number as some financial systems print it (`1 234,50-`).
+pub(super) fn ledger_amount(text: &str) -> Parsed {
+    let t = text.trim();
+    match t.strip_suffix(['-', '−']) {
+        Some(body) if !body.is_empty() && !body.starts_with(['-', '−', '+', '(']) => match parse_fi(body) {
+            Parsed::Number(d) => Parsed::Number(-d),
+            other => other,
+        },
+        _ => parse_fi(t),
+    }
+}
+
 /// Scenario words of a long-form ledger's scenario column.
 const AMOUNTS: &[(&[&str], Scenario)] = &[
     (&["talousarvio", "budget", "ta", "budjetti", "alkuperäinen talousarvio"], Scenario::Ta),
@@ -764,7 +777,7 @@ fn sum_rows<R: std::io::Read>(
             let parsed = match amount_bytes(raw) {
                 Some(d) => Parsed::Number(d),
                 None if raw.is_empty() => Parsed::Blank,
-                None => parse_fi(&field(*c)),
+                None => ledger_amount(&field(*c)),
             };
             match parsed {
                 Parsed::Number(d) => amounts[k] = d,

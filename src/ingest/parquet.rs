@@ -4,12 +4,15 @@
 //! and account is mapped once, as a CSV ledger's are, with the same unmapped findings and reconciliation; an
 //! error names its row. Each figure's source is the file and how many rows made it.
 
+use super::ledger::ledger_amount;
 use super::ledger::{
     figures_from_sums, internal_flag, layout_of, scenario_word, Chunk, FastHash, Layout, LedgerOptions, Mapper,
     INTERNAL_BIT, SLOTS,
 };
 use super::ledger_header::year_of_cell;
+use super::number::Parsed;
 use super::workbook::WorkbookFigures;
+use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::model::Org;
 use polars::prelude::*;
@@ -38,6 +41,9 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         .max()
         .unwrap_or(2)
         .clamp(2, 12);
+    // Amounts as text (`1 234,50`) are parsed here, at up to nine decimals, as a CSV's are.
+    let text_amounts = layout.amount_cols.iter().any(|(k, _)| schema.get(&name(*k)) == Some(&DataType::String));
+    let scale = if text_amounts { scale.max(9) } else { scale };
     let money = DataType::Decimal(38, scale);
     // Beyond any budget: more than 10^15 € in one row (the file's scale, at most 12, keeps this in an i128).
     let bound: i128 = 10i128.pow(15 + scale as u32);
@@ -61,7 +67,12 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         None => layout.amount_cols.iter().map(|(k, _)| name(*k)).collect(),
     };
     for (i, n) in amount_names.iter().enumerate() {
-        select.push(col(n.clone()).cast(money.clone()).alias(format!("a{i}")));
+        // Numbers as exact decimals; a value that cannot be one stops the read (never a blank in its place).
+        let amount = match schema.get(n) {
+            Some(DataType::String) => col(n.clone()),
+            _ => col(n.clone()).strict_cast(money.clone()),
+        };
+        select.push(amount.alias(format!("a{i}")));
     }
     let lf = lf.select(select);
     // polars' streaming engine reads the file in morsels and hands them, in order and numbered by their first
@@ -188,6 +199,29 @@ enum Batch {
     Done(std::result::Result<(), String>),
 }
 
+/// A morsel's amounts: decimals as integers at the file's scale, or texts to parse.
+enum Amounts<'s> {
+    Scaled(&'s Array<Int128Type>),
+    Texts(&'s Array<StringType>),
+}
+
+impl Amounts<'_> {
+    /// Row `g`'s amount in units of `scale` decimals; none for a blank.
+    fn get(&self, g: usize, scale: u32) -> std::result::Result<Option<i128>, String> {
+        let text = match self {
+            Amounts::Scaled(v) => return Ok(v.get(g)),
+            Amounts::Texts(v) => v.get(g).unwrap_or(""),
+        };
+        match ledger_amount(text) {
+            Parsed::Blank => Ok(None),
+            Parsed::Number(d) if d.scale() <= scale => Ok(d.mantissa().checked_mul(10i128.pow(scale - d.scale())))
+                .and_then(|m| m.map(Some).ok_or_else(|| format!("{} is beyond the exact range", quoted(text)))),
+            Parsed::Number(_) => Err(format!("{} has more than {scale} decimals", quoted(text))),
+            Parsed::NotANumber => Err(format!("{} is not an amount", quoted(text))),
+        }
+    }
+}
+
 /// A morsel's cost-center or account codes: integers as they are, any other type as text.
 enum Codes<'s> {
     Numbers(&'s Array<Int64Type>),
@@ -286,10 +320,14 @@ impl Summing<'_> {
         let scenarios = scenario_s.as_ref().map(texts).transpose().map_err(plain)?;
         let amount_s: Vec<Series> =
             (0..self.amount_names.len()).map(|i| column(&format!("a{i}"))).collect::<Result<_>>()?;
-        let amounts: Vec<&Array<Int128Type>> = amount_s
+        let amounts: Vec<Amounts> = amount_s
             .iter()
-            .map(|s| s.decimal().and_then(|d| one(d.physical())).map_err(plain))
-            .collect::<Result<_>>()?;
+            .map(|s| match s.dtype() {
+                DataType::String => texts(s).map(Amounts::Texts),
+                _ => s.decimal().and_then(|d| one(d.physical())).map(Amounts::Scaled),
+            })
+            .collect::<PolarsResult<_>>()
+            .map_err(plain)?;
         let amount_cols = &self.layout.amount_cols;
         for g in 0..df.height() {
             self.row += 1;
@@ -360,7 +398,10 @@ impl Summing<'_> {
             let entry = self.sums.entry((year, cc, acc)).or_insert(([0; SLOTS], 0));
             entry.1 += 1;
             for (i, column) in amounts.iter().enumerate() {
-                let Some(m) = column.get(g) else { continue };
+                let m = column
+                    .get(g, self.scale)
+                    .map_err(|e| at(row, format!("column \"{}\": {e}", self.amount_names[i])))?;
+                let Some(m) = m else { continue };
                 if m.unsigned_abs() > self.bound.unsigned_abs() {
                     return Err(at(
                         row,
