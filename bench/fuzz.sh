@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-900}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(number org config text ledger workbook pdf)
+[ ${#targets[@]} -gt 0 ] || targets=(number org config text ledger parquet workbook pdf)
 
 seed() {
     local t=$1 d=fuzz/corpus/$1
@@ -25,6 +25,7 @@ seed() {
         text) cp tests/fixtures/text/*.txt "$d"/ ;;
         ledger) cp tests/fixtures/ledger/*.csv "$d"/ 2>/dev/null || true
                 printf 'vuosi;kustannuspaikka;tili;talousarvio;muutokset;toteuma\n2024;1100;3000;-100,50;0;-99\n' > "$d/seed.csv" ;;
+        parquet) cp tests/fixtures/ledger/*.parquet "$d"/ ;;
         org) cp inputs/organisaatio.toml tests/fixtures/real/*.org.toml "$d"/ ;;
         config) for f in tests/fixtures/*.toml inputs/*.toml; do [ -f "$f" ] && { printf '\0'; cat "$f"; } > "$d/$(basename "$f")"; done
                 printf '\1[[rivi]]\nid = "x"\nnimi = "X"\n' > "$d/scheme.toml" ;;

@@ -160,6 +160,20 @@ fn a_ledger_sheet_in_a_workbook() {
     let tp = got.iter().find(|(_, k)| k.0 == "Alue A" && k.1 == "myyntituotot" && k.2 == "tp").unwrap();
     assert_eq!((tp.0.as_str(), tp.1 .4.as_str()), ("kirjanpito.xlsx:Kirjanpito (2 rows)", "1101"));
     assert!(stderr(&out).contains("cost center 9999 is in no unit's codes"), "{}", stderr(&out));
+    // The same rows under a title and a blank row, headers in other words: the same figure.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let mut titled = vec![vec![T("Pääkirja 1.1.–31.12.2024")], vec![]];
+    titled.push(vec![T("Vuosi"), T("Kustp nro"), T("Kustannuspaikan nimi"), T("Tilinumero"), T("TA"), T("TP")]);
+    titled.push(vec![N(2024.0), N(1100.0), T("Nimi"), N(3005.0), N(1000.0), N(400.25)]);
+    titled.push(vec![N(2024.0), N(1150.0), T("Nimi"), N(3005.0), N(500.0), N(700.75)]);
+    titled.push(vec![N(2024.0), T("9999"), T("Nimi"), N(4300.0), N(-100.0), N(-90.0)]);
+    write_sheet(&mut wb, "Kirjanpito", &titled, &[]);
+    save(&mut wb, dir.path(), "otsikko.xlsx");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "otsikko.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got = parse_extract(&stdout(&out));
+    let tp = got.iter().find(|(_, k)| k.0 == "Alue A" && k.1 == "myyntituotot" && k.2 == "tp").unwrap();
+    assert_eq!((tp.0.as_str(), tp.1 .4.as_str()), ("otsikko.xlsx:Kirjanpito (2 rows)", "1101"));
 }
 
 /// A column marking internal rows keeps them apart: their amounts go to the unit's internal items (Sisäiset
@@ -633,5 +647,36 @@ fn amounts_with_a_trailing_minus_and_as_text_in_parquet() {
     assert_eq!(
         stderr(&out).lines().next().unwrap_or_default(),
         "error: bad.parquet: row 2: column \"toteuma\": \"kymmenen\" is not an amount"
+    );
+}
+
+/// Lines above the header (Excel's `sep=;`, a report title, a blank line) are passed over, and lines are
+/// still named by their number in the file.
+#[test]
+fn lines_above_the_header() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("r.csv"),
+        "sep=;\nKirjanpitoraportti 1-12/2024;;\n;;\nvuosi;kustannuspaikka;tili;talousarvio;toteuma\n\
+         2024;1100;4300;-100;-90\n2024;1200;4300;x;-5\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "r.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("r.csv:6: column \"talousarvio\": \"x\" is not an amount"), "{}", stderr(&out));
+    let fixed = std::fs::read_to_string(dir.path().join("r.csv")).unwrap().replace(";x;", ";-10;");
+    std::fs::write(dir.path().join("r.csv"), fixed).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "r.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: Vec<_> =
+        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).filter(|k| k.1 == "palvelujen_ostot").collect();
+    assert_eq!(
+        got,
+        [
+            key("Alue A", "palvelujen_ostot", "ta", 2024, "-100"),
+            key("Alue A", "palvelujen_ostot", "tp", 2024, "-90"),
+            key("Alue B", "palvelujen_ostot", "ta", 2024, "-10"),
+            key("Alue B", "palvelujen_ostot", "tp", 2024, "-5"),
+        ]
     );
 }

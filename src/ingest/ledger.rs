@@ -288,15 +288,32 @@ const AMOUNTS: &[(&[&str], Scenario)] = &[
 
 /// Is this CSV file a ledger export (its first line names a cost-center and an account column)?
 pub fn is_ledger(path: &Path, columns: &LedgerColumns) -> bool {
-    use std::io::BufRead;
-    let Ok(file) = std::fs::File::open(path) else { return false };
-    let mut first = Vec::new();
-    if std::io::BufReader::new(file).take(64 * 1024).read_until(b'\n', &mut first).is_err() {
-        return false;
+    header_line(path, columns).is_some()
+}
+
+/// How many lines a ledger's header may have above it (a title, a date, Excel's `sep=;`).
+const PREAMBLE_LINES: usize = 20;
+
+/// Where a CSV ledger's header is: among its first lines, the first that names a cost-center and an account
+/// column. Its byte offset, the number of lines above it, and its delimiter (`;`, tab or `,`: the one it has
+/// most of).
+fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8)> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut head = Vec::new();
+    std::io::BufReader::new(file).take(64 * 1024).read_to_end(&mut head).ok()?;
+    let mut offset = 0u64;
+    for (n, line) in head.split_inclusive(|b| *b == b'\n').take(PREAMBLE_LINES + 1).enumerate() {
+        let count = |b: u8| line.iter().filter(|&&c| c == b).count();
+        let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
+        let text = super::text_of_bytes(line);
+        let cells: Vec<String> =
+            text.trim_end().split(char::from(delimiter)).map(|c| c.trim().trim_matches('"').to_lowercase()).collect();
+        if is_ledger_header(&cells, columns) {
+            return Some((offset, n as u64, delimiter));
+        }
+        offset += line.len() as u64;
     }
-    let header = super::text_of_bytes(&first).to_lowercase();
-    let cells: Vec<&str> = header.split([',', ';', '\t']).map(|c| c.trim().trim_matches('"')).collect();
-    is_ledger_header(&cells.iter().map(|c| c.to_string()).collect::<Vec<_>>(), columns)
+    None
 }
 
 use std::io::Read;
@@ -378,20 +395,37 @@ pub fn separate_own_postings(figures: &mut [Figure], org: Option<Org>) -> Option
 
 /// Reads a ledger export into figures per unit, line item, scenario and year.
 pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
-    let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
-    let mut head = Vec::new();
-    std::io::BufReader::new(&file).take(64 * 1024).read_to_end(&mut head).ok();
-    let first = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    let count = |b: u8| first.iter().filter(|&&c| c == b).count();
-    let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
-    let file = std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let io = |e| Error::Io { path: path.to_path_buf(), source: e };
+    let (start, lines_above, delimiter) = header_line(path, &options.columns).ok_or_else(|| Error::File {
+        path: shown.to_string(),
+        reason: format!(
+            "no ledger header (a line naming a cost-center and an account column) in its first {} lines",
+            PREAMBLE_LINES + 1
+        ),
+    })?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    use std::io::Seek;
+    file.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
     let rd = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(std::io::BufReader::new(file));
-    read_csv(rd, Some((path, delimiter)), shown, org, options)
+    let file = CsvFile { path, delimiter, start, lines_above };
+    read_csv(rd, Some(file), lines_above, shown, org, options)
 }
 
-/// A ledger laid out in a workbook sheet: its rows of cell texts, the first the header.
+/// A CSV ledger on disk: where its header starts (after `lines_above` lines) and its delimiter, for reading
+/// it again on two threads.
+#[derive(Clone, Copy)]
+struct CsvFile<'a> {
+    path: &'a Path,
+    delimiter: u8,
+    start: u64,
+    lines_above: u64,
+}
+
+/// A ledger laid out in a workbook sheet: its rows of cell texts, the first the header, which is row
+/// `rows_above + 1` of the sheet.
 pub fn read_ledger_rows(
     rows: &[Vec<String>],
+    rows_above: u64,
     shown: &str,
     org: Option<&Org>,
     options: &LedgerOptions,
@@ -402,13 +436,14 @@ pub fn read_ledger_rows(
     }
     let bytes = w.into_inner().map_err(|e| Error::Report(format!("{shown}: {e}")))?;
     let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes));
-    read_csv(rd, None, shown, org, options)
+    read_csv(rd, None, rows_above, shown, org, options)
 }
 
 /// Reads a ledger's rows; `file` (the path and its delimiter) lets a large file be read on two threads.
 fn read_csv<R: std::io::Read>(
     mut rd: csv::Reader<R>,
-    file: Option<(&Path, u8)>,
+    file: Option<CsvFile>,
+    lines_above: u64,
     shown: &str,
     org: Option<&Org>,
     options: &LedgerOptions,
@@ -417,31 +452,33 @@ fn read_csv<R: std::io::Read>(
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     let header: Vec<String> = rd
         .byte_headers()
-        .map_err(|e| line_err(1, e.to_string()))?
+        .map_err(|e| line_err(lines_above + 1, e.to_string()))?
         .iter()
         .map(|h| super::text_of_bytes(h).trim().trim_matches('"').to_lowercase())
         .collect();
     let layout = layout_of(header, cols, shown)?;
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
-    let size = file.and_then(|(path, _)| std::fs::metadata(path).ok()).map_or(0, |m| m.len());
+    let size = file.and_then(|f| std::fs::metadata(f.path).ok()).map_or(0, |m| m.len());
     let split = match file {
-        Some((path, _)) if size > 16 << 20 => split_point(path, size).map(|s| (path, s)),
+        Some(f) if size > 16 << 20 => split_point(f.path, size).filter(|(mid, _)| *mid > f.start).map(|s| (f, s)),
         _ => None,
     };
-    let delimiter = file.map_or(b',', |(_, d)| d);
+    let delimiter = file.map_or(b',', |f| f.delimiter);
     let t0 = std::time::Instant::now();
     tracing::debug!(bytes = size, halves = split.is_some(), "ledger: {shown}");
     let chunk = match split {
-        None => sum_rows(&mut rd, 0, &layout, shown, &mut Mapper::new(org, chart)),
-        Some((path, (mid, lines_before))) => {
-            let open = || std::fs::File::open(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e });
-            let first = open()?;
-            let mut second = open()?;
-            use std::io::Seek;
-            second
-                .seek(std::io::SeekFrom::Start(mid))
-                .map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        None => sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart)),
+        Some((f, (mid, lines_before))) => {
+            let path = f.path;
+            let open = |at: u64| -> Result<std::fs::File> {
+                use std::io::Seek;
+                let io = |e| Error::Io { path: path.to_path_buf(), source: e };
+                let mut file = std::fs::File::open(path).map_err(io)?;
+                file.seek(std::io::SeekFrom::Start(at)).map_err(io)?;
+                Ok(file)
+            };
+            let (first, second) = (open(f.start)?, open(mid)?);
             let reader = |f: std::fs::File, limit: u64, headers: bool| {
                 csv::ReaderBuilder::new()
                     .delimiter(delimiter)
@@ -454,7 +491,13 @@ fn read_csv<R: std::io::Read>(
                     let mut mapper = Mapper::new(org, chart);
                     sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown, &mut mapper)
                 });
-                let here = sum_rows(&mut reader(first, mid, true), 0, &layout, shown, &mut Mapper::new(org, chart));
+                let here = sum_rows(
+                    &mut reader(first, mid - f.start, true),
+                    f.lines_above,
+                    &layout,
+                    shown,
+                    &mut Mapper::new(org, chart),
+                );
                 (here, other.join())
             });
             let b = b.map_err(|_| Error::Engine(format!("{shown}: the second reading thread stopped unexpectedly")))?;

@@ -143,7 +143,15 @@ pub fn extract_with_progress(
         let read = match ext.as_str() {
             "txt" => text::read_text(&path, &shown, org),
             "pdf" => pdf::read_pdf(&path, &shown, org),
-            "parquet" | "pq" => parquet::read_parquet(&path, &shown, org, ledger_options),
+            // polars is not ours: a panic inside it on a damaged file becomes an error naming the file.
+            "parquet" | "pq" => {
+                isolated(|| parquet::read_parquet(&path, &shown, org, ledger_options)).unwrap_or_else(|_| {
+                    Err(Error::File {
+                        path: shown.clone(),
+                        reason: "not a readable Parquet ledger: the file is damaged (the reader gave up)".into(),
+                    })
+                })
+            }
             "csv" if ledger::is_ledger(&path, &ledger_options.columns) => {
                 ledger::read_ledger(&path, &shown, org, ledger_options)
             }

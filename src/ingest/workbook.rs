@@ -218,11 +218,13 @@ fn read_inner(
         if range.is_empty() {
             continue;
         }
-        // A sheet that is a ledger (its first row names cost-center and account columns).
-        let rows: Vec<Vec<String>> = range.rows().take(1).map(|r| r.iter().map(cell_text).collect()).collect();
-        if rows.first().is_some_and(|h| super::ledger::is_ledger_header(h, &ledger.columns)) {
-            let all: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-            let read = super::ledger::read_ledger_rows(&all, &format!("{shown}:{sheet}"), org, ledger)?;
+        // A sheet that is a ledger (a row among its first ones names cost-center and account columns; a title
+        // may stand above it).
+        let head: Vec<Vec<String>> = range.rows().take(21).map(|r| r.iter().map(cell_text).collect()).collect();
+        if let Some(above) = head.iter().position(|h| super::ledger::is_ledger_header(h, &ledger.columns)) {
+            let all: Vec<Vec<String>> = range.rows().skip(above).map(|r| r.iter().map(cell_text).collect()).collect();
+            let first = u64::from(range.start().map_or(0, |(r, _)| r)) + above as u64;
+            let read = super::ledger::read_ledger_rows(&all, first, &format!("{shown}:{sheet}"), org, ledger)?;
             out.figures.extend(read.figures);
             out.warnings.extend(read.warnings);
             tables_found += 1;
