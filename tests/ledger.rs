@@ -680,3 +680,53 @@ fn lines_above_the_header() {
         ]
     );
 }
+
+/// Budget and actuals in two files, keyed by result unit (tulosyksikkö) and general-ledger account, with the
+/// columns Helsinki's open finance data names (HRI: "Helsingin kaupungin talousarviotiedot", the model from 2016
+/// on: Tulosyksikkö, Tulosyksikön nimi, Pääkirjatili, Pääkirjatilin nimi, EUR, Vuosi; and "Helsingin kaupungin
+/// tulot ja menot": Pääluokka nro, Tulosyksikkö nro, Talousarvion tiliryhmä, Pääkirjatili nro, Toteuma …) and
+/// six-digit accounts. The rows are made up. `budget = "EUR"` in the configuration names the budget file's
+/// amount; the actuals file has no such column and is read by its words.
+#[test]
+fn budget_and_actuals_by_result_unit_in_two_files() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("ta.csv"),
+        "Tulosyksikkö;Tulosyksikön nimi;Pääkirjatili;Pääkirjatilin nimi;EUR;Vuosi\n\
+         1100;Hallinto;447800;Koulutuspalvelut;-50000;2024\n1100;Hallinto;300000;Myyntituotot;20000;2024\n\
+         1200;Koulu;400000;Palkat;-80000;2024\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("tp.csv"),
+        "Vuosi;Pääluokka nro;Pääluokka nimi;Tulosyksikkö nro;Tulosyksikkö nimi;Talousarvion tiliryhmä;\
+         Pääkirjatili nro;Pääkirjatili nimi;Toteuma\n\
+         2024;1;Keskus;1100;Hallinto;Palvelujen ostot;447800;Koulutuspalvelut;-52000,00\n\
+         2024;1;Keskus;1100;Hallinto;Myyntituotot;300000;Myyntituotot;21000,00\n\
+         2024;1;Keskus;1201;Koulu;Henkilöstökulut;400000;Palkat;-79000,00\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.toml"), "org = \"org.toml\"\n[ledger]\nbudget = \"EUR\"\n").unwrap();
+    let out = run_in(dir.path(), &["extract", "--config", "p.toml", "ta.csv", "tp.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut got: Vec<_> = parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).collect();
+    got.retain(|k| ["palvelujen_ostot", "myyntituotot", "henkilostokulut", "toimintakate"].contains(&k.1.as_str()));
+    got.sort();
+    let mut want = vec![
+        key("Alue A", "myyntituotot", "ta", 2024, "20000"),
+        key("Alue A", "myyntituotot", "tp", 2024, "21000"),
+        key("Alue A", "palvelujen_ostot", "ta", 2024, "-50000"),
+        key("Alue A", "palvelujen_ostot", "tp", 2024, "-52000"),
+        key("Alue A", "toimintakate", "ta", 2024, "-30000"),
+        key("Alue A", "toimintakate", "tp", 2024, "-31000"),
+        key("Alue B", "henkilostokulut", "ta", 2024, "-80000"),
+        key("Alue B", "henkilostokulut", "tp", 2024, "-79000"),
+        key("Alue B", "toimintakate", "ta", 2024, "-80000"),
+        key("Alue B", "toimintakate", "tp", 2024, "-79000"),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    // Checked together: no error, and Keskus' binding toimintakate judged on its areas' rollup (−110 000 vs −110 000).
+    let out = run_in(dir.path(), &["validate", "--config", "p.toml", "--format", "json", "ta.csv", "tp.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+}

@@ -21,6 +21,9 @@ pub(super) enum Role {
     /// A date or period (`2024-03`, `15.3.2024`, `202403`): the year is read from it.
     Period,
     CostCenter,
+    /// A unit of the organisation coarser than a cost center (`Tulosyksikkö nro`, `Vastuuyksikkö`): the rows'
+    /// key where there is no cost-center column.
+    Unit,
     Account,
     Internal,
     /// The long form's one amount column.
@@ -72,7 +75,7 @@ const ACCOUNT_WORDS: &[&str] = &[
     "accountnumber",
 ];
 pub(super) const INTERNAL_WORDS: &[&str] = &["sisäinen", "sisainen", "internal", "intern"];
-const AMOUNT_WORDS: &[&str] = &["summa", "euro", "euroa", "amount", "belopp", "määrä", "rahamäärä"];
+const AMOUNT_WORDS: &[&str] = &["summa", "euro", "euroa", "eur", "amount", "belopp", "määrä", "rahamäärä"];
 const SCENARIO_WORDS: &[&str] = &["skenaario", "laji", "scenario", "typ", "tyyppi", "type"];
 
 /// The role of a column by its header.
@@ -89,6 +92,11 @@ pub(super) fn role_of(header: &str) -> Role {
         || pair("cost", &["center", "centre"])
     {
         return Role::CostCenter;
+    }
+    if starts(&["tulosyksik", "toimintayksik", "vastuuyksik", "kustannusyksik", "resultatenhet", "ansvarsenhet"])
+        || has(&["vastuualue", "tulosalue", "organisaatio", "organisation"])
+    {
+        return Role::Unit;
     }
     if has(ACCOUNT_WORDS) || pair("tilin", CODE_WORDS) || pair("gl", &["account"]) {
         return Role::Account;
@@ -181,11 +189,11 @@ impl Layout {
 
 /// Does a header row name a cost-center and an account column (by the names configured, else by its words)?
 pub fn is_ledger_header(cells: &[String], columns: &LedgerColumns) -> bool {
-    let found = |configured: &Option<String>, role: Role| match configured {
-        Some(n) => cells.iter().any(|c| c.trim().to_lowercase() == n.trim().to_lowercase()),
-        None => cells.iter().any(|c| role_of(c) == role),
+    let found = |configured: &Option<String>, roles: &[Role]| {
+        configured.as_ref().is_some_and(|n| cells.iter().any(|c| c.trim().to_lowercase() == n.trim().to_lowercase()))
+            || cells.iter().any(|c| roles.contains(&role_of(c)))
     };
-    found(&columns.cost_center, Role::CostCenter) && found(&columns.account, Role::Account)
+    found(&columns.cost_center, &[Role::CostCenter, Role::Unit]) && found(&columns.account, &[Role::Account])
 }
 
 /// The layout of a ledger's header (its cells, lower case).
@@ -193,36 +201,40 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     let line_err = |message: String| Error::Line { path: shown.to_string(), at: "1".into(), message };
     let roles: Vec<Role> = header.iter().map(|h| role_of(h)).collect();
     let listed = || header.join(", ");
-    let exact = |name: &str, what: &str| -> Result<usize> {
+    let exact = |name: &str| -> Option<usize> {
         let name = name.trim().to_lowercase();
-        header.iter().position(|h| *h == name).ok_or_else(|| {
-            line_err(format!("no column \"{name}\" for the {what} ([ledger] in poikkeama.toml); headers: {}", listed()))
-        })
+        header.iter().position(|h| *h == name)
     };
-    // A role's column: the configured name, else the leftmost column of that role, one with a code word
-    // (`Kustp nro`) before one without.
-    let by_role = |configured: &Option<String>, role: Role, what: &str| -> Result<Option<usize>> {
-        if let Some(name) = configured {
-            return exact(name, what).map(Some);
+    // A role's column: the configured name where this file has it (a run's files may differ), else the
+    // leftmost column of that role, one with a code word (`Kustp nro`) before one without.
+    let by_role = |configured: &Option<String>, role: Role| -> Option<usize> {
+        if let Some(k) = configured.as_deref().and_then(exact) {
+            return Some(k);
         }
         let candidates: Vec<usize> = (0..header.len()).filter(|k| roles[*k] == role).collect();
         let coded = candidates.iter().find(|k| words(&header[**k]).iter().any(|w| CODE_WORDS.contains(&w.as_str())));
-        Ok(coded.or(candidates.first()).copied())
+        coded.or(candidates.first()).copied()
     };
-    let need = |k: Option<usize>, what: &str, example: &str| {
-        k.ok_or_else(|| line_err(format!("no {what} column (headers: {}; expected e.g. \"{example}\")", listed())))
+    let need = |k: Option<usize>, what: &str, example: &str, configured: &Option<String>| {
+        k.ok_or_else(|| {
+            let named = configured.as_ref().map(|n| format!(" or \"{n}\" as configured")).unwrap_or_default();
+            line_err(format!("no {what} column (headers: {}; expected e.g. \"{example}\"{named})", listed()))
+        })
     };
-    let cc_col = need(by_role(&cols.cost_center, Role::CostCenter, "cost center")?, "cost center", "kustannuspaikka")?;
-    let acc_col = need(by_role(&cols.account, Role::Account, "account")?, "account", "tili")?;
-    let internal_col = by_role(&cols.internal, Role::Internal, "internal flag")?;
+    let cc = by_role(&cols.cost_center, Role::CostCenter).or_else(|| by_role(&None, Role::Unit));
+    let cc_col = need(cc, "cost center", "kustannuspaikka", &cols.cost_center)?;
+    let acc_col = need(by_role(&cols.account, Role::Account), "account", "tili", &cols.account)?;
+    let internal_col = by_role(&cols.internal, Role::Internal);
     let taken = [Some(cc_col), Some(acc_col), internal_col];
     // The wide form: configured amount columns, and every column whose header names a scenario.
     let configured =
         [(&cols.budget, Scenario::Ta), (&cols.changes, Scenario::TaMuutokset), (&cols.actual, Scenario::Tp)];
     let mut wide: Vec<(usize, Scenario, Option<i32>)> = Vec::new();
-    for (name, sc) in configured {
-        if let Some(name) = name {
-            let k = exact(name, &format!("{sc} amounts"))?;
+    // The scenarios a configured name gives in this file.
+    let configured: Vec<(Option<usize>, Scenario)> =
+        configured.iter().map(|(n, sc)| (n.as_deref().and_then(exact), *sc)).collect();
+    for (k, sc) in configured.iter().copied() {
+        if let Some(k) = k {
             let year = match roles[k] {
                 Role::Figure(_, y) => y,
                 _ => None,
@@ -232,7 +244,7 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     }
     for (k, role) in roles.iter().enumerate() {
         if let Role::Figure(sc, year) = *role {
-            let configured_sc = configured.iter().any(|(n, s)| n.is_some() && *s == sc);
+            let configured_sc = configured.iter().any(|(k, s)| k.is_some() && *s == sc);
             if !configured_sc && !taken.contains(&Some(k)) && !wide.iter().any(|w| w.0 == k) {
                 wide.push((k, sc, year));
             }
@@ -254,10 +266,7 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     }
     // The long form: an amount column and a scenario column, when no column names a scenario.
     let long = if wide.is_empty() {
-        match (
-            by_role(&cols.amount, Role::Amount, "amount")?,
-            by_role(&cols.scenario, Role::ScenarioColumn, "scenario")?,
-        ) {
+        match (by_role(&cols.amount, Role::Amount), by_role(&cols.scenario, Role::ScenarioColumn)) {
             (Some(a), Some(s)) => Some((a, s)),
             _ => None,
         }
@@ -285,11 +294,11 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
         )));
     }
     // The year: a year column, else (when some amount column's header names no year) a date or period column.
-    let mut year_col = by_role(&cols.year, Role::Year, "year")?;
+    let mut year_col = by_role(&cols.year, Role::Year);
     let undated = amount_cols.iter().zip(&amount_years).find(|(_, y)| y.is_none()).map(|((k, _), _)| *k);
     if year_col.is_none() {
         if let Some(k) = undated {
-            year_col = by_role(&None, Role::Period, "date")?;
+            year_col = by_role(&None, Role::Period);
             if year_col.is_none() {
                 return Err(line_err(format!(
                     "no year column (vuosi, or a date or period) and column \"{}\" names no year; headers: {}",
@@ -352,6 +361,13 @@ mod tests {
             ("Summa", Amount),
             ("Skenaario", ScenarioColumn),
             ("Kuukausi", Other),
+            ("Tulosyksikkö nro", Unit),
+            ("Tulosyksikön nimi", Other),
+            ("Pääkirjatili nro", Account),
+            ("Pääkirjatilin nimi", Other),
+            ("Talousarvion tiliryhmä", Other),
+            ("Toteuma Yht (ULS, Ulkoinen Laskenta Saldot)", Figure(Tp, None)),
+            ("EUR", Amount),
         ];
         for (header, want) in cases {
             assert_eq!(role_of(header), want, "{header}");
