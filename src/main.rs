@@ -88,13 +88,25 @@ fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-fn print_warnings(warnings: &[poikkeama::model::Warning]) {
+/// What reading the inputs warned of, on stderr: in the run's language (`run`, `validate`), else in English
+/// (`extract`, whose output is for programs and people alike).
+fn print_warnings(warnings: &[poikkeama::model::Warning], lang: Option<Lang>) {
     if quiet() {
         return;
     }
     for w in warnings {
-        let kind = if matches!(w.said, poikkeama::model::Said::Reconciliation { .. }) { "info" } else { "warning" };
-        eprintln!("{kind}: {w}");
+        let info = matches!(w.said, poikkeama::model::Said::Reconciliation { .. });
+        let kind = match (lang, info) {
+            (Some(Lang::Fi), true) => "huomio",
+            (Some(Lang::Fi), false) => "varoitus",
+            (Some(Lang::Sv), false) => "varning",
+            (Some(Lang::Sv), true) | (Some(Lang::En) | None, true) => "info",
+            (Some(Lang::En) | None, false) => "warning",
+        };
+        match lang {
+            Some(lang) => eprintln!("{kind}: {}: {}", w.location, report::text::said_text(&w.said, lang)),
+            None => eprintln!("{kind}: {w}"),
+        }
     }
 }
 
@@ -104,7 +116,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
             let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
             ingest::ledger::separate_own_postings(&mut extraction.figures, org);
-            print_warnings(&extraction.warnings);
+            print_warnings(&extraction.warnings, None);
             let stdout = std::io::stdout().lock();
             let written = match args.format {
                 FigureFormat::Csv => report::extract::write_csv(&extraction.figures, stdout),
@@ -119,7 +131,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
             let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
             let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
-            print_warnings(&extraction.warnings);
+            print_warnings(&extraction.warnings, Some(lang));
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
             analysis.add_input_warnings(&extraction.warnings);
             let mut explanations = extraction.explanations.clone();
@@ -285,7 +297,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let mut extraction = extraction?;
     let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
     lap("read");
-    print_warnings(&extraction.warnings);
+    print_warnings(&extraction.warnings, Some(cfg.langs.first().copied().unwrap_or(Lang::Fi)));
     // The tables' own explanation column first; a file's entry for the same line replaces it.
     let mut explanations = extraction.explanations.clone();
     if let Some(path) = &cfg.explanations {

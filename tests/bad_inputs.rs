@@ -26,8 +26,8 @@ const CASES: &[(&str, i32, &str)] = &[
     ("no_table.xlsx", 2, "no budget table found"),
     ("not_really.pdf", 2, "not a readable PDF"),
     ("ledger_bad_amount.csv", 2, "ledger_bad_amount.csv:3: column \"talousarvio\": \"abc\" is not an amount"),
-    ("formulas_without_results.xlsx", 0, "2 figure cell(s) hold a formula with no stored result (D3, F3)"),
-    ("unknown_labels.xlsx", 0, "cell A4: unknown label \"Kahvikassan saldo\": row not read"),
+    ("formulas_without_results.xlsx", 0, "2 lukusolussa on kaava ilman tallennettua tulosta (D3, F3)"),
+    ("unknown_labels.xlsx", 0, "cell A4: tuntematon rivin nimi \"Kahvikassan saldo\": riviä ei luettu"),
     ("duplicate_tables.xlsx", 1, "tilinpäätös 2024 on annettu useammin kuin kerran eri luvuin: 90"),
     ("windows_1252.txt", 0, ""),
 ];

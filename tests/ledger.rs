@@ -196,8 +196,8 @@ fn internal_rows_are_kept_apart_from_external_ones() {
     let find = |item: &str, sc: &str| {
         rows.iter().find(|(_, k)| k.0 == "Alue A" && k.1 == item && k.2 == sc).map(|(s, k)| (s.clone(), k.4.clone()))
     };
-    assert_eq!(find("palvelujen_ostot", "tp"), Some(("paakirja.csv (1 rows)".into(), "-900".into())));
-    assert_eq!(find("myyntituotot", "ta"), Some(("paakirja.csv (1 rows)".into(), "300".into())));
+    assert_eq!(find("palvelujen_ostot", "tp"), Some(("paakirja.csv (1 row)".into(), "-900".into())));
+    assert_eq!(find("myyntituotot", "ta"), Some(("paakirja.csv (1 row)".into(), "300".into())));
     // Internal purchases, sales and another cost center's services: one internal figure, −250.50 − 40 + 60.
     assert_eq!(find("sisaiset_erat", "tp"), Some(("paakirja.csv (3 rows)".into(), "-230.5".into())));
     assert_eq!(find("sisaiset_erat", "ta"), Some(("paakirja.csv (3 rows)".into(), "-180".into())));

@@ -138,6 +138,15 @@ pub enum Place {
     Sum { places: Vec<Place>, ulp: Decimal },
 }
 
+/// `1 row`, `2 rows`.
+pub fn rows_en(n: u64) -> String {
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{n} rows")
+    }
+}
+
 impl Place {
     /// The place without its file: `sheet!D12`, `12`, `3:12`, `(N rows)`; a sum's parts joined with `+` in
     /// parentheses, the sheet named once where they share it (`sheet!(D12+D14)`).
@@ -146,7 +155,7 @@ impl Place {
             Place::Cell { sheet, cell } => format!("{sheet}!{cell}"),
             Place::Line { line } => line.to_string(),
             Place::Page { page, line } => format!("{page}:{line}"),
-            Place::Rows { count } => format!("({count} rows)"),
+            Place::Rows { count } => format!("({})", rows_en(*count)),
             Place::Sum { places, .. } => {
                 let cells: Vec<(&str, &str)> = places
                     .iter()
@@ -224,7 +233,7 @@ impl fmt::Display for Source {
     /// `file:sheet!CELL`, `file:line`, `file:page:line`, `file (N rows)`, or a sum `file:sheet!(D12+D14)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.place {
-            Place::Rows { count } => write!(f, "{} ({count} rows)", self.file),
+            Place::Rows { count } => write!(f, "{} ({})", self.file, rows_en(*count)),
             place => write!(f, "{}:{}", self.file, place.within_file()),
         }
     }
@@ -341,10 +350,15 @@ impl fmt::Display for Said {
             }
             Said::UnmappedCostCenter { code, scenario, year, amount, rows } => write!(
                 f,
-                "cost center {code} is in no unit's codes: {scenario} {year} {amount} in {rows} rows not read"
+                "cost center {code} is in no unit's codes: {scenario} {year} {amount} in {} not read",
+                rows_en(*rows)
             ),
             Said::UnmappedAccount { account, scenario, year, amount, rows } => {
-                write!(f, "account {account} maps to no line item: {scenario} {year} {amount} in {rows} rows not read")
+                write!(
+                    f,
+                    "account {account} maps to no line item: {scenario} {year} {amount} in {} not read",
+                    rows_en(*rows)
+                )
             }
             Said::Reconciliation { scenario, year, total, mapped, unmapped } => {
                 write!(f, "{scenario} {year}: all rows {total} = mapped {mapped} + unmapped {unmapped}")

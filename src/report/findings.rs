@@ -23,7 +23,8 @@ fn line(f: &Finding, lang: Lang) -> String {
     let mut out = format!("{indent}{} · {} · {}", severity_name(f.severity, lang), rule_name(f.rule, lang), f.unit);
     out.push_str(&format!("\n{pad}{}", message(f, lang)));
     if !f.sources.is_empty() {
-        out.push_str(&format!("\n{pad}{}: {}", cells_word(lang), f.sources.join(", ")));
+        let sources: Vec<String> = f.sources.iter().map(|s| super::text::source_in(s, lang)).collect();
+        out.push_str(&format!("\n{pad}{}: {}", cells_word(lang), sources.join(", ")));
     }
     out
 }

@@ -443,7 +443,11 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     }
     const LISTED: usize = 100;
     for f in errors.iter().take(LISTED) {
-        let cell = f.sources.first().map(|s| format!(" (`{}`)", s.replace('`', "'"))).unwrap_or_default();
+        let cell = f
+            .sources
+            .first()
+            .map(|s| format!(" (`{}`)", super::text::source_in(s, lang).replace('`', "'")))
+            .unwrap_or_default();
         // Text from the inputs (names, labels) is escaped; the cell goes in as code after escaping.
         let text = md_escape(&message_at(f, lang, "\u{1}")).replace('\u{1}', &cell);
         // An error that follows from one listed above it is a sub-item of it.

@@ -440,17 +440,35 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (_, Said::UnmappedCostCenter { code, scenario, year, amount, rows }) => {
             let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
             match lang {
-                Lang::Fi => format!("kustannuspaikka {code} ei kuulu minkään yksikön koodeihin: {col} {year} {m} ({rows} riviä) jäi lukematta"),
-                Lang::Sv => format!("kostnadsstället {code} hör inte till någon enhets koder: {col} {year} {m} ({rows} rader) lästes inte"),
-                Lang::En => format!("cost center {code} is in no unit's codes: {col} {year} {m} ({rows} rows) not read"),
+                Lang::Fi => format!(
+                    "kustannuspaikka {code} ei kuulu minkään yksikön koodeihin: {col} {year} {m} ({}) jäi lukematta",
+                    rows_in(*rows, lang)
+                ),
+                Lang::Sv => format!(
+                    "kostnadsstället {code} hör inte till någon enhets koder: {col} {year} {m} ({}) lästes inte",
+                    rows_in(*rows, lang)
+                ),
+                Lang::En => format!(
+                    "cost center {code} is in no unit's codes: {col} {year} {m} ({}) not read",
+                    rows_in(*rows, lang)
+                ),
             }
         }
         (_, Said::UnmappedAccount { account, scenario, year, amount, rows }) => {
             let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
             match lang {
-                Lang::Fi => format!("tili {account} ei kuulu tililuettelon toimintariveihin: {col} {year} {m} ({rows} riviä) jäi lukematta"),
-                Lang::Sv => format!("kontot {account} hör inte till kontoplanens verksamhetsrader: {col} {year} {m} ({rows} rader) lästes inte"),
-                Lang::En => format!("account {account} maps to no operating line: {col} {year} {m} ({rows} rows) not read"),
+                Lang::Fi => format!(
+                    "tili {account} ei kuulu tililuettelon toimintariveihin: {col} {year} {m} ({}) jäi lukematta",
+                    rows_in(*rows, lang)
+                ),
+                Lang::Sv => format!(
+                    "kontot {account} hör inte till kontoplanens verksamhetsrader: {col} {year} {m} ({}) lästes inte",
+                    rows_in(*rows, lang)
+                ),
+                Lang::En => format!(
+                    "account {account} maps to no operating line: {col} {year} {m} ({}) not read",
+                    rows_in(*rows, lang)
+                ),
             }
         }
         (_, Said::Reconciliation { scenario, year, total, mapped, unmapped }) => {
@@ -468,6 +486,50 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
     }
 }
 
+/// `1 rivi` / `2 riviä`, `1 rad` / `2 rader`, `1 row` / `2 rows`.
+pub fn rows_in(n: u64, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::Fi, 1) => "1 rivi".into(),
+        (Lang::Fi, n) => format!("{n} riviä"),
+        (Lang::Sv, 1) => "1 rad".into(),
+        (Lang::Sv, n) => format!("{n} rader"),
+        (Lang::En, n) => crate::model::rows_en(n),
+    }
+}
+
+/// A source's row count in the report's language: `paakirja.csv (2 rows)` → `paakirja.csv (2 riviä)`
+/// (sources are kept in English in findings.json, where programs read them).
+pub fn source_in(source: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return source.to_string();
+    }
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(open) = rest.find('(') {
+        out.push_str(&rest[..open]);
+        let inner = &rest[open + 1..];
+        let counted = inner.find(')').and_then(|close| {
+            let (n, word) = inner[..close].split_once(' ')?;
+            let n: u64 = n.parse().ok()?;
+            matches!(word, "row" | "rows").then(|| (n, close))
+        });
+        match counted {
+            Some((n, close)) => {
+                out.push('(');
+                out.push_str(&rows_in(n, lang));
+                out.push(')');
+                rest = &inner[close + 1..];
+            }
+            None => {
+                out.push('(');
+                rest = inner;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// "11 virhettä lähdeluvuissa" and the like: the console's closing lines, in the first report language.
 pub fn errors_in_figures(n: usize, lang: Lang) -> String {
     match (lang, n) {
@@ -482,6 +544,14 @@ pub fn errors_in_figures(n: usize, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_counts_of_sources_in_each_language() {
+        let s = "paakirja.csv (1 row), ta (2 rows) (iso.csv), t.xlsx:S!(C5+C6)";
+        assert_eq!(source_in(s, Lang::Fi), "paakirja.csv (1 rivi), ta (2 riviä) (iso.csv), t.xlsx:S!(C5+C6)");
+        assert_eq!(source_in(s, Lang::Sv), "paakirja.csv (1 rad), ta (2 rader) (iso.csv), t.xlsx:S!(C5+C6)");
+        assert_eq!(source_in(s, Lang::En), s);
+    }
     use crate::model::Item;
     use rust_decimal::Decimal;
 

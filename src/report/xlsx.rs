@@ -481,7 +481,7 @@ fn unit_sheet<'a>(
                 explanation_cell(ws, ctx, row, (r, 12), f)?;
                 let sources = ctx.sources(row);
                 if !sources.is_empty() {
-                    ws.write_string(r, 13, fit(&sources)).map_err(xerr)?;
+                    ws.write_string(r, 13, fit(&super::text::source_in(&sources, Lang::Fi))).map_err(xerr)?;
                 }
                 for (sc, col) in [
                     (Scenario::Ta, 1u16),
@@ -567,7 +567,8 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         value(ws, r, 8, x.difference, &money)?;
         let message = super::text::message(x, Lang::Fi);
         ws.write_string_with_format(r, 9, fit(&message), &f.wrap).map_err(xerr)?;
-        ws.write_string_with_format(r, 10, fit(&x.sources.join("\n")), &f.wrap).map_err(xerr)?;
+        let sources: Vec<String> = x.sources.iter().map(|s| super::text::source_in(s, Lang::Fi)).collect();
+        ws.write_string_with_format(r, 10, fit(&sources.join("\n")), &f.wrap).map_err(xerr)?;
         // Wrapped text needs its rows' height: about 62 characters a line in the message column.
         let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).clamp(1, 30);
         ws.set_row_height(r, 15 * lines as u32).map_err(xerr)?;
