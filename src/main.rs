@@ -95,7 +95,7 @@ fn print_warnings(warnings: &[poikkeama::model::Warning], lang: Option<Lang>) {
         return;
     }
     for w in warnings {
-        let info = matches!(w.said, poikkeama::model::Said::Reconciliation { .. });
+        let info = w.said.is_info();
         let kind = match (lang, info) {
             (Some(Lang::Fi), true) => "huomio",
             (Some(Lang::Fi), false) => "varoitus",

@@ -467,10 +467,25 @@ Laskun summa ilman ALV;Tositepäivämäärä;Kirjanpidon tilinumero;Tilin nimi;K
     assert_eq!(
         got,
         [
-            ("ostot.csv (2 rows)".into(), key("Alue A", "palvelujen_ostot", "tp", 2023, "1050")),
-            ("ostot.csv (2 rows)".into(), key("Alue B", "aineet_tarvikkeet_ja_tavarat", "tp", 2023, "400.49")),
+            ("ostot.csv (2 rows)".into(), key("Alue A", "palvelujen_ostot", "tp", 2023, "-1050")),
+            ("ostot.csv (2 rows)".into(), key("Alue B", "aineet_tarvikkeet_ja_tavarat", "tp", 2023, "-400.49")),
         ]
     );
+    // Invoices are booked positive; the reports print costs negative, and the turn is said.
+    assert!(
+        stderr(&out).contains("amounts turned to the reports' signs (revenues positive, costs negative): costs were booked positive; costs summed 1450.49 and revenues 0 as booked"),
+        "{}",
+        stderr(&out)
+    );
+    // Said to be signed as the reports are, they are kept as booked.
+    std::fs::write(
+        dir.path().join("poikkeama.toml"),
+        "org = \"org.toml\"\n[ledger]\nactual = \"Laskun summa ilman ALV\"\nsigns = \"report\"\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--config", "poikkeama.toml", "ostot.csv"]);
+    assert!(parse_extract(&stdout(&out)).iter().any(|(_, k)| k.1 == "palvelujen_ostot" && k.4 == "1050"));
+    assert!(!stderr(&out).contains("turned"), "{}", stderr(&out));
 }
 
 /// Budget and actuals side by side per cost center and account, the year only in the amount headers, a plan
@@ -546,8 +561,8 @@ fn a_parquet_export_with_dates_and_no_year_column() {
     assert_eq!(
         got,
         [
-            key("Alue A", "palvelujen_ostot", "tp", 2023, "1050"),
-            key("Alue B", "aineet_tarvikkeet_ja_tavarat", "tp", 2024, "300.5"),
+            key("Alue A", "palvelujen_ostot", "tp", 2023, "-1050"),
+            key("Alue B", "aineet_tarvikkeet_ja_tavarat", "tp", 2024, "-300.5"),
         ]
     );
 }

@@ -115,11 +115,7 @@ impl Analysis {
         let input = warnings.iter().map(|w| {
             let notes = vec![finding::Note::Input { said: w.said.clone() }];
             // A ledger's reconciliation is a record, not a problem.
-            let severity = if matches!(w.said, crate::model::Said::Reconciliation { .. }) {
-                Severity::Info
-            } else {
-                Severity::Warning
-            };
+            let severity = if w.said.is_info() { Severity::Info } else { Severity::Warning };
             Finding::about_unit(severity, Rule::Input, String::new(), vec![w.location.clone()], notes)
         });
         self.findings.splice(at..at, input);

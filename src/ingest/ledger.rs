@@ -11,7 +11,7 @@ pub(super) use super::ledger_header::{layout_of, Layout, SLOTS};
 use super::number::{parse_fi, Parsed};
 use super::workbook::WorkbookFigures;
 use crate::error::{Error, Result};
-use crate::model::{Figure, Item, LineItem, Org, Place, Said, Scenario, Source, Warning};
+use crate::model::{Figure, Item, Kind, LineItem, Org, Place, Said, Scenario, Source, Warning};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
@@ -87,6 +87,19 @@ pub struct LedgerColumns {
     /// A column that marks internal rows (sisäinen: 1/x/kyllä/S …; ulkoinen: 0/blank/ei/U …): their amounts go
     /// to the unit's internal items (Sisäiset erät), kept apart from the external lines.
     pub internal: Option<String>,
+    /// The amounts' signs: `auto` (the default: costs summing positive and revenues not are a ledger's
+    /// convention and are turned), `ledger` (costs positive, revenues negative: turned), `report` (revenues
+    /// positive, costs negative, as the reports print them: kept).
+    pub signs: Option<Signs>,
+}
+
+/// How a ledger's amounts are signed (`[ledger] signs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Signs {
+    Auto,
+    Ledger,
+    Report,
 }
 
 /// A scenario as a long-form ledger names it.
@@ -505,7 +518,7 @@ fn read_csv<R: std::io::Read>(
         }
     };
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
-    figures_from_sums(chunk, &layout.slots(), shown, org, chart)
+    figures_from_sums(chunk, &layout.slots(), shown, org, options)
 }
 
 /// The figures of a ledger's sums per (year, cost center, account): cost centers and accounts mapped, once
@@ -516,8 +529,9 @@ pub(super) fn figures_from_sums(
     slots: &[(Scenario, Option<i32>)],
     shown: &str,
     org: Option<&Org>,
-    chart: &Chart,
+    options: &LedgerOptions,
 ) -> Result<WorkbookFigures> {
+    let chart = &options.chart;
     let Chunk { sums, names, seen, errors } = chunk;
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
@@ -580,6 +594,38 @@ pub(super) fn figures_from_sums(
         }
     }
     let mut out = WorkbookFigures::default();
+    // The signs: a ledger books costs as positive (debit) and revenues as negative (credit); the reports, as
+    // the published tables, print revenues positive and costs negative. Costs summing positive while revenues
+    // do not are the ledger's convention (a purchase-invoice export has costs only, positive), and every
+    // amount is turned; the findings say so.
+    let (mut costs, mut revenues) = (Decimal::ZERO, Decimal::ZERO);
+    for ((_, item, _, _), (amount, _)) in &mapped {
+        match item.kind() {
+            Kind::Cost => costs = costs.checked_add(*amount).unwrap_or(costs),
+            Kind::Revenue => revenues = revenues.checked_add(*amount).unwrap_or(revenues),
+            Kind::Net => {}
+        }
+    }
+    let signs = options.columns.signs.unwrap_or(Signs::Auto);
+    let turn = match signs {
+        Signs::Ledger => true,
+        Signs::Report => false,
+        Signs::Auto => costs > Decimal::ZERO && revenues <= Decimal::ZERO,
+    };
+    if turn {
+        for (amount, _) in mapped.values_mut().chain(no_unit.values_mut()).chain(no_item.values_mut()) {
+            *amount = -*amount;
+        }
+        for t in totals.values_mut() {
+            for x in t.iter_mut() {
+                *x = -*x;
+            }
+        }
+        out.warnings.push(Warning {
+            location: shown.to_string(),
+            said: Said::SignsTurned { costs, revenues, configured: signs == Signs::Ledger },
+        });
+    }
     if let Some(((u, it, sc, y), (amount, _))) = mapped.iter().find(|(_, (a, _))| !crate::model::plausible(*a)) {
         return Err(Error::File {
             path: shown.to_string(),

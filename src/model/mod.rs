@@ -309,6 +309,16 @@ pub enum Said {
         amount: Decimal,
         rows: u64,
     },
+    /// A ledger's amounts were turned to the reports' signs (revenues positive, costs negative): its costs
+    /// summed `costs` (positive) and its revenues `revenues` as booked; `configured` when `[ledger] signs`
+    /// said so rather than the sums.
+    SignsTurned {
+        #[serde(with = "rust_decimal::serde::str")]
+        costs: Decimal,
+        #[serde(with = "rust_decimal::serde::str")]
+        revenues: Decimal,
+        configured: bool,
+    },
     /// A ledger's totals of one scenario and year: all rows = mapped + unmapped, to the cent.
     Reconciliation {
         scenario: Scenario,
@@ -320,6 +330,13 @@ pub enum Said {
         #[serde(with = "rust_decimal::serde::str")]
         unmapped: Decimal,
     },
+}
+
+impl Said {
+    /// A record rather than a problem (shown as info): a ledger's reconciliation, its signs turned.
+    pub fn is_info(&self) -> bool {
+        matches!(self, Said::Reconciliation { .. } | Said::SignsTurned { .. })
+    }
 }
 
 impl fmt::Display for Said {
@@ -360,6 +377,12 @@ impl fmt::Display for Said {
                     rows_en(*rows)
                 )
             }
+            Said::SignsTurned { costs, revenues, configured } => write!(
+                f,
+                "amounts turned to the reports' signs (revenues positive, costs negative): {}; costs summed {costs} \
+                 and revenues {revenues} as booked",
+                if *configured { "[ledger] signs = \"ledger\"" } else { "costs were booked positive" }
+            ),
             Said::Reconciliation { scenario, year, total, mapped, unmapped } => {
                 write!(f, "{scenario} {year}: all rows {total} = mapped {mapped} + unmapped {unmapped}")
             }

@@ -471,6 +471,17 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
                 ),
             }
         }
+        (_, Said::SignsTurned { costs, revenues, configured }) => {
+            let (c, r) = (money_cents(*costs, lang), money_cents(*revenues, lang));
+            match (lang, configured) {
+                (Lang::Fi, false) => format!("etumerkit käännettiin raporttien mukaisiksi (tuotot positiivisina, kulut negatiivisina): kulut oli kirjattu positiivisina ({c}), tuotot {r}"),
+                (Lang::Fi, true) => format!("etumerkit käännettiin raporttien mukaisiksi (tuotot positiivisina, kulut negatiivisina), kuten [ledger] signs = \"ledger\" sanoo: kulut kirjattuina {c}, tuotot {r}"),
+                (Lang::Sv, false) => format!("tecknen vändes till rapporternas (intäkter positiva, kostnader negativa): kostnaderna var bokförda som positiva ({c}), intäkterna {r}"),
+                (Lang::Sv, true) => format!("tecknen vändes till rapporternas (intäkter positiva, kostnader negativa) enligt [ledger] signs = \"ledger\": kostnader som bokförda {c}, intäkter {r}"),
+                (Lang::En, false) => format!("signs turned to the reports' (revenues positive, costs negative): costs were booked positive ({c}), revenues {r}"),
+                (Lang::En, true) => format!("signs turned to the reports' (revenues positive, costs negative) as [ledger] signs = \"ledger\" says: costs as booked {c}, revenues {r}"),
+            }
+        }
         (_, Said::Reconciliation { scenario, year, total, mapped, unmapped }) => {
             let col = mid_sentence(scenario.label(lang.code()));
             // To the cent: the reconciliation's point.
