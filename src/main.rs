@@ -289,7 +289,8 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
         bar.set_style(style);
     }
-    let extraction = ingest::extract_with_progress(&cfg.inputs, org.as_ref(), &options, &mut |path, index, _| {
+    // The files just listed (and hashed), not the inputs again: a folder is read once, as it was listed.
+    let extraction = ingest::extract_with_progress(&input_files, org.as_ref(), &options, &mut |path, index, _| {
         bar.set_position(index as u64);
         bar.set_message(path.display().to_string());
     });
