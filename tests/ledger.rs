@@ -24,6 +24,22 @@ const LEDGER: &str = "vuosi;kuukausi;kustannuspaikka;tili;talousarvio;muutokset;
 /// The scheme's totals a ledger's figures are summed into (the rows post only to their terms).
 const DERIVED: [&str; 3] = ["toimintatuotot", "toimintakulut", "toimintakate"];
 
+/// `extract` with these arguments in `dir`: it must succeed; its figures other than the scheme's totals, sorted.
+fn leaves(dir: &Path, args: &[&str]) -> Vec<Key> {
+    let out = run_in(dir, args);
+    assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    let mut got: Vec<Key> =
+        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).filter(|k| !DERIVED.contains(&k.1.as_str())).collect();
+    got.sort();
+    got
+}
+
+/// The same, sorted, for comparing with [`leaves`].
+fn sorted(mut keys: Vec<Key>) -> Vec<Key> {
+    keys.sort();
+    keys
+}
+
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
@@ -507,35 +523,27 @@ fn years_in_the_amount_headers_and_codes_with_names() {
 1100\t4300\tTjänster\t-1000.00\t-100\t-1050.50\t-990\n",
     )
     .unwrap();
-    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "kp.csv"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut got: Vec<_> =
-        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).filter(|k| !DERIVED.contains(&k.1.as_str())).collect();
-    got.sort();
-    let mut want = vec![
-        key("Alue A", "palvelujen_ostot", "ta", 2024, "-1010"),
-        key("Alue A", "palvelujen_ostot", "ta_muutokset", 2024, "-100"),
-        key("Alue A", "palvelujen_ostot", "tp", 2024, "-1059.5"),
-        key("Alue B", "henkilostokulut", "ta", 2024, "-500"),
-        // The changes column is there, blank on the row: no changes.
-        key("Alue B", "henkilostokulut", "ta_muutokset", 2024, "0"),
-        key("Alue B", "henkilostokulut", "tp", 2024, "-480"),
-    ];
-    want.sort();
-    assert_eq!(got, want);
-    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "ks.csv"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut got: Vec<_> =
-        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).filter(|k| !DERIVED.contains(&k.1.as_str())).collect();
-    got.sort();
-    let mut want = vec![
-        key("Alue A", "palvelujen_ostot", "ta", 2024, "-1000"),
-        key("Alue A", "palvelujen_ostot", "ta_muutokset", 2024, "-100"),
-        key("Alue A", "palvelujen_ostot", "tp", 2024, "-1050.5"),
-        key("Alue A", "palvelujen_ostot", "tp", 2023, "-990"),
-    ];
-    want.sort();
-    assert_eq!(got, want);
+    assert_eq!(
+        leaves(dir.path(), &["extract", "--org", "org.toml", "kp.csv"]),
+        sorted(vec![
+            key("Alue A", "palvelujen_ostot", "ta", 2024, "-1010"),
+            key("Alue A", "palvelujen_ostot", "ta_muutokset", 2024, "-100"),
+            key("Alue A", "palvelujen_ostot", "tp", 2024, "-1059.5"),
+            key("Alue B", "henkilostokulut", "ta", 2024, "-500"),
+            // The changes column is there, blank on the row: no changes.
+            key("Alue B", "henkilostokulut", "ta_muutokset", 2024, "0"),
+            key("Alue B", "henkilostokulut", "tp", 2024, "-480"),
+        ])
+    );
+    assert_eq!(
+        leaves(dir.path(), &["extract", "--org", "org.toml", "ks.csv"]),
+        sorted(vec![
+            key("Alue A", "palvelujen_ostot", "ta", 2024, "-1000"),
+            key("Alue A", "palvelujen_ostot", "ta_muutokset", 2024, "-100"),
+            key("Alue A", "palvelujen_ostot", "tp", 2024, "-1050.5"),
+            key("Alue A", "palvelujen_ostot", "tp", 2023, "-990"),
+        ])
+    );
 }
 
 /// The purchase-invoice shape as Parquet: dates as text, the year from them, cost centers with their names.
@@ -553,13 +561,8 @@ fn a_parquet_export_with_dates_and_no_year_column() {
     write_parquet(&mut df, &dir.path().join("ostot.parquet"), &["Laskun summa ilman ALV"]);
     std::fs::write(dir.path().join("p.toml"), "org = \"org.toml\"\n[ledger]\nactual = \"Laskun summa ilman ALV\"\n")
         .unwrap();
-    let out = run_in(dir.path(), &["extract", "--config", "p.toml", "ostot.parquet"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut got: Vec<_> =
-        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).filter(|k| !DERIVED.contains(&k.1.as_str())).collect();
-    got.sort();
     assert_eq!(
-        got,
+        leaves(dir.path(), &["extract", "--config", "p.toml", "ostot.parquet"]),
         [
             key("Alue A", "palvelujen_ostot", "tp", 2023, "-1050"),
             key("Alue B", "aineet_tarvikkeet_ja_tavarat", "tp", 2024, "-300.5"),
