@@ -748,3 +748,34 @@ fn budget_and_actuals_by_result_unit_in_two_files() {
     let out = run_in(dir.path(), &["validate", "--config", "p.toml", "--format", "json", "ta.csv", "tp.csv"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }
+
+/// A voucher listing (pääkirjaote): debit and credit columns, a voucher date, a description. The actuals are
+/// debit − credit, each figure counting its rows once; booked costs positive, they are turned to the reports'
+/// signs.
+#[test]
+fn a_voucher_listing_with_debit_and_credit() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("tositteet.csv"),
+        "Tosite;Pvm;Kustannuspaikka;Tili;Selite;Debet;Kredit\n\
+         1;15.1.2024;1100;4300;Konsultointi;1 000,00;\n\
+         2;20.1.2024;1100;4300;Hyvityslasku;;200,00\n\
+         3;31.1.2024;1100;3000;Myynti;;500,00\n\
+         4;5.2.2024;1201;4000;Palkat;300,00;\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "tositteet.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut got: Vec<(String, Key)> =
+        parse_extract(&stdout(&out)).into_iter().filter(|(_, k)| !DERIVED.contains(&k.1.as_str())).collect();
+    got.sort_by(|a, b| a.1.cmp(&b.1));
+    assert_eq!(
+        got,
+        [
+            ("tositteet.csv (1 row)".into(), key("Alue A", "myyntituotot", "tp", 2024, "500")),
+            ("tositteet.csv (2 rows)".into(), key("Alue A", "palvelujen_ostot", "tp", 2024, "-800")),
+            ("tositteet.csv (1 row)".into(), key("Alue B", "henkilostokulut", "tp", 2024, "-300")),
+        ]
+    );
+    assert!(stderr(&out).contains("costs summed 1100.00 and revenues -500.00 as booked"), "{}", stderr(&out));
+}

@@ -274,10 +274,19 @@ pub(super) fn ledger_amount(text: &str) -> Parsed {
     let t = text.trim();
     match t.strip_suffix(['-', '−']) {
         Some(body) if !body.is_empty() && !body.starts_with(['-', '−', '+', '(']) => match parse_fi(body) {
-            Parsed::Number(d) => Parsed::Number(-d),
+            Parsed::Number(d) => Parsed::Number(negated(d)),
             other => other,
         },
         _ => parse_fi(t),
+    }
+}
+
+/// `-d`, but zero stays `0` (a decimal's negative zero would print as `-0`).
+fn negated(d: Decimal) -> Decimal {
+    if d.is_zero() {
+        Decimal::ZERO
+    } else {
+        -d
     }
 }
 
@@ -575,6 +584,8 @@ pub(super) fn figures_from_sums(
         for (k, (sc, slot_year)) in slots.iter().enumerate() {
             let year = &slot_year.unwrap_or(*year);
             let d = amounts[k];
+            // Two columns of one figure (debit and credit) count its rows once.
+            let rows = &if slots[..k].contains(&slots[k]) { 0 } else { *rows };
             let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
             t[0] += d;
             match (unit, item) {
@@ -614,11 +625,11 @@ pub(super) fn figures_from_sums(
     };
     if turn {
         for (amount, _) in mapped.values_mut().chain(no_unit.values_mut()).chain(no_item.values_mut()) {
-            *amount = -*amount;
+            *amount = negated(*amount);
         }
         for t in totals.values_mut() {
             for x in t.iter_mut() {
-                *x = -*x;
+                *x = negated(*x);
             }
         }
         out.warnings.push(Warning {
@@ -869,6 +880,7 @@ fn sum_rows<R: std::io::Read>(
                 None => ledger_amount(&field(*c)),
             };
             match parsed {
+                Parsed::Number(d) if layout.negated.get(k) == Some(&true) => amounts[k] = negated(d),
                 Parsed::Number(d) => amounts[k] = d,
                 Parsed::Blank => {}
                 Parsed::NotANumber => {
@@ -957,6 +969,7 @@ mod tests {
             acc_col: 2,
             amount_cols: vec![(4, Scenario::Ta), (5, Scenario::Tp)],
             amount_years: vec![None, None],
+            negated: vec![false, false],
             long: None,
             internal_col: Some(3),
             header: ["vuosi", "kp", "tili", "sis", "ta", "tp"].map(String::from).to_vec(),

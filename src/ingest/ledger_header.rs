@@ -30,6 +30,9 @@ pub(super) enum Role {
     Amount,
     /// The long form's scenario column.
     ScenarioColumn,
+    /// A voucher listing's debit and credit columns (`Debet`, `Kredit`): the actuals are debit − credit.
+    Debit,
+    Credit,
     /// An amount column of a scenario (talousarvio, muutokset, toteuma), for the year its header names if any.
     Figure(Scenario, Option<i32>),
     Other,
@@ -104,6 +107,12 @@ pub(super) fn role_of(header: &str) -> Role {
     if ws.first().is_some_and(|w| INTERNAL_WORDS.contains(&w.as_str())) {
         return Role::Internal;
     }
+    if ws.len() <= 2 && has(&["debet", "debit", "veloitus", "veloitukset"]) {
+        return Role::Debit;
+    }
+    if ws.len() <= 2 && has(&["kredit", "credit", "hyvitys", "hyvitykset"]) {
+        return Role::Credit;
+    }
     let figure = figure_of(header, &ws);
     if figure.is_none() && has(YEAR_WORDS) {
         return Role::Year;
@@ -168,6 +177,8 @@ pub(super) struct Layout {
     pub amount_cols: Vec<(usize, Scenario)>,
     /// The year each amount column's header names, if any; it wins over the row's year.
     pub amount_years: Vec<Option<i32>>,
+    /// Amount columns read with the sign turned (a credit column, summed with its debit column's slot).
+    pub negated: Vec<bool>,
     /// The long form: the amount column and the scenario column.
     pub long: Option<(usize, usize)>,
     pub internal_col: Option<usize>,
@@ -273,10 +284,19 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     } else {
         None
     };
-    let (amount_cols, amount_years): (Vec<(usize, Scenario)>, Vec<Option<i32>>) = match long {
+    let (mut amount_cols, mut amount_years): (Vec<(usize, Scenario)>, Vec<Option<i32>>) = match long {
         Some((a, _)) => [Scenario::Ta, Scenario::TaMuutokset, Scenario::Tp].iter().map(|sc| ((a, *sc), None)).unzip(),
         None => wide.iter().map(|(k, sc, y)| ((*k, *sc), *y)).unzip(),
     };
+    let mut negated = vec![false; amount_cols.len()];
+    // A voucher listing: debit and credit columns and no other amounts are the actuals, debit − credit.
+    if amount_cols.is_empty() {
+        if let (Some(d), Some(c)) = (by_role(&None, Role::Debit), by_role(&None, Role::Credit)) {
+            amount_cols = vec![(d, Scenario::Tp), (c, Scenario::Tp)];
+            amount_years = vec![None, None];
+            negated = vec![false, true];
+        }
+    }
     if amount_cols.is_empty() {
         // A column of amounts without a scenario (a purchase-invoice export's `Laskun summa ilman ALV`) is read
         // when the user says which scenario it is.
@@ -308,7 +328,7 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
             }
         }
     }
-    Ok(Layout { year_col, cc_col, acc_col, amount_cols, amount_years, long, internal_col, header })
+    Ok(Layout { year_col, cc_col, acc_col, amount_cols, amount_years, negated, long, internal_col, header })
 }
 
 #[cfg(test)]
@@ -368,6 +388,9 @@ mod tests {
             ("Talousarvion tiliryhmä", Other),
             ("Toteuma Yht (ULS, Ulkoinen Laskenta Saldot)", Figure(Tp, None)),
             ("EUR", Amount),
+            ("Debet", Debit),
+            ("Kredit", Credit),
+            ("Veloitus €", Debit),
         ];
         for (header, want) in cases {
             assert_eq!(role_of(header), want, "{header}");

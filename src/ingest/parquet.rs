@@ -402,6 +402,7 @@ impl Summing<'_> {
                     .get(g, self.scale)
                     .map_err(|e| at(row, format!("column \"{}\": {e}", self.amount_names[i])))?;
                 let Some(m) = m else { continue };
+                let m = if self.layout.negated.get(i) == Some(&true) { -m } else { m };
                 if m.unsigned_abs() > self.bound.unsigned_abs() {
                     return Err(at(
                         row,
