@@ -668,6 +668,28 @@ fn amounts_with_a_trailing_minus_and_as_text_in_parquet() {
     );
 }
 
+/// Excel's "CSV UTF-8": a byte-order mark before the first header and Windows line ends; the first column,
+/// the cost center, is one only the configuration names.
+#[test]
+fn a_byte_order_mark_and_windows_line_ends() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("excel.csv"),
+        "\u{feff}Paikka;Tili;Vuosi;TA;TP\r\n1100;4300;2024;-100,00;-90,00\r\n1201;4300;2024;-10;-5\r\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.toml"), "org = \"org.toml\"\n[ledger]\ncost_center = \"paikka\"\n").unwrap();
+    assert_eq!(
+        leaves(dir.path(), &["extract", "--config", "p.toml", "excel.csv"]),
+        sorted(vec![
+            key("Alue A", "palvelujen_ostot", "ta", 2024, "-100"),
+            key("Alue A", "palvelujen_ostot", "tp", 2024, "-90"),
+            key("Alue B", "palvelujen_ostot", "ta", 2024, "-10"),
+            key("Alue B", "palvelujen_ostot", "tp", 2024, "-5"),
+        ])
+    );
+}
+
 /// Lines above the header (Excel's `sep=;`, a report title, a blank line) are passed over, and lines are
 /// still named by their number in the file.
 #[test]

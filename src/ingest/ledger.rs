@@ -329,7 +329,12 @@ fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8)> {
         let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
         let text = super::text_of_bytes(line);
         let cells: Vec<String> =
-            text.trim_end().split(char::from(delimiter)).map(|c| c.trim().trim_matches('"').to_lowercase()).collect();
+            // Excel's "CSV UTF-8" starts with a byte-order mark.
+            text.trim_start_matches('\u{feff}')
+                .trim_end()
+                .split(char::from(delimiter))
+                .map(|c| c.trim().trim_matches('"').to_lowercase())
+                .collect();
         if is_ledger_header(&cells, columns) {
             return Some((offset, n as u64, delimiter));
         }
