@@ -801,3 +801,20 @@ fn a_voucher_listing_with_debit_and_credit() {
     );
     assert!(stderr(&out).contains("costs summed 1100.00 and revenues -500.00 as booked"), "{}", stderr(&out));
 }
+
+/// Actuals by month in columns of their own (`Toteuma tammikuu` …) beside the year's budget: the months are
+/// summed into the year's actuals, the rows counted once.
+#[test]
+fn actuals_by_month_in_columns() {
+    let dir = setup();
+    std::fs::write(
+        dir.path().join("kk.csv"),
+        "Vuosi;Kustannuspaikka;Tili;TA;Toteuma tammikuu;Toteuma helmikuu;Toteuma maaliskuu\n\
+         2024;1100;4300;-1000;-100;-200,50;\n2024;1101;4300;-10;-1;-2;-3\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "kk.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let tp = parse_extract(&stdout(&out)).into_iter().find(|(_, k)| k.1 == "palvelujen_ostot" && k.2 == "tp");
+    assert_eq!(tp, Some(("kk.csv (2 rows)".into(), key("Alue A", "palvelujen_ostot", "tp", 2024, "-306.5"))));
+}

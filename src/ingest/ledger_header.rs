@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::Scenario;
 
 /// How many amount columns a ledger may have (each a scenario and, where its header names one, a year).
-pub(super) const SLOTS: usize = 8;
+pub(super) const SLOTS: usize = 16;
 
 /// What a column holds, by its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,6 +151,28 @@ fn figure_of(header: &str, ws: &[String]) -> Option<Role> {
     }
 }
 
+/// The month a header names (`Toteuma tammikuu`, `TP helmi`, `Utfall mars`, `Actuals Apr`), 1 to 12.
+fn month_of(header: &str) -> Option<u32> {
+    const MONTHS: [[&str; 5]; 12] = [
+        ["tammikuu", "tammi", "januari", "january", "jan"],
+        ["helmikuu", "helmi", "februari", "february", "feb"],
+        ["maaliskuu", "maalis", "mars", "march", "mar"],
+        ["huhtikuu", "huhti", "april", "april", "apr"],
+        ["toukokuu", "touko", "maj", "may", "may"],
+        ["kesäkuu", "kesä", "juni", "june", "jun"],
+        ["heinäkuu", "heinä", "juli", "july", "jul"],
+        ["elokuu", "elo", "augusti", "august", "aug"],
+        ["syyskuu", "syys", "september", "september", "sep"],
+        ["lokakuu", "loka", "oktober", "october", "oct"],
+        ["marraskuu", "marras", "november", "november", "nov"],
+        ["joulukuu", "joulu", "december", "december", "dec"],
+    ];
+    let ws = words(header);
+    let mut found = MONTHS.iter().enumerate().filter(|(_, names)| ws.iter().any(|w| names.contains(&w.as_str())));
+    let (m, _) = found.next()?;
+    found.next().is_none().then_some(m as u32 + 1)
+}
+
 /// The year of a year, date or period cell: `2024`, `2024-03`, `03/2024`, `15.3.2024`, `2024-03-15`, `202403`,
 /// `20240315`. None when it names no year or more than one.
 pub(super) fn year_of_cell(text: &str) -> Option<i32> {
@@ -261,7 +283,17 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
             }
         }
     }
+    // Columns of one scenario and year are one figure's months when each names a different month
+    // (`Toteuma tammikuu` … `Toteuma joulukuu`): they are summed. Any other two are refused.
+    let month = |k: usize| month_of(&header[k]);
     for (i, a) in wide.iter().enumerate() {
+        let same: Vec<&(usize, Scenario, Option<i32>)> = wide.iter().filter(|b| (b.1, b.2) == (a.1, a.2)).collect();
+        let months: Vec<Option<u32>> = same.iter().map(|b| month(b.0)).collect();
+        let distinct_months =
+            months.iter().all(Option::is_some) && months.iter().enumerate().all(|(j, m)| !months[..j].contains(m));
+        if distinct_months {
+            continue;
+        }
         if let Some(b) = wide[..i].iter().find(|b| (b.1, b.2) == (a.1, a.2)) {
             return Err(line_err(format!(
                 "columns \"{}\" and \"{}\" both give {}{}: name the one to read under [ledger] in poikkeama.toml",
@@ -395,6 +427,19 @@ mod tests {
         for (header, want) in cases {
             assert_eq!(role_of(header), want, "{header}");
         }
+    }
+
+    #[test]
+    fn month_columns_of_one_scenario_are_summed() {
+        let mut header = vec!["kustannuspaikka".to_string(), "tili".into(), "vuosi".into(), "ta".into()];
+        for m in ["tammikuu", "helmikuu", "maaliskuu"] {
+            header.push(format!("toteuma {m}"));
+        }
+        let l = layout_of(header.clone(), &LedgerColumns::default(), "l.csv").unwrap();
+        assert_eq!(l.slots(), [(Scenario::Ta, None), (Scenario::Tp, None), (Scenario::Tp, None), (Scenario::Tp, None)]);
+        // The same month twice is no month set: refused.
+        header.push("toteuma maaliskuu".into());
+        assert!(layout_of(header, &LedgerColumns::default(), "l.csv").is_err());
     }
 
     #[test]
