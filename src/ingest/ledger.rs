@@ -426,7 +426,8 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
     let (start, lines_above, delimiter) = header_line(path, &options.columns).ok_or_else(|| Error::File {
         path: shown.to_string(),
         reason: format!(
-            "no ledger header (a line naming a cost-center and an account column) in its first {} lines",
+            "a CSV file that is not a ledger export: none of its first {} lines names a cost-center and an account \
+             column (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)",
             PREAMBLE_LINES + 1
         ),
     })?;

@@ -152,15 +152,8 @@ pub fn extract_with_progress(
                     })
                 })
             }
-            "csv" if ledger::is_ledger(&path, &ledger_options.columns) => {
-                ledger::read_ledger(&path, &shown, org, ledger_options)
-            }
-            "csv" => Err(Error::File {
-                path: shown.clone(),
-                reason: "a CSV file that is not a ledger export: its first line names no cost-center and account \
-                         columns (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)"
-                    .into(),
-            }),
+            // read_ledger finds the header once, and says so when the CSV is no ledger.
+            "csv" => ledger::read_ledger(&path, &shown, org, ledger_options),
             _ => workbook::read_workbook(&path, &shown, org, ledger_options),
         };
         match read {

@@ -215,8 +215,11 @@ impl Amounts<'_> {
         };
         match ledger_amount(text) {
             Parsed::Blank => Ok(None),
-            Parsed::Number(d) if d.scale() <= scale => Ok(d.mantissa().checked_mul(10i128.pow(scale - d.scale())))
-                .and_then(|m| m.map(Some).ok_or_else(|| format!("{} is beyond the exact range", quoted(text)))),
+            Parsed::Number(d) if d.scale() <= scale => d
+                .mantissa()
+                .checked_mul(10i128.pow(scale - d.scale()))
+                .map(Some)
+                .ok_or_else(|| format!("{} is beyond the exact range", quoted(text))),
             Parsed::Number(_) => Err(format!("{} has more than {scale} decimals", quoted(text))),
             Parsed::NotANumber => Err(format!("{} is not an amount", quoted(text))),
         }
