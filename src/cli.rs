@@ -58,9 +58,14 @@ pub struct RunArgs {
     /// Languages of the council summary, comma-separated: fi, sv, en (default: fi).
     #[arg(long, value_name = "LANGS", value_delimiter = ',')]
     pub lang: Vec<String>,
-    /// Write nothing when the figures have errors (exit 1).
+    /// Write nothing when the figures have errors (exit 1); a table row that cannot be read stops the run
+    /// (exit 2).
     #[arg(long)]
     pub strict: bool,
+    /// The year of tables whose columns, captions, page headers, title and file name give none (2024).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub year: Option<i32>,
+
     /// Workbooks or folders of them; override the configuration's inputs.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
@@ -98,6 +103,13 @@ pub struct ValidateArgs {
     /// Language of the messages: fi, sv or en (default: fi).
     #[arg(long, value_name = "LANG", default_value = "fi")]
     pub lang: String,
+    /// A table row that cannot be read stops the run (exit 2) instead of a warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// The year of tables whose columns, captions, page headers, title and file name give none (2024).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub year: Option<i32>,
+
     /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,
@@ -128,6 +140,18 @@ pub struct ExtractArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FigureFormat::Csv)]
     pub format: FigureFormat,
+    /// Instead of the figures, print every table found: its place, unit, year, money unit and signs with
+    /// the evidence for each, its columns, and its rows read and not read with the reason; and the tables
+    /// passed over (goals, key figures, the balance sheet) with why.
+    #[arg(long)]
+    pub explain: bool,
+    /// A table row that cannot be read stops the run (exit 2) instead of a warning.
+    #[arg(long)]
+    pub strict: bool,
+    /// The year of tables whose columns, captions, page headers, title and file name give none (2024).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    pub year: Option<i32>,
+
     /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,

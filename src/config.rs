@@ -87,6 +87,9 @@ struct ConfigFile {
     lang: Langs,
     #[serde(default)]
     strict: bool,
+    /// The year of tables whose columns and document name none (the last resort: headers, captions, page
+    /// headers, the title and the file's name come first).
+    year: Option<i32>,
     #[serde(default)]
     thresholds: Option<Thresholds>,
     #[serde(default)]
@@ -109,6 +112,8 @@ pub struct RunConfig {
     pub out: PathBuf,
     pub langs: Vec<Lang>,
     pub strict: bool,
+    /// `year =`: the year of tables nothing else gives one.
+    pub year: Option<i32>,
     pub thresholds: Thresholds,
     /// What one input may cost (`[limits]`).
     pub limits: crate::ingest::limits::Limits,
@@ -161,6 +166,7 @@ impl RunConfig {
             out: rel(file.out.unwrap_or_else(|| PathBuf::from("outputs"))),
             langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
             strict: file.strict,
+            year: file.year,
             thresholds,
             limits: file.limits,
         })

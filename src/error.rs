@@ -29,6 +29,10 @@ pub enum Error {
     #[error("{path}: no budget table found")]
     NoTables { path: String },
 
+    /// A table row that could not be read, under `--strict`.
+    #[error("{location}: {message} (--strict: a row that cannot be read stops the run)")]
+    Unread { location: String, message: String },
+
     #[error("{path}: {message}")]
     Org { path: String, message: String },
 

@@ -113,23 +113,31 @@ fn print_warnings(warnings: &[poikkeama::model::Warning], lang: Option<Lang>) {
 fn run(cli: Cli) -> Result<u8, Error> {
     match cli.command {
         Command::Extract(args) => {
-            let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
+            let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts, args.year)?;
             let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
+            strict_rows(&extraction, args.strict)?;
             ingest::ledger::separate_own_postings(&mut extraction.figures, org);
             print_warnings(&extraction.warnings, None);
             let stdout = std::io::stdout().lock();
-            let written = match args.format {
-                FigureFormat::Csv => report::extract::write_csv(&extraction.figures, stdout),
-                FigureFormat::Json => report::extract::write_json(&extraction.figures, stdout),
+            let written = match (args.explain, args.format) {
+                (true, _) => report::explain::write_text(&extraction.tables, stdout),
+                (false, FigureFormat::Csv) => report::extract::write_csv(&extraction.figures, stdout),
+                (false, FigureFormat::Json) => report::extract::write_json(&extraction.figures, stdout),
             };
             check_written(written)?;
+            if !quiet() {
+                if let Some(line) = unread_line(&extraction, None) {
+                    eprintln!("{line}");
+                }
+            }
             Ok(0)
         }
         Command::Run(args) => run_main_job(args),
         Command::Validate(args) => {
-            let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts)?;
+            let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts, args.year)?;
             let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
             let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
+            strict_rows(&extraction, args.strict)?;
             let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
             print_warnings(&extraction.warnings, Some(lang));
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
@@ -147,6 +155,11 @@ fn run(cli: Cli) -> Result<u8, Error> {
                 FindingsFormat::Json => report::findings::write_json(&analysis, lang, stdout),
             };
             check_written(written)?;
+            if !quiet() {
+                if let Some(line) = unread_line(&extraction, Some(lang)) {
+                    eprintln!("{line}");
+                }
+            }
             Ok(if analysis.has_errors() { 1 } else { 0 })
         }
     }
@@ -159,8 +172,10 @@ fn setup(
     org: &Option<PathBuf>,
     scheme: &Option<PathBuf>,
     accounts: &Option<PathBuf>,
+    year: Option<i32>,
 ) -> Result<(Option<poikkeama::model::Org>, poikkeama::ingest::ledger::LedgerOptions), Error> {
     let cfg = config.map(RunConfig::load).transpose()?;
+    ingest::context::install_year(year.or_else(|| cfg.as_ref().and_then(|c| c.year)));
     let from = |given: &Option<PathBuf>, configured: fn(&RunConfig) -> &Option<PathBuf>| {
         given.clone().or_else(|| cfg.as_ref().and_then(|c| configured(c).clone()))
     };
@@ -219,6 +234,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
             out: PathBuf::from("outputs"),
             langs: vec![poikkeama::report::fmt::Lang::Fi],
             strict: false,
+            year: None,
             thresholds: Thresholds::default(),
             limits: Default::default(),
         },
@@ -246,6 +262,9 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
         cfg.langs = langs;
     }
     cfg.strict |= args.strict;
+    if args.year.is_some() {
+        cfg.year = args.year;
+    }
     if cfg.inputs.is_empty() {
         return Err(Error::Usage(
             "no inputs: give INPUT workbooks or folders, or a configuration (--config FILE, or poikkeama.toml here)"
@@ -265,6 +284,7 @@ fn check_explanations(analysis: &mut engine::Analysis, explanations: &[poikkeama
 fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     let cfg = run_config(&args)?;
     poikkeama::ingest::limits::install(cfg.limits);
+    ingest::context::install_year(cfg.year);
     report::check_out_dir(&cfg.out)?;
     install_scheme(cfg.scheme.as_deref())?;
     let org = load_org(cfg.org.as_deref())?;
@@ -296,6 +316,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     });
     bar.finish_and_clear();
     let mut extraction = extraction?;
+    strict_rows(&extraction, cfg.strict)?;
     let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
     lap("read");
     print_warnings(&extraction.warnings, Some(cfg.langs.first().copied().unwrap_or(Lang::Fi)));
@@ -375,9 +396,54 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     }
     if !quiet() {
         let warnings = analysis.count(engine::Severity::Warning);
-        eprintln!("{}", summary_line(lang, input_files.len(), extraction.figures.len(), errors, warnings, &cfg.out));
+        let mut line = summary_line(lang, input_files.len(), extraction.figures.len(), errors, warnings, &cfg.out);
+        if let Some(unread) = unread_line(&extraction, Some(lang)) {
+            line = format!("{unread}\n{line}");
+        }
+        eprintln!("{line}");
     }
     Ok(status)
+}
+
+/// The table rows that could not be read.
+fn unread_rows(extraction: &ingest::Extraction) -> impl Iterator<Item = &poikkeama::model::Warning> {
+    extraction.warnings.iter().filter(|w| matches!(w.said, poikkeama::model::Said::RowNotRead { .. }))
+}
+
+/// Under `--strict`, a table row that could not be read stops the run (exit 2), every such row named.
+fn strict_rows(extraction: &ingest::Extraction, strict: bool) -> Result<(), Error> {
+    if !strict {
+        return Ok(());
+    }
+    let errors: Vec<Error> = unread_rows(extraction)
+        .map(|w| Error::Unread { location: w.location.clone(), message: w.said.to_string() })
+        .collect();
+    Error::from_list(errors).map_or(Ok(()), Err)
+}
+
+/// How many rows of the tables read were not read, and how many tables were passed over, for the run's last
+/// lines; none when every row was read.
+fn unread_line(extraction: &ingest::Extraction, lang: Option<Lang>) -> Option<String> {
+    let rows: usize = extraction.tables.iter().filter(|t| t.passed_over.is_none()).map(|t| t.rows_not_read.len()).sum();
+    let read = extraction.tables.iter().filter(|t| t.passed_over.is_none()).count();
+    let passed = extraction.tables.len() - read;
+    if rows == 0 && passed == 0 {
+        return None;
+    }
+    Some(match lang {
+        Some(Lang::Fi) => format!(
+            "poikkeama: {read} taulukkoa luettu, {rows} {} ei luettu, {passed} muuta taulukkoa ohitettu (extract --explain kertoo miksi)",
+            if rows == 1 { "rivi" } else { "riviä" }
+        ),
+        Some(Lang::Sv) => format!(
+            "poikkeama: {read} tabeller lästa, {rows} {} lästes inte, {passed} andra tabeller förbigångna (extract --explain säger varför)",
+            if rows == 1 { "rad" } else { "rader" }
+        ),
+        Some(Lang::En) | None => format!(
+            "poikkeama: {read} tables read, {rows} {} not read, {passed} other tables passed over (extract --explain says why)",
+            if rows == 1 { "row" } else { "rows" }
+        ),
+    })
 }
 
 /// The run's last line: files, figures, errors, warnings and where the reports are.

@@ -364,7 +364,10 @@ fn unread_warning(check: Check, unread: &[Unread], scenario: Scenario, year: i32
         .flat_map(|u| u.values.iter().filter(|(s, y, _)| *s == scenario && *y == year).map(|(_, _, v)| *v))
         .collect();
     let added = in_column.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b));
-    let completes = added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
+    // A row none of whose figures could be read may or may not complete it: that is not said.
+    let unknown = unread.iter().any(|u| u.any_column);
+    let completes = !unknown
+        && added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
     let mut f = check.finding();
     f.severity = Severity::Warning;
     f.notes.push(Note::Unread {

@@ -148,7 +148,7 @@ pub fn unconfirmed(findings: &mut [Finding], units: &UnitInfo, table_sums: &[Tab
         let cause = with_unread.iter().find(|t| {
             units.is_within(&t.unit, &f.unit)
                 && (t.total.item == li.item || li.item.is_under(t.total.item) || t.total.item.is_under(li.item))
-                && t.unread.iter().any(|u| u.values.iter().any(|(s, y, _)| *s == sc && *y == year))
+                && t.unread.iter().any(|u| u.any_column || u.values.iter().any(|(s, y, _)| *s == sc && *y == year))
         });
         if let Some(t) = cause {
             f.severity = Severity::Warning;

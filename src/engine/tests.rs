@@ -314,6 +314,7 @@ fn unread(label: &str, cell: &str, scenario: Scenario, amount: &str) -> crate::m
         label: label.into(),
         source: format!("t.xlsx:S!{cell}"),
         values: vec![(scenario, 2024, d(amount))],
+        any_column: false,
     }
 }
 

@@ -10,6 +10,69 @@ pub struct ColumnHeader {
     pub year: Option<i32>,
     /// A percent column (toteutuma-%, poikkeama %): not money, not read.
     pub percent: bool,
+    /// A column for part of a year (`Toteuma 1-8/2024`, `tammi–elokuu`, `1.1.–31.8.2024`, `Utfall jan–aug`):
+    /// actuals to date are never the year's actuals, so it is not read.
+    pub part_of_year: bool,
+}
+
+const MONTHS_FI: [&str; 12] =
+    ["TAMMI", "HELMI", "MAALIS", "HUHTI", "TOUKO", "KESÄ", "HEINÄ", "ELO", "SYYS", "LOKA", "MARRAS", "JOULU"];
+const MONTHS_SV: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAJ", "JUN", "JUL", "AUG", "SEP", "OKT", "NOV", "DEC"];
+
+/// Does a header name part of a year: a month range that is not January–December, or a date range that
+/// does not end on 31 December?
+pub fn names_part_of_year(text: &str) -> bool {
+    let t = text.to_uppercase().replace(['–', '—', '−'], "-");
+    let chars: Vec<char> = t.chars().collect();
+    // "1-8/2024", "01-08/2024", "1-8 2024": month numbers around a dash, then a year.
+    let number_at = |mut i: usize| -> Option<(u32, usize)> {
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let n: String = chars[start..i].iter().collect();
+        (i > start && i - start <= 2).then(|| n.parse().ok().map(|v| (v, i)))?
+    };
+    for i in 0..chars.len() {
+        if i > 0 && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.') {
+            continue;
+        }
+        let Some((a, j)) = number_at(i) else { continue };
+        let mut k = j;
+        while k < chars.len() && chars[k] == ' ' {
+            k += 1;
+        }
+        if chars.get(k) != Some(&'-') {
+            continue;
+        }
+        k += 1;
+        while k < chars.len() && chars[k] == ' ' {
+            k += 1;
+        }
+        let Some((b, l)) = number_at(k) else { continue };
+        let slash_year = chars.get(l) == Some(&'/') || chars.get(l) == Some(&' ');
+        if slash_year && (1..=12).contains(&a) && (1..=12).contains(&b) && a <= b && chars.get(l) != Some(&'.') {
+            return !(a == 1 && b == 12);
+        }
+    }
+    // "1.1.-31.8.2024": a period that does not end on 31.12.
+    if t.contains("1.1.") && t.contains('-') && !t.contains("31.12") {
+        let after = t.split_once('-').map_or("", |(_, b)| b).trim();
+        if after.chars().next().is_some_and(|c| c.is_ascii_digit()) && after.contains('.') {
+            return true;
+        }
+    }
+    // "TAMMI-ELOKUU", "TAMMIKUU-ELOKUU", "JAN-AUG".
+    for months in [&MONTHS_FI[..], &MONTHS_SV[..]] {
+        for part in t.split(|c: char| c.is_whitespace()) {
+            let Some((a, b)) = part.split_once('-') else { continue };
+            let month = |w: &str| months.iter().position(|m| w.starts_with(m));
+            if let (Some(x), Some(y)) = (month(a), month(b)) {
+                return !(x == 0 && y == 11);
+            }
+        }
+    }
+    false
 }
 
 /// Joins header fragments (cells of a multi-row header, lines of one cell) into one upper-case text,
@@ -121,7 +184,7 @@ pub fn classify(text: &str) -> ColumnHeader {
     } else {
         None
     };
-    ColumnHeader { scenario, year, percent }
+    ColumnHeader { scenario, year, percent, part_of_year: names_part_of_year(text) }
 }
 
 /// The money unit a text states (`€`, `euroa`, `1 000 €`, `t€`, `milj. €`), as a factor to euros.
@@ -179,10 +242,20 @@ mod tests {
     }
 
     #[test]
+    fn parts_of_a_year() {
+        for t in ["TOTEUMA 1-8/2024", "Toteuma 1–8/2024", "TOT 01–08/2024", "tammi–elokuu 2024", "1.1.–31.8.2024", "Utfall jan–aug 2024"] {
+            assert!(names_part_of_year(t), "{t}");
+        }
+        for t in ["Toteutuma 1-12/2024", "1.1.–31.12.2024", "TP 2024", "TA 2024-2025", "tammi–joulukuu 2024", "Talousarvio €"] {
+            assert!(!names_part_of_year(t), "{t}");
+        }
+    }
+
+    #[test]
     fn seed_001_headers() {
         assert_eq!(
             col(&["TALOUSARVIO\n2024"]),
-            ColumnHeader { scenario: Some(Scenario::Ta), year: Some(2024), percent: false }
+            ColumnHeader { scenario: Some(Scenario::Ta), year: Some(2024), percent: false, part_of_year: false }
         );
         assert_eq!(col(&["TALOUSARVIO-\nMUUTOKSET"]).scenario, Some(Scenario::TaMuutokset));
         let after = col(&["TALOUSARVIO\n2024\nMUUTOSTEN\nJÄLKEEN"]);
@@ -214,7 +287,7 @@ mod tests {
         assert_eq!(col(&["Utfall"]).scenario, Some(Scenario::Tp));
         assert_eq!(col(&["Avvikelse"]).scenario, Some(Scenario::Poikkeama));
         assert_eq!(col(&["Ekonomiplan 2025"]).scenario, Some(Scenario::Ts));
-        assert_eq!(col(&["TP2023"]), ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2023), percent: false });
+        assert_eq!(col(&["TP2023"]), ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2023), percent: false, part_of_year: false });
         assert_eq!(col(&["TA 2024"]).year, Some(2024));
         assert!(col(&["Toteutuma-%"]).percent);
         assert_eq!(col(&["Kaupunginkansliakeskus"]).scenario, None);
@@ -225,7 +298,7 @@ mod tests {
         assert_eq!(col(&["Toteutunut 2023"]).scenario, Some(Scenario::Tp));
         assert_eq!(
             col(&["Käyttö", "2021"]),
-            ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2021), percent: false }
+            ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2021), percent: false, part_of_year: false }
         );
         assert_eq!(col(&["Förbrukning 2023"]).scenario, Some(Scenario::Tp));
         assert!(col(&["Käyttö-%"]).percent);

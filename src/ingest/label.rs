@@ -84,9 +84,18 @@ fn exact_or_typo(scheme: &Scheme, folded: &str) -> Option<(Item, Option<String>)
         7..=14 => 1,
         _ => 2,
     };
+    if limit == 0 {
+        return None;
+    }
+    let len = folded.chars().count();
     let mut best: Option<(usize, Item, &str)> = None;
     let mut tie = false;
     for (key, item, label) in scheme.labels() {
+        // The distance is at least the difference in length: most lines of a report's prose end here,
+        // which keeps a whole book's reading from being spent in edit distances.
+        if key.len().abs_diff(folded.len()) > 2 * limit && key.chars().count().abs_diff(len) > limit {
+            continue;
+        }
         let d = strsim::levenshtein(key, folded);
         if d > limit {
             continue;

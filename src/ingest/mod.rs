@@ -2,6 +2,7 @@
 //! Invariant: ingest knows nothing of checks or reports; it never drops a row silently (unknown labels
 //! are warnings naming the cell) and never guesses a number (bad cells are errors).
 
+pub mod context;
 pub mod explanations;
 mod grid;
 pub mod header;
@@ -12,6 +13,8 @@ pub mod limits;
 pub mod number;
 mod parquet;
 mod pdf;
+mod scenario_rows;
+mod signs;
 mod structure;
 mod table;
 pub mod text;
@@ -30,6 +33,10 @@ pub struct Extraction {
     pub sums: Vec<TableSum>,
     /// The finance office's explanations printed in the tables (a PERUSTELU column).
     pub explanations: Vec<crate::model::Explanation>,
+    /// Every table found in the inputs, read or passed over, with what was read and why (`--explain`).
+    pub tables: Vec<crate::model::TableReport>,
+    /// Budget changes printed as rows of their own, with their council decisions.
+    pub changes: Vec<crate::model::BudgetChange>,
 }
 
 /// Expands inputs: a directory stands for the workbooks, report texts, PDFs and ledger exports directly inside
@@ -169,6 +176,8 @@ pub fn extract_with_progress(
                 out.warnings.extend(wb.warnings);
                 out.sums.extend(wb.sums);
                 out.explanations.extend(wb.explanations);
+                out.tables.extend(wb.tables);
+                out.changes.extend(wb.changes);
                 errors.extend(wb.errors);
             }
             Err(e) => errors.push(e),

@@ -17,6 +17,11 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}')
 }
 
+/// A mark standing alone in a figure's place for "nothing" or "not available": a dash, "…", "..", "x".
+pub fn is_placeholder(t: &str) -> bool {
+    matches!(t, "-" | "−" | "–" | "—" | "…" | ".." | "..." | "x" | "X")
+}
+
 /// Parses a figure in Finnish format. Thousands groups must be of three digits; the decimal mark is a
 /// comma (a dot is taken as decimal mark only when the text has no comma and no digit grouping).
 ///
@@ -27,11 +32,12 @@ fn is_space(c: char) -> bool {
 /// assert_eq!(parse_fi("−1\u{a0}935\u{a0}039"), Parsed::Number(Decimal::from(-1_935_039)));
 /// assert_eq!(parse_fi("1 234,50 €"), Parsed::Number(Decimal::new(123_450, 2)));
 /// assert_eq!(parse_fi("-"), Parsed::Blank);
+/// assert_eq!(parse_fi("…"), Parsed::Blank);
 /// assert_eq!(parse_fi("-1 151 4O6"), Parsed::NotANumber);
 /// ```
 pub fn parse_fi(text: &str) -> Parsed {
     let t = text.trim_matches(is_space);
-    if t.is_empty() || matches!(t, "-" | "−" | "–" | "—") {
+    if t.is_empty() || is_placeholder(t) {
         return Parsed::Blank;
     }
     let t = t.strip_suffix('€').unwrap_or(t).trim_end_matches(is_space);

@@ -6,7 +6,11 @@ use super::header::{caption_factor, classify, join_header_parts, unit_factor, Co
 use super::label::{match_label, LabelMatch};
 use super::number::{parse_fi, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
-use crate::model::{Explanation, Figure, LineItem, Place, Said, Scenario, Source, TableSum, Unread};
+use super::context::{DocContext, Inferred};
+use crate::model::{
+    BudgetChange, Explanation, Figure, LineItem, Place, Said, Scenario, Source, TableReport, TableSum, Unread,
+};
+use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 /// A value column of a table.
@@ -44,24 +48,72 @@ pub struct Table {
     /// Explanations in a column of their own (PERUSTELU, SELITYS, MOTIVERING): line item, the year of the
     /// table's actuals, cell and text.
     pub explanations: Vec<(LineItem, i32, String, String)>,
+    /// Budget changes printed as rows of their own, with their decisions (scenarios as rows).
+    pub changes: Vec<(LineItem, i32, String, Decimal, String)>,
+    /// What was read and why, with grid cells for places.
+    pub report: RawReport,
+    /// The grid rows from the header's first to the one after the body.
+    pub span: (u32, u32),
+}
+
+/// A table's account (see [`crate::model::TableReport`]) before its cells are places and its unit resolved.
+#[derive(Debug, Clone, Default)]
+pub struct RawReport {
+    pub last_cell: String,
+    pub passed_over: Option<String>,
+    pub year: Option<i32>,
+    pub year_evidence: String,
+    pub money_evidence: String,
+    pub signs: String,
+    pub columns: Vec<String>,
+    pub rows_read: usize,
+    /// Cell, label, reason.
+    pub rows_not_read: Vec<(String, String, String)>,
 }
 
 impl Table {
     /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
     /// traced to `file:sheet!CELL`.
+    #[cfg(test)]
     pub fn into_model(self, unit: &str, file: &str, sheet: &str) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>) {
         let place = |cell: &str| Place::Cell { sheet: sheet.to_string(), cell: cell.to_string() };
         self.into_model_at(unit, file, &place)
     }
 
     /// [`Table::into_model`] with the place of each grid cell given by `place` (a text file's line).
+    #[cfg(test)]
     pub fn into_model_at(
         self,
         unit: &str,
         file: &str,
         place: &dyn Fn(&str) -> Place,
     ) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>) {
+        let (figures, sums, explanations, _) = self.into_model_with_changes(unit, file, place);
+        (figures, sums, explanations)
+    }
+
+    /// [`Table::into_model_at`] with the table's budget change rows.
+    pub fn into_model_with_changes(
+        self,
+        unit: &str,
+        file: &str,
+        place: &dyn Fn(&str) -> Place,
+    ) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>, Vec<BudgetChange>) {
         let factor = self.factor;
+        let changes = self
+            .changes
+            .iter()
+            .filter_map(|(li, year, decision, value, cell)| {
+                Some(BudgetChange {
+                    unit: unit.to_string(),
+                    line_item: *li,
+                    year: *year,
+                    decision: decision.clone(),
+                    amount: value.checked_mul(factor)?,
+                    source: Source { file: file.to_string(), place: place(cell), factor }.to_string(),
+                })
+            })
+            .collect();
         let explanations = self
             .explanations
             .into_iter()
@@ -112,11 +164,42 @@ impl Table {
                             .into_iter()
                             .filter_map(|(sc, y, v)| v.checked_mul(factor).map(|v| (sc, y, v)))
                             .collect(),
+                        any_column: u.any_column,
                     })
                     .collect(),
             })
             .collect();
-        (figures, sums, explanations)
+        (figures, sums, explanations, changes)
+    }
+
+    /// The table's account with its places and unit.
+    pub fn report(&self, file: &str, place: &dyn Fn(&str) -> String, unit: Option<(&str, &str)>) -> TableReport {
+        let r = &self.report;
+        TableReport {
+            file: file.to_string(),
+            from: place(&self.header_cell),
+            to: place(if r.last_cell.is_empty() { &self.header_cell } else { &r.last_cell }),
+            passed_over: r.passed_over.clone(),
+            unit: unit.map(|(u, _)| u.to_string()),
+            unit_evidence: unit.map(|(_, e)| e.to_string()).unwrap_or_default(),
+            year: r.year,
+            year_evidence: r.year_evidence.clone(),
+            money_unit: self.factor,
+            money_evidence: r.money_evidence.clone(),
+            signs: r.signs.clone(),
+            columns: r.columns.clone(),
+            rows_read: r.rows_read,
+            figures: self.figures.len(),
+            rows_not_read: r.rows_not_read.iter().map(|(c, l, why)| (place(c), l.clone(), why.clone())).collect(),
+            changes: self
+                .changes
+                .iter()
+                .map(|(li, _, decision, v, cell)| {
+                    let euros = v.checked_mul(self.factor).map_or_else(|| v.to_string(), |e| e.normalize().to_string());
+                    (place(cell), li.id(), euros, decision.clone())
+                })
+                .collect(),
+        }
     }
 }
 
@@ -135,6 +218,8 @@ pub struct UnreadRaw {
     pub label: String,
     pub cell: String,
     pub values: Vec<(Scenario, i32, Decimal)>,
+    /// No figure of the row could be read: it may stand in any column.
+    pub any_column: bool,
 }
 
 /// Problems met while reading tables: warnings go on, errors stop the run (exit 2).
@@ -146,6 +231,14 @@ pub struct Problems {
     /// Empty cells where a table's figure would stand (the sheet's row, column): a formula there with no stored
     /// result would otherwise be read as blank without a word.
     pub empty_figure_cells: Vec<(u32, u32)>,
+}
+
+/// What the document around the tables says: its own year, the year near a grid row (a page's running
+/// header, the sheet's name), and the grid rows the reader could not split into cells (text and PDF).
+pub struct TableContext<'a> {
+    pub doc: &'a DocContext,
+    pub near: &'a dyn Fn(u32) -> Option<Inferred<i32>>,
+    pub unreadable: &'a HashMap<u32, String>,
 }
 
 const MAX_HEADER_ROWS: u32 = 4;
@@ -343,8 +436,18 @@ fn is_title_like(text: &str) -> bool {
         && unit_factor(t).is_none_or(|_| t.chars().filter(|c| c.is_alphabetic()).count() > 6)
 }
 
-/// Finds every table in a sheet.
+/// Finds every table in a sheet, with no document around it (the tests' grids).
+#[cfg(test)]
 pub fn find_tables(grid: &Grid, problems: &mut Problems) -> Vec<Table> {
+    let doc = DocContext::default();
+    let unreadable = HashMap::new();
+    find_tables_in(grid, problems, &TableContext { doc: &doc, near: &|_| None, unreadable: &unreadable })
+}
+
+/// Finds every table in a sheet; years the columns do not give come from `ctx`. Tables that are not budget
+/// tables (no row names a line item) come back too, passed over (see [`RawReport::passed_over`]), with no
+/// figures and none of their rows' warnings.
+pub fn find_tables_in(grid: &Grid, problems: &mut Problems, ctx: &TableContext) -> Vec<Table> {
     let header_rows: Vec<u32> = (grid.start.0..grid.row_end()).filter(|&r| is_header_row(grid, r)).collect();
     let mut tables = Vec::new();
     let mut previous_end = grid.start.0;
@@ -373,13 +476,27 @@ pub fn find_tables(grid: &Grid, problems: &mut Problems) -> Vec<Table> {
             i += 1;
         }
         let body_end = header_rows.get(i).map_or(grid.row_end(), |&next| next);
-        let table = read_table(grid, top..=h_end, first_value, previous_end, body_end, problems);
+        let table = read_table(grid, top..=h_end, first_value, previous_end, body_end, problems, ctx);
         previous_end = table.1;
         if let Some(t) = table.0 {
             tables.push(t);
         }
     }
     tables
+}
+
+/// The year for a table's columns that name none: its title rows (nearest first), the page or sheet, the
+/// document; with the evidence.
+fn context_year(titles: &[(String, String)], near: Option<Inferred<i32>>, doc: &DocContext) -> Option<Inferred<i32>> {
+    titles
+        .iter()
+        .find_map(|(t, cell)| {
+            super::context::title_year(t).map(|y| {
+                Inferred::new(y, format!("the table's title \"{}\" ({cell})", super::context::short(t)))
+            })
+        })
+        .or(near)
+        .or_else(|| doc.year().cloned())
 }
 
 /// Reads one table. Returns it (if it has value columns) and the row after its last body row.
@@ -390,18 +507,24 @@ fn read_table(
     title_floor: u32,
     body_limit: u32,
     problems: &mut Problems,
+    ctx: &TableContext,
 ) -> (Option<Table>, u32) {
     let top = *header.start();
     let header_cell = grid.cell_ref(top, first_value);
     // Columns and their headers.
     let statement = under_statement_title(grid, top);
-    let mut columns: Vec<(u32, ColumnHeader)> = Vec::new();
+    let mut columns: Vec<(u32, ColumnHeader, String)> = Vec::new();
     let mut factor = None;
+    let mut money_evidence = String::new();
     let mut explanation_col = None;
+    let mut column_notes = Vec::new();
     for c in grid.start.1..grid.col_end() {
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
             factor = unit_factor(&text);
+            if factor.is_some() {
+                money_evidence = format!("the header \"{}\" ({})", super::context::short(&text), grid.cell_ref(top, c));
+            }
         }
         if c < first_value {
             continue;
@@ -415,24 +538,37 @@ fn read_table(
             // A bare year under a year-end statement's title: that year's actuals.
             h.scenario = Some(Scenario::Tp);
         }
-        if h.scenario.is_some() && !h.percent {
-            columns.push((c, h));
+        if h.scenario.is_some() && !h.percent && !h.part_of_year {
+            columns.push((c, h, text));
+        } else if !text.trim().is_empty() {
+            let why = if h.part_of_year {
+                "part of a year (actuals to date are never the year's actuals): not read"
+            } else if h.percent {
+                "a percentage: not read"
+            } else {
+                "no scenario: not read"
+            };
+            column_notes.push(format!("{} \"{}\": {why}", grid.cell_ref(top, c), super::context::short(&text)));
         }
     }
     // Title rows above the header, nearest first, down to the previous table.
     let mut titles = Vec::new();
-    let mut title_years = Vec::new();
+    let mut title_cells: Vec<(String, String)> = Vec::new();
     for r in (title_floor..top).rev() {
         for c in grid.start.1..grid.col_end() {
             if let Some(t) = grid.get(r, c).text() {
                 if factor.is_none() {
                     factor = caption_factor(&t);
+                    if factor.is_some() {
+                        money_evidence =
+                            format!("the caption \"{}\" ({})", super::context::short(&t), grid.cell_ref(r, c));
+                    }
                 }
-                if let Some(y) = classify(&t.to_uppercase()).year {
-                    title_years.push(y);
-                }
-                if is_title_like(&t) && !titles.contains(&clean_title(&t)) {
-                    titles.push(clean_title(&t));
+                if is_title_like(&t) {
+                    title_cells.push((t.clone(), grid.cell_ref(r, c)));
+                    if !titles.contains(&clean_title(&t)) {
+                        titles.push(clean_title(&t));
+                    }
                 }
             }
         }
@@ -472,38 +608,20 @@ fn read_table(
         nearer.append(&mut titles);
         titles = nearer;
     }
+    if factor.is_none() {
+        money_evidence = "none stated: euros".into();
+    }
     let factor = factor.unwrap_or(Decimal::ONE);
 
-    // Years for columns whose header has none: the table's other columns, else a year in the title.
-    let years: Vec<i32> = columns.iter().filter_map(|(_, h)| h.year).collect();
-    let fallback_year = {
-        let mut distinct = years.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        match distinct.as_slice() {
-            [y] => Some(*y),
-            [] => title_years.first().copied(),
-            _ => {
-                let tp: Vec<i32> = columns
-                    .iter()
-                    .filter(|(_, h)| h.scenario == Some(Scenario::Tp))
-                    .filter_map(|(_, h)| h.year)
-                    .collect();
-                match tp.as_slice() {
-                    [y] => Some(*y),
-                    _ => None,
-                }
-            }
-        }
-    };
-    // In a table of several years, the columns that only a budget year has (changes, budget after changes,
-    // variance, overrun right) belong to the budget year: the one year its budget columns name, else the
-    // year of the budget or actuals column just left of them.
+    // Years for columns whose header has none: the document around the table, never a neighbouring
+    // column's. Only the columns a budget year alone has (changes, budget after changes, variance, overrun
+    // right) belong to the budget year its budget columns name, or the budget column just left of them.
+    let table_year = context_year(&title_cells, (ctx.near)(top), ctx.doc);
     let budget_year = {
         let mut ys: Vec<i32> = columns
             .iter()
-            .filter(|(_, h)| matches!(h.scenario, Some(Scenario::Ta | Scenario::TaMuutokset | Scenario::TaMuutettu)))
-            .filter_map(|(_, h)| h.year)
+            .filter(|(_, h, _)| matches!(h.scenario, Some(Scenario::Ta | Scenario::TaMuutokset | Scenario::TaMuutettu)))
+            .filter_map(|(_, h, _)| h.year)
             .collect();
         ys.sort_unstable();
         ys.dedup();
@@ -516,33 +634,137 @@ fn read_table(
         columns[..i]
             .iter()
             .rev()
-            .find(|(_, h)| h.year.is_some())
-            .filter(|(_, h)| matches!(h.scenario, Some(Scenario::Ta | Scenario::TaMuutettu | Scenario::Tp)))
-            .and_then(|(_, h)| h.year)
+            .find(|(_, h, _)| h.year.is_some())
+            .filter(|(_, h, _)| matches!(h.scenario, Some(Scenario::Ta | Scenario::TaMuutettu)))
+            .and_then(|(_, h, _)| h.year)
     };
     let mut value_columns = Vec::new();
-    for (i, (c, h)) in columns.iter().enumerate() {
+    let mut local = Problems::default();
+    let mut year_used: Option<Inferred<i32>> = None;
+    for (i, (c, h, text)) in columns.iter().enumerate() {
         let Some(scenario) = h.scenario else { continue };
         let budget_only = matches!(
             scenario,
             Scenario::TaMuutokset | Scenario::TaMuutettu | Scenario::Poikkeama | Scenario::Ylitysoikeus
         );
         let year = match h.year {
-            Some(y) => Some(y),
-            None if budget_only => budget_year.or_else(|| left_year(i)).or(fallback_year),
-            None => fallback_year,
+            Some(y) => Some((y, "its header".to_string())),
+            None if budget_only => budget_year
+                .or_else(|| left_year(i))
+                .map(|y| (y, "the budget column's header".to_string()))
+                .or_else(|| table_year.as_ref().map(|t| (t.value, t.evidence.clone()))),
+            None => table_year.as_ref().map(|t| (t.value, t.evidence.clone())),
         };
+        let cell = grid.cell_ref(top, *c);
         match year {
-            Some(year) => value_columns.push(ValueColumn { col: *c, scenario, year }),
-            None => problems
-                .warnings
-                .push((grid.cell_ref(top, *c), Said::NoYear { column: scenario.label("fi").to_string() })),
+            Some((year, why)) => {
+                if h.year.is_none() && year_used.is_none() {
+                    year_used = table_year.clone().filter(|t| t.value == year);
+                }
+                column_notes.push(format!(
+                    "{cell} \"{}\": {} {year} (year from {why})",
+                    super::context::short(text),
+                    scenario.id()
+                ));
+                value_columns.push(ValueColumn { col: *c, scenario, year })
+            }
+            None => {
+                column_notes.push(format!("{cell} \"{}\": no year: not read", super::context::short(text)));
+                local.warnings.push((cell, Said::NoYear { column: scenario.label("fi").to_string() }))
+            }
         }
     }
-    let (mut figures, sums, end) = read_body(grid, *header.end() + 1, body_limit, label_col, &value_columns, problems);
+    let from = *header.end() + 1;
+    let mut changes = Vec::new();
+    let mut signs = "as printed (revenues positive, costs negative)".to_string();
+    let (mut rows, cells, not_read, end, value_columns) =
+        if !value_columns.is_empty() && super::scenario_rows::detect(grid, from, body_limit, first_value) {
+            let turned = super::scenario_rows::turn(grid, from, body_limit, first_value, &value_columns, ctx.unreadable);
+            let not_read: Vec<(String, String, String)> =
+                turned.unplaced.iter().map(|u| (u.cell.clone(), u.label.clone(), u.reason.clone())).collect();
+            for ch in &turned.changes {
+                changes.push((ch.line_item, turned.columns[1].year, ch.decision.clone(), ch.value, ch.cell.clone()));
+            }
+            signs = "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); ".to_string() + &signs;
+            let (rows, cells): (Vec<BodyRow>, Vec<Vec<Vec<String>>>) =
+                turned.rows.into_iter().map(|t| (t.row, t.cells)).unzip();
+            (rows, cells, not_read, turned.end, turned.columns)
+        } else {
+            let body = read_body(grid, from, body_limit, label_col, &value_columns, &mut local, ctx.unreadable);
+            let cells = body
+                .sheet_rows
+                .iter()
+                .map(|&r| value_columns.iter().map(|vc| vec![grid.cell_ref(r, vc.col)]).collect())
+                .collect();
+            (body.rows, cells, body.not_read, body.end, value_columns)
+        };
     if value_columns.is_empty() {
         return (None, end);
     }
+    let known_rows = rows.iter().filter(|r| r.line.is_some()).count();
+    let last_cell = grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1);
+    let mut report = RawReport {
+        last_cell,
+        passed_over: None,
+        year: year_used.as_ref().map(|y| y.value).or_else(|| value_columns.iter().map(|v| v.year).max()),
+        year_evidence: year_used.map_or_else(|| "the columns' headers".to_string(), |y| y.evidence),
+        money_evidence,
+        signs: String::new(),
+        columns: column_notes,
+        rows_read: known_rows,
+        rows_not_read: not_read.clone(),
+    };
+    if known_rows == 0 {
+        // Goals, key figures, investments, the balance sheet: no row names a line item of the scheme.
+        let first: Vec<String> = rows.iter().filter(|r| !r.label.is_empty()).take(3).map(|r| r.label.clone()).collect();
+        report.passed_over = Some(if first.is_empty() {
+            "no row names a line item of the scheme".to_string()
+        } else {
+            format!("no row names a line item of the scheme (first rows: {})", first.join("; "))
+        });
+        report.rows_read = 0;
+        report.rows_not_read.clear();
+        let t = Table {
+            titles,
+            factor,
+            header_cell,
+            figures: Vec::new(),
+            sums: Vec::new(),
+            explanations: Vec::new(),
+            changes: Vec::new(),
+            report,
+            span: (top, end),
+        };
+        return (Some(t), end);
+    }
+    // Costs printed positive, recognised by the margin, are turned to the reports' signs.
+    if let Some(turned) = super::signs::turn_positive_costs(&mut rows, &value_columns) {
+        local.warnings.push((
+            header_cell.clone(),
+            Said::CostsTurned { columns: turned.evidence_columns, variance_turned: turned.variance_turned },
+        ));
+        signs = format!(
+            "costs printed positive (the margin is revenues − costs in {} column(s)): turned{}",
+            turned.evidence_columns,
+            if turned.variance_turned { ", cost variances too (printed actuals − budget)" } else { "" }
+        );
+        for ch in changes.iter_mut() {
+            if ch.0.item == crate::model::Item::TOIMINTAKULUT || ch.0.item.is_under(crate::model::Item::TOIMINTAKULUT) {
+                ch.3 = -ch.3;
+            }
+        }
+    }
+    report.signs = signs;
+    for (cell, label, reason) in &not_read {
+        // Unknown labels were warned of as such when the row was read.
+        if !local.warnings.iter().any(|(c, _)| c == cell) {
+            local.warnings.push((cell.clone(), Said::RowNotRead { label: label.clone(), reason: reason.clone() }));
+        }
+    }
+    let (mut figures, sums) = figures_and_sums(&rows, &cells, &value_columns);
+    problems.warnings.append(&mut local.warnings);
+    problems.errors.append(&mut local.errors);
+    problems.empty_figure_cells.append(&mut local.empty_figure_cells);
     // A figure beyond any budget (in euros, after the money unit) is an input error, never a crash later.
     figures.retain(|f| {
         let euros = f.value.checked_mul(factor);
@@ -568,7 +790,7 @@ fn read_table(
         .or_else(|| value_columns.iter().map(|v| v.year).max());
     let mut explanations = Vec::new();
     if let (Some(ec), Some(year)) = (explanation_col, year) {
-        for r in *header.end() + 1..end {
+        for r in from..end {
             let (Some(label), Some(text)) = (grid.get(r, label_col).text(), grid.get(r, ec).text()) else { continue };
             if let LabelMatch::Exact(li) | LabelMatch::Typo(li, _) = match_label(&label, None) {
                 let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -576,7 +798,7 @@ fn read_table(
             }
         }
     }
-    (Some(Table { titles, factor, header_cell, figures, sums, explanations }), end)
+    (Some(Table { titles, factor, header_cell, figures, sums, explanations, changes, report, span: (top, end) }), end)
 }
 
 /// A column of explanations: "Perustelu", "Perustelut", "Poikkeaman perustelu", "Selitys", "Motivering",
@@ -600,8 +822,19 @@ fn lenient_value(cell: &Cell) -> Option<Decimal> {
     }
 }
 
-/// Reads body rows until the next header (or a gap followed by something that is not the table); then
-/// works out what the table's totals sum and names unlabelled totals by their group's heading.
+/// A table's body as read: its rows, the sheet row of each, the rows not read (cell, label, reason) and the
+/// row after the last one read.
+struct Body {
+    rows: Vec<BodyRow>,
+    sheet_rows: Vec<u32>,
+    not_read: Vec<(String, String, String)>,
+    end: u32,
+}
+
+/// Reads body rows until the next header (or a gap followed by something that is not the table), and names
+/// unlabelled totals by their group's heading. A row whose figures cannot be read (a cell that is no
+/// number, figures the text reader could not split: `unreadable`) is kept as an unread row, never read in
+/// part.
 fn read_body(
     grid: &Grid,
     from: u32,
@@ -609,15 +842,34 @@ fn read_body(
     label_col: u32,
     columns: &[ValueColumn],
     problems: &mut Problems,
-) -> (Vec<RawFigure>, Vec<RawTableSum>, u32) {
+    unreadable: &HashMap<u32, String>,
+) -> Body {
     let mut rows: Vec<BodyRow> = Vec::new();
     // The sheet row of each body row.
     let mut sheet_rows: Vec<u32> = Vec::new();
+    let mut not_read = Vec::new();
     let mut previous: Option<LineItem> = None;
     let mut blank_run = 0;
     let mut last_row = from;
     for r in from..limit {
         let label = grid.get(r, label_col).text();
+        if let Some(reason) = unreadable.get(&r) {
+            let label = label.unwrap_or_default().trim().to_string();
+            let known = match_label(&label, previous).line_item().is_some();
+            if known || !label.is_empty() {
+                not_read.push((grid.cell_ref(r, label_col), label.clone(), reason.clone()));
+                rows.push(BodyRow {
+                    line: None,
+                    of_which: false,
+                    label,
+                    cell: grid.cell_ref(r, label_col),
+                    values: vec![None; columns.len()],
+                });
+                sheet_rows.push(r);
+                last_row = r + 1;
+            }
+            continue;
+        }
         let values_empty = columns.iter().all(|vc| grid.get(r, vc.col).is_empty());
         let Some(label) = label else {
             if values_empty {
@@ -638,6 +890,7 @@ fn read_body(
                 sheet_rows.push(r);
             } else {
                 problems.warnings.push((grid.cell_ref(r, first), Said::NoLabel));
+                not_read.push((grid.cell_ref(r, first), String::new(), "figures without a label".into()));
             }
             continue;
         };
@@ -661,6 +914,11 @@ fn read_body(
                     problems
                         .warnings
                         .push((grid.cell_ref(r, label_col), Said::UnknownLabel { label: label.trim().to_string() }));
+                    not_read.push((
+                        grid.cell_ref(r, label_col),
+                        label.trim().to_string(),
+                        "its label names no line item of the scheme".into(),
+                    ));
                 }
                 rows.push(BodyRow {
                     line: None,
@@ -680,6 +938,7 @@ fn read_body(
         }
         last_row = r + 1;
         let mut values = Vec::with_capacity(columns.len());
+        let mut bad = None;
         for vc in columns {
             let cell_name = grid.cell_ref(r, vc.col);
             let value = match grid.get(r, vc.col) {
@@ -695,16 +954,29 @@ fn read_body(
                     }
                     Parsed::Number(d) => Some(d),
                     Parsed::NotANumber => {
-                        problems.errors.push((cell_name, format!("{} is not a number", crate::error::quoted(t))));
+                        bad.get_or_insert((cell_name, format!("{} is not a number", crate::error::quoted(t))));
                         None
                     }
                 },
                 Cell::Other(what) => {
-                    problems.errors.push((cell_name, format!("{what} is not a number")));
+                    bad.get_or_insert((cell_name, format!("{what} is not a number")));
                     None
                 }
             };
             values.push(value);
+        }
+        if let Some((cell, reason)) = bad {
+            // The whole row is unread: a row read in part would make its sums look wrong.
+            not_read.push((cell, label.trim().to_string(), reason));
+            rows.push(BodyRow {
+                line: None,
+                of_which: false,
+                label: label.trim().to_string(),
+                cell: grid.cell_ref(r, label_col),
+                values: vec![None; columns.len()],
+            });
+            sheet_rows.push(r);
+            continue;
         }
         rows.push(BodyRow {
             line: Some(item),
@@ -727,25 +999,33 @@ fn read_body(
     }
     for row in rows.iter().filter(|r| r.line.is_none() && r.label.is_empty()) {
         problems.warnings.push((row.cell.clone(), Said::NoLabel));
+        not_read.push((row.cell.clone(), String::new(), "figures without a label".into()));
     }
+    Body { rows, sheet_rows, not_read, end: last_row }
+}
+
+/// The figures of a table's rows (each from its cell; a figure of several cells is their sum, as a turned
+/// table's changes are), the stand-ins for items printed only as sub-rows, and the table's sums.
+fn figures_and_sums(
+    rows: &[BodyRow],
+    cells: &[Vec<Vec<String>>],
+    columns: &[ValueColumn],
+) -> (Vec<RawFigure>, Vec<RawTableSum>) {
     let mut figures = Vec::new();
     for (k, row) in rows.iter().enumerate() {
         let Some(li) = row.line else { continue };
-        for (vc, value) in columns.iter().zip(&row.values) {
-            if let Some(value) = value {
-                figures.push(RawFigure {
-                    line_item: li,
-                    scenario: vc.scenario,
-                    year: vc.year,
-                    value: *value,
-                    cell: grid.cell_ref(sheet_rows[k], vc.col),
-                    sum_of: None,
-                });
-            }
+        for (c, (vc, value)) in columns.iter().zip(&row.values).enumerate() {
+            let Some(value) = value else { continue };
+            let at = &cells[k][c];
+            let (cell, sum_of) = match at.as_slice() {
+                [one] => (one.clone(), None),
+                many => (String::new(), Some((many.to_vec(), Decimal::new(many.len() as i64, value.scale())))),
+            };
+            figures.push(RawFigure { line_item: li, scenario: vc.scenario, year: vc.year, value: *value, cell, sum_of });
         }
     }
-    let raw_sums = table_sums(&rows);
-    for (li, ks) in stand_ins(&rows, &raw_sums) {
+    let raw_sums = table_sums(rows);
+    for (li, ks) in stand_ins(rows, &raw_sums) {
         for (c, vc) in columns.iter().enumerate() {
             let parts: Vec<(usize, Decimal)> = ks.iter().filter_map(|&k| rows[k].values[c].map(|v| (k, v))).collect();
             let Some(value) = parts.iter().try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v)) else { continue };
@@ -753,14 +1033,14 @@ fn read_body(
                 continue;
             }
             let ulp = parts.iter().fold(Decimal::ZERO, |a, (_, v)| a + Decimal::new(1, v.scale()));
-            let cells = parts.iter().map(|&(k, _)| grid.cell_ref(sheet_rows[k], vc.col)).collect();
+            let at = parts.iter().flat_map(|&(k, _)| cells[k][c].iter().cloned()).collect();
             figures.push(RawFigure {
                 line_item: li,
                 scenario: vc.scenario,
                 year: vc.year,
                 value,
                 cell: String::new(),
-                sum_of: Some((cells, ulp)),
+                sum_of: Some((at, ulp)),
             });
         }
     }
@@ -782,11 +1062,12 @@ fn read_body(
                         .zip(&rows[k].values)
                         .filter_map(|(&(sc, y), v)| v.map(|v| (sc, y, v)))
                         .collect(),
+                    any_column: rows[k].values.iter().all(Option::is_none),
                 })
                 .collect(),
         })
         .collect();
-    (figures, sums, last_row)
+    (figures, sums)
 }
 
 #[cfg(test)]

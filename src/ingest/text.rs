@@ -10,7 +10,8 @@
 
 use super::header::{classify, join_header_parts};
 use super::label::{match_label, LabelMatch};
-use super::table::{find_tables, Problems};
+use super::context::Inferred;
+use super::table::{find_tables_in, Problems, TableContext};
 use super::workbook::{resolve_unit, WorkbookFigures};
 use crate::error::{Error, Result};
 use crate::model::{Org, Place, Scenario, Warning};
@@ -37,32 +38,87 @@ pub fn read_text(path: &Path, shown: &str, org: Option<&Org>) -> Result<Workbook
 }
 
 /// Reads the tables of a report's text; `shown` names the file in sources and messages. `places` gives each
-/// line's place (a PDF's page and line); by default a line is its number in the text.
+/// line's place (a PDF's page and line); by default a line is its number in the text, and a form feed (as
+/// `pdftotext` writes between pages) starts a page.
 pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Place]>) -> Result<WorkbookFigures> {
     let lines: Vec<String> = text.lines().map(clean_line).collect();
-    let (range, row_lines, line_errors) = to_grid(&lines);
+    let (range, row_lines, unreadable) = to_grid(&lines);
     let place_of_line = |n: u32| -> Place {
         match places {
             Some(p) => p.get(n.saturating_sub(1) as usize).cloned().unwrap_or(Place::Line { line: n }),
             None => Place::Line { line: n },
         }
     };
+    // The page of each line: the PDF's, else counted by form feeds.
+    let pages: Vec<u32> = match places {
+        Some(p) => p.iter().map(|pl| if let Place::Page { page, .. } = pl { *page } else { 1 }).collect(),
+        None => {
+            let mut page = 1;
+            text.lines()
+                .map(|l| {
+                    let here = page;
+                    page += l.matches('\u{c}').count() as u32;
+                    here
+                })
+                .collect()
+        }
+    };
+    let paged = places.is_some() || text.contains('\u{c}');
     let at = |p: &Place| match p {
         Place::Page { page, line } => format!("{page}:{line}"),
         Place::Line { line } => line.to_string(),
         other => format!("{other:?}"),
     };
-    let mut out = WorkbookFigures::default();
-    for (line, message) in line_errors {
-        out.errors.push(Error::Line { path: shown.to_string(), at: at(&place_of_line(line)), message });
+    let said_at = |line: u32| match place_of_line(line) {
+        Place::Page { page, line } => format!("page {page}, line {line}"),
+        Place::Line { line } if paged => {
+            format!("page {}, line {line}", pages.get(line.saturating_sub(1) as usize).copied().unwrap_or(1))
+        }
+        Place::Line { line } => format!("line {line}"),
+        other => format!("{other:?}"),
+    };
+    // The document's title: the first lines of its first page.
+    let mut doc = super::context::DocContext::for_file(shown, super::context::configured_year());
+    let first: Vec<(&str, String)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(k, l)| !l.trim().is_empty() && pages.get(*k).copied().unwrap_or(1) == 1)
+        .take(15)
+        .map(|(k, l)| (l.as_str(), said_at(k as u32 + 1)))
+        .collect();
+    doc.read_title(first);
+    // Each page's running header: its first three lines.
+    let mut page_years: std::collections::HashMap<u32, Inferred<i32>> = std::collections::HashMap::new();
+    if paged {
+        let mut seen: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+        for (k, l) in lines.iter().enumerate() {
+            let page = pages.get(k).copied().unwrap_or(1);
+            if l.trim().is_empty() || page_years.contains_key(&page) {
+                continue;
+            }
+            let n = seen.entry(page).or_insert(0);
+            *n += 1;
+            if *n <= 3 {
+                if let Some(y) = super::context::report_year(l) {
+                    let evidence = format!("the page header \"{}\", page {page}", super::context::short(l));
+                    page_years.insert(page, Inferred::new(y, evidence));
+                }
+            }
+        }
     }
-    let grid = super::grid::Grid::new(&range, Vec::new());
-    let mut problems = Problems::default();
-    let tables = find_tables(&grid, &mut problems);
     let line_of = |cell: &str| -> u32 {
         let row: u32 = cell.trim_start_matches(|c: char| c.is_ascii_alphabetic()).parse().unwrap_or(1);
         row_lines.get(row.saturating_sub(1) as usize).copied().unwrap_or(0)
     };
+    let near = |row: u32| -> Option<Inferred<i32>> {
+        let line = row_lines.get(row as usize).copied()?;
+        page_years.get(&pages.get(line.saturating_sub(1) as usize).copied().unwrap_or(1)).cloned()
+    };
+    let mut out = WorkbookFigures::default();
+    let grid = super::grid::Grid::new(&range, Vec::new());
+    let mut problems = Problems::default();
+    let ctx = TableContext { doc: &doc, near: &near, unreadable: &unreadable };
+    let tables = find_tables_in(&grid, &mut problems, &ctx);
     let location = |cell: &str| format!("{shown}:{}", at(&place_of_line(line_of(cell))));
     for (cell, said) in problems.warnings {
         out.warnings.push(Warning { location: location(&cell), said });
@@ -70,18 +126,77 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
     for (cell, message) in problems.errors {
         out.errors.push(Error::Line { path: shown.to_string(), at: at(&place_of_line(line_of(&cell))), message });
     }
-    if tables.is_empty() && out.errors.is_empty() {
-        return Err(Error::NoTables { path: shown.to_string() });
+    if tables.iter().all(|t| t.report.passed_over.is_some()) && out.errors.is_empty() {
+        return Err(no_tables(shown, &tables, &|c| said_at(line_of(c))));
     }
+    // The unit named nearest above, in the same section: a numbered heading ("8.2 Tuloslaskelmaosan
+    // toteutumiset") between two tables starts a new one.
+    let mut above: Option<(String, String)> = None;
+    let mut previous_end = 0;
     for table in tables {
-        let unit = resolve_unit(&table, "", org, &mut out.warnings, &location(&table.header_cell));
+        if (previous_end..table.span.0).any(|r| grid.get(r, 0).text().is_some_and(|t| is_section_heading(&t))) {
+            above = None;
+        }
+        previous_end = table.span.1;
+        let here = |c: &str| said_at(line_of(c));
+        if table.report.passed_over.is_some() {
+            out.tables.push(table.report(shown, &here, None));
+            continue;
+        }
+        let unit = resolve_unit(&table, "", org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
+        let Some((unit, evidence)) = unit else {
+            let mut report = table.report(shown, &here, None);
+            report.passed_over = Some("no title names a unit of the org file".into());
+            out.tables.push(report);
+            continue;
+        };
+        if !evidence.starts_with("the unit named above") && !evidence.starts_with("the org file's only root") {
+            above = Some((unit.clone(), here(&table.header_cell)));
+        }
+        out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
         let place = |cell: &str| place_of_line(line_of(cell));
-        let (figures, sums, explanations) = table.into_model_at(&unit, shown, &place);
+        let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
         out.figures.extend(figures);
         out.sums.extend(sums);
         out.explanations.extend(explanations);
+        out.changes.extend(changes);
     }
     Ok(out)
+}
+
+/// A numbered section heading: "8.2 Tuloslaskelmaosan toteutumiset", "9. Tuloslaskelma" (a number with a
+/// point, then a few words starting with a capital).
+fn is_section_heading(text: &str) -> bool {
+    let t = text.trim();
+    let Some((number, rest)) = t.split_once(' ') else { return false };
+    number.contains('.')
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && number.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && rest.trim().chars().next().is_some_and(char::is_uppercase)
+        && rest.split_whitespace().count() <= 10
+        && !t.ends_with('.')
+}
+
+/// "No budget table found", naming what came nearest: the tables passed over (their place and why).
+pub(super) fn no_tables(shown: &str, tables: &[super::table::Table], place: &dyn Fn(&str) -> String) -> Error {
+    if tables.is_empty() {
+        return Error::NoTables { path: shown.to_string() };
+    }
+    let nearest: Vec<String> = tables
+        .iter()
+        .take(3)
+        .map(|t| {
+            format!("{}: {}", place(&t.header_cell), t.report.passed_over.clone().unwrap_or_default())
+        })
+        .collect();
+    Error::File {
+        path: shown.to_string(),
+        reason: format!(
+            "no budget table found; the nearest candidates: {}{}",
+            nearest.join(" · "),
+            if tables.len() > 3 { format!(" · and {} more", tables.len() - 3) } else { String::new() }
+        ),
+    }
 }
 
 /// A line without HTML remnants (`<i>`, `<p>`), with no-break spaces as spaces and no trailing blanks.
@@ -180,10 +295,10 @@ pub(super) fn mend_words(words: &[String]) -> Vec<String> {
 
 /// The lines as grid rows: prose as one cell, table rows as cells; the line of each row; and the lines whose
 /// figures could not be grouped into columns.
-fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, Vec<(u32, String)>) {
+fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, std::collections::HashMap<u32, String>) {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row_lines = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = std::collections::HashMap::new();
     // The space-separated table being read: its columns' headers.
     let mut columns: Option<Vec<String>> = None;
     let mut i = 0;
@@ -283,7 +398,10 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, Vec<(u32, String)>) {
                         Ok(values) => {
                             cells.extend(values.into_iter().map(|v| v.map(|d| d.to_string()).unwrap_or_default()))
                         }
-                        Err(message) => errors.push((at, message)),
+                        // The row is kept with its label only, and read as a row that could not be read.
+                        Err(message) => {
+                            errors.insert(rows.len() as u32, message);
+                        }
                     }
                     rows.push(cells);
                     row_lines.push(at);
@@ -424,6 +542,9 @@ pub fn group(
     for part in tail.split(' ') {
         if part.is_empty() {
             gap += 1;
+        } else if super::number::is_placeholder(part) {
+            // "…", "-", "x" in a figure's place: a blank column, as wide a gap as any.
+            gap += 2 + part.chars().count();
         } else {
             tokens.push((part, gap + 1));
             gap = 0;

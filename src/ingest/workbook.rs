@@ -1,7 +1,7 @@
 //! Budget tables from workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through calamine.
 
 use super::grid::Grid;
-use super::table::{find_tables, Problems, Table};
+use super::table::{find_tables_in, Problems, Table, TableContext};
 use crate::error::{Error, Result};
 use crate::model::{cell_ref, Figure, Org, Said, TableSum, Warning};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
@@ -20,6 +20,10 @@ pub struct WorkbookFigures {
     pub explanations: Vec<crate::model::Explanation>,
     /// Bad cells: each stops the run, all are reported.
     pub errors: Vec<Error>,
+    /// Every table found, read or passed over, with what was read and why.
+    pub tables: Vec<crate::model::TableReport>,
+    /// Budget changes printed as rows of their own.
+    pub changes: Vec<crate::model::BudgetChange>,
 }
 
 /// The reader's error in a user's terms: what the file turned out to be, never the library's type names.
@@ -213,6 +217,10 @@ fn read_inner(
     let mut book = open(path, shown)?;
     let mut out = WorkbookFigures::default();
     let mut tables_found = 0;
+    let mut doc = super::context::DocContext::for_file(shown, super::context::configured_year());
+    let mut titled = false;
+    // Tables passed over (no row names a line item), listed after the ones read.
+    let mut passed = Vec::new();
     for sheet in book.sheet_names() {
         let range = bounded_range(&mut book, &sheet, shown)?;
         if range.is_empty() {
@@ -231,17 +239,32 @@ fn read_inner(
             continue;
         }
         let grid = Grid::new(&range, merges(&mut book, &sheet));
+        if doc.title_year.is_none() && !titled {
+            // The document's title: the first text cells of its first sheet with a table.
+            titled = true;
+            let first: Vec<(String, String)> = (grid.start.0..grid.row_end().min(grid.start.0 + 10))
+                .flat_map(|r| (grid.start.1..grid.col_end()).map(move |c| (r, c)))
+                .filter_map(|(r, c)| grid.get(r, c).text().map(|t| (t, format!("sheet {sheet}, cell {}", grid.cell_ref(r, c)))))
+                .collect();
+            doc.read_title(first.iter().map(|(t, p)| (t.as_str(), p.clone())));
+        }
+        // The sheet's name gives a year to its tables ("Keskus TP2024").
+        let sheet_year = super::context::title_year(&sheet)
+            .map(|y| super::context::Inferred::new(y, format!("the sheet's name \"{sheet}\"")));
+        let near = |_: u32| sheet_year.clone();
+        let unreadable = std::collections::HashMap::new();
+        let ctx = TableContext { doc: &doc, near: &near, unreadable: &unreadable };
         let mut problems = Problems::default();
-        let mut tables = find_tables(&grid, &mut problems);
-        if tables.is_empty() {
+        let mut tables = find_tables_in(&grid, &mut problems, &ctx);
+        if tables.iter().all(|t| t.report.passed_over.is_some()) {
             // A table printed the other way round: line items across, scenarios down.
             let mut turned = Problems::default();
-            let found = find_tables(&grid.transpose(), &mut turned);
-            if !found.is_empty() {
+            let found = find_tables_in(&grid.transpose(), &mut turned, &ctx);
+            if found.iter().any(|t| t.report.passed_over.is_none()) {
                 (tables, problems) = (found, turned);
             }
         }
-        tables_found += tables.len();
+        tables_found += tables.iter().filter(|t| t.report.passed_over.is_none()).count();
         let location = |cell: &str| format!("{shown}: sheet {sheet}, cell {cell}");
         for (cell, said) in problems.warnings {
             out.warnings.push(Warning { location: location(&cell), said });
@@ -252,17 +275,47 @@ fn read_inner(
         for (cell, message) in problems.errors {
             out.errors.push(Error::Cell { path: shown.to_string(), sheet: sheet.clone(), cell, message });
         }
+        let here = |cell: &str| format!("sheet {sheet}, cell {cell}");
+        let mut above: Option<(String, String)> = None;
         for table in tables {
-            let unit = resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell));
-            let (figures, sums, explanations) = table.into_model(&unit, shown, &sheet);
+            if table.report.passed_over.is_some() {
+                passed.push(table.report(shown, &here, None));
+                continue;
+            }
+            let unit = resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
+            let Some((unit, evidence)) = unit else {
+                let mut report = table.report(shown, &here, None);
+                report.passed_over = Some("no title names a unit of the org file".into());
+                out.tables.push(report);
+                continue;
+            };
+            if !evidence.starts_with("the unit named above") && !evidence.starts_with("the org file's only root") {
+                above = Some((unit.clone(), here(&table.header_cell)));
+            }
+            out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
+            let place = |cell: &str| crate::model::Place::Cell { sheet: sheet.clone(), cell: cell.to_string() };
+            let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
             out.figures.extend(figures);
             out.sums.extend(sums);
             out.explanations.extend(explanations);
+            out.changes.extend(changes);
         }
     }
     if tables_found == 0 && out.errors.is_empty() {
-        return Err(Error::NoTables { path: shown.to_string() });
+        if passed.is_empty() {
+            return Err(Error::NoTables { path: shown.to_string() });
+        }
+        let nearest: Vec<String> = passed
+            .iter()
+            .take(3)
+            .map(|t| format!("{}: {}", t.from, t.passed_over.clone().unwrap_or_default()))
+            .collect();
+        return Err(Error::File {
+            path: shown.to_string(),
+            reason: format!("no budget table found; the nearest candidates: {}", nearest.join(" · ")),
+        });
     }
+    out.tables.extend(passed);
     Ok(out)
 }
 
@@ -285,44 +338,127 @@ fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) 
     Some(Said::FormulasWithoutResults { count: cells.len(), shown: cells[..cells.len().min(SHOWN)].to_vec() })
 }
 
-/// The unit a table belongs to: the nearest title naming an org unit (by name or alias, or beginning with
-/// one), then the sheet name, then a title naming a unit in an inflected form or with a small typo (both
-/// warned), else the nearest title, else the sheet name.
+/// The unit a table belongs to, with the evidence: the nearest title naming an org unit (by name, alias or
+/// code, after a word saying what kind of unit it is, or beginning with one), then the sheet's name, then a
+/// title naming a unit in an inflected form or with a small typo (both warned), then the unit named nearest
+/// above the table in its section (`above`), then the org file's only root. Without an org file, the nearest
+/// title that is no heading or line-item word, the unit above, or the sheet's name. None when nothing names
+/// one: with an org file, the table's figures are not read and a warning says so.
 pub(super) fn resolve_unit(
     table: &Table,
     sheet: &str,
     org: Option<&Org>,
     warnings: &mut Vec<Warning>,
     location: &str,
-) -> String {
+    above: Option<&(String, String)>,
+) -> Option<(String, String)> {
+    let from_title = |t: &str| format!("the title \"{t}\"");
     if let Some(org) = org {
-        if let Some(unit) = table.titles.iter().find_map(|t| org.find(t).or_else(|| org.find_prefix(t))) {
-            return unit.name.clone();
+        if let Some((unit, t)) =
+            table.titles.iter().find_map(|t| org.find_named(t).or_else(|| org.find_prefix(t)).map(|u| (u, t)))
+        {
+            return Some((unit.name.clone(), from_title(t)));
         }
-        if let Some(unit) = org.find(sheet) {
-            return unit.name.clone();
+        if let Some(unit) = org.find_named(sheet) {
+            return Some((unit.name.clone(), format!("the sheet's name \"{sheet}\"")));
         }
-        for t in &table.titles {
+        for t in table.titles.iter().filter(|t| !is_heading(t)) {
             if let Some(unit) = org.find_inflected(t) {
                 warnings.push(Warning {
                     location: location.to_string(),
                     said: Said::UnitFromTitle { title: t.clone(), unit: unit.name.clone() },
                 });
-                return unit.name.clone();
+                return Some((unit.name.clone(), format!("{} (an inflected form)", from_title(t))));
             }
         }
-        for t in &table.titles {
+        for t in table.titles.iter().filter(|t| !is_heading(t)) {
             if let Some(unit) = org.find_fuzzy(t) {
                 warnings.push(Warning {
                     location: location.to_string(),
                     said: Said::UnitNearMatch { name: t.clone(), unit: unit.name.clone() },
                 });
-                return unit.name.clone();
+                return Some((unit.name.clone(), format!("{} (a near match)", from_title(t))));
             }
         }
+        // A title right above the table that reads as a unit's name but is not in the org file: a unit of its
+        // own, which the checks report as missing from the org file.
+        if let Some(t) = table.titles.first().filter(|t| !is_heading(t) && name_like(t)) {
+            return Some((t.split_whitespace().collect::<Vec<_>>().join(" "), format!("{} (not in the org file)", from_title(t))));
+        }
+        if let Some((unit, at)) = above {
+            return Some((unit.clone(), format!("the unit named above the table, at {at}")));
+        }
+        let mut roots = org.units.iter().filter(|u| u.parent.is_none());
+        if let (Some(root), None) = (roots.next(), roots.next()) {
+            return Some((root.name.clone(), "the org file's only root (no title names a unit)".into()));
+        }
+        warnings.push(Warning { location: location.to_string(), said: Said::NoUnit { titles: table.titles.clone() } });
+        return None;
     }
-    match table.titles.first() {
-        Some(t) => t.split_whitespace().collect::<Vec<_>>().join(" "),
-        None => sheet.to_string(),
+    if let Some(t) = table.titles.iter().find(|t| !is_heading(t)) {
+        return Some((t.split_whitespace().collect::<Vec<_>>().join(" "), from_title(t)));
     }
+    if let Some((unit, at)) = above {
+        return Some((unit.clone(), format!("the unit named above the table, at {at}")));
+    }
+    Some((sheet.to_string(), format!("the sheet's name \"{sheet}\"")))
+}
+
+/// A title that reads as a unit's name: a few words, starting with a capital or a code, no sentence.
+fn name_like(t: &str) -> bool {
+    let words = t.split_whitespace().count();
+    (1..=6).contains(&words)
+        && t.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && !t.contains([':', ';', '?', '!'])
+}
+
+/// Words of section and table headings that never name a unit (folded stems): "Tuloslaskelmaosan
+/// toteutuminen", "ULKOINEN TULOSLASKELMA", "Toteutumisvertailu", "Talous", "Resultaträkning".
+const HEADING_STEMS: &[&str] = &[
+    "tuloslaskelm",
+    "toteutu",
+    "vertailu",
+    "käyttötalou",
+    "yhteenveto",
+    "taulukko",
+    "erittely",
+    "ulkoi",
+    "sisäi",
+    "talous",
+    "euro",
+    "tuhat",
+    "milj",
+    "resultaträkning",
+    "driftsekonomi",
+    "sammandrag",
+    "uppföljning",
+    "extern",
+    "intern",
+    "tusen",
+    "osa",
+    "ja",
+    "och",
+    "sekä",
+];
+
+/// A section or table heading, or line-item words with a money unit ("Verksamhetsutgifter, 1 000 euro"):
+/// every word is a heading word, a scenario word, a line item's word, a year or a money unit.
+pub(super) fn is_heading(title: &str) -> bool {
+    use super::header::{classify, unit_factor};
+    use super::label::{match_label, LabelMatch};
+    let t = title.trim();
+    let head = t.split([',', '(']).next().unwrap_or(t);
+    if match_label(head, None) != LabelMatch::Unknown {
+        return true;
+    }
+    let words: Vec<String> =
+        t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    !words.is_empty()
+        && words.iter().all(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || HEADING_STEMS.iter().any(|s| w.starts_with(s))
+                || classify(&w.to_uppercase()).scenario.is_some()
+                || unit_factor(w).is_some()
+                || match_label(w, None) != LabelMatch::Unknown
+        })
 }

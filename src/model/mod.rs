@@ -270,6 +270,47 @@ pub struct Explanation {
     pub source: String,
 }
 
+/// A budget change printed as a row of its own, with the council decision that made it (`Kv 22.4. §26`):
+/// the table's TA-muutokset figure is the sum of its change rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BudgetChange {
+    pub unit: String,
+    pub line_item: LineItem,
+    pub year: i32,
+    pub decision: String,
+    pub amount: Decimal,
+    pub source: String,
+}
+
+/// What was read of one table and why, for `extract --explain` and the workbook's sheet of tables: its place,
+/// its unit, year, money unit and signs each with the evidence, each column's reading, and its rows read and
+/// not read. A table passed over (no row names a line item: goals, key figures, the balance sheet) says why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TableReport {
+    pub file: String,
+    /// The header's place and the last row's (`page 81, line 7` … `page 81, line 18`).
+    pub from: String,
+    pub to: String,
+    /// None when read; why not when passed over.
+    pub passed_over: Option<String>,
+    pub unit: Option<String>,
+    pub unit_evidence: String,
+    pub year: Option<i32>,
+    pub year_evidence: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub money_unit: Decimal,
+    pub money_evidence: String,
+    pub signs: String,
+    /// Each value column: its header and what it was read as, or why it was not read.
+    pub columns: Vec<String>,
+    pub rows_read: usize,
+    pub figures: usize,
+    /// Rows not read: place, label, reason.
+    pub rows_not_read: Vec<(String, String, String)>,
+    /// Budget change rows read: place, line item, amount in euros (reports' signs), decision.
+    pub changes: Vec<(String, String, String, String)>,
+}
+
 /// What reading the input warned of, as data: the report stage words it in each language; `Display` gives the
 /// English the console of `extract` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -283,8 +324,17 @@ pub enum Said {
     NoLabel,
     /// A row without a label read as the total of the group under the heading above it.
     UnlabelledTotal { label: String, id: String },
-    /// A column whose year neither its header nor the table tells: not read.
+    /// A column whose year neither its header nor the document around the table tells: not read.
     NoYear { column: String },
+    /// A row of a budget table that could not be read (its figures could not be split into the columns, a
+    /// cell that is no number, a row no line item names): why, and the candidate readings where there are.
+    RowNotRead { label: String, reason: String },
+    /// A table that prints costs positive, recognised by its margin (revenues − costs) in `columns` columns:
+    /// its costs were turned to the reports' signs (and its cost variances too when printed actuals − budget).
+    CostsTurned { columns: usize, variance_turned: bool },
+    /// A table under no title that names a unit of the org file, no unit named above it in its section,
+    /// and an org of several roots: its figures were not read.
+    NoUnit { titles: Vec<String> },
     /// Figure cells that hold a formula without a stored result: not read.
     FormulasWithoutResults { count: usize, shown: Vec<String> },
     /// A table's unit read from its title in an inflected form.
@@ -335,7 +385,7 @@ pub enum Said {
 impl Said {
     /// A record rather than a problem (shown as info): a ledger's reconciliation, its signs turned.
     pub fn is_info(&self) -> bool {
-        matches!(self, Said::Reconciliation { .. } | Said::SignsTurned { .. })
+        matches!(self, Said::Reconciliation { .. } | Said::SignsTurned { .. } | Said::CostsTurned { .. })
     }
 }
 
@@ -348,9 +398,24 @@ impl fmt::Display for Said {
             Said::UnlabelledTotal { label, id } => {
                 write!(f, "row without a label read as \"{label}\" ({id}): the rows above it add up to it")
             }
-            Said::NoYear { column } => {
-                write!(f, "column \"{column}\" has no year and the table does not tell it: column not read")
-            }
+            Said::NoYear { column } => write!(
+                f,
+                "column \"{column}\" has no year and nothing around the table tells it: column not read (give the \
+                 year with --year or year = in poikkeama.toml)"
+            ),
+            Said::RowNotRead { label, reason } => write!(f, "row \"{label}\" not read: {reason}"),
+            Said::CostsTurned { columns, variance_turned } => write!(
+                f,
+                "the table prints costs positive (its margin is revenues − costs in {columns} column{}): costs turned \
+                 to the reports' signs{}",
+                if *columns == 1 { "" } else { "s" },
+                if *variance_turned { ", and its cost variances (printed actuals − budget)" } else { "" }
+            ),
+            Said::NoUnit { titles } => write!(
+                f,
+                "no title above the table names a unit of the org file ({}): its figures were not read",
+                if titles.is_empty() { "it has no title".to_string() } else { titles.join("; ") }
+            ),
             Said::FormulasWithoutResults { count, shown } => {
                 let more = count.saturating_sub(shown.len());
                 let more = if more > 0 { format!(" and {more} more") } else { String::new() };

@@ -100,6 +100,34 @@ impl Codes {
     }
 }
 
+/// Words before a unit's name that say what kind of unit it is (folded).
+const UNIT_KINDS: [&str; 16] = [
+    "tulosalue",
+    "tulosalueet",
+    "vastuualue",
+    "palvelualue",
+    "tulosyksikkö",
+    "vastuuyksikkö",
+    "toimiala",
+    "palvelukeskus",
+    "tilivelvollinen",
+    "resultatområde",
+    "ansvarsområde",
+    "serviceområde",
+    "resultatenhet",
+    "ansvarsenhet",
+    "sektor",
+    "servicecentral",
+];
+
+/// A folded name without a leading code of digits ("100 vaalit" → "vaalit").
+fn strip_code(name: &str) -> &str {
+    match name.split_once(' ') {
+        Some((code, rest)) if !code.is_empty() && code.chars().all(|c| c.is_ascii_digit() || c == '.') => rest.trim(),
+        _ => name,
+    }
+}
+
 /// One unit of the organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
@@ -314,6 +342,32 @@ impl Org {
 
     pub fn find(&self, name: &str) -> Option<&Unit> {
         self.lookup.get(&fold_name(name)).map(|&i| &self.units[i])
+    }
+
+    /// A title that names a unit: its name, an alias or its other-language name, in any case, with or without
+    /// a leading code ("100 Vaalit" = "100 VAALIT" = "Vaalit" where only one unit is "Vaalit" without its
+    /// code), after a word saying what kind of unit it is ("Tulosalue 130 Yleishallinto", "Vastuualue
+    /// Talouspalvelut", "Ansvarsområde …").
+    pub fn find_named(&self, title: &str) -> Option<&Unit> {
+        let folded = fold_name(title);
+        let mut t = folded.as_str();
+        for kind in UNIT_KINDS {
+            if let Some(rest) = t.strip_prefix(kind).filter(|r| r.starts_with([' ', ':'])) {
+                t = rest.trim_start_matches([' ', ':']);
+                break;
+            }
+        }
+        if let Some(&i) = self.lookup.get(t) {
+            return Some(&self.units[i]);
+        }
+        // Without codes on either side: one unit only.
+        let bare = strip_code(t);
+        let mut found = self.lookup.iter().filter(|(key, _)| strip_code(key) == bare).map(|(_, &i)| i);
+        match (found.next(), found.next()) {
+            (Some(i), None) => Some(&self.units[i]),
+            (Some(i), Some(j)) if i == j && found.all(|k| k == i) => Some(&self.units[i]),
+            _ => None,
+        }
     }
 
     /// A title that begins with a unit's name or alias and goes on after a break ("Kaupunginkansliakeskus,

@@ -49,8 +49,8 @@ impl Item {
     pub const TOIMINTAKULUT: Item = Item(18);
     pub const TOIMINTAKATE: Item = Item(19);
     pub const POISTOT_JA_ARVONALENTUMISET: Item = Item(20);
-    pub const SISAISET_ERAT: Item = Item(23);
-    pub const LASKENNALLISET_ERAT: Item = Item(24);
+    pub const SISAISET_ERAT: Item = Item(24);
+    pub const LASKENNALLISET_ERAT: Item = Item(25);
 
     fn def(self) -> &'static ItemDef {
         &scheme().items[self.0 as usize]

@@ -23,6 +23,8 @@ pub struct Unread {
     pub label: String,
     pub source: String,
     pub values: Vec<(Scenario, i32, Decimal)>,
+    /// None of the row's figures could be read: it may stand in any column.
+    pub any_column: bool,
 }
 
 impl std::fmt::Display for Unread {

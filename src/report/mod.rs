@@ -3,6 +3,7 @@
 //! the old one all at once (`output`), with a manifest of what was read and written (`manifest`).
 
 pub mod chart;
+pub mod explain;
 pub mod extract;
 pub mod findings;
 pub mod fmt;

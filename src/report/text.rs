@@ -401,15 +401,36 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::En, Said::UnlabelledTotal { label, .. }) => {
             format!("a row without a label read as \"{label}\": the rows above it add up to it")
         }
+        (Lang::Fi, Said::RowNotRead { label, reason }) => format!("riviä \"{label}\" ei luettu: {reason}"),
+        (Lang::Sv, Said::RowNotRead { label, reason }) => format!("raden \"{label}\" lästes inte: {reason}"),
+        (Lang::En, Said::RowNotRead { label, reason }) => format!("row \"{label}\" not read: {reason}"),
+        (Lang::Fi, Said::CostsTurned { columns, variance_turned }) => format!(
+            "taulukko esittää kulut positiivisina (toimintakate = tulot − menot {columns} sarakkeessa): kulut käännetty \
+             raporttien etumerkkeihin{}",
+            if *variance_turned { ", samoin kulujen poikkeamat" } else { "" }
+        ),
+        (Lang::Sv, Said::CostsTurned { columns, variance_turned }) => format!(
+            "tabellen visar kostnaderna positiva (verksamhetsbidrag = intäkter − kostnader i {columns} kolumner): \
+             kostnaderna vända till rapporternas tecken{}",
+            if *variance_turned { ", likaså kostnadernas avvikelser" } else { "" }
+        ),
+        (Lang::En, Said::CostsTurned { .. }) => said.to_string(),
+        (Lang::Fi, Said::NoUnit { titles }) => format!(
+            "taulukon yläpuolella ei ole organisaatiotiedoston yksikön nimeä ({}): sen lukuja ei luettu",
+            titles.join("; ")
+        ),
+        (Lang::Sv, Said::NoUnit { titles }) => format!(
+            "ovanför tabellen står ingen enhet ur organisationsfilen ({}): dess siffror lästes inte",
+            titles.join("; ")
+        ),
+        (Lang::En, Said::NoUnit { .. }) => said.to_string(),
         (Lang::Fi, Said::NoYear { column }) => {
-            format!("sarakkeella \"{column}\" ei ole vuotta eikä taulukko kerro sitä: saraketta ei luettu")
+            format!("sarakkeella \"{column}\" ei ole vuotta eikä taulukon ympäristö kerro sitä: saraketta ei luettu (anna vuosi: --year tai year = poikkeama.toml:ssa)")
         }
         (Lang::Sv, Said::NoYear { column }) => {
-            format!("kolumnen \"{column}\" har inget år och tabellen anger det inte: kolumnen lästes inte")
+            format!("kolumnen \"{column}\" har inget år och inget kring tabellen anger det: kolumnen lästes inte (ange året: --year eller year = i poikkeama.toml)")
         }
-        (Lang::En, Said::NoYear { column }) => {
-            format!("column \"{column}\" has no year and the table does not tell it: column not read")
-        }
+        (Lang::En, Said::NoYear { .. }) => said.to_string(),
         (_, Said::FormulasWithoutResults { count, shown }) => {
             let cells = shown.join(", ");
             let more = count.saturating_sub(shown.len());
