@@ -199,11 +199,26 @@ fn a_bad_figure_names_file_sheet_and_cell() {
     write_sheet(&mut wb, "TP2024", &rows, &[]);
     std::fs::create_dir(dir.path().join("inputs")).unwrap();
     save(&mut wb, dir.path(), "inputs/x.xlsx");
+    // Without --strict the row is not read, and said so with its cell; the rest of the table is read.
     let out = run_in(dir.path(), &["extract", "inputs/x.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "inputs/x.xlsx: sheet TP2024, cell D38: row \"Toimintakate\" not read: \"-1 151 4O6\" is not a number"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("1 tables read, 1 row not read"), "{}", stderr(&out));
+    let rows = parse_extract(&stdout(&out));
+    assert_eq!(rows.len(), 3, "the costs row's three figures, none of the margin's");
+    assert!(rows.iter().all(|(_, k)| k.1 == "toimintakulut"));
+    // With --strict the row stops the run.
+    let out = run_in(dir.path(), &["extract", "--strict", "inputs/x.xlsx"]);
     assert_eq!(code(&out), 2);
     assert!(stdout(&out).is_empty(), "nothing printed on error");
     assert!(
-        stderr(&out).contains("inputs/x.xlsx: sheet TP2024, cell D38: \"-1 151 4O6\" is not a number"),
+        stderr(&out).contains("inputs/x.xlsx: sheet TP2024, cell D38: row \"Toimintakate\" not read: \"-1 151 4O6\" is not a number (--strict"),
         "{}",
         stderr(&out)
     );
@@ -473,9 +488,10 @@ fn transposed_tables_line_items_across() {
     let mut wb = Workbook::new();
     write_sheet(&mut wb, "Kuva", &rows("-3 89A,6"), &[]);
     save(&mut wb, dir.path(), "bad.xlsx");
-    let out = run_in(dir.path(), &["extract", "bad.xlsx"]);
+    let out = run_in(dir.path(), &["extract", "--strict", "bad.xlsx"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("bad.xlsx: sheet Kuva, cell C5: \"-3 89A,6\" is not a number"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("bad.xlsx: sheet Kuva, cell C5: row"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not read: \"-3 89A,6\" is not a number"), "{}", stderr(&out));
 }
 
 /// A budget book's layout: a section-numbered title naming the unit in the genitive, the money unit in a
@@ -602,10 +618,11 @@ fn bad_values_are_quoted_short_and_clean() {
         &[],
     );
     save(&mut wb, dir.path(), "paha.xlsx");
-    let out = run_in(dir.path(), &["extract", "paha.xlsx"]);
+    let out = run_in(dir.path(), &["extract", "--strict", "paha.xlsx"]);
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
-    assert!(err.contains("cell B3: \"12\\u{7}xxx") && err.contains("… (5003 characters) is not a number"), "{err}");
+    assert!(err.contains("cell B3: row \"Myyntituotot\" not read: \"12\\u{7}xxx"), "{err}");
+    assert!(err.contains("… (5003 characters) is not a number"), "{err}");
     assert!(err.len() < 400 && !err.contains('\u{7}'), "{}", err.len());
 }
 

@@ -103,13 +103,20 @@ fn a_row_that_splits_more_than_one_way_is_an_error_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let text = "Keskus\n\nTALOUSSUUNNITELMA 2025\nTALOUSSUUNNITELMA 2026\n\nMyyntituotot 1 000 200\n";
     std::fs::write(dir.path().join("ts.txt"), text).unwrap();
-    let out = run_in(dir.path(), &["extract", "ts.txt"]);
+    let out = run_in(dir.path(), &["extract", "--strict", "ts.txt"]);
     assert_eq!(code(&out), 2);
     let err = stderr(&out);
     assert!(
-        err.contains("ts.txt:6: the figures \"1 000 200\" can be read into the 2 columns in more than one way"),
+        err.contains(
+            "ts.txt:6: row \"Myyntituotot\" not read: the figures \"1 000 200\" can be read into the 2 columns in more than one way"
+        ),
         "{err}"
     );
+    // Without --strict the row is a warning naming the line and its candidates, and nothing is read of it.
+    let out = run_in(dir.path(), &["extract", "ts.txt"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("ts.txt:6: row \"Myyntituotot\" not read: the figures"), "{}", stderr(&out));
+    assert!(parse_extract(&stdout(&out)).is_empty());
     assert!(err.contains("1000 | 200") && err.contains("1000200 | –"), "{err}");
 }
 

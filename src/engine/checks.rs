@@ -366,8 +366,8 @@ fn unread_warning(check: Check, unread: &[Unread], scenario: Scenario, year: i32
     let added = in_column.iter().try_fold(Decimal::ZERO, |a, b| a.checked_add(*b));
     // A row none of whose figures could be read may or may not complete it: that is not said.
     let unknown = unread.iter().any(|u| u.any_column);
-    let completes = !unknown
-        && added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
+    let completes =
+        !unknown && added.and_then(|a| check.diff.checked_sub(a)).is_some_and(|rest| within_rounding(rest, check.tol));
     let mut f = check.finding();
     f.severity = Severity::Warning;
     f.notes.push(Note::Unread {

@@ -49,7 +49,8 @@ impl DocContext {
     pub fn for_file(shown: &str, configured: Option<i32>) -> Self {
         DocContext {
             title_year: None,
-            file_year: year_in_file_name(shown).map(|y| Inferred::new(y, format!("the file's name \"{}\"", base(shown)))),
+            file_year: year_in_file_name(shown)
+                .map(|y| Inferred::new(y, format!("the file's name \"{}\"", base(shown)))),
             configured_year: configured.map(|y| Inferred::new(y, "--year / year = in the configuration")),
         }
     }
@@ -117,10 +118,9 @@ pub fn report_year(text: &str) -> Option<i32> {
         return None;
     }
     let upper = t.to_uppercase();
-    let words: Vec<&str> =
-        upper.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    // Prose has many words; a title few.
-    if words.len() > 9 {
+    let words: Vec<&str> = upper.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    // Prose has many words; a title few. A line with figures other than years is a table's row.
+    if words.len() > 9 || !no_figures_but_years(t) {
         return None;
     }
     let mut after_report = false;
@@ -142,6 +142,16 @@ pub fn report_year(text: &str) -> Option<i32> {
         }
     }
     None
+}
+
+/// Does a line hold no figure but years (`2024`, `TP2024`, `2025–2027`)? A row of a table has others.
+fn no_figures_but_years(text: &str) -> bool {
+    let upper = text.to_uppercase();
+    !upper.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        w.chars().any(|c| c.is_ascii_digit())
+            && year(w).is_none()
+            && !(w.len() == 6 && (w.starts_with("TP") || w.starts_with("TA")) && year(&w[2..]).is_some())
+    })
 }
 
 fn year(w: &str) -> Option<i32> {
@@ -182,7 +192,7 @@ pub fn year_in_file_name(shown: &str) -> Option<i32> {
 pub fn title_year(text: &str) -> Option<i32> {
     report_year(text).or_else(|| {
         let t = text.trim();
-        if t.chars().count() > 60 || t.ends_with('.') {
+        if t.chars().count() > 60 || t.ends_with('.') || !no_figures_but_years(t) {
             return None;
         }
         let h = classify(&t.to_uppercase());
@@ -205,6 +215,10 @@ mod tests {
         assert_eq!(report_year("Vuonna 2023 raportoiduista havainnoista 75 % johti toimenpiteisiin."), None);
         assert_eq!(report_year("Strategia 2030"), None);
         assert_eq!(report_year("Toteutumisvertailu"), None);
+        // A row of a goal table is no title.
+        assert_eq!(report_year("Emokaupungin velkamäärä 4 970 (TP2022) 4 900 5 529"), None);
+        assert_eq!(title_year("Konsernin velkamäärä 9 335 (TP2022) 9 900 9179"), None);
+        assert_eq!(title_year("Keskus TP 2024"), Some(2024));
     }
 
     #[test]

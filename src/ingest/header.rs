@@ -187,6 +187,10 @@ pub fn classify(text: &str) -> ColumnHeader {
     ColumnHeader { scenario, year, percent, part_of_year: names_part_of_year(text) }
 }
 
+fn has_word(text: &str, word: &str) -> bool {
+    text.split(|c: char| !c.is_alphanumeric()).any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// The money unit a text states (`€`, `euroa`, `1 000 €`, `t€`, `milj. €`), as a factor to euros.
 pub fn unit_factor(text: &str) -> Option<Decimal> {
     let t: String = text.to_lowercase().chars().filter(|c| !c.is_whitespace()).collect();
@@ -198,7 +202,7 @@ pub fn unit_factor(text: &str) -> Option<Decimal> {
         || t.contains("miljoonina")
         || t.contains("miljoonissa")
         || t.contains("miljonereuro")
-        || t.contains("meur")
+        || has_word(text, "meur")
     {
         Some(Decimal::from(1_000_000))
     } else if t.contains("1000€")
@@ -209,7 +213,7 @@ pub fn unit_factor(text: &str) -> Option<Decimal> {
         || t.contains("tuhansissa")
         || t.contains("tusentalseuro")
         || t.contains("tusentaleuro")
-        || t.contains("teur")
+        || has_word(text, "teur")
         || t.contains("1000eur")
     {
         Some(Decimal::from(1000))
@@ -243,10 +247,24 @@ mod tests {
 
     #[test]
     fn parts_of_a_year() {
-        for t in ["TOTEUMA 1-8/2024", "Toteuma 1–8/2024", "TOT 01–08/2024", "tammi–elokuu 2024", "1.1.–31.8.2024", "Utfall jan–aug 2024"] {
+        for t in [
+            "TOTEUMA 1-8/2024",
+            "Toteuma 1–8/2024",
+            "TOT 01–08/2024",
+            "tammi–elokuu 2024",
+            "1.1.–31.8.2024",
+            "Utfall jan–aug 2024",
+        ] {
             assert!(names_part_of_year(t), "{t}");
         }
-        for t in ["Toteutuma 1-12/2024", "1.1.–31.12.2024", "TP 2024", "TA 2024-2025", "tammi–joulukuu 2024", "Talousarvio €"] {
+        for t in [
+            "Toteutuma 1-12/2024",
+            "1.1.–31.12.2024",
+            "TP 2024",
+            "TA 2024-2025",
+            "tammi–joulukuu 2024",
+            "Talousarvio €",
+        ] {
             assert!(!names_part_of_year(t), "{t}");
         }
     }
@@ -287,7 +305,10 @@ mod tests {
         assert_eq!(col(&["Utfall"]).scenario, Some(Scenario::Tp));
         assert_eq!(col(&["Avvikelse"]).scenario, Some(Scenario::Poikkeama));
         assert_eq!(col(&["Ekonomiplan 2025"]).scenario, Some(Scenario::Ts));
-        assert_eq!(col(&["TP2023"]), ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2023), percent: false, part_of_year: false });
+        assert_eq!(
+            col(&["TP2023"]),
+            ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2023), percent: false, part_of_year: false }
+        );
         assert_eq!(col(&["TA 2024"]).year, Some(2024));
         assert!(col(&["Toteutuma-%"]).percent);
         assert_eq!(col(&["Kaupunginkansliakeskus"]).scenario, None);

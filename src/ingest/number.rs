@@ -17,9 +17,25 @@ fn is_space(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}' | '\u{2007}')
 }
 
-/// A mark standing alone in a figure's place for "nothing" or "not available": a dash, "…", "..", "x".
+/// A mark standing alone in a table's figure place for "nothing" or "not available": a dash, "…", "..",
+/// "x". (A ledger's amount is never one.)
 pub fn is_placeholder(t: &str) -> bool {
-    matches!(t, "-" | "−" | "–" | "—" | "…" | ".." | "..." | "x" | "X")
+    matches!(t.trim(), "-" | "−" | "–" | "—" | "…" | ".." | "..." | "x" | "X")
+}
+
+/// A table's figure: [`parse_fi`], with a placeholder (`…`, `x`) standing alone read as blank.
+///
+/// ```
+/// use poikkeama::ingest::number::{parse_figure, Parsed};
+/// assert_eq!(parse_figure("…"), Parsed::Blank);
+/// assert_eq!(parse_figure(" x "), Parsed::Blank);
+/// ```
+pub fn parse_figure(text: &str) -> Parsed {
+    if is_placeholder(text.trim_matches(is_space)) {
+        Parsed::Blank
+    } else {
+        parse_fi(text)
+    }
 }
 
 /// Parses a figure in Finnish format. Thousands groups must be of three digits; the decimal mark is a
@@ -32,12 +48,11 @@ pub fn is_placeholder(t: &str) -> bool {
 /// assert_eq!(parse_fi("−1\u{a0}935\u{a0}039"), Parsed::Number(Decimal::from(-1_935_039)));
 /// assert_eq!(parse_fi("1 234,50 €"), Parsed::Number(Decimal::new(123_450, 2)));
 /// assert_eq!(parse_fi("-"), Parsed::Blank);
-/// assert_eq!(parse_fi("…"), Parsed::Blank);
 /// assert_eq!(parse_fi("-1 151 4O6"), Parsed::NotANumber);
 /// ```
 pub fn parse_fi(text: &str) -> Parsed {
     let t = text.trim_matches(is_space);
-    if t.is_empty() || is_placeholder(t) {
+    if t.is_empty() || matches!(t, "-" | "−" | "–" | "—") {
         return Parsed::Blank;
     }
     let t = t.strip_suffix('€').unwrap_or(t).trim_end_matches(is_space);

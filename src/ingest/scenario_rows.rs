@@ -18,7 +18,7 @@
 
 use super::grid::Grid;
 use super::label::{match_label, LabelMatch};
-use super::number::{parse_fi, Parsed};
+use super::number::{parse_figure, Parsed};
 use super::structure::BodyRow;
 use super::table::ValueColumn;
 use crate::model::{LineItem, Scenario};
@@ -102,7 +102,7 @@ fn value(grid: &Grid, r: u32, c: u32) -> Result<Option<Decimal>, String> {
     match grid.get(r, c) {
         super::grid::Cell::Empty => Ok(None),
         super::grid::Cell::Number(d) => Ok(Some(*d)),
-        super::grid::Cell::Text(t) => match parse_fi(t) {
+        super::grid::Cell::Text(t) => match parse_figure(t) {
             Parsed::Blank => Ok(None),
             Parsed::Number(d) => Ok(Some(d)),
             Parsed::NotANumber => Err(format!("{} is not a number", crate::error::quoted(t))),
@@ -192,7 +192,8 @@ pub fn turn(
         match kind {
             Some(Kind::Original) | Some(Kind::Total) => {
                 let item = if rest.is_empty() { None } else { known(&rest) };
-                let item = item.or(if rest.is_empty() { pending.or(current.and_then(|k| rows[k].row.line)) } else { None });
+                let item =
+                    item.or(if rest.is_empty() { pending.or(current.and_then(|k| rows[k].row.line)) } else { None });
                 let Some(li) = item else {
                     if has_values {
                         let reason = if rest.is_empty() {
@@ -256,7 +257,8 @@ pub fn turn(
                     pending = None;
                     for (i, vc) in columns.iter().enumerate() {
                         let Some(v) = values[i] else { continue };
-                        let target = if Some(i) == budget { 2 } else { 3 + others.iter().position(|&o| o == i).unwrap_or(0) };
+                        let target =
+                            if Some(i) == budget { 2 } else { 3 + others.iter().position(|&o| o == i).unwrap_or(0) };
                         rows[k].row.values[target] = Some(v);
                         rows[k].cells[target] = vec![grid.cell_ref(r, vc.col)];
                     }

@@ -30,7 +30,9 @@ pub struct Turned {
 /// column but the variance; cost variances are kept where they are budget − actuals (better than budget
 /// positive, as the reports have it) and negated where the table prints actuals − budget.
 pub fn turn_positive_costs(rows: &mut [BodyRow], columns: &[ValueColumn]) -> Option<Turned> {
-    let find = |item: Item| rows.iter().position(|r| r.line.is_some_and(|l| l.item == item && !l.of_which_internal) && !r.of_which);
+    let find = |item: Item| {
+        rows.iter().position(|r| r.line.is_some_and(|l| l.item == item && !l.of_which_internal) && !r.of_which)
+    };
     let (kate, tuotot, kulut) = (find(Item::TOIMINTAKATE)?, find(Item::TOIMINTATUOTOT)?, find(Item::TOIMINTAKULUT)?);
     let mut minus = 0;
     for (c, vc) in columns.iter().enumerate() {
@@ -52,9 +54,10 @@ pub fn turn_positive_costs(rows: &mut [BodyRow], columns: &[ValueColumn]) -> Opt
         return None;
     }
     // Cost variances: budget − actuals as printed positive is the reports' variance; actuals − budget is not.
-    let budget = columns.iter().position(|vc| vc.scenario == Scenario::TaMuutettu).or_else(|| {
-        columns.iter().position(|vc| vc.scenario == Scenario::Ta)
-    });
+    let budget = columns
+        .iter()
+        .position(|vc| vc.scenario == Scenario::TaMuutettu)
+        .or_else(|| columns.iter().position(|vc| vc.scenario == Scenario::Ta));
     let actual = columns.iter().position(|vc| vc.scenario == Scenario::Tp);
     let variance = columns.iter().position(|vc| vc.scenario == Scenario::Poikkeama);
     let mut variance_turned = false;

@@ -1,17 +1,17 @@
 //! Finding budget tables in a sheet grid: header block, value columns, label column, body rows, the
 //! unit's title above, and the money unit.
 
+use super::context::{DocContext, Inferred};
 use super::grid::{Cell, Grid};
 use super::header::{caption_factor, classify, join_header_parts, unit_factor, ColumnHeader};
 use super::label::{match_label, LabelMatch};
-use super::number::{parse_fi, Parsed};
+use super::number::{parse_figure, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
-use super::context::{DocContext, Inferred};
 use crate::model::{
     BudgetChange, Explanation, Figure, LineItem, Place, Said, Scenario, Source, TableReport, TableSum, Unread,
 };
-use std::collections::HashMap;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 /// A value column of a table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub struct Table {
     pub report: RawReport,
     /// The grid rows from the header's first to the one after the body.
     pub span: (u32, u32),
+    /// The text of the lines right above the header, nearest first (titles, captions, notes).
+    pub near_text: Vec<String>,
 }
 
 /// A table's account (see [`crate::model::TableReport`]) before its cells are places and its unit resolved.
@@ -238,6 +240,9 @@ pub struct Problems {
 pub struct TableContext<'a> {
     pub doc: &'a DocContext,
     pub near: &'a dyn Fn(u32) -> Option<Inferred<i32>>,
+    /// The page of a grid row (a PDF's or a paged text's; 0 for a sheet): titles and captions are looked for
+    /// on the table's own page.
+    pub page: &'a dyn Fn(u32) -> u32,
     pub unreadable: &'a HashMap<u32, String>,
 }
 
@@ -274,11 +279,22 @@ fn under_statement_title(grid: &Grid, row: u32) -> bool {
     })
 }
 
-/// A cell that is a bare year (2024, "2024"): a column heading under a year-end statement's title.
+/// A cell that is a bare year (2024, "2024", "2024 1 000 €"): a column heading under a year-end statement's
+/// title.
 fn is_bare_year(grid: &Grid, row: u32, col: u32) -> bool {
     let cell = grid.get(row, col);
     is_year_like(cell)
-        || cell.text().is_some_and(|t| matches!(parse_fi(&t), Parsed::Number(d) if is_year_like(&Cell::Number(d))))
+        || cell.text().is_some_and(|t| {
+            let t = t.trim();
+            let year_and_money = t.get(..4).is_some_and(|y| {
+                let rest = t[4..].trim();
+                super::text::is_year(y) && !rest.is_empty() && unit_factor(rest).is_some() && {
+                    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+                    digits.is_empty() || digits == "1000"
+                }
+            });
+            year_and_money || matches!(parse_figure(t), Parsed::Number(d) if is_year_like(&Cell::Number(d)))
+        })
 }
 
 /// A header row: at least two cells name a scenario; or one names a scenario and a year and the next
@@ -341,7 +357,7 @@ fn is_header_continuation(grid: &Grid, row: u32, first_value: u32, label_col: u3
         let cell = grid.get(row, c);
         cell.is_empty()
             || is_year_like(cell)
-            || matches!(cell, Cell::Text(t) if match parse_fi(t) {
+            || matches!(cell, Cell::Text(t) if match parse_figure(t) {
                 Parsed::Number(d) => is_year_like(&Cell::Number(d)),
                 _ => true,
             })
@@ -441,7 +457,7 @@ fn is_title_like(text: &str) -> bool {
 pub fn find_tables(grid: &Grid, problems: &mut Problems) -> Vec<Table> {
     let doc = DocContext::default();
     let unreadable = HashMap::new();
-    find_tables_in(grid, problems, &TableContext { doc: &doc, near: &|_| None, unreadable: &unreadable })
+    find_tables_in(grid, problems, &TableContext { doc: &doc, near: &|_| None, page: &|_| 0, unreadable: &unreadable })
 }
 
 /// Finds every table in a sheet; years the columns do not give come from `ctx`. Tables that are not budget
@@ -491,9 +507,8 @@ fn context_year(titles: &[(String, String)], near: Option<Inferred<i32>>, doc: &
     titles
         .iter()
         .find_map(|(t, cell)| {
-            super::context::title_year(t).map(|y| {
-                Inferred::new(y, format!("the table's title \"{}\" ({cell})", super::context::short(t)))
-            })
+            super::context::title_year(t)
+                .map(|y| Inferred::new(y, format!("the table's title \"{}\" ({cell})", super::context::short(t))))
         })
         .or(near)
         .or_else(|| doc.year().cloned())
@@ -554,9 +569,19 @@ fn read_table(
     // Title rows above the header, nearest first, down to the previous table.
     let mut titles = Vec::new();
     let mut title_cells: Vec<(String, String)> = Vec::new();
+    // The lines right above the table: at most eight that are not blank (farther up is another story).
+    let mut near_text = Vec::new();
+    let mut seen = 0;
     for r in (title_floor..top).rev() {
+        if !grid.row_is_empty(r) {
+            seen += 1;
+        }
+        if seen > 8 || (ctx.page)(r) != (ctx.page)(top) {
+            break;
+        }
         for c in grid.start.1..grid.col_end() {
             if let Some(t) = grid.get(r, c).text() {
+                near_text.push(t.clone());
                 if factor.is_none() {
                     factor = caption_factor(&t);
                     if factor.is_some() {
@@ -565,7 +590,10 @@ fn read_table(
                     }
                 }
                 if is_title_like(&t) {
-                    title_cells.push((t.clone(), grid.cell_ref(r, c)));
+                    // Only the lines right above the table give it a year.
+                    if top - r <= 6 {
+                        title_cells.push((t.clone(), grid.cell_ref(r, c)));
+                    }
                     if !titles.contains(&clean_title(&t)) {
                         titles.push(clean_title(&t));
                     }
@@ -677,31 +705,36 @@ fn read_table(
     let from = *header.end() + 1;
     let mut changes = Vec::new();
     let mut signs = "as printed (revenues positive, costs negative)".to_string();
-    let (mut rows, cells, not_read, end, value_columns) =
-        if !value_columns.is_empty() && super::scenario_rows::detect(grid, from, body_limit, first_value) {
-            let turned = super::scenario_rows::turn(grid, from, body_limit, first_value, &value_columns, ctx.unreadable);
-            let not_read: Vec<(String, String, String)> =
-                turned.unplaced.iter().map(|u| (u.cell.clone(), u.label.clone(), u.reason.clone())).collect();
-            for ch in &turned.changes {
-                changes.push((ch.line_item, turned.columns[1].year, ch.decision.clone(), ch.value, ch.cell.clone()));
-            }
-            signs = "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); ".to_string() + &signs;
-            let (rows, cells): (Vec<BodyRow>, Vec<Vec<Vec<String>>>) =
-                turned.rows.into_iter().map(|t| (t.row, t.cells)).unzip();
-            (rows, cells, not_read, turned.end, turned.columns)
-        } else {
-            let body = read_body(grid, from, body_limit, label_col, &value_columns, &mut local, ctx.unreadable);
-            let cells = body
-                .sheet_rows
-                .iter()
-                .map(|&r| value_columns.iter().map(|vc| vec![grid.cell_ref(r, vc.col)]).collect())
-                .collect();
-            (body.rows, cells, body.not_read, body.end, value_columns)
-        };
+    let (mut rows, cells, not_read, end, value_columns) = if !value_columns.is_empty()
+        && super::scenario_rows::detect(grid, from, body_limit, first_value)
+    {
+        let turned = super::scenario_rows::turn(grid, from, body_limit, first_value, &value_columns, ctx.unreadable);
+        let not_read: Vec<(String, String, String)> =
+            turned.unplaced.iter().map(|u| (u.cell.clone(), u.label.clone(), u.reason.clone())).collect();
+        for ch in &turned.changes {
+            changes.push((ch.line_item, turned.columns[1].year, ch.decision.clone(), ch.value, ch.cell.clone()));
+        }
+        signs = "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); ".to_string() + &signs;
+        let (rows, cells): (Vec<BodyRow>, Vec<Vec<Vec<String>>>) =
+            turned.rows.into_iter().map(|t| (t.row, t.cells)).unzip();
+        (rows, cells, not_read, turned.end, turned.columns)
+    } else {
+        let body = read_body(grid, from, body_limit, label_col, &value_columns, &mut local, ctx);
+        let cells = body
+            .sheet_rows
+            .iter()
+            .map(|&r| value_columns.iter().map(|vc| vec![grid.cell_ref(r, vc.col)]).collect())
+            .collect();
+        (body.rows, cells, body.not_read, body.end, value_columns)
+    };
     if value_columns.is_empty() {
         return (None, end);
     }
-    let known_rows = rows.iter().filter(|r| r.line.is_some()).count();
+    // A budget table has a row naming a line item with figures, or one naming a line item whose figures could
+    // not be read.
+    let unread_known = not_read.iter().filter(|(_, label, _)| match_label(label, None).line_item().is_some()).count();
+    let known_rows =
+        rows.iter().filter(|r| r.line.is_some() && r.values.iter().any(Option::is_some)).count() + unread_known;
     let last_cell = grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1);
     let mut report = RawReport {
         last_cell,
@@ -734,6 +767,7 @@ fn read_table(
             changes: Vec::new(),
             report,
             span: (top, end),
+            near_text,
         };
         return (Some(t), end);
     }
@@ -798,7 +832,21 @@ fn read_table(
             }
         }
     }
-    (Some(Table { titles, factor, header_cell, figures, sums, explanations, changes, report, span: (top, end) }), end)
+    (
+        Some(Table {
+            titles,
+            factor,
+            header_cell,
+            figures,
+            sums,
+            explanations,
+            changes,
+            report,
+            span: (top, end),
+            near_text,
+        }),
+        end,
+    )
 }
 
 /// A column of explanations: "Perustelu", "Perustelut", "Poikkeaman perustelu", "Selitys", "Motivering",
@@ -814,7 +862,7 @@ fn is_explanation_header(text: &str) -> bool {
 fn lenient_value(cell: &Cell) -> Option<Decimal> {
     match cell {
         Cell::Number(d) => Some(*d),
-        Cell::Text(t) => match parse_fi(t) {
+        Cell::Text(t) => match parse_figure(t) {
             Parsed::Number(d) => Some(d),
             _ => None,
         },
@@ -842,8 +890,9 @@ fn read_body(
     label_col: u32,
     columns: &[ValueColumn],
     problems: &mut Problems,
-    unreadable: &HashMap<u32, String>,
+    ctx: &TableContext,
 ) -> Body {
+    let unreadable = ctx.unreadable;
     let mut rows: Vec<BodyRow> = Vec::new();
     // The sheet row of each body row.
     let mut sheet_rows: Vec<u32> = Vec::new();
@@ -853,6 +902,11 @@ fn read_body(
     let mut last_row = from;
     for r in from..limit {
         let label = grid.get(r, label_col).text();
+        // A new page goes on with the table only where its first row has figures (a table the PDF reader
+        // found running on); page furniture or another text ends it.
+        if r > from && (ctx.page)(r) != (ctx.page)(r - 1) && columns.iter().all(|vc| grid.get(r, vc.col).is_empty()) {
+            break;
+        }
         if let Some(reason) = unreadable.get(&r) {
             let label = label.unwrap_or_default().trim().to_string();
             let known = match_label(&label, previous).line_item().is_some();
@@ -908,6 +962,14 @@ fn read_body(
                 if blank_run >= 2 {
                     break;
                 }
+                // A line of prose after the table's rows ends it (report text keeps no blank rows).
+                let prose = {
+                    let t = label.trim();
+                    t.split_whitespace().count() > 6 || t.ends_with('.')
+                };
+                if values_empty && prose && rows.iter().any(|r| r.line.is_some()) {
+                    break;
+                }
                 let values: Vec<Option<Decimal>> =
                     columns.iter().map(|vc| lenient_value(grid.get(r, vc.col))).collect();
                 if values.iter().any(Option::is_some) {
@@ -947,7 +1009,7 @@ fn read_body(
                     None
                 }
                 Cell::Number(d) => Some(*d),
-                Cell::Text(t) => match parse_fi(t) {
+                Cell::Text(t) => match parse_figure(t) {
                     Parsed::Blank => {
                         problems.empty_figure_cells.push(grid.origin(r, vc.col));
                         None
@@ -966,6 +1028,10 @@ fn read_body(
             values.push(value);
         }
         if let Some((cell, reason)) = bad {
+            // A figure past any budget is an input error, whatever the table (README: never a crash later).
+            if reason.contains("beyond any budget") {
+                problems.errors.push((cell.clone(), reason.clone()));
+            }
             // The whole row is unread: a row read in part would make its sums look wrong.
             not_read.push((cell, label.trim().to_string(), reason));
             rows.push(BodyRow {
@@ -1021,7 +1087,14 @@ fn figures_and_sums(
                 [one] => (one.clone(), None),
                 many => (String::new(), Some((many.to_vec(), Decimal::new(many.len() as i64, value.scale())))),
             };
-            figures.push(RawFigure { line_item: li, scenario: vc.scenario, year: vc.year, value: *value, cell, sum_of });
+            figures.push(RawFigure {
+                line_item: li,
+                scenario: vc.scenario,
+                year: vc.year,
+                value: *value,
+                cell,
+                sum_of,
+            });
         }
     }
     let raw_sums = table_sums(rows);

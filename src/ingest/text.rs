@@ -8,9 +8,9 @@
 //! digits into them by the digit rules, the runs of spaces the text keeps, and the table's own arithmetic; a
 //! row it cannot pin down is an error naming the line and the candidates, never a guess.
 
+use super::context::Inferred;
 use super::header::{classify, join_header_parts};
 use super::label::{match_label, LabelMatch};
-use super::context::Inferred;
 use super::table::{find_tables_in, Problems, TableContext};
 use super::workbook::{resolve_unit, WorkbookFigures};
 use crate::error::{Error, Result};
@@ -117,7 +117,11 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
     let mut out = WorkbookFigures::default();
     let grid = super::grid::Grid::new(&range, Vec::new());
     let mut problems = Problems::default();
-    let ctx = TableContext { doc: &doc, near: &near, unreadable: &unreadable };
+    let page_of = |row: u32| -> u32 {
+        let line = row_lines.get(row as usize).copied().unwrap_or(1);
+        pages.get(line.saturating_sub(1) as usize).copied().unwrap_or(1)
+    };
+    let ctx = TableContext { doc: &doc, near: &near, page: &page_of, unreadable: &unreadable };
     let tables = find_tables_in(&grid, &mut problems, &ctx);
     let location = |cell: &str| format!("{shown}:{}", at(&place_of_line(line_of(cell))));
     for (cell, said) in problems.warnings {
@@ -185,9 +189,7 @@ pub(super) fn no_tables(shown: &str, tables: &[super::table::Table], place: &dyn
     let nearest: Vec<String> = tables
         .iter()
         .take(3)
-        .map(|t| {
-            format!("{}: {}", place(&t.header_cell), t.report.passed_over.clone().unwrap_or_default())
-        })
+        .map(|t| format!("{}: {}", place(&t.header_cell), t.report.passed_over.clone().unwrap_or_default()))
         .collect();
     Error::File {
         path: shown.to_string(),

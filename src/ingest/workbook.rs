@@ -244,7 +244,9 @@ fn read_inner(
             titled = true;
             let first: Vec<(String, String)> = (grid.start.0..grid.row_end().min(grid.start.0 + 10))
                 .flat_map(|r| (grid.start.1..grid.col_end()).map(move |c| (r, c)))
-                .filter_map(|(r, c)| grid.get(r, c).text().map(|t| (t, format!("sheet {sheet}, cell {}", grid.cell_ref(r, c)))))
+                .filter_map(|(r, c)| {
+                    grid.get(r, c).text().map(|t| (t, format!("sheet {sheet}, cell {}", grid.cell_ref(r, c))))
+                })
                 .collect();
             doc.read_title(first.iter().map(|(t, p)| (t.as_str(), p.clone())));
         }
@@ -253,7 +255,7 @@ fn read_inner(
             .map(|y| super::context::Inferred::new(y, format!("the sheet's name \"{sheet}\"")));
         let near = |_: u32| sheet_year.clone();
         let unreadable = std::collections::HashMap::new();
-        let ctx = TableContext { doc: &doc, near: &near, unreadable: &unreadable };
+        let ctx = TableContext { doc: &doc, near: &near, page: &|_| 0, unreadable: &unreadable };
         let mut problems = Problems::default();
         let mut tables = find_tables_in(&grid, &mut problems, &ctx);
         if tables.iter().all(|t| t.report.passed_over.is_some()) {
@@ -282,7 +284,8 @@ fn read_inner(
                 passed.push(table.report(shown, &here, None));
                 continue;
             }
-            let unit = resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
+            let unit =
+                resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
             let Some((unit, evidence)) = unit else {
                 let mut report = table.report(shown, &here, None);
                 report.passed_over = Some("no title names a unit of the org file".into());
@@ -380,10 +383,22 @@ pub(super) fn resolve_unit(
                 return Some((unit.name.clone(), format!("{} (a near match)", from_title(t))));
             }
         }
+        // The group's statements (konsernituloslaskelma) are not the municipality's own: unless the org file
+        // has a unit for the group, they are not read.
+        if table.titles.iter().chain(&table.near_text).any(|t| names_group(t)) {
+            warnings.push(Warning {
+                location: location.to_string(),
+                said: Said::NoUnit { titles: table.near_text.iter().take(2).cloned().collect() },
+            });
+            return None;
+        }
         // A title right above the table that reads as a unit's name but is not in the org file: a unit of its
         // own, which the checks report as missing from the org file.
         if let Some(t) = table.titles.first().filter(|t| !is_heading(t) && name_like(t)) {
-            return Some((t.split_whitespace().collect::<Vec<_>>().join(" "), format!("{} (not in the org file)", from_title(t))));
+            return Some((
+                t.split_whitespace().collect::<Vec<_>>().join(" "),
+                format!("{} (not in the org file)", from_title(t)),
+            ));
         }
         if let Some((unit, at)) = above {
             return Some((unit.clone(), format!("the unit named above the table, at {at}")));
@@ -404,6 +419,12 @@ pub(super) fn resolve_unit(
     Some((sheet.to_string(), format!("the sheet's name \"{sheet}\"")))
 }
 
+/// Does a caption name the municipal group (konserni, koncern) rather than the municipality?
+fn names_group(t: &str) -> bool {
+    let lower = t.to_lowercase();
+    lower.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with("konserni") || w.starts_with("koncern"))
+}
+
 /// A title that reads as a unit's name: a few words, starting with a capital or a code, no sentence.
 fn name_like(t: &str) -> bool {
     let words = t.split_whitespace().count();
@@ -412,8 +433,8 @@ fn name_like(t: &str) -> bool {
         && !t.contains([':', ';', '?', '!'])
 }
 
-/// Words of section and table headings that never name a unit (folded stems): "Tuloslaskelmaosan
-/// toteutuminen", "ULKOINEN TULOSLASKELMA", "Toteutumisvertailu", "Talous", "Resultaträkning".
+/// Word beginnings of section and table headings that never name a unit (folded): "Tuloslaskelmaosan
+/// toteutuminen", "ULKOINEN TULOSLASKELMA", "Toteutumisvertailu", "Resultaträkning".
 const HEADING_STEMS: &[&str] = &[
     "tuloslaskelm",
     "toteutu",
@@ -424,22 +445,17 @@ const HEADING_STEMS: &[&str] = &[
     "erittely",
     "ulkoi",
     "sisäi",
-    "talous",
-    "euro",
-    "tuhat",
-    "milj",
     "resultaträkning",
     "driftsekonomi",
     "sammandrag",
     "uppföljning",
     "extern",
     "intern",
-    "tusen",
-    "osa",
-    "ja",
-    "och",
-    "sekä",
 ];
+
+/// Whole words of headings: "Talous", money units, joining words.
+const HEADING_WORDS: &[&str] =
+    &["talous", "euro", "euroa", "eur", "tuhatta", "milj", "tusen", "osa", "ja", "och", "sekä", "netto"];
 
 /// A section or table heading, or line-item words with a money unit ("Verksamhetsutgifter, 1 000 euro"):
 /// every word is a heading word, a scenario word, a line item's word, a year or a money unit.
@@ -457,6 +473,7 @@ pub(super) fn is_heading(title: &str) -> bool {
         && words.iter().all(|w| {
             w.chars().all(|c| c.is_ascii_digit())
                 || HEADING_STEMS.iter().any(|s| w.starts_with(s))
+                || HEADING_WORDS.contains(&w.as_str())
                 || classify(&w.to_uppercase()).scenario.is_some()
                 || unit_factor(w).is_some()
                 || match_label(w, None) != LabelMatch::Unknown

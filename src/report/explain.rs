@@ -22,7 +22,13 @@ pub fn write_text(tables: &[TableReport], mut out: impl Write) -> std::io::Resul
         for c in &t.columns {
             writeln!(out, "  column {c}")?;
         }
-        writeln!(out, "  rows read: {}, figures: {}, rows not read: {}", t.rows_read, t.figures, t.rows_not_read.len())?;
+        writeln!(
+            out,
+            "  rows read: {}, figures: {}, rows not read: {}",
+            t.rows_read,
+            t.figures,
+            t.rows_not_read.len()
+        )?;
         for (place, label, why) in &t.rows_not_read {
             writeln!(out, "    not read: {place} \"{label}\": {why}")?;
         }

@@ -213,9 +213,18 @@ fn close(above: &Line, below: &Line) -> bool {
 /// lines with figures, with at least two header columns that name a scenario.
 fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     // The header: lines without figures, each close to the next, up to the first line with figures.
+    // One wider gap is allowed (a header set apart from the body by a rule or a blank line).
     let mut j = i;
+    let mut gaps = 0;
+    let mut apart = |above: &Line, below: &Line| {
+        if close(above, below) {
+            return false;
+        }
+        gaps += 1;
+        gaps > 1 || below.y - above.y > 5.0 * above.size.max(below.size)
+    };
     while j < lines.len() && !lines[j].has_figures() {
-        if j > i && !close(&lines[j - 1], &lines[j]) {
+        if j > i && apart(&lines[j - 1], &lines[j]) {
             return None;
         }
         j += 1;
@@ -223,7 +232,7 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
             return None;
         }
     }
-    if j == i || j >= lines.len() || !close(&lines[j - 1], &lines[j]) {
+    if j == i || j >= lines.len() || apart(&lines[j - 1], &lines[j]) {
         return None;
     }
     let (body_end, label_end) = body_from(lines, j)?;
@@ -374,6 +383,14 @@ fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
         let lower = row.labels.first().and_then(|l| l.chars().next()).is_some_and(char::is_lowercase);
         if row.cells.is_some() && row.labels.is_empty() && prev.cells.is_none() && near(prev, row) {
             row.labels = std::mem::take(&mut prev.labels);
+            rows.remove(k - 1);
+            continue;
+        }
+        // A label wrapped onto the line of its figures ("Suunnitelman mukaiset" / "poistot  -21 700 000").
+        if row.cells.is_some() && lower && prev.cells.is_none() && !prev.labels.is_empty() && near(prev, row) {
+            let mut labels = std::mem::take(&mut prev.labels);
+            labels.append(&mut row.labels);
+            row.labels = labels;
             rows.remove(k - 1);
             continue;
         }

@@ -42,7 +42,9 @@ pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookF
         text.push('\n');
         places.push(place);
     }
-    if let Some(dump) = std::env::var_os("POIKKEAMA_DUMP_TEXT") { let _ = std::fs::write(dump, &text); }
+    if let Some(dump) = std::env::var_os("POIKKEAMA_DUMP_TEXT") {
+        let _ = std::fs::write(dump, &text);
+    }
     read_str(&text, shown, org, Some(&places))
 }
 
