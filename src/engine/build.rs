@@ -93,6 +93,11 @@ impl UnitInfo {
         self.depth.get(id as usize).copied().unwrap_or(0)
     }
 
+    /// How many units there are (ids run from 0).
+    pub fn count(&self) -> usize {
+        self.names.len()
+    }
+
     pub fn max_depth(&self) -> i32 {
         self.depth.iter().copied().max().unwrap_or(0)
     }

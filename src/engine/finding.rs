@@ -150,6 +150,9 @@ pub enum Note {
     Unread { rows: Vec<RowRef>, completes: bool },
     /// A rollup a table below cannot confirm: that table's unit and its rows that were not read.
     UnreadBelow { unit: String, rows: Vec<RowRef> },
+    /// A rollup that units below leave open: the inputs give none of their figures of that year (no table
+    /// of theirs was read), so the children's sum is not all of them.
+    SilentBelow { units: Vec<String> },
     /// A rollup that units below leave open: they print only sub-rows of the line item, which their own
     /// tables do not confirm (the first few, and how many more).
     SubRowsOnly { parts: Vec<Part>, more: usize },

@@ -237,6 +237,7 @@ pub fn analyze_tables(figures: &[Figure], table_sums: &[TableSum], org: Option<&
     let bindings = binding::bindings(&rows, org, figures, &mut findings);
     rollup::unconfirmed(&mut findings, &units, table_sums);
     rollup::incomplete_children(&mut findings, &units, figures);
+    rollup::silent_children(&mut findings, &units, figures);
     rollup::unplaced(&mut findings, &units, figures);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);

@@ -160,6 +160,42 @@ pub fn unconfirmed(findings: &mut [Finding], units: &UnitInfo, table_sums: &[Tab
     }
 }
 
+/// Rollup errors where a unit below has no figure at all of that year in the inputs (its table was not
+/// read, or the document has none; a blank in a table it prints counts as zero): the children's sum is not
+/// all of them, so the difference is not proven. They become warnings naming those units.
+pub fn silent_children(findings: &mut [Finding], units: &UnitInfo, figures: &[Figure]) {
+    use std::collections::HashSet;
+    let speaking: HashSet<(&str, i32)> = figures.iter().map(|f| (f.unit.as_str(), f.year)).collect();
+    // Each unit with figures of a year and its ancestors are heard in that year.
+    let mut heard: HashSet<(u32, i32)> = HashSet::new();
+    for &(unit, year) in &speaking {
+        let mut cur = units.id(unit);
+        while let Some(id) = cur {
+            if !heard.insert((id, year)) {
+                break;
+            }
+            cur = units.parent_of(id);
+        }
+    }
+    for f in findings.iter_mut().filter(|f| f.severity == Severity::Error && f.rule == Rule::Rollup) {
+        let (Some(year), Some(parent)) = (f.year, units.id(&f.unit)) else { continue };
+        // The topmost units of the subtree that are not heard: their parent is the unit or is heard.
+        let silent: Vec<String> = (0..units.count() as u32)
+            .filter(|&c| {
+                let Some(p) = units.parent_of(c) else { return false };
+                !heard.contains(&(c, year))
+                    && (p == parent || heard.contains(&(p, year)))
+                    && units.is_within(units.name(c), &f.unit)
+            })
+            .map(|c| units.name(c).to_string())
+            .collect();
+        if !silent.is_empty() {
+            f.severity = Severity::Warning;
+            f.notes.push(Note::SilentBelow { units: silent });
+        }
+    }
+}
+
 /// Rollup errors where a unit below prints only the sub-rows of the line item (wages and social costs, no
 /// personnel costs) in a table whose own total did not confirm them: the children's sum lacks that unit's
 /// share, so the difference is not proven. They become warnings that name the unit and its rows.

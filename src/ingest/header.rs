@@ -121,7 +121,11 @@ pub fn classify(text: &str) -> ColumnHeader {
     let has = |w: &str| ws.iter().any(|x| x == w);
     let has_seq = |a: &str, b: &str| ws.windows(2).any(|p| p[0] == a && p[1] == b);
     let starts = |p: &str| ws.iter().any(|x| x.starts_with(p));
-    let year = ws.iter().find_map(|w| year_of(w)).or_else(|| {
+    // A period's end date names its year before any other year in the text ("Vertailussa 2023–2024 …
+    // 1.1.-31.12.2024").
+    let period_year =
+        text.match_indices("31.12.").find_map(|(i, m)| text.get(i + m.len()..i + m.len() + 4).and_then(year_of));
+    let year = period_year.or_else(|| ws.iter().find_map(|w| year_of(w))).or_else(|| {
         // "TA2024", "TP2023": a scenario abbreviation glued to its year.
         ws.iter().find_map(|w| w.get(2..).filter(|_| w.len() == 6).and_then(year_of))
     });

@@ -12,7 +12,7 @@ mod ledger_header;
 pub mod limits;
 pub mod number;
 mod parquet;
-mod pdf;
+pub(crate) mod pdf;
 mod scenario_rows;
 mod signs;
 mod structure;

@@ -735,6 +735,10 @@ fn read_table(
     let unread_known = not_read.iter().filter(|(_, label, _)| match_label(label, None).line_item().is_some()).count();
     let known_rows =
         rows.iter().filter(|r| r.line.is_some() && r.values.iter().any(Option::is_some)).count() + unread_known;
+    // One line-item word among many other rows with figures is a balance sheet's or a key-figure table's
+    // ("Aineet ja tarvikkeet" under inventories), not a budget table.
+    let other_rows = rows.iter().filter(|r| r.line.is_none() && r.values.iter().any(Option::is_some)).count();
+    let known_rows = if known_rows == 1 && other_rows >= 3 { 0 } else { known_rows };
     let last_cell = grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1);
     let mut report = RawReport {
         last_cell,
@@ -777,8 +781,13 @@ fn read_table(
             header_cell.clone(),
             Said::CostsTurned { columns: turned.evidence_columns, variance_turned: turned.variance_turned },
         ));
+        let layout = if signs.starts_with("scenarios as rows") {
+            "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); "
+        } else {
+            ""
+        };
         signs = format!(
-            "costs printed positive (the margin is revenues − costs in {} column(s)): turned{}",
+            "{layout}costs printed positive (the margin is revenues − costs in {} column(s)): turned{}",
             turned.evidence_columns,
             if turned.variance_turned { ", cost variances too (printed actuals − budget)" } else { "" }
         );

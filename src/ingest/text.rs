@@ -34,6 +34,10 @@ pub fn read_text(path: &Path, shown: &str, org: Option<&Org>) -> Result<Workbook
     }
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     let text = super::text_of_bytes(&bytes);
+    // Pages apart by form feeds: a PDF's text laid out in columns (`pdftotext -layout`), read by position.
+    if text.contains('\u{c}') {
+        return super::pdf::read_laid_text(&text, shown, org);
+    }
     read_str(&text, shown, org, None)
 }
 

@@ -361,6 +361,20 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
                 format!(" Not confirmed: the table of {unit} has rows that were not read: {}.", rows_text(rows))
             }
         },
+        Note::SilentBelow { units } => {
+            let listed = units.join(", ");
+            match lang {
+                Lang::Fi => format!(
+                    " Ei varmistettu: aineistossa ei ole yhtään näiden alayksiköiden lukua tältä vuodelta: {listed}."
+                ),
+                Lang::Sv => {
+                    format!(" Inte bekräftat: materialet har inga tal för dessa underenheter för detta år: {listed}.")
+                }
+                Lang::En => {
+                    format!(" Not confirmed: the inputs give no figure of these sub-units for this year: {listed}.")
+                }
+            }
+        }
         Note::SubRowsOnly { parts, more } => {
             let li = f.line_item.map(|l| mid_sentence(&l.label(lang.code()))).unwrap_or_default();
             let listed = parts_text(parts, *more, lang);

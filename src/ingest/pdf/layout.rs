@@ -366,7 +366,9 @@ fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
         let (cells, plain) = if f == line.words.len() {
             (None, None)
         } else {
-            match place(&line.words[f..], &t.starts, line.size) {
+            match place(&line.words[f..], &t.starts, line.size)
+                .or_else(|| place_in_order(&line.words[f..], t.starts.len(), line.size))
+            {
                 Some(c) => (Some(c), None),
                 None => (Some(vec![]), Some(line.plain())),
             }
@@ -433,27 +435,7 @@ fn split_decimals(w: &str) -> (&str, Option<&str>) {
 /// starts one, later groups have exactly three digits one space apart), each number goes to the column whose
 /// start is the last left of its right edge. None when two numbers fall in one column or one left of all.
 fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
-    let mut numbers: Vec<(String, f64)> = Vec::new();
-    // Whether the number being read can take another group of three digits.
-    let mut open = false;
-    let mut prev_x1 = f64::NEG_INFINITY;
-    for w in words {
-        let gap = w.x0 - prev_x1;
-        let (whole, decimals) = split_decimals(&w.text);
-        let group = whole.len() == 3 && whole.chars().all(|c| c.is_ascii_digit());
-        if open && group && gap <= 0.4 * size {
-            let last = numbers.last_mut()?;
-            last.0.push_str(&w.text);
-            last.1 = w.x1;
-        } else {
-            numbers.push((w.text.clone(), w.x1));
-            let d = whole.strip_prefix('-').unwrap_or(whole);
-            open = (1..=3).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0');
-        }
-        // A decimal part ends the number.
-        open &= decimals.is_none();
-        prev_x1 = w.x1;
-    }
+    let numbers = numbers(words, size);
     let mut cells = vec![String::new(); starts.len()];
     let mut last: Option<usize> = None;
     for (text, x1) in numbers {
@@ -465,6 +447,40 @@ fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
         cells[col] = text;
     }
     Some(cells)
+}
+
+/// Where [`place`] fails (figures set off their headings, as a text rendering of a PDF in fixed-width
+/// characters does): a row with a figure for every column lays them in order, which alone is then certain.
+/// None for a row with fewer figures than columns: which are blank cannot be told.
+fn place_in_order(words: &[Word], columns: usize, size: f64) -> Option<Vec<String>> {
+    let numbers = numbers(words, size);
+    (numbers.len() == columns && columns > 0).then(|| numbers.into_iter().map(|(text, _)| text).collect())
+}
+
+/// A row's figure words grouped into numbers with their right edges.
+fn numbers(words: &[Word], size: f64) -> Vec<(String, f64)> {
+    let mut numbers: Vec<(String, f64)> = Vec::new();
+    // Whether the number being read can take another group of three digits.
+    let mut open = false;
+    let mut prev_x1 = f64::NEG_INFINITY;
+    for w in words {
+        let gap = w.x0 - prev_x1;
+        let (whole, decimals) = split_decimals(&w.text);
+        let group = whole.len() == 3 && whole.chars().all(|c| c.is_ascii_digit());
+        let last = numbers.last_mut().filter(|_| open && group && gap <= 0.4 * size);
+        if let Some(last) = last {
+            last.0.push_str(&w.text);
+            last.1 = w.x1;
+        } else {
+            numbers.push((w.text.clone(), w.x1));
+            let d = whole.strip_prefix('-').unwrap_or(whole);
+            open = (1..=3).contains(&d.len()) && d.chars().all(|c| c.is_ascii_digit()) && !d.starts_with('0');
+        }
+        // A decimal part ends the number.
+        open &= decimals.is_none();
+        prev_x1 = w.x1;
+    }
+    numbers
 }
 
 #[cfg(test)]

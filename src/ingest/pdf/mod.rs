@@ -28,6 +28,12 @@ pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookF
         return Err(bad("not a readable PDF: it does not start with %PDF".into()));
     }
     let pages = pages_glyphs(&bytes).map_err(bad)?;
+    read_pages(pages, shown, org)
+}
+
+/// Reads pages of positioned glyphs: lays each into lines and tables, tables running on over page breaks,
+/// and reads the result as report text, each line keeping its page and line.
+fn read_pages(pages: Vec<Vec<layout::Glyph>>, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
     let mut text = String::new();
     let mut places = Vec::new();
     let mut carry = layout::Carry::default();
@@ -42,10 +48,37 @@ pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookF
         text.push('\n');
         places.push(place);
     }
-    if let Some(dump) = std::env::var_os("POIKKEAMA_DUMP_TEXT") {
-        let _ = std::fs::write(dump, &text);
-    }
     read_str(&text, shown, org, Some(&places))
+}
+
+/// Report text laid out in columns with spaces, pages apart by form feeds (what `pdftotext -layout` writes):
+/// each character is a glyph at its column, each line at its row, so that the PDF's table finder reads it by
+/// position, as it reads the PDF. Places are the page and the line on the page.
+pub fn read_laid_text(text: &str, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+    // A character is an advance of 1; a space between digit groups is then under a third of the size (as in print),
+    // two spaces or more set figures apart; lines stand 1.2 sizes apart.
+    const SIZE: f64 = 3.5;
+    const PITCH: f64 = 1.2 * SIZE;
+    let mut pages: Vec<Vec<layout::Glyph>> = Vec::new();
+    for page in text.split('\u{c}') {
+        let mut glyphs = Vec::new();
+        for (k, line) in page.split('\n').enumerate() {
+            let y = PITCH * (k as f64 + 1.0);
+            for (x, c) in line.trim_end_matches('\r').chars().enumerate() {
+                if c.is_whitespace() {
+                    continue;
+                }
+                let x0 = x as f64;
+                glyphs.push(layout::Glyph { x0, x1: x0 + 1.0, y, size: SIZE, text: c.to_string() });
+            }
+        }
+        pages.push(glyphs);
+    }
+    // pdftotext ends the last page with a form feed: no empty page after it.
+    if pages.last().is_some_and(Vec::is_empty) {
+        pages.pop();
+    }
+    read_pages(pages, shown, org)
 }
 
 /// At most this many glyphs are read from one PDF (a budget book has a few million characters).

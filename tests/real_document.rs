@@ -1,0 +1,314 @@
+//! A city's whole published year-end report, read as it comes: Seinäjoen kaupunki, tilinpäätös 2024, 189
+//! pages (tests/fixtures/real/seinajoki/README.md: where it came from, and the answer key transcribed from it
+//! page by page, independently of this code). The PDF and its page text (`pdftotext -layout`) are read end to
+//! end; every figure of the operating tables they read must be the key's, the arithmetic gives no error it
+//! does not have, and every other table is accounted for.
+
+mod common;
+use common::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+const DIR: &str = "tests/fixtures/real/seinajoki";
+
+/// The key's row: page, table id, (unit, item, scenario, year), amount, decision.
+struct KeyRow {
+    page: String,
+    table: String,
+    key: (String, String, String, String),
+    amount: String,
+    decision: String,
+}
+
+fn answer_key() -> Vec<KeyRow> {
+    let mut rd = csv::Reader::from_path(root(&format!("{DIR}/seinajoki_tp2024.expected.csv"))).unwrap();
+    rd.records()
+        .map(|r| {
+            let r = r.unwrap();
+            KeyRow {
+                page: r[0].into(),
+                table: r[1].into(),
+                key: (r[2].into(), r[3].into(), r[4].into(), r[5].into()),
+                amount: r[6].into(),
+                decision: r[8].into(),
+            }
+        })
+        .collect()
+}
+
+/// The page a source names: `file.pdf:81:7` → 81; a stand-in `file.pdf:(142:17+142:18)` → 142.
+fn page_of(source: &str) -> String {
+    let rest = source.rsplit_once(".pdf:").or_else(|| source.rsplit_once(".txt:")).map_or("", |(_, r)| r);
+    rest.trim_start_matches('(').split(':').next().unwrap_or("").to_string()
+}
+
+fn dec(s: &str) -> rust_decimal::Decimal {
+    s.parse().unwrap()
+}
+
+/// (unit, item, scenario, year, page) → the amounts read there.
+type ByPage = BTreeMap<(String, String, String, String, String), Vec<String>>;
+
+/// Reads `file` with the city's org file: its figures by (unit, item, scenario, year, page), their sources
+/// and its stderr.
+fn read(file: &str) -> (ByPage, Vec<String>, String) {
+    let out = run(&["extract", "--org", &format!("{DIR}/seinajoki.org.toml"), &format!("{DIR}/{file}")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut by_key = ByPage::new();
+    let mut sources = Vec::new();
+    for (source, (unit, item, scenario, year, amount)) in parse_extract(&stdout(&out)) {
+        by_key.entry((unit, item, scenario, year, page_of(&source))).or_default().push(amount);
+        sources.push(source);
+    }
+    (by_key, sources, stderr(&out))
+}
+
+/// Checks the figures read against the key: every key figure of `tables` read exactly, at its page; no
+/// figure read that the key gives differently; figures beyond the key only stand-ins (sums of printed
+/// sub-rows, named by their cells). Returns how many key figures were compared.
+fn check_against_key(file: &str, tables: &dyn Fn(&str) -> bool) -> usize {
+    let key = answer_key();
+    let (got, sources, _) = read(file);
+    let mut compared = 0;
+    let mut wanted: BTreeSet<(String, String, String, String, String)> = BTreeSet::new();
+    for row in key.iter().filter(|r| r.key.1 != "-" && r.key.2 != "ta_muutos") {
+        let k = (row.key.0.clone(), row.key.1.clone(), row.key.2.clone(), row.key.3.clone(), row.page.clone());
+        wanted.insert(k.clone());
+        let read = got.get(&k);
+        if tables(&row.table) {
+            let read = read.unwrap_or_else(|| {
+                panic!("{file}: {} p. {}: {:?} = {} not read", row.table, row.page, row.key, row.amount)
+            });
+            assert!(
+                read.iter().all(|a| dec(a) == dec(&row.amount)),
+                "{file}: {:?} p. {}: key {}, read {read:?}",
+                row.key,
+                row.page,
+                row.amount
+            );
+            compared += 1;
+        } else if let Some(read) = read {
+            // A table not expected to be read may still be: never with another figure.
+            assert!(
+                read.iter().all(|a| dec(a) == dec(&row.amount)),
+                "{file}: {:?} p. {}: key {}, read {read:?}",
+                row.key,
+                row.page,
+                row.amount
+            );
+        }
+    }
+    for (k, amounts) in &got {
+        if !wanted.contains(k) {
+            let at = sources.iter().filter(|s| page_of(s) == k.4).any(|s| s.contains('('));
+            assert!(at && k.1 == "henkilostokulut", "{file}: {k:?} = {amounts:?} read but not in the key");
+        }
+    }
+    compared
+}
+
+/// The 8.1 tables the PDF reads (all but 590 Nuorisopalvelut, whose "Toteutuma €" heading is missing from the
+/// PDF's text layer, README) and 8.2.
+fn read_by_pdf(table: &str) -> bool {
+    (table.starts_with("8.1-") && table != "8.1-590") || table == "8.2-tuloslaskelmaosa"
+}
+
+#[test]
+fn the_pdf_gives_every_operating_table_figure_exactly() {
+    let compared = check_against_key("seinajoki_tilinpaatos_2024.pdf", &read_by_pdf);
+    // 26 result areas' 8.1 tables (the changes' sums included) and the 8.2 table's operating rows.
+    assert_eq!(compared, 329 + 71, "figures compared");
+}
+
+/// The same document as `pdftotext -layout` prints it: read by position as the PDF is. pdftotext sets some
+/// tables' figures off their headings (proportional print in fixed-width characters): those whose columns
+/// it misaligns are not read, and said so; none is read with a wrong figure.
+#[test]
+fn its_page_text_gives_the_same_figures() {
+    let misaligned = ["8.1-400", "8.1-600", "8.1-620", "8.1-650"];
+    let compared =
+        check_against_key("seinajoki_tilinpaatos_2024.txt", &|t: &str| read_by_pdf(t) && !misaligned.contains(&t));
+    assert_eq!(compared, 329 + 71 - 4 * 13, "figures compared");
+}
+
+/// Every budget change is read with its council decision, its amount in the reports' signs (a cut of planned
+/// costs, printed −4 000, is +4 000), and the item's TA-muutokset is their sum, traced to their cells.
+#[test]
+fn budget_changes_keep_their_decisions() {
+    let out = run(&[
+        "extract",
+        "--explain",
+        "--org",
+        &format!("{DIR}/seinajoki.org.toml"),
+        &format!("{DIR}/seinajoki_tilinpaatos_2024.pdf"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let explain = stdout(&out);
+    let changes: BTreeSet<(String, String, String, String)> = explain
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("change: page "))
+        .map(|l| {
+            // "81, line 7 toimintatuotot -1000000 \"Kv 27.5. §45\""
+            let (page, rest) = l.split_once(", line ").unwrap();
+            let mut parts = rest.splitn(3, ' ');
+            let (_line, item, rest) = (parts.next(), parts.next().unwrap(), parts.next().unwrap());
+            let (amount, decision) = rest.split_once(' ').unwrap();
+            (page.to_string(), item.to_string(), amount.to_string(), decision.trim_matches('"').to_string())
+        })
+        .collect();
+    let key: BTreeSet<(String, String, String, String)> = answer_key()
+        .into_iter()
+        .filter(|r| r.key.2 == "ta_muutos" && r.table != "8.1-590")
+        .map(|r| (r.page, r.key.1, r.amount, r.decision))
+        .collect();
+    assert_eq!(key.len(), 103);
+    assert_eq!(changes, key);
+}
+
+/// The arithmetic of what is read: no error (the tables add up; the city's 8.2 total is not the sum of the
+/// result areas read, since 590's table is not read and 890 Rahoitus has none: warnings naming them), the
+/// 8.2 table's one-euro gaps as rounding.
+#[test]
+fn no_false_error_in_the_whole_book() {
+    let out = run(&[
+        "validate",
+        "--format",
+        "json",
+        "--org",
+        &format!("{DIR}/seinajoki.org.toml"),
+        &format!("{DIR}/seinajoki_tilinpaatos_2024.pdf"),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let all = v["findings"].as_array().unwrap();
+    let errors: Vec<&serde_json::Value> = all.iter().filter(|f| f["severity"] == "error").collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(code(&out), 0);
+    let rollups: Vec<&serde_json::Value> =
+        all.iter().filter(|f| f["rule"] == "rollup" && f["unit"] == "Seinäjoen kaupunki").collect();
+    assert!(!rollups.is_empty());
+    for f in &rollups {
+        assert_eq!(f["severity"], "warning");
+        let m = f["message"].as_str().unwrap();
+        assert!(m.contains("590 Nuorisopalvelut") && m.contains("890 Rahoitus"), "{m}");
+    }
+    // 84 083 126 by the rows, 84 083 125 printed: rounding, an info.
+    assert!(all.iter().any(|f| f["severity"] == "info"
+        && f["rule"] == "sum"
+        && f["line_item"] == "toimintatuotot"
+        && f["scenario"] == "tp"
+        && f["difference"] == "-1"));
+}
+
+/// The rest of the book is accounted for: every table found is read or passed over with its reason, the
+/// last line counts them, and the tables the reader cannot read say why.
+#[test]
+fn the_rest_of_the_book_is_accounted_for() {
+    let out = run(&[
+        "extract",
+        "--explain",
+        "--org",
+        &format!("{DIR}/seinajoki.org.toml"),
+        &format!("{DIR}/seinajoki_tilinpaatos_2024.pdf"),
+    ]);
+    let explain = stdout(&out);
+    let last = explain.lines().last().unwrap();
+    assert!(last.starts_with("27 tables read ("), "{last}");
+    assert!(last.ends_with("28 passed over"), "{last}");
+    // 590's table: its figures have no column heading to go under.
+    assert!(explain.contains("page 106, line 5: no row names a line item of the scheme"), "{explain}");
+    // The group's statements are not the city's.
+    assert!(explain.contains("page 71, line 3: no title names a unit of the org file"), "{explain}");
+    // Subsidiaries' key figures and the balance sheet are passed over.
+    assert!(explain.contains("(first rows: Liikevaihto; Liikevoitto/-tappio"), "{explain}");
+    assert!(explain.contains("(first rows: PYSYVÄT VASTAAVAT"), "{explain}");
+    // Each table read says where its year came from: the yearless columns take the title page's.
+    assert!(explain.contains("year: 2024 (from the document's title \"Tilinpäätös 2024\", page 1, line 1)"));
+    assert!(explain.contains("signs: scenarios as rows (Alkuperäinen, Muutos, Yhteensä); costs printed positive"));
+    // The run's last line on stderr counts the rows not read and the tables passed over.
+    assert!(stderr(&out).contains("27 tables read, 18 rows not read, 28 other tables passed over"), "{}", stderr(&out));
+}
+
+/// Some of its tables in a workbook, laid out as the report prints them (scenarios as rows, costs positive,
+/// no year in the headings: the sheet's name gives it): the same figures.
+#[test]
+fn a_workbook_of_its_tables_gives_the_same_figures() {
+    use V::*;
+    let key = answer_key();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<Vec<V>> = Vec::new();
+    let units = ["130 Yleishallinto", "160 Talouspalvelut", "610 Toimitilat"];
+    // Rebuild each table's printed rows from the key: costs printed positive, the changes with their decisions.
+    let printed = |unit: &str, item: &str, scenario: &str| -> Vec<(String, f64)> {
+        key.iter()
+            .filter(|r| r.key.0 == unit && r.key.1 == item && r.key.2 == scenario && r.table.starts_with("8.1"))
+            .map(|r| {
+                let v: f64 = r.amount.parse().unwrap();
+                let cost = item == "toimintakulut" && scenario != "poikkeama";
+                (r.decision.clone(), if cost { -v } else { v })
+            })
+            .collect()
+    };
+    let texts: Vec<String> = units.iter().map(|u| format!("Tulosalue {u}")).collect();
+    let mut owned: Vec<Vec<(String, Option<f64>)>> = Vec::new();
+    for unit in units {
+        let mut t: Vec<Vec<(String, Option<f64>)>> = Vec::new();
+        for (item, label) in [("toimintatuotot", "Toimintatulot"), ("toimintakulut", "Toimintamenot")] {
+            let one = |s: &str| printed(unit, item, s).first().map(|p| p.1);
+            t.push(vec![(label.into(), None), ("Alkuperäinen".into(), None), (String::new(), one("ta"))]);
+            for (decision, v) in printed(unit, item, "ta_muutos") {
+                t.push(vec![(decision, None), ("Muutos".into(), None), (String::new(), Some(v))]);
+            }
+            t.push(vec![
+                (String::new(), None),
+                ("Yhteensä".into(), None),
+                (String::new(), one("ta_muutettu")),
+                (String::new(), one("tp")),
+                (String::new(), one("poikkeama")),
+            ]);
+        }
+        let kate = |s: &str| printed(unit, "toimintakate", s).first().map(|p| p.1);
+        t.push(vec![
+            ("Netto (Toimintakate)".into(), None),
+            (String::new(), None),
+            (String::new(), kate("ta_muutettu")),
+            (String::new(), kate("tp")),
+            (String::new(), kate("poikkeama")),
+        ]);
+        owned.push(vec![]);
+        owned.extend(t);
+    }
+    let mut k = 0;
+    for (n, line) in owned.iter().enumerate() {
+        if line.is_empty() {
+            rows.push(vec![]);
+            rows.push(vec![T(&texts[k])]);
+            rows.push(vec![T("Talous"), E, T("Talousarvio €"), T("Toteutuma €"), T("Poikkeama €")]);
+            k += 1;
+            continue;
+        }
+        let _ = n;
+        rows.push(
+            line.iter()
+                .map(|(t, v)| match v {
+                    Some(v) => N(*v),
+                    None if t.is_empty() => E,
+                    None => T(t.as_str()),
+                })
+                .collect(),
+        );
+    }
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    write_sheet(&mut wb, "Tilinpäätös 2024", &rows, &[]);
+    save(&mut wb, dir.path(), "tulosalueet.xlsx");
+    let org = root(&format!("{DIR}/seinajoki.org.toml"));
+    let out = run_in(dir.path(), &["extract", "--org", org.to_str().unwrap(), "tulosalueet.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: BTreeSet<(String, String, String, String, String)> =
+        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| k).collect();
+    let want: BTreeSet<(String, String, String, String, String)> = key
+        .iter()
+        .filter(|r| units.contains(&r.key.0.as_str()) && r.table.starts_with("8.1") && r.key.2 != "ta_muutos")
+        .map(|r| (r.key.0.clone(), r.key.1.clone(), r.key.2.clone(), r.key.3.clone(), r.amount.clone()))
+        .collect();
+    assert_eq!(got, want);
+    assert!(stderr(&out).contains("costs turned"), "{}", stderr(&out));
+}
