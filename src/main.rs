@@ -350,6 +350,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
     }
     let mut ctx = report::ReportContext::new(&analysis, &extraction.figures, org.as_ref(), cfg.thresholds);
     ctx.explanations = &explanations;
+    ctx.tables = &extraction.tables;
     ctx.created = source_date_epoch()?;
     lap("checked");
     let mut files = report::render_all(&ctx, &cfg.langs)?;

@@ -209,9 +209,17 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
 
     // Unit sheets: one per top-level unit, its areas' tables under its own; every figure of every year block.
     let names: std::collections::HashSet<&str> = a.rows.iter().map(|r| r.unit.as_str()).collect();
-    let unit_sheets: Vec<String> =
-        wb.sheet_names().into_iter().filter(|s| !["Yhteenveto", "Havainnot", "Kaavio"].contains(&s.as_str())).collect();
+    let unit_sheets: Vec<String> = wb
+        .sheet_names()
+        .into_iter()
+        .filter(|s| !["Yhteenveto", "Havainnot", "Kaavio", "Taulukot"].contains(&s.as_str()))
+        .collect();
     assert_eq!(unit_sheets, ["Kaupunginkansliakeskus"], "the department's sheet holds its areas");
+    // The sheet of tables: one row per table read, each with its place and where its year came from.
+    let tables = wb.worksheet_range("Taulukot").unwrap();
+    assert_eq!(tables.height(), 1 + 8, "a header and the example's eight tables");
+    assert_eq!(text(tables.get_value((0, 6)).unwrap()), "Vuosi mistä");
+    assert!((1..9).all(|r| text(tables.get_value((r, 2)).unwrap()) == "luettu"));
     let mut figures = 0;
     for sheet in unit_sheets {
         let v = wb.worksheet_range(&sheet).unwrap();

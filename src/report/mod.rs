@@ -42,6 +42,8 @@ pub struct ReportContext<'a> {
     pub thresholds: Thresholds,
     /// The finance office's explanations of variances.
     pub explanations: &'a [crate::model::Explanation],
+    /// Every table the inputs hold, read or passed over, with what was read and why (`extract --explain`).
+    pub tables: &'a [crate::model::TableReport],
     /// The workbook's creation time (seconds since 1970, UTC): `SOURCE_DATE_EPOCH` where set, else the last
     /// day of the report year, never the clock, so that the same inputs give the same bytes.
     pub created: Option<i64>,
@@ -79,6 +81,7 @@ impl<'a> ReportContext<'a> {
             units,
             thresholds,
             explanations: &[],
+            tables: &[],
             created: None,
             by_unit,
             index,

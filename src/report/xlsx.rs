@@ -22,6 +22,7 @@ const PCT: &str = "0.0 %";
 const SUMMARY: &str = "Yhteenveto";
 const FINDINGS: &str = "Havainnot";
 const CHART: &str = "Kaavio";
+const TABLES: &str = "Taulukot";
 
 fn xerr(e: XlsxError) -> Error {
     Error::Report(format!("cannot build the workbook: {e}"))
@@ -674,7 +675,7 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     lap("summary sheet");
     // "History" is reserved by Excel.
     let mut taken: std::collections::HashSet<String> =
-        [SUMMARY, FINDINGS, CHART, "History"].iter().map(|n| n.to_lowercase()).collect();
+        [SUMMARY, FINDINGS, CHART, TABLES, "History"].iter().map(|n| n.to_lowercase()).collect();
     let mut places = places(&ctx.analysis.findings);
     let marks = marks(&ctx.analysis.findings);
     // Units come in tree order: each top-level unit with the units under it.
@@ -697,9 +698,77 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     let overview: std::collections::HashSet<&str> = ctx.overview_units().iter().map(|u| u.name.as_str()).collect();
     let margins: Vec<(String, u32)> = margins.into_iter().filter(|(u, _)| overview.contains(u.as_str())).collect();
     chart_sheet(&mut wb, ctx, &margins, &f)?;
+    if !ctx.tables.is_empty() {
+        tables_sheet(&mut wb, ctx.tables, &f)?;
+    }
     let bytes = wb.save_to_buffer().map_err(xerr);
     lap("saved");
     bytes
+}
+
+/// Every table of the inputs, as `extract --explain` gives them: where it is, whether it was read (or why
+/// it was passed over), its unit, year, money unit and signs with their evidence, its columns, its rows read
+/// and not read, and its budget changes with their decisions. One row a table, cells wrapped at the top.
+fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &Formats) -> Result<()> {
+    let ws = add_sheet(wb, TABLES)?;
+    let head = [
+        "Tiedosto",
+        "Paikka",
+        "Luettu",
+        "Yksikkö",
+        "Yksikkö mistä",
+        "Vuosi",
+        "Vuosi mistä",
+        "Rahayksikkö (€)",
+        "Rahayksikkö mistä",
+        "Etumerkit",
+        "Sarakkeet",
+        "Rivejä luettu",
+        "Lukuja",
+        "Rivit, joita ei luettu",
+        "Talousarviomuutokset",
+    ];
+    headers(ws, 0, &head, f)?;
+    let text = f.text.clone().set_align(FormatAlign::Top).set_text_wrap();
+    let number = f.text.clone().set_align(FormatAlign::Top);
+    for (i, t) in tables.iter().enumerate() {
+        let r = i as u32 + 1;
+        let read = match &t.passed_over {
+            None => "luettu".to_string(),
+            Some(why) => format!("ohitettu: {why}"),
+        };
+        let not_read: Vec<String> = t.rows_not_read.iter().map(|(p, l, why)| format!("{p} \"{l}\": {why}")).collect();
+        let changes: Vec<String> = t.changes.iter().map(|(p, li, v, d)| format!("{p} {li} {v} \"{d}\"")).collect();
+        let cells: [String; 15] = [
+            t.file.clone(),
+            format!("{} – {}", t.from, t.to),
+            read,
+            t.unit.clone().unwrap_or_default(),
+            t.unit_evidence.clone(),
+            t.year.map(|y| y.to_string()).unwrap_or_default(),
+            t.year_evidence.clone(),
+            t.money_unit.normalize().to_string(),
+            t.money_evidence.clone(),
+            t.signs.clone(),
+            t.columns.join("\n"),
+            t.rows_read.to_string(),
+            t.figures.to_string(),
+            not_read.join("\n"),
+            changes.join("\n"),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            let fmt = if matches!(c, 5 | 11 | 12) { &number } else { &text };
+            ws.write_string_with_format(r, c as u16, fit(v), fmt).map_err(xerr)?;
+        }
+    }
+    for (c, w) in
+        [28.0, 30.0, 24.0, 24.0, 30.0, 8.0, 36.0, 10.0, 30.0, 30.0, 50.0, 8.0, 8.0, 50.0, 40.0].iter().enumerate()
+    {
+        ws.set_column_width(c as u16, *w).map_err(xerr)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    print_setup(ws, Some(0));
+    Ok(())
 }
 
 #[cfg(test)]
