@@ -219,6 +219,10 @@ pub fn unit_factor(text: &str) -> Option<Decimal> {
         || t.contains("tusentaleuro")
         || has_word(text, "teur")
         || t.contains("1000eur")
+        || t.contains("tuseneuro")
+        || t.contains("tusentalseuro")
+        || has_word(text, "tkr")
+        || has_word(text, "keur")
     {
         Some(Decimal::from(1000))
     } else if t.contains('€') || t.contains("euroa") || t.contains("euro") || t == "eur" {
@@ -345,6 +349,11 @@ mod tests {
     fn unit_factors() {
         assert_eq!(unit_factor("1 000 €"), Some(Decimal::from(1000)));
         assert_eq!(unit_factor("t€"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("(Tabellens belopp i tusen euro)"), Some(Decimal::from(1000)));
+        assert_eq!(unit_factor("Tkr"), Some(Decimal::from(1000)));
+        // A word that only contains the letters of a unit is none.
+        assert_eq!(unit_factor("Tuloslaskelmaosan toteutumisista on laadittu oheiset taulukot"), None);
+        assert_eq!(unit_factor("meur."), Some(Decimal::from(1_000_000)));
         assert_eq!(unit_factor("milj. €"), Some(Decimal::from(1_000_000)));
         assert_eq!(unit_factor("euroa"), Some(Decimal::ONE));
         assert_eq!(unit_factor("€"), Some(Decimal::ONE));

@@ -533,6 +533,7 @@ fn read_table(
     let mut money_evidence = String::new();
     let mut explanation_col = None;
     let mut column_notes = Vec::new();
+    let mut part_of_year = Vec::new();
     for c in grid.start.1..grid.col_end() {
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
@@ -557,6 +558,7 @@ fn read_table(
             columns.push((c, h, text));
         } else if !text.trim().is_empty() {
             let why = if h.part_of_year {
+                part_of_year.push((grid.cell_ref(top, c), Said::PartOfYear { column: super::context::short(&text) }));
                 "part of a year (actuals to date are never the year's actuals): not read"
             } else if h.percent {
                 "a percentage: not read"
@@ -668,6 +670,7 @@ fn read_table(
     };
     let mut value_columns = Vec::new();
     let mut local = Problems::default();
+    local.warnings.append(&mut part_of_year);
     let mut year_used: Option<Inferred<i32>> = None;
     for (i, (c, h, text)) in columns.iter().enumerate() {
         let Some(scenario) = h.scenario else { continue };
@@ -728,7 +731,43 @@ fn read_table(
         (body.rows, cells, body.not_read, body.end, value_columns)
     };
     if value_columns.is_empty() {
-        return (None, end);
+        // Columns that name a scenario but no year, with nothing around the table to give it: a table that
+        // is not read, said so (a file of only such tables names the way out: --year).
+        let yearless: Vec<String> = local
+            .warnings
+            .iter()
+            .filter_map(|(_, said)| match said {
+                Said::NoYear { column } => Some(column.clone()),
+                _ => None,
+            })
+            .collect();
+        if yearless.is_empty() {
+            return (None, end);
+        }
+        problems.warnings.append(&mut local.warnings);
+        let report = RawReport {
+            last_cell: grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1),
+            passed_over: Some(format!(
+                "its columns ({}) have no year and nothing around the table gives one: give it with --year or \
+                 year = in poikkeama.toml",
+                yearless.join(", ")
+            )),
+            columns: column_notes,
+            ..RawReport::default()
+        };
+        let t = Table {
+            titles,
+            factor,
+            header_cell,
+            figures: Vec::new(),
+            sums: Vec::new(),
+            explanations: Vec::new(),
+            changes: Vec::new(),
+            report,
+            span: (top, end),
+            near_text,
+        };
+        return (Some(t), end);
     }
     // A budget table has a row naming a line item with figures, or one naming a line item whose figures could
     // not be read.

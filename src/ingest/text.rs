@@ -453,7 +453,7 @@ fn wrapped_label(label: &str, tail: &str, next: &[String]) -> Option<(String, St
         if let Some(joined) = join_label(&parts) {
             return Some((joined, more_tail, used));
         }
-        if parts.len() >= 3 || !more_tail.is_empty() {
+        if parts.len() >= 5 || !more_tail.is_empty() {
             return None;
         }
     }
@@ -466,7 +466,10 @@ fn join_label(parts: &[String]) -> Option<String> {
     for mask in 0..(1u32 << boundaries) {
         let mut joined = parts[0].clone();
         for (k, p) in parts[1..].iter().enumerate() {
-            if mask & (1 << k) != 0 {
+            // A word broken with a hyphen ("tava-" / "rat") joins without it.
+            if joined.ends_with('-') && p.chars().next().is_some_and(char::is_lowercase) {
+                joined.pop();
+            } else if mask & (1 << k) != 0 {
                 joined.push(' ');
             }
             joined.push_str(p);

@@ -326,6 +326,8 @@ pub enum Said {
     UnlabelledTotal { label: String, id: String },
     /// A column whose year neither its header nor the document around the table tells: not read.
     NoYear { column: String },
+    /// A column for part of a year (`Toteuma 1-8/2024`): actuals to date are not the year's actuals; not read.
+    PartOfYear { column: String },
     /// A row of a budget table that could not be read (its figures could not be split into the columns, a
     /// cell that is no number, a row no line item names): why, and the candidate readings where there are.
     RowNotRead { label: String, reason: String },
@@ -404,6 +406,10 @@ impl fmt::Display for Said {
                  year with --year or year = in poikkeama.toml)"
             ),
             Said::RowNotRead { label, reason } => write!(f, "row \"{label}\" not read: {reason}"),
+            Said::PartOfYear { column } => write!(
+                f,
+                "column \"{column}\" is for part of a year: actuals to date are not the year's actuals, so it is not read"
+            ),
             Said::CostsTurned { columns, variance_turned } => write!(
                 f,
                 "the table prints costs positive (its margin is revenues − costs in {columns} column{}): costs turned \

@@ -415,6 +415,13 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::En, Said::UnlabelledTotal { label, .. }) => {
             format!("a row without a label read as \"{label}\": the rows above it add up to it")
         }
+        (Lang::Fi, Said::PartOfYear { column }) => {
+            format!("sarake \"{column}\" on osalta vuotta: kertymä ei ole vuoden toteuma, joten saraketta ei luettu")
+        }
+        (Lang::Sv, Said::PartOfYear { column }) => {
+            format!("kolumnen \"{column}\" gäller en del av året: utfallet hittills är inte årets utfall, kolumnen lästes inte")
+        }
+        (Lang::En, Said::PartOfYear { .. }) => said.to_string(),
         (Lang::Fi, Said::RowNotRead { label, reason }) => format!("riviä \"{label}\" ei luettu: {reason}"),
         (Lang::Sv, Said::RowNotRead { label, reason }) => format!("raden \"{label}\" lästes inte: {reason}"),
         (Lang::En, Said::RowNotRead { label, reason }) => format!("row \"{label}\" not read: {reason}"),
