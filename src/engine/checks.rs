@@ -101,7 +101,14 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], units: &UnitInfo, findings:
             let key = key_of(i);
             let (li, sc) = (LineItem::from_index(key.1), Scenario::from_index(key.2));
             let given = cells.get(&key).cloned().unwrap_or_default();
-            let differ = mins[i] != maxs[i];
+            // Figures that agree within their rounding (a table in euros and one in 1 000 €) are one figure.
+            let differ = mins[i] != maxs[i]
+                && given.iter().enumerate().any(|(a, fa)| {
+                    given[a + 1..].iter().any(|fb| {
+                        let tol = (super::build::ulp(fa) + super::build::ulp(fb)) / Decimal::TWO;
+                        (fa.amount - fb.amount).abs() > tol
+                    })
+                });
             let first = given.first().map(|f| f.amount);
             let other = given.iter().map(|f| f.amount).find(|a| Some(*a) != first);
             findings.push(Finding {

@@ -244,7 +244,8 @@ pub fn unlabelled_totals(rows: &[BodyRow]) -> Vec<(usize, LineItem)> {
         if r.line.is_some() || !r.label.trim().is_empty() || !r.has_values() {
             continue;
         }
-        // The nearest heading above, with only rows under it in between.
+        // The nearest heading above with only rows under it in between (a heading of a sub-group, as
+        // "Henkilöstökulut" inside "TOIMINTAKULUT", is passed for the one above it).
         let mut heading = None;
         for k in (0..u).rev() {
             let row = &rows[k];
@@ -253,8 +254,11 @@ pub fn unlabelled_totals(rows: &[BodyRow]) -> Vec<(usize, LineItem)> {
             }
             match row.item_row() {
                 Some(li) if !row.has_values() && li.item.is_subtotal() => {
-                    heading = Some((k, li));
-                    break;
+                    let inside = (k + 1..u).all(|g| rows[g].item_row().is_none_or(|gl| gl.item.is_under(li.item)));
+                    if inside {
+                        heading = Some((k, li));
+                        break;
+                    }
                 }
                 Some(_) => {}
                 None => break,

@@ -603,6 +603,13 @@ fn read_table(
             }
         }
     }
+    // The header's cells left of the values are the table's caption too (a statement's "TULOSLASKELMA
+    // (ULKOINEN)").
+    for c in grid.start.1..first_value {
+        if let Some(t) = grid.get(top, c).text() {
+            near_text.insert(0, t);
+        }
+    }
     // Last, the header's own first cell, when it is the only text left of the values (not a row of
     // column headings such as "Tili | Nimike").
     let headings = (grid.start.1..first_value).filter(|&c| grid.get(top, c).text().is_some()).count();

@@ -141,6 +141,8 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
     // toteutumiset") between two tables starts a new one.
     let mut above: Option<(String, String)> = None;
     let mut previous_end = 0;
+    // First every table's unit, then (a unit given on two stated bases) the external-only tables apart.
+    let mut resolved: Vec<(super::table::Table, Option<(String, String)>)> = Vec::new();
     for table in tables {
         if (previous_end..table.span.0).any(|r| grid.get(r, 0).text().is_some_and(|t| is_section_heading(&t))) {
             above = None;
@@ -148,18 +150,34 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         previous_end = table.span.1;
         let here = |c: &str| said_at(line_of(c));
         if table.report.passed_over.is_some() {
-            out.tables.push(table.report(shown, &here, None));
+            resolved.push((table, None));
             continue;
         }
         let unit = resolve_unit(&table, "", org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
-        let Some((unit, evidence)) = unit else {
+        if let Some((unit, evidence)) = &unit {
+            if !evidence.starts_with("the unit named above") && !evidence.starts_with("the org file's only root") {
+                above = Some((unit.clone(), here(&table.header_cell)));
+            }
+        }
+        resolved.push((table, unit.or(Some((String::new(), String::new())))));
+    }
+    separate_bases(&mut resolved, &mut |t: &super::table::Table, unit: &str| {
+        out.warnings.push(Warning {
+            location: location(&t.header_cell),
+            said: crate::model::Said::ExternalApart { unit: unit.to_string() },
+        })
+    });
+    for (table, unit) in resolved {
+        let here = |c: &str| said_at(line_of(c));
+        let Some((unit, evidence)) = unit.filter(|_| table.report.passed_over.is_none()) else {
+            out.tables.push(table.report(shown, &here, None));
+            continue;
+        };
+        if unit.is_empty() {
             let mut report = table.report(shown, &here, None);
             report.passed_over = Some("no title names a unit of the org file".into());
             out.tables.push(report);
             continue;
-        };
-        if !evidence.starts_with("the unit named above") && !evidence.starts_with("the org file's only root") {
-            above = Some((unit.clone(), here(&table.header_cell)));
         }
         out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
         let place = |cell: &str| place_of_line(line_of(cell));
@@ -170,6 +188,45 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         out.changes.extend(changes);
     }
     Ok(out)
+}
+
+/// What a table says of its basis: external items only ("TULOSLASKELMA (ULKOINEN)") or external and
+/// internal ("ulkoiset ja sisäiset"); none when its caption and titles say neither.
+fn basis(t: &super::table::Table) -> Option<bool> {
+    let words: Vec<String> = t
+        .titles
+        .iter()
+        .chain(&t.near_text)
+        .flat_map(|l| l.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect::<Vec<_>>())
+        .collect();
+    let has = |p: &[&str]| words.iter().any(|w| p.iter().any(|x| w.starts_with(x)));
+    let external = has(&["ulkoi", "extern"]);
+    let internal = has(&["sisäi", "intern"]);
+    external.then_some(internal)
+}
+
+/// Where a document gives one unit's figures on two stated bases (the statutory income statement, external
+/// only, beside the budget's execution tables of external and internal items), they are different figures,
+/// not one figure given twice: the external-only tables' unit becomes `<unit> (ulkoinen)`, said once each.
+fn separate_bases(
+    resolved: &mut [(super::table::Table, Option<(String, String)>)],
+    said: &mut dyn FnMut(&super::table::Table, &str),
+) {
+    let with_internal: std::collections::HashSet<String> = resolved
+        .iter()
+        .filter(|(t, u)| u.as_ref().is_some_and(|(n, _)| !n.is_empty()) && basis(t) == Some(true))
+        .filter_map(|(_, u)| u.as_ref().map(|(n, _)| n.clone()))
+        .collect();
+    for (t, u) in resolved.iter_mut() {
+        let Some((name, evidence)) = u.as_mut() else { continue };
+        if basis(t) == Some(false) && with_internal.contains(name.as_str()) {
+            said(t, name);
+            *name = format!("{name} (ulkoinen)");
+            evidence.push_str(
+                "; its caption says external items only, where another table of the unit gives external and internal",
+            );
+        }
+    }
 }
 
 /// A numbered section heading: "8.2 Tuloslaskelmaosan toteutumiset", "9. Tuloslaskelma" (a number with a

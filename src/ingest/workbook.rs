@@ -341,9 +341,10 @@ fn formulas_without_results(book: &mut Book, sheet: &str, empty: &[(u32, u32)]) 
     Some(Said::FormulasWithoutResults { count: cells.len(), shown: cells[..cells.len().min(SHOWN)].to_vec() })
 }
 
-/// The unit a table belongs to, with the evidence: the nearest title naming an org unit (by name, alias or
-/// code, after a word saying what kind of unit it is, or beginning with one), then the sheet's name, then a
-/// title naming a unit in an inflected form or with a small typo (both warned), then the unit named nearest
+/// The unit a table belongs to, with the evidence: a title naming an org unit (by name, alias or code, after
+/// a word saying what kind of unit it is, or beginning with one), then the sheet's name; a group's statement
+/// (konserni) is none of the org's; then, nearest title first, one naming a unit in an inflected form or with
+/// a small typo (both warned) or reading as a unit's name not in the org file; then the unit named nearest
 /// above the table in its section (`above`), then the org file's only root. Without an org file, the nearest
 /// title that is no heading or line-item word, the unit above, or the sheet's name. None when nothing names
 /// one: with an org file, the table's figures are not read and a warning says so.
@@ -365,24 +366,6 @@ pub(super) fn resolve_unit(
         if let Some(unit) = org.find_named(sheet) {
             return Some((unit.name.clone(), format!("the sheet's name \"{sheet}\"")));
         }
-        for t in table.titles.iter().filter(|t| !is_heading(t)) {
-            if let Some(unit) = org.find_inflected(t) {
-                warnings.push(Warning {
-                    location: location.to_string(),
-                    said: Said::UnitFromTitle { title: t.clone(), unit: unit.name.clone() },
-                });
-                return Some((unit.name.clone(), format!("{} (an inflected form)", from_title(t))));
-            }
-        }
-        for t in table.titles.iter().filter(|t| !is_heading(t)) {
-            if let Some(unit) = org.find_fuzzy(t) {
-                warnings.push(Warning {
-                    location: location.to_string(),
-                    said: Said::UnitNearMatch { name: t.clone(), unit: unit.name.clone() },
-                });
-                return Some((unit.name.clone(), format!("{} (a near match)", from_title(t))));
-            }
-        }
         // The group's statements (konsernituloslaskelma) are not the municipality's own: unless the org file
         // has a unit for the group, they are not read.
         if table.titles.iter().chain(&table.near_text).any(|t| names_group(t)) {
@@ -392,13 +375,30 @@ pub(super) fn resolve_unit(
             });
             return None;
         }
-        // A title right above the table that reads as a unit's name but is not in the org file: a unit of its
-        // own, which the checks report as missing from the org file.
-        if let Some(t) = table.titles.first().filter(|t| !is_heading(t) && name_like(t)) {
-            return Some((
-                t.split_whitespace().collect::<Vec<_>>().join(" "),
-                format!("{} (not in the org file)", from_title(t)),
-            ));
+        // Nearest title first: one naming a unit in an inflected form or with a small typo (warned), or one
+        // that reads as a unit's name but is not in the org file (a unit of its own, which the checks report
+        // as missing from the org file); headings are passed over.
+        for t in table.titles.iter().filter(|t| !is_heading(t)) {
+            if let Some(unit) = org.find_inflected(t) {
+                warnings.push(Warning {
+                    location: location.to_string(),
+                    said: Said::UnitFromTitle { title: t.clone(), unit: unit.name.clone() },
+                });
+                return Some((unit.name.clone(), format!("{} (an inflected form)", from_title(t))));
+            }
+            if let Some(unit) = org.find_fuzzy(t) {
+                warnings.push(Warning {
+                    location: location.to_string(),
+                    said: Said::UnitNearMatch { name: t.clone(), unit: unit.name.clone() },
+                });
+                return Some((unit.name.clone(), format!("{} (a near match)", from_title(t))));
+            }
+            if name_like(t) {
+                return Some((
+                    t.split_whitespace().collect::<Vec<_>>().join(" "),
+                    format!("{} (not in the org file)", from_title(t)),
+                ));
+            }
         }
         if let Some((unit, at)) = above {
             return Some((unit.clone(), format!("the unit named above the table, at {at}")));

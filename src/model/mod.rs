@@ -326,6 +326,9 @@ pub enum Said {
     UnlabelledTotal { label: String, id: String },
     /// A column whose year neither its header nor the document around the table tells: not read.
     NoYear { column: String },
+    /// A table of external items only (a statutory income statement) of a unit that another table gives on
+    /// external and internal items: read as the unit's external figures, `<unit> (ulkoinen)`.
+    ExternalApart { unit: String },
     /// A column for part of a year (`Toteuma 1-8/2024`): actuals to date are not the year's actuals; not read.
     PartOfYear { column: String },
     /// A row of a budget table that could not be read (its figures could not be split into the columns, a
@@ -387,7 +390,13 @@ pub enum Said {
 impl Said {
     /// A record rather than a problem (shown as info): a ledger's reconciliation, its signs turned.
     pub fn is_info(&self) -> bool {
-        matches!(self, Said::Reconciliation { .. } | Said::SignsTurned { .. } | Said::CostsTurned { .. })
+        matches!(
+            self,
+            Said::Reconciliation { .. }
+                | Said::SignsTurned { .. }
+                | Said::CostsTurned { .. }
+                | Said::ExternalApart { .. }
+        )
     }
 }
 
@@ -406,6 +415,11 @@ impl fmt::Display for Said {
                  year with --year or year = in poikkeama.toml)"
             ),
             Said::RowNotRead { label, reason } => write!(f, "row \"{label}\" not read: {reason}"),
+            Said::ExternalApart { unit } => write!(
+                f,
+                "the table gives {unit}'s external items only, where another gives its external and internal items: \
+                 read as \"{unit} (ulkoinen)\""
+            ),
             Said::PartOfYear { column } => write!(
                 f,
                 "column \"{column}\" is for part of a year: actuals to date are not the year's actuals, so it is not read"

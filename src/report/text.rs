@@ -415,6 +415,13 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::En, Said::UnlabelledTotal { label, .. }) => {
             format!("a row without a label read as \"{label}\": the rows above it add up to it")
         }
+        (Lang::Fi, Said::ExternalApart { unit }) => format!(
+            "taulukko esittää yksikön {unit} ulkoiset erät, toinen taulukko ulkoiset ja sisäiset: luettu yksikkönä \"{unit} (ulkoinen)\""
+        ),
+        (Lang::Sv, Said::ExternalApart { unit }) => format!(
+            "tabellen visar {unit}s externa poster, en annan externa och interna: läst som \"{unit} (ulkoinen)\""
+        ),
+        (Lang::En, Said::ExternalApart { .. }) => said.to_string(),
         (Lang::Fi, Said::PartOfYear { column }) => {
             format!("sarake \"{column}\" on osalta vuotta: kertymä ei ole vuoden toteuma, joten saraketta ei luettu")
         }

@@ -131,13 +131,19 @@ struct Table {
     title: String,
     starts: Vec<f64>,
     columns: Vec<String>,
+    /// A statement's two figure columns under each heading (the items', and the groups' totals printed on
+    /// their last item's line): the right edges of the sub-columns, two per column.
+    sub: Option<Vec<f64>>,
 }
+
+/// A table's columns as a table running on over a page break keeps them: starts, headings, sub-columns.
+type Columns = (Vec<f64>, Vec<String>, Option<Vec<f64>>);
 
 /// The last table on a page, for a table that runs on over the page break: its columns, and the lines after
 /// it (a footer, a page number) held back until the next page shows whether the table runs on.
 #[derive(Debug, Clone, Default)]
 pub struct Carry {
-    table: Option<(Vec<f64>, Vec<String>)>,
+    table: Option<Columns>,
     held: Vec<(String, Place)>,
 }
 
@@ -159,14 +165,14 @@ pub fn page_text(glyphs: Vec<Glyph>, page: u32, carry: &mut Carry) -> Vec<(Strin
     let mut i = 0;
     let held = std::mem::take(&mut carry.held);
     let mut went_on = false;
-    if let Some((starts, columns)) = carry.table.take() {
+    if let Some((starts, columns, sub)) = carry.table.take() {
         let first = lines.iter().take(4).position(Line::has_figures);
         if let Some(f) = first.filter(|&f| table_at(&lines, 0).is_none_or(|t| t.header.start > f)) {
-            if let Some((body_end, _)) = body_from(&lines, f) {
-                let t = Table { header: f..f, body: f..body_end, title: String::new(), starts, columns };
+            if let Some((body_end, _, _)) = body_from(&lines, f) {
+                let t = Table { header: f..f, body: f..body_end, title: String::new(), starts, columns, sub };
                 out.extend(body_rows(&lines, &t).into_iter().map(|(l, k)| (l, at(k as usize - 1))));
                 i = body_end;
-                carry.table = Some((t.starts, t.columns));
+                carry.table = Some((t.starts, t.columns, t.sub));
                 went_on = true;
             }
         }
@@ -192,7 +198,7 @@ pub fn page_text(glyphs: Vec<Glyph>, page: u32, carry: &mut Carry) -> Vec<(Strin
             let rest = &lines[i..];
             if rest.len() <= 3 && !rest.iter().any(Line::has_figures) {
                 carry.held = rest.iter().enumerate().map(|(k, l)| (l.plain(), at(i + k))).collect();
-                carry.table = Some((t.starts, t.columns));
+                carry.table = Some((t.starts, t.columns, t.sub));
                 break;
             }
             continue;
@@ -235,7 +241,7 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     if j == i || j >= lines.len() || apart(&lines[j - 1], &lines[j]) {
         return None;
     }
-    let (body_end, label_end) = body_from(lines, j)?;
+    let (body_end, label_end, _) = body_from(lines, j)?;
     // Header words right of the labels are the columns' headings; those left of them are a title cell.
     let mut title = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
@@ -309,17 +315,38 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
         body: last + 1..body_end,
         title: title.join(" "),
         starts: merged.iter().map(|m| m.0).collect(),
+        sub: sub_columns(lines, last + 1..body_end, merged.len()),
         columns,
     })
 }
 
 /// The body of a table whose first line with figures is `j`: lines close to each other, up to the first
-/// line with words reaching into the figures (prose after the table). Returns where it ends and where its
-/// labels end.
-fn body_from(lines: &[Line], j: usize) -> Option<(usize, f64)> {
+/// line with words reaching into the figures (prose after the table). Returns where it ends, where its
+/// labels end and where its figures start.
+fn body_from(lines: &[Line], j: usize) -> Option<(usize, f64, f64)> {
     let mut end = j + 1;
-    while end < lines.len() && close(&lines[end - 1], &lines[end]) {
-        end += 1;
+    while end < lines.len() {
+        if close(&lines[end - 1], &lines[end]) {
+            end += 1;
+            continue;
+        }
+        // A statement's groups stand a blank line apart: the body goes on over a gap of a line or two where
+        // the line after it names a line item and figures follow within three lines (a group's headings, then
+        // its rows).
+        let (above, below) = (&lines[end - 1], &lines[end]);
+        let gap_ok = below.y - above.y <= 4.5 * above.size.max(below.size);
+        let figures_follow = (end..(end + 3).min(lines.len()))
+            .take_while(|&k| k == end || close(&lines[k - 1], &lines[k]))
+            .any(|k| lines[k].has_figures());
+        // The line after the gap names a line item (a group's heading, or a row with its figures).
+        let f = below.figures_from().unwrap_or(below.words.len());
+        let label = below.words[..f].iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+        let names_item = super::super::label::match_label(&label, None) != super::super::label::LabelMatch::Unknown;
+        if gap_ok && figures_follow && names_item {
+            end += 1;
+            continue;
+        }
+        break;
     }
     // Where the label column ends: the figures of the body start right of every label.
     let fig_start =
@@ -342,7 +369,7 @@ fn body_from(lines: &[Line], j: usize) -> Option<(usize, f64)> {
             lines[k].words[..f].iter().map(|w| w.x1)
         })
         .fold(f64::NEG_INFINITY, f64::max);
-    Some((body_end, if label_end.is_finite() { label_end } else { fig_start }))
+    Some((body_end, if label_end.is_finite() { label_end } else { fig_start }, fig_start))
 }
 
 /// A body row: its label parts with their lines, and its cells (None for a line with a label only).
@@ -363,8 +390,18 @@ fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
         let f = line.figures_from().unwrap_or(line.words.len());
         let label = line.words[..f].iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
         let labels = if label.is_empty() { vec![] } else { vec![label] };
+        let mut totals = None;
         let (cells, plain) = if f == line.words.len() {
             (None, None)
+        } else if let Some(sub) = &t.sub {
+            let (items, sums) = place_sub(&line.words[f..], sub, line.size);
+            // A line with only a group's figure (the margin) holds it as its own.
+            if items.iter().all(String::is_empty) {
+                (Some(sums), None)
+            } else {
+                totals = sums.iter().any(|c| !c.is_empty()).then_some(sums);
+                (Some(items), None)
+            }
         } else {
             match place(&line.words[f..], &t.starts, line.size)
                 .or_else(|| place_in_order(&line.words[f..], t.starts.len(), line.size))
@@ -374,6 +411,11 @@ fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
             }
         };
         rows.push(Row { labels, cells, line: k, y: line.y, size: line.size, plain });
+        if let Some(sums) = totals {
+            // The group's total, printed on its last item's line: a row of its own without a label, which
+            // the table reader names by the group's heading where the items add up to it.
+            rows.push(Row { labels: vec![], cells: Some(sums), line: k, y: line.y, size: line.size, plain: None });
+        }
     }
     // A label wrapped in a narrow column: a row of figures without a label takes the label line above it
     // (cells aligned to the middle), and a line in lower case without figures continues the row above.
@@ -447,6 +489,50 @@ fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
         cells[col] = text;
     }
     Some(cells)
+}
+
+/// A statement's sub-columns: where the body's lines hold up to twice as many figures as there are columns
+/// and the figures' right edges fall into twice as many groups, the groups' right edges (the items' figures
+/// left, the groups' totals right, under each heading). None for an ordinary table.
+fn sub_columns(lines: &[Line], body: std::ops::Range<usize>, columns: usize) -> Option<Vec<f64>> {
+    if columns == 0 || body.is_empty() {
+        return None;
+    }
+    let per_line: Vec<Vec<(String, f64)>> = body
+        .clone()
+        .filter_map(|k| lines.get(k))
+        .filter_map(|l| l.figures_from().map(|f| numbers(&l.words[f..], l.size)))
+        .collect();
+    let most = per_line.iter().map(Vec::len).max().unwrap_or(0);
+    if most != 2 * columns {
+        return None;
+    }
+    let size = body.clone().filter_map(|k| lines.get(k)).map(|l| l.size).fold(0.0, f64::max);
+    let mut edges: Vec<f64> = per_line.iter().flatten().map(|(_, x1)| *x1).collect();
+    edges.sort_by(f64::total_cmp);
+    // Groups of right edges within a few characters of each other.
+    let mut groups: Vec<Vec<f64>> = Vec::new();
+    for x in edges {
+        match groups.last_mut() {
+            Some(g) if x - g[g.len() - 1] <= 1.5 * size => g.push(x),
+            _ => groups.push(vec![x]),
+        }
+    }
+    (groups.len() == 2 * columns).then(|| groups.iter().map(|g| g.iter().copied().fold(f64::MIN, f64::max)).collect())
+}
+
+/// A statement line's figures by sub-column: the items' cells and the groups' totals' cells, a column each.
+fn place_sub(words: &[Word], sub: &[f64], size: f64) -> (Vec<String>, Vec<String>) {
+    let columns = sub.len() / 2;
+    let (mut items, mut sums) = (vec![String::new(); columns], vec![String::new(); columns]);
+    for (text, x1) in numbers(words, size) {
+        let nearest = (0..sub.len()).min_by(|&a, &b| (sub[a] - x1).abs().total_cmp(&(sub[b] - x1).abs()));
+        if let Some(k) = nearest {
+            let cells = if k % 2 == 0 { &mut items } else { &mut sums };
+            cells[k / 2] = text;
+        }
+    }
+    (items, sums)
 }
 
 /// Where [`place`] fails (figures set off their headings, as a text rendering of a PDF in fixed-width
