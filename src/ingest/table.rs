@@ -74,6 +74,19 @@ pub struct RawReport {
 }
 
 impl Table {
+    /// A table found but not read (passed over, or its columns without a year): its account only.
+    fn not_read(
+        titles: Vec<String>,
+        factor: Decimal,
+        header_cell: String,
+        report: RawReport,
+        span: (u32, u32),
+        near_text: Vec<String>,
+    ) -> Table {
+        let (figures, sums, explanations, changes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        Table { titles, factor, header_cell, figures, sums, explanations, changes, report, span, near_text }
+    }
+
     /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
     /// traced to `file:sheet!CELL`.
     #[cfg(test)]
@@ -762,19 +775,7 @@ fn read_table(
             columns: column_notes,
             ..RawReport::default()
         };
-        let t = Table {
-            titles,
-            factor,
-            header_cell,
-            figures: Vec::new(),
-            sums: Vec::new(),
-            explanations: Vec::new(),
-            changes: Vec::new(),
-            report,
-            span: (top, end),
-            near_text,
-        };
-        return (Some(t), end);
+        return (Some(Table::not_read(titles, factor, header_cell, report, (top, end), near_text)), end);
     }
     // A budget table has a row naming a line item with figures, or one naming a line item whose figures could
     // not be read.
@@ -807,19 +808,7 @@ fn read_table(
         });
         report.rows_read = 0;
         report.rows_not_read.clear();
-        let t = Table {
-            titles,
-            factor,
-            header_cell,
-            figures: Vec::new(),
-            sums: Vec::new(),
-            explanations: Vec::new(),
-            changes: Vec::new(),
-            report,
-            span: (top, end),
-            near_text,
-        };
-        return (Some(t), end);
+        return (Some(Table::not_read(titles, factor, header_cell, report, (top, end), near_text)), end);
     }
     // Costs printed positive, recognised by the margin, are turned to the reports' signs.
     if let Some(turned) = super::signs::turn_positive_costs(&mut rows, &value_columns) {
