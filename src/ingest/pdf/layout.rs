@@ -241,18 +241,54 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     if j == i || j >= lines.len() || apart(&lines[j - 1], &lines[j]) {
         return None;
     }
-    let (body_end, label_end, _) = body_from(lines, j)?;
+    let (body_end, label_end, fig_start) = body_from(lines, j)?;
     // Header words right of the labels are the columns' headings; those left of them are a title cell.
     let mut title = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
+    // Where the body's labels start: a statement's title starts there too.
+    let labels_left = (j..body_end).filter_map(|k| lines[k].words.first().map(|w| w.x0)).fold(f64::INFINITY, f64::min);
     for (k, line) in lines.iter().enumerate().take(j).skip(i) {
+        // The line's leading run of words a space apart, from the labels' left edge, each starting left of the
+        // labels' end: a title cell, which may run past the labels' end ("TULOSLASKELMA (ULKOINEN)") but not
+        // into the figures.
+        let mut run_end = 0;
+        if line.words.first().is_some_and(|w| (w.x0 - labels_left).abs() <= line.size) {
+            run_end = 1;
+            while run_end < line.words.len()
+                && line.words[run_end].x0 - line.words[run_end - 1].x1 <= 0.6 * line.size
+                && line.words[run_end].x0 < label_end - 0.5
+                && line.words[run_end].x1 < fig_start - 0.5
+            {
+                run_end += 1;
+            }
+        }
+        // The run is a cell of its own: what follows on the line stands well apart (prose runs on a space away).
+        let apart = line
+            .words
+            .get(run_end)
+            .is_none_or(|next| run_end > 0 && next.x0 - line.words[run_end - 1].x1 > 1.5 * line.size);
+        let run_past_labels = apart
+            && line.words[..run_end].iter().any(|w| w.x1 > label_end + 0.5)
+            && line.words[..run_end].iter().all(|w| w.x1 < fig_start - 0.5)
+            && line.words[..run_end].iter().all(|w| classify(&w.text.to_uppercase()).scenario.is_none());
         for (n, w) in line.words.iter().enumerate() {
+            if n < run_end && run_past_labels {
+                title.push((k, w.text.clone()));
+                continue;
+            }
             if w.x0 < label_end - 0.5 {
                 if w.x1 > label_end + 0.5 {
                     return None; // a line running across the table: prose, not a header
                 }
                 title.push((k, w.text.clone()));
                 continue;
+            }
+            // A word going on a space after the title's last word is prose running on, not a column heading.
+            if n > 0
+                && title.last().is_some_and(|t: &(usize, String)| t.0 == k && t.1 == line.words[n - 1].text)
+                && w.x0 - line.words[n - 1].x1 <= 0.6 * line.size
+            {
+                return None;
             }
             // Merge with a column it overlaps, or with the word before it on the line a space away.
             let near = spans.iter().position(|(a, b, ws)| {
@@ -331,10 +367,10 @@ fn body_from(lines: &[Line], j: usize) -> Option<(usize, f64, f64)> {
             continue;
         }
         // A statement's groups stand a blank line apart: the body goes on over a gap of a line or two where
-        // the line after it names a line item and figures follow within three lines (a group's headings, then
-        // its rows).
+        // the line after it has figures, or names a line item with figures within three lines (a group's
+        // headings, then its rows).
         let (above, below) = (&lines[end - 1], &lines[end]);
-        let gap_ok = below.y - above.y <= 4.5 * above.size.max(below.size);
+        let gap_ok = below.y - above.y <= 6.0 * above.size.max(below.size);
         let figures_follow = (end..(end + 3).min(lines.len()))
             .take_while(|&k| k == end || close(&lines[k - 1], &lines[k]))
             .any(|k| lines[k].has_figures());
@@ -342,7 +378,7 @@ fn body_from(lines: &[Line], j: usize) -> Option<(usize, f64, f64)> {
         let f = below.figures_from().unwrap_or(below.words.len());
         let label = below.words[..f].iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
         let names_item = super::super::label::match_label(&label, None) != super::super::label::LabelMatch::Unknown;
-        if gap_ok && figures_follow && names_item {
+        if gap_ok && (below.has_figures() || figures_follow && names_item) {
             end += 1;
             continue;
         }
