@@ -142,9 +142,10 @@ fn the_pdf_gives_every_operating_table_figure_exactly() {
 fn its_page_text_gives_the_same_figures() {
     let misaligned = ["8.1-400", "8.1-600", "8.1-620", "8.1-650"];
     let compared = check_against_key("seinajoki_tilinpaatos_2024.txt", &|t: &str| {
-        (read_by_pdf(t) && !misaligned.contains(&t)) || income_statement(t)
+        (read_by_pdf(t) && !misaligned.contains(&t)) || income_statement(t) || t == "3.1-tuloslaskelma-1000e"
     });
-    assert_eq!(compared, 329 + 71 - 4 * 13 + 30 + 30, "figures compared");
+    // And the income statement in 1 000 € (section 3.1), which the PDF's layout does not find as a table.
+    assert_eq!(compared, 329 + 71 - 4 * 13 + 30 + 30 + 8, "figures compared");
 }
 
 /// Every budget change is read with its council decision, its amount in the reports' signs (a cut of planned
