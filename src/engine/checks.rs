@@ -101,11 +101,13 @@ pub fn duplicates(facts: &Facts, figures: &[Figure], units: &UnitInfo, findings:
             let key = key_of(i);
             let (li, sc) = (LineItem::from_index(key.1), Scenario::from_index(key.2));
             let given = cells.get(&key).cloned().unwrap_or_default();
-            // Figures that agree within their rounding (a table in euros and one in 1 000 €) are one figure.
+            // Figures that agree within the coarser one's rounding unit are one figure: a summary in 1 000 €
+            // beside a table in euros, whose figures (a variance, a budget after changes) it may have worked
+            // out from its own rounded figures, a unit off.
             let differ = mins[i] != maxs[i]
                 && given.iter().enumerate().any(|(a, fa)| {
                     given[a + 1..].iter().any(|fb| {
-                        let tol = (super::build::ulp(fa) + super::build::ulp(fb)) / Decimal::TWO;
+                        let tol = super::build::ulp(fa).max(super::build::ulp(fb));
                         (fa.amount - fb.amount).abs() > tol
                     })
                 });

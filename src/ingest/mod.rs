@@ -18,6 +18,7 @@ mod signs;
 mod structure;
 mod table;
 pub mod text;
+mod unit_rows;
 mod workbook;
 
 use crate::error::{Error, Result};
@@ -192,15 +193,19 @@ pub fn extract_with_progress(
     }
 }
 
-/// A stand-in (an item summed from its printed sub-rows) gives way where another table prints the item.
+/// A stand-in (an item summed from its printed sub-rows) gives way where another table prints the item in
+/// the same money unit or a finer one (a sum of figures in euros is kept beside a summary in 1 000 €).
 fn drop_covered_stand_ins(figures: &mut Vec<Figure>) {
     if !figures.iter().any(|f| f.source.is_sum()) {
         return;
     }
-    let printed: std::collections::HashSet<_> = figures
-        .iter()
-        .filter(|f| !f.source.is_sum())
-        .map(|f| (f.unit.clone(), f.line_item, f.scenario, f.year))
-        .collect();
-    figures.retain(|f| !f.source.is_sum() || !printed.contains(&(f.unit.clone(), f.line_item, f.scenario, f.year)));
+    let mut printed: std::collections::HashMap<_, rust_decimal::Decimal> = std::collections::HashMap::new();
+    for f in figures.iter().filter(|f| !f.source.is_sum()) {
+        let finest = printed.entry((f.unit.clone(), f.line_item, f.scenario, f.year)).or_insert(f.source.factor);
+        *finest = (*finest).min(f.source.factor);
+    }
+    figures.retain(|f| {
+        !f.source.is_sum()
+            || printed.get(&(f.unit.clone(), f.line_item, f.scenario, f.year)).is_none_or(|p| *p > f.source.factor)
+    });
 }

@@ -24,6 +24,8 @@ pub struct ValueColumn {
 /// One figure read from a table, before its unit is resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawFigure {
+    /// The unit where a row names it (a summary of units as rows); none for the table's own unit.
+    pub unit: Option<String>,
     pub line_item: LineItem,
     pub scenario: Scenario,
     pub year: i32,
@@ -145,7 +147,7 @@ impl Table {
             .figures
             .into_iter()
             .map(|raw| Figure {
-                unit: unit.to_string(),
+                unit: raw.unit.unwrap_or_else(|| unit.to_string()),
                 line_item: raw.line_item,
                 scenario: raw.scenario,
                 year: raw.year,
@@ -256,6 +258,8 @@ pub struct TableContext<'a> {
     /// The page of a grid row (a PDF's or a paged text's; 0 for a sheet): titles and captions are looked for
     /// on the table's own page.
     pub page: &'a dyn Fn(u32) -> u32,
+    /// The org file, for tables whose rows are units.
+    pub org: Option<&'a crate::model::Org>,
     pub unreadable: &'a HashMap<u32, String>,
 }
 
@@ -470,7 +474,11 @@ fn is_title_like(text: &str) -> bool {
 pub fn find_tables(grid: &Grid, problems: &mut Problems) -> Vec<Table> {
     let doc = DocContext::default();
     let unreadable = HashMap::new();
-    find_tables_in(grid, problems, &TableContext { doc: &doc, near: &|_| None, page: &|_| 0, unreadable: &unreadable })
+    find_tables_in(
+        grid,
+        problems,
+        &TableContext { doc: &doc, near: &|_| None, page: &|_| 0, org: None, unreadable: &unreadable },
+    )
 }
 
 /// Finds every table in a sheet; years the columns do not give come from `ctx`. Tables that are not budget
@@ -726,6 +734,44 @@ fn read_table(
         }
     }
     let from = *header.end() + 1;
+    // A summary whose rows are units and whose column groups name the line item.
+    let items: Vec<Option<crate::model::Item>> = value_columns
+        .iter()
+        .map(|vc| columns.iter().find(|(c, _, _)| *c == vc.col).and_then(|(_, _, t)| super::unit_rows::group_item(t)))
+        .collect();
+    if let (Some(org), false) = (ctx.org, value_columns.is_empty()) {
+        let distinct: std::collections::BTreeSet<_> = items.iter().flatten().collect();
+        if items.iter().all(Option::is_some) && distinct.len() >= 2 {
+            let cols: Vec<(ValueColumn, crate::model::Item)> =
+                value_columns.iter().cloned().zip(items.iter().flatten().copied()).collect();
+            let read = super::unit_rows::read(grid, from, body_limit, &cols, org);
+            problems.warnings.append(&mut local.warnings);
+            for (cell, label, reason) in &read.not_read {
+                problems
+                    .warnings
+                    .push((cell.clone(), Said::RowNotRead { label: label.clone(), reason: reason.clone() }));
+            }
+            let end = read.end.max(from);
+            let report = RawReport {
+                last_cell: grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1),
+                passed_over: (read.rows_read == 0).then(|| "no row names a unit of the org file".to_string()),
+                year: year_used.as_ref().map(|y| y.value).or_else(|| value_columns.iter().map(|v| v.year).max()),
+                year_evidence: year_used.map_or_else(|| "the columns' headers".to_string(), |y| y.evidence),
+                money_evidence,
+                signs: "units as rows, the line item named by each column group's heading; appropriations \
+                        (määrärahat) are costs: turned to the reports' signs"
+                    .into(),
+                columns: column_notes,
+                rows_read: read.rows_read,
+                rows_not_read: read.not_read,
+            };
+            let mut t = Table::not_read(titles, factor, header_cell, report, (top, end), near_text);
+            if t.report.passed_over.is_none() {
+                t.figures = read.figures;
+            }
+            return (Some(t), end);
+        }
+    }
     let mut changes = Vec::new();
     let mut signs = "as printed (revenues positive, costs negative)".to_string();
     let (mut rows, cells, not_read, end, value_columns) = if !value_columns.is_empty()
@@ -1132,6 +1178,7 @@ fn figures_and_sums(
                 many => (String::new(), Some((many.to_vec(), Decimal::new(many.len() as i64, value.scale())))),
             };
             figures.push(RawFigure {
+                unit: None,
                 line_item: li,
                 scenario: vc.scenario,
                 year: vc.year,
@@ -1152,6 +1199,7 @@ fn figures_and_sums(
             let ulp = parts.iter().fold(Decimal::ZERO, |a, (_, v)| a + Decimal::new(1, v.scale()));
             let at = parts.iter().flat_map(|&(k, _)| cells[k][c].iter().cloned()).collect();
             figures.push(RawFigure {
+                unit: None,
                 line_item: li,
                 scenario: vc.scenario,
                 year: vc.year,

@@ -125,7 +125,7 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         let line = row_lines.get(row as usize).copied().unwrap_or(1);
         pages.get(line.saturating_sub(1) as usize).copied().unwrap_or(1)
     };
-    let ctx = TableContext { doc: &doc, near: &near, page: &page_of, unreadable: &unreadable };
+    let ctx = TableContext { doc: &doc, near: &near, page: &page_of, org, unreadable: &unreadable };
     let tables = find_tables_in(&grid, &mut problems, &ctx);
     let location = |cell: &str| format!("{shown}:{}", at(&place_of_line(line_of(cell))));
     for (cell, said) in problems.warnings {

@@ -255,7 +255,7 @@ fn read_inner(
             .map(|y| super::context::Inferred::new(y, format!("the sheet's name \"{sheet}\"")));
         let near = |_: u32| sheet_year.clone();
         let unreadable = std::collections::HashMap::new();
-        let ctx = TableContext { doc: &doc, near: &near, page: &|_| 0, unreadable: &unreadable };
+        let ctx = TableContext { doc: &doc, near: &near, page: &|_| 0, org, unreadable: &unreadable };
         let mut problems = Problems::default();
         let mut tables = find_tables_in(&grid, &mut problems, &ctx);
         if tables.iter().all(|t| t.report.passed_over.is_some()) {

@@ -320,6 +320,11 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
             _ => merged.push(s),
         }
     }
+    // Dense headers: where the body's figures stand in more columns than the header's words make spans
+    // (headings a space apart run together), the columns are the figures' own, each headed by the words above it.
+    if let Some(dense) = figure_columns(lines, last_heading_line(&merged, j), last_body(lines, j, body_end), &merged) {
+        merged = dense;
+    }
     let columns: Vec<String> = merged
         .iter()
         .map(|(_, _, ws)| {
@@ -525,6 +530,99 @@ fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
         cells[col] = text;
     }
     Some(cells)
+}
+
+/// The header lines' range end: the line after the last one with a column heading.
+fn last_heading_line(merged: &[Span], j: usize) -> usize {
+    merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k + 1)).max().unwrap_or(j)
+}
+
+/// The body lines' range from the first with figures.
+fn last_body(_lines: &[Line], j: usize, body_end: usize) -> std::ops::Range<usize> {
+    j..body_end
+}
+
+/// Columns from the body's figures, for a header whose headings run together: the figures' right edges in
+/// groups, more groups than the header has spans, every line's figures in distinct groups. Each column is
+/// headed by the header words whose centre falls between the previous column's right edge and its own; a
+/// group heading above several columns ("Määrärahat 1000€" over five, "Tuloarviot 1000€" over the next five:
+/// the header's first line, fewer word runs than half the columns) heads the columns from the one it starts
+/// over to the one before the next group heading's.
+fn figure_columns(
+    lines: &[Line],
+    header_end: usize,
+    body: std::ops::Range<usize>,
+    merged: &[Span],
+) -> Option<Vec<Span>> {
+    let size = body.clone().filter_map(|k| lines.get(k)).map(|l| l.size).fold(0.0, f64::max);
+    let per_line: Vec<Vec<(String, f64)>> = body
+        .clone()
+        .filter_map(|k| lines.get(k))
+        .filter_map(|l| l.figures_from().map(|f| numbers(&l.words[f..], l.size)))
+        .collect();
+    let mut edges: Vec<f64> = per_line.iter().flatten().map(|(_, x1)| *x1).collect();
+    edges.sort_by(f64::total_cmp);
+    let mut groups: Vec<(f64, f64)> = Vec::new();
+    for x in edges {
+        match groups.last_mut() {
+            Some(g) if x - g.1 <= 1.5 * size => g.1 = x,
+            _ => groups.push((x, x)),
+        }
+    }
+    if groups.len() <= merged.len() || groups.len() < 3 {
+        return None;
+    }
+    let group_of = |x1: f64| groups.iter().position(|g| x1 >= g.0 - 0.5 && x1 <= g.1 + 0.5);
+    let distinct = per_line.iter().all(|n| {
+        let gs: Vec<Option<usize>> = n.iter().map(|(_, x1)| group_of(*x1)).collect();
+        gs.iter().all(Option::is_some) && gs.windows(2).all(|w| w[0] < w[1])
+    });
+    if !distinct {
+        return None;
+    }
+    let words: Vec<(usize, usize)> = merged.iter().flat_map(|m| m.2.iter().copied()).collect();
+    let first_line = words.iter().map(|&(k, _)| k).min()?;
+    let top: Vec<(usize, usize)> = words.iter().copied().filter(|&(k, _)| k == first_line).collect();
+    // The first line heads groups of columns when it has fewer word runs than half the columns.
+    let centre = |&(k, n): &(usize, usize)| (lines[k].words[n].x0 + lines[k].words[n].x1) / 2.0;
+    let mut runs: Vec<Vec<(usize, usize)>> = Vec::new();
+    for &w in &top {
+        let gap_ok = runs
+            .last()
+            .and_then(|r| r.last())
+            .is_some_and(|&(k, n)| n + 1 == w.1 && lines[k].words[w.1].x0 - lines[k].words[n].x1 <= 0.6 * size);
+        match runs.last_mut() {
+            Some(r) if gap_ok => r.push(w),
+            _ => runs.push(vec![w]),
+        }
+    }
+    let grouped = runs.len() >= 2 && 2 * runs.len() <= groups.len();
+    // Each column starts right after the one before it ends, so that every figure falls in its own.
+    let mut out: Vec<Span> = (0..groups.len())
+        .map(|c| (if c == 0 { groups[0].0 - 4.0 * size } else { groups[c - 1].1 + 1.5 }, groups[c].1, Vec::new()))
+        .collect();
+    for &w in &words {
+        if grouped && w.0 == first_line {
+            continue;
+        }
+        let x = centre(&w);
+        let c = (0..groups.len()).find(|&c| x <= groups[c].1 + 0.5 * size).unwrap_or(groups.len() - 1);
+        out[c].2.push(w);
+    }
+    if grouped {
+        // A group heading heads the columns from the one it starts over to the one before the next heading's.
+        let run_start = |r: &Vec<(usize, usize)>| lines[r[0].0].words[r[0].1].x0;
+        for (c, span) in out.iter_mut().enumerate() {
+            let label = runs.iter().rev().find(|r| run_start(r) <= groups[c].1).or(runs.first());
+            if let Some(r) = label {
+                span.2.splice(0..0, r.iter().copied());
+            }
+        }
+    }
+    let _ = header_end;
+    // Every column has its own heading (a statement's totals column has none: that is `sub_columns`' case; a
+    // column whose heading the page lacks is not guessed).
+    out.iter().all(|span| span.2.iter().any(|&(k, _)| !grouped || k != first_line)).then_some(out)
 }
 
 /// A statement's sub-columns: where the body's lines hold up to twice as many figures as there are columns
