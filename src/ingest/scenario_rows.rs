@@ -18,7 +18,6 @@
 
 use super::grid::Grid;
 use super::label::{match_label, LabelMatch};
-use super::number::{parse_figure, Parsed};
 use super::structure::BodyRow;
 use super::table::ValueColumn;
 use crate::model::{LineItem, Scenario};
@@ -98,19 +97,6 @@ pub struct Turned {
     pub end: u32,
 }
 
-fn value(grid: &Grid, r: u32, c: u32) -> Result<Option<Decimal>, String> {
-    match grid.get(r, c) {
-        super::grid::Cell::Empty => Ok(None),
-        super::grid::Cell::Number(d) => Ok(Some(*d)),
-        super::grid::Cell::Text(t) => match parse_figure(t) {
-            Parsed::Blank => Ok(None),
-            Parsed::Number(d) => Ok(Some(d)),
-            Parsed::NotANumber => Err(format!("{} is not a number", crate::error::quoted(t))),
-        },
-        super::grid::Cell::Other(what) => Err(format!("{what} is not a number")),
-    }
-}
-
 /// Turns the body rows `from..limit` (value columns `columns`, the budget column the one of scenario TA).
 /// Rows it cannot read are returned unplaced; `unreadable` names grid rows the reader could not split.
 pub fn turn(
@@ -131,6 +117,9 @@ pub fn turn(
     ];
     let others: Vec<usize> = (0..columns.len()).filter(|&i| Some(i) != budget).collect();
     out_cols.extend(others.iter().map(|&i| columns[i].clone()));
+    // Where an input column's figure goes outside the Alkuperäinen and Muutos rows: the budget column to TA
+    // muutosten jälkeen, the others after the three budget columns in their order.
+    let target = |i: usize| if Some(i) == budget { 2 } else { 3 + others.iter().position(|&o| o == i).unwrap_or(0) };
     let width = out_cols.len();
     let mut rows: Vec<TurnedRow> = Vec::new();
     let mut changes = Vec::new();
@@ -160,7 +149,7 @@ pub fn turn(
         let mut values = Vec::with_capacity(columns.len());
         let mut bad = None;
         for vc in columns {
-            match value(grid, r, vc.col) {
+            match super::table::figure_cell(grid.get(r, vc.col)) {
                 Ok(v) => values.push(v),
                 Err(e) => {
                     bad.get_or_insert((grid.cell_ref(r, vc.col), e));
@@ -217,10 +206,10 @@ pub fn turn(
                     }
                 }
                 if kind == Some(Kind::Total) {
-                    for (o, &i) in others.iter().enumerate() {
+                    for &i in &others {
                         if let Some(v) = values[i] {
-                            rows[k].row.values[3 + o] = Some(v);
-                            rows[k].cells[3 + o] = vec![grid.cell_ref(r, columns[i].col)];
+                            rows[k].row.values[target(i)] = Some(v);
+                            rows[k].cells[target(i)] = vec![grid.cell_ref(r, columns[i].col)];
                         }
                     }
                 }
@@ -257,10 +246,8 @@ pub fn turn(
                     pending = None;
                     for (i, vc) in columns.iter().enumerate() {
                         let Some(v) = values[i] else { continue };
-                        let target =
-                            if Some(i) == budget { 2 } else { 3 + others.iter().position(|&o| o == i).unwrap_or(0) };
-                        rows[k].row.values[target] = Some(v);
-                        rows[k].cells[target] = vec![grid.cell_ref(r, vc.col)];
+                        rows[k].row.values[target(i)] = Some(v);
+                        rows[k].cells[target(i)] = vec![grid.cell_ref(r, vc.col)];
                     }
                     blank_run = 0;
                     end = r + 1;
@@ -281,13 +268,8 @@ pub fn turn(
                             cell: label_cell.clone(),
                             values: {
                                 let mut v = vec![None; width];
-                                for (i, _) in columns.iter().enumerate() {
-                                    let target = if Some(i) == budget {
-                                        2
-                                    } else {
-                                        3 + others.iter().position(|&o| o == i).unwrap_or(0)
-                                    };
-                                    v[target] = values[i];
+                                for (i, value) in values.iter().enumerate() {
+                                    v[target(i)] = *value;
                                 }
                                 v
                             },

@@ -948,16 +948,24 @@ fn is_explanation_header(text: &str) -> bool {
         .any(|w| t.split_whitespace().any(|x| x.trim_matches(|c: char| !c.is_alphanumeric()).starts_with(w)))
 }
 
+/// A figure cell read strictly: its number, none for a blank (or a placeholder such as "…"), or why it is no
+/// number. Every table reader reads its figure cells through it.
+pub(super) fn figure_cell(cell: &Cell) -> Result<Option<Decimal>, String> {
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Number(d) => Ok(Some(*d)),
+        Cell::Text(t) => match parse_figure(t) {
+            Parsed::Blank => Ok(None),
+            Parsed::Number(d) => Ok(Some(d)),
+            Parsed::NotANumber => Err(format!("{} is not a number", crate::error::quoted(t))),
+        },
+        Cell::Other(what) => Err(format!("{what} is not a number")),
+    }
+}
+
 /// A figure cell read leniently: its number, or none for blank or text that is not a number.
 fn lenient_value(cell: &Cell) -> Option<Decimal> {
-    match cell {
-        Cell::Number(d) => Some(*d),
-        Cell::Text(t) => match parse_figure(t) {
-            Parsed::Number(d) => Some(d),
-            _ => None,
-        },
-        _ => None,
-    }
+    figure_cell(cell).ok().flatten()
 }
 
 /// A table's body as read: its rows, the sheet row of each, the rows not read (cell, label, reason) and the
@@ -1092,26 +1100,14 @@ fn read_body(
         let mut values = Vec::with_capacity(columns.len());
         let mut bad = None;
         for vc in columns {
-            let cell_name = grid.cell_ref(r, vc.col);
-            let value = match grid.get(r, vc.col) {
-                Cell::Empty => {
+            let value = match figure_cell(grid.get(r, vc.col)) {
+                Ok(None) => {
                     problems.empty_figure_cells.push(grid.origin(r, vc.col));
                     None
                 }
-                Cell::Number(d) => Some(*d),
-                Cell::Text(t) => match parse_figure(t) {
-                    Parsed::Blank => {
-                        problems.empty_figure_cells.push(grid.origin(r, vc.col));
-                        None
-                    }
-                    Parsed::Number(d) => Some(d),
-                    Parsed::NotANumber => {
-                        bad.get_or_insert((cell_name, format!("{} is not a number", crate::error::quoted(t))));
-                        None
-                    }
-                },
-                Cell::Other(what) => {
-                    bad.get_or_insert((cell_name, format!("{what} is not a number")));
+                Ok(v) => v,
+                Err(reason) => {
+                    bad.get_or_insert((grid.cell_ref(r, vc.col), reason));
                     None
                 }
             };

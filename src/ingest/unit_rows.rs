@@ -6,7 +6,6 @@
 //! said so; a unit's name wrapped over two lines (the code on the second) is joined.
 
 use super::grid::Grid;
-use super::number::{parse_figure, Parsed};
 use super::table::{RawFigure, ValueColumn};
 use crate::model::{Item, LineItem, Org, Scenario};
 use rust_decimal::Decimal;
@@ -56,19 +55,10 @@ pub fn read(grid: &Grid, from: u32, limit: u32, columns: &[(ValueColumn, Item)],
         let mut values = Vec::new();
         let mut bad = None;
         for (vc, _) in columns {
-            match grid.get(r, vc.col) {
-                super::grid::Cell::Empty => values.push(None),
-                super::grid::Cell::Number(d) => values.push(Some(*d)),
-                super::grid::Cell::Text(t) => match parse_figure(t) {
-                    Parsed::Blank => values.push(None),
-                    Parsed::Number(d) => values.push(Some(d)),
-                    Parsed::NotANumber => {
-                        bad.get_or_insert(format!("{} is not a number", crate::error::quoted(t)));
-                        values.push(None);
-                    }
-                },
-                super::grid::Cell::Other(what) => {
-                    bad.get_or_insert(format!("{what} is not a number"));
+            match super::table::figure_cell(grid.get(r, vc.col)) {
+                Ok(v) => values.push(v),
+                Err(reason) => {
+                    bad.get_or_insert(reason);
                     values.push(None);
                 }
             }

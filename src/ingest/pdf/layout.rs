@@ -322,7 +322,7 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     }
     // Dense headers: where the body's figures stand in more columns than the header's words make spans
     // (headings a space apart run together), the columns are the figures' own, each headed by the words above it.
-    if let Some(dense) = figure_columns(lines, last_heading_line(&merged, j), last_body(lines, j, body_end), &merged) {
+    if let Some(dense) = figure_columns(lines, j..body_end, &merged) {
         merged = dense;
     }
     let columns: Vec<String> = merged
@@ -532,28 +532,13 @@ fn place(words: &[Word], starts: &[f64], size: f64) -> Option<Vec<String>> {
     Some(cells)
 }
 
-/// The header lines' range end: the line after the last one with a column heading.
-fn last_heading_line(merged: &[Span], j: usize) -> usize {
-    merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k + 1)).max().unwrap_or(j)
-}
-
-/// The body lines' range from the first with figures.
-fn last_body(_lines: &[Line], j: usize, body_end: usize) -> std::ops::Range<usize> {
-    j..body_end
-}
-
 /// Columns from the body's figures, for a header whose headings run together: the figures' right edges in
 /// groups, more groups than the header has spans, every line's figures in distinct groups. Each column is
 /// headed by the header words whose centre falls between the previous column's right edge and its own; a
 /// group heading above several columns ("Määrärahat 1000€" over five, "Tuloarviot 1000€" over the next five:
 /// the header's first line, fewer word runs than half the columns) heads the columns from the one it starts
 /// over to the one before the next group heading's.
-fn figure_columns(
-    lines: &[Line],
-    header_end: usize,
-    body: std::ops::Range<usize>,
-    merged: &[Span],
-) -> Option<Vec<Span>> {
+fn figure_columns(lines: &[Line], body: std::ops::Range<usize>, merged: &[Span]) -> Option<Vec<Span>> {
     let size = body.clone().filter_map(|k| lines.get(k)).map(|l| l.size).fold(0.0, f64::max);
     let per_line: Vec<Vec<(String, f64)>> = body
         .clone()
@@ -619,7 +604,6 @@ fn figure_columns(
             }
         }
     }
-    let _ = header_end;
     // Every column has its own heading (a statement's totals column has none: that is `sub_columns`' case; a
     // column whose heading the page lacks is not guessed).
     out.iter().all(|span| span.2.iter().any(|&(k, _)| !grouped || k != first_line)).then_some(out)
