@@ -555,6 +555,7 @@ fn read_table(
     let mut explanation_col = None;
     let mut column_notes = Vec::new();
     let mut part_of_year = Vec::new();
+    let mut unheaded = Vec::new();
     for c in grid.start.1..grid.col_end() {
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
@@ -577,7 +578,9 @@ fn read_table(
         }
         if h.scenario.is_some() && !h.percent && !h.part_of_year {
             columns.push((c, h, text));
-        } else if !text.trim().is_empty() {
+        } else if text.trim().is_empty() {
+            unheaded.push(c);
+        } else {
             let why = if h.part_of_year {
                 part_of_year.push((grid.cell_ref(top, c), Said::PartOfYear { column: super::context::short(&text) }));
                 "part of a year (actuals to date are never the year's actuals): not read"
@@ -589,6 +592,19 @@ fn read_table(
             column_notes.push(format!("{} \"{}\": {why}", grid.cell_ref(top, c), super::context::short(&text)));
         }
     }
+    // A column of figures whose heading the page left out: the actuals where the table's own arithmetic shows
+    // it (the variance is it minus the budget on every row), else not read, and said.
+    let mut unheaded_said = Vec::new();
+    unheaded.retain(|&c| match actuals_by_arithmetic(grid, *header.end() + 1..body_limit, &columns, c) {
+        Some((year, rows, example)) => {
+            let h = ColumnHeader { scenario: Some(Scenario::Tp), year, percent: false, part_of_year: false };
+            let at = columns.iter().position(|(k, _, _)| *k > c).unwrap_or(columns.len());
+            columns.insert(at, (c, h, "(no heading)".to_string()));
+            unheaded_said.push((grid.cell_ref(top, c), Said::UnheadedActuals { rows, example }));
+            false
+        }
+        None => true,
+    });
     // Title rows above the header, nearest first, down to the previous table.
     let mut titles = Vec::new();
     let mut title_cells: Vec<(String, String)> = Vec::new();
@@ -699,6 +715,7 @@ fn read_table(
     let mut value_columns = Vec::new();
     let mut local = Problems::default();
     local.warnings.append(&mut part_of_year);
+    local.warnings.append(&mut unheaded_said);
     let mut year_used: Option<Inferred<i32>> = None;
     for (i, (c, h, text)) in columns.iter().enumerate() {
         let Some(scenario) = h.scenario else { continue };
@@ -796,6 +813,14 @@ fn read_table(
             .collect();
         (body.rows, cells, body.not_read, body.end, value_columns)
     };
+    // Columns of figures without a heading, not shown to be anything by the arithmetic: not read, and said.
+    for c in unheaded {
+        if (*header.end() + 1..end).any(|r| lenient_value(grid.get(r, c)).is_some()) {
+            let cell = grid.cell_ref(top, c);
+            column_notes.push(format!("{cell} (no heading): a column of figures without a heading: not read"));
+            local.warnings.push((cell, Said::UnheadedColumn));
+        }
+    }
     if value_columns.is_empty() {
         // Columns that name a scenario but no year, with nothing around the table to give it: a table that
         // is not read, said so (a file of only such tables names the way out: --year).
@@ -941,6 +966,57 @@ fn read_table(
 
 /// A column of explanations: "Perustelu", "Perustelut", "Poikkeaman perustelu", "Selitys", "Motivering",
 /// "Explanation".
+/// Whether a column without a heading holds the actuals, shown by the table's own arithmetic: the table has
+/// one budget column (after changes, else the original), one variance column and no actuals; and on every row
+/// with figures in all three (at least two rows) the variance is the column minus the budget, in the printed
+/// signs or with costs printed positive (budget minus the column), as printed on at least one row with a
+/// variance. The year is the budget's and variance's heading's (the same, or none). Returns the year, the
+/// rows and one row worked as the evidence.
+fn actuals_by_arithmetic(
+    grid: &Grid,
+    body: std::ops::Range<u32>,
+    columns: &[(u32, ColumnHeader, String)],
+    c: u32,
+) -> Option<(Option<i32>, usize, String)> {
+    let only = |s: Scenario| {
+        let found: Vec<&(u32, ColumnHeader, String)> =
+            columns.iter().filter(|(_, h, _)| h.scenario == Some(s)).collect();
+        (found.len() == 1).then(|| found[0])
+    };
+    if columns.iter().any(|(_, h, _)| matches!(h.scenario, Some(Scenario::Tp | Scenario::Ennuste))) {
+        return None;
+    }
+    let budget = only(Scenario::TaMuutettu).or_else(|| {
+        columns.iter().all(|(_, h, _)| h.scenario != Some(Scenario::TaMuutettu)).then(|| only(Scenario::Ta)).flatten()
+    })?;
+    let variance = only(Scenario::Poikkeama)?;
+    let year = match (budget.1.year, variance.1.year) {
+        (Some(a), Some(b)) if a != b => return None,
+        (a, b) => a.or(b),
+    };
+    let (mut rows, mut as_printed, mut example) = (0, false, String::new());
+    for r in body {
+        let (Some(b), Some(x), Some(v)) = (
+            lenient_value(grid.get(r, budget.0)),
+            lenient_value(grid.get(r, c)),
+            lenient_value(grid.get(r, variance.0)),
+        ) else {
+            continue;
+        };
+        let diff = x.checked_sub(b)?;
+        if v == diff && !v.is_zero() {
+            as_printed = true;
+            if example.is_empty() {
+                example = format!("{x} − {b} = {v}");
+            }
+        } else if v != diff && v != -diff {
+            return None;
+        }
+        rows += 1;
+    }
+    (rows >= 2 && as_printed).then_some((year, rows, example))
+}
+
 fn is_explanation_header(text: &str) -> bool {
     let t = text.to_lowercase();
     ["perustelu", "selitys", "selitykset", "motivering", "explanation"]
@@ -1276,6 +1352,55 @@ mod tests {
         assert_eq!(got.len(), 11);
         assert_eq!(got[0], ("B4".to_string(), "toimintatuotot", Scenario::Ta, 2024, "300500".to_string()));
         assert!(got.contains(&("D7".to_string(), "toimintakate", Scenario::Poikkeama, 2024, "340072".to_string())));
+    }
+
+    /// A table whose actuals' heading the page left out (scenarios as rows, costs printed positive): the column
+    /// is the actuals where the variance is it minus the budget on every row, and nothing otherwise.
+    fn unheaded(variance_of_costs: &str) -> (Vec<Table>, Problems) {
+        let g = grid(&[
+            &["590 Nuorisopalvelut"],
+            &["Talous", "", "Talousarvio 2024 €", "", "Poikkeama 2024 €"],
+            &["Toimintatulot", "Alkuperäinen", "402800", "", ""],
+            &["Kv 22.4. §26", "Muutos", "2000", "", ""],
+            &["", "Yhteensä", "404800", "425769", "20969"],
+            &["Toimintamenot", "Alkuperäinen", "2917900", "", ""],
+            &["Kv 22.4. §26", "Muutos", "-30700", "", ""],
+            &["", "Yhteensä", "2887200", "2866441", variance_of_costs],
+            &["Netto (Toimintakate)", "", "-2482400", "-2440672", "41728"],
+        ]);
+        let mut p = Problems::default();
+        (find_tables(&g, &mut p), p)
+    }
+
+    #[test]
+    fn a_column_without_heading_is_the_actuals_where_the_arithmetic_shows_it() {
+        let (t, p) = unheaded("20759");
+        assert_eq!(t.len(), 1, "{p:?}");
+        let tp: Vec<(&str, String, String)> = t[0]
+            .figures
+            .iter()
+            .filter(|f| f.scenario == Scenario::Tp)
+            .map(|f| (f.line_item.item.id(), f.cell.clone(), f.value.to_string()))
+            .collect();
+        assert_eq!(
+            tp,
+            [
+                ("toimintatuotot", "D5".to_string(), "425769".to_string()),
+                ("toimintakulut", "D8".to_string(), "-2866441".to_string()),
+                ("toimintakate", "D9".to_string(), "-2440672".to_string())
+            ]
+        );
+        assert!(p.warnings.iter().any(|(cell, said)| cell == "D2"
+            && *said == Said::UnheadedActuals { rows: 3, example: "425769 − 404800 = 20969".into() }));
+        // One row where the variance is no difference of the two: the column is not read, and said.
+        let (t, p) = unheaded("20000");
+        assert!(t[0].figures.iter().all(|f| f.scenario != Scenario::Tp));
+        assert!(p.warnings.iter().any(|(cell, said)| cell == "D2" && *said == Said::UnheadedColumn), "{p:?}");
+        assert!(t[0]
+            .report
+            .columns
+            .iter()
+            .any(|c| c == "D2 (no heading): a column of figures without a heading: not read"));
     }
 
     proptest::proptest! {

@@ -331,6 +331,11 @@ pub enum Said {
     ExternalApart { unit: String },
     /// A column for part of a year (`Toteuma 1-8/2024`): actuals to date are not the year's actuals; not read.
     PartOfYear { column: String },
+    /// A column of figures without a heading: not read.
+    UnheadedColumn,
+    /// A column without a heading read as the actuals: on every row with figures in it the table's variance is
+    /// it minus the budget (`rows` rows; `example` one of them, worked).
+    UnheadedActuals { rows: usize, example: String },
     /// A row of a budget table that could not be read (its figures could not be split into the columns, a
     /// cell that is no number, a row no line item names): why, and the candidate readings where there are.
     RowNotRead { label: String, reason: String },
@@ -423,6 +428,12 @@ impl fmt::Display for Said {
             Said::PartOfYear { column } => write!(
                 f,
                 "column \"{column}\" is for part of a year: actuals to date are not the year's actuals, so it is not read"
+            ),
+            Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),
+            Said::UnheadedActuals { rows, example } => write!(
+                f,
+                "a column without a heading read as the actuals: on all {rows} rows with figures in it the variance \
+                 is it minus the budget ({example})"
             ),
             Said::CostsTurned { columns, variance_turned } => write!(
                 f,

@@ -429,6 +429,17 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             format!("kolumnen \"{column}\" gäller en del av året: utfallet hittills är inte årets utfall, kolumnen lästes inte")
         }
         (Lang::En, Said::PartOfYear { .. }) => said.to_string(),
+        (Lang::Fi, Said::UnheadedColumn) => "lukusarake ilman otsikkoa: ei luettu".into(),
+        (Lang::Sv, Said::UnheadedColumn) => "en kolumn med siffror utan rubrik: lästes inte".into(),
+        (Lang::Fi, Said::UnheadedActuals { rows, example }) => format!(
+            "otsikoton sarake luettiin toteumaksi: poikkeama on sen ja talousarvion erotus kaikilla {rows} rivillä, \
+             joilla sarakkeessa on luku ({example})"
+        ),
+        (Lang::Sv, Said::UnheadedActuals { rows, example }) => format!(
+            "en kolumn utan rubrik lästes som utfall: avvikelsen är den minus budgeten på alla {rows} rader med \
+             siffror i den ({example})"
+        ),
+        (Lang::En, Said::UnheadedColumn | Said::UnheadedActuals { .. }) => said.to_string(),
         (Lang::Fi, Said::RowNotRead { label, reason }) => format!("riviä \"{label}\" ei luettu: {reason}"),
         (Lang::Sv, Said::RowNotRead { label, reason }) => format!("raden \"{label}\" lästes inte: {reason}"),
         (Lang::En, Said::RowNotRead { label, reason }) => format!("row \"{label}\" not read: {reason}"),

@@ -308,12 +308,18 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
             }
         }
     }
-    // Spans that grew into each other merge too.
+    // Spans that grew into each other merge too, and spans holding two words of one line a space apart ("1" and
+    // "000 €" under "2024": the "000" went to the heading it overlaps, the "1" left of it stood alone).
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let joined = |m: &Span, s: &Span| {
+        m.2.iter().any(|&(k, n)| {
+            s.2.contains(&(k, n + 1)) && lines[k].words[n + 1].x0 - lines[k].words[n].x1 <= 0.33 * lines[k].size
+        })
+    };
     let mut merged: Vec<Span> = Vec::new();
     for s in spans {
         match merged.last_mut() {
-            Some(m) if s.0 < m.1 - 0.5 => {
+            Some(m) if s.0 < m.1 - 0.5 || joined(m, &s) => {
                 m.1 = m.1.max(s.1);
                 m.2.extend(s.2);
             }
@@ -322,8 +328,11 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     }
     // Dense headers: where the body's figures stand in more columns than the header's words make spans
     // (headings a space apart run together), the columns are the figures' own, each headed by the words above it.
-    if let Some(dense) = figure_columns(lines, j..body_end, &merged) {
-        merged = dense;
+    // (Not where the figures are a statement's items and totals under each heading: `sub_columns`' case.)
+    if sub_columns(lines, j..body_end, merged.len()).is_none() {
+        if let Some(dense) = figure_columns(lines, j..body_end, &merged) {
+            merged = dense;
+        }
     }
     let columns: Vec<String> = merged
         .iter()
@@ -604,9 +613,12 @@ fn figure_columns(lines: &[Line], body: std::ops::Range<usize>, merged: &[Span])
             }
         }
     }
-    // Every column has its own heading (a statement's totals column has none: that is `sub_columns`' case; a
-    // column whose heading the page lacks is not guessed).
-    out.iter().all(|span| span.2.iter().any(|&(k, _)| !grouped || k != first_line)).then_some(out)
+    // Under a group heading every column has its own heading too. Elsewhere a column whose heading the page
+    // lacks stays a column without one (the table reader reads it only where the table's arithmetic shows what
+    // it is), as long as two columns have theirs.
+    let headed = out.iter().filter(|span| !span.2.is_empty()).count();
+    let ok = if grouped { out.iter().all(|span| span.2.iter().any(|&(k, _)| k != first_line)) } else { headed >= 2 };
+    ok.then_some(out)
 }
 
 /// A statement's sub-columns: where the body's lines hold up to twice as many figures as there are columns
@@ -757,6 +769,43 @@ mod tests {
         assert_eq!(lines[1], "Toimintatuotot\t1234\t567\t1801\t1800\t-1");
         assert_eq!(lines[2], "Muut toimintatuotot\t\t\t\t1\t1");
         assert_eq!(lines[3], "Maksutuotot\t\t\t\t\t");
+    }
+
+    #[test]
+    fn a_money_unit_under_a_year_heads_one_column_and_a_missing_heading_leaves_a_column_without_one() {
+        // "2024" over "1 000 €" whose "1" stands left of the year: one heading, not two columns.
+        let mut g = Vec::new();
+        g.extend(text("2024", 104.0, 20.0));
+        g.extend(text("2023", 164.0, 20.0));
+        g.extend(text("1 000 €", 100.0, 28.0));
+        g.extend(text("1 000 €", 160.0, 28.0));
+        for (r, (label, a, b)) in
+            [("Toimintatuotot", "42 998", "27 935"), ("Toimintakulut", "-221 748", "-220 093")].iter().enumerate()
+        {
+            let y = 40.0 + 10.0 * r as f64;
+            g.extend(text(label, 10.0, y));
+            g.extend(figure(a, 130.0, y));
+            g.extend(figure(b, 190.0, y));
+        }
+        let lines = out(g);
+        assert_eq!(lines[0], "\t2024 1 000 €\t2023 1 000 €");
+        assert_eq!(lines[1], "Toimintatuotot\t42998\t27935");
+        // Headings over the first and last of three columns of figures: the middle one comes out without a
+        // heading (the table reader decides what it is), not as two figures in one column.
+        let mut g = Vec::new();
+        g.extend(text("Talousarvio €", 100.0, 20.0));
+        g.extend(text("Poikkeama €", 220.0, 20.0));
+        g.extend(text("Toimintatulot", 10.0, 30.0));
+        g.extend(figure("404 800", 150.0, 30.0));
+        g.extend(figure("425 769", 210.0, 30.0));
+        g.extend(figure("20 969", 270.0, 30.0));
+        g.extend(text("Toimintamenot", 10.0, 40.0));
+        g.extend(figure("2 887 200", 150.0, 40.0));
+        g.extend(figure("2 866 441", 210.0, 40.0));
+        g.extend(figure("20 759", 270.0, 40.0));
+        let lines = out(g);
+        assert_eq!(lines[0], "\tTALOUSARVIO €\t\tPOIKKEAMA €");
+        assert_eq!(lines[1], "Toimintatulot\t404800\t425769\t20969");
     }
 
     #[test]
