@@ -123,6 +123,7 @@ fn lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
 
 /// A header column's extent (left, right) and its words (line, word).
 type Span = (f64, f64, Vec<(usize, usize)>);
+type Spans = Vec<Span>;
 
 /// A table found on the page: its header lines, its column starts and texts, and its body lines.
 struct Table {
@@ -210,6 +211,11 @@ pub fn page_text(glyphs: Vec<Glyph>, page: u32, carry: &mut Carry) -> Vec<(Strin
     out
 }
 
+/// Whether a blank line (or more) stands between two lines: they are in blocks of their own.
+fn blank_between(above: &Line, below: &Line) -> bool {
+    below.y - above.y > 1.9 * above.size.max(below.size)
+}
+
 /// Whether close enough below `above` to be the next line of one table or header.
 fn close(above: &Line, below: &Line) -> bool {
     below.y - above.y <= 2.6 * above.size.max(below.size)
@@ -243,10 +249,94 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
     }
     let (body_end, label_end, fig_start) = body_from(lines, j)?;
     // Header words right of the labels are the columns' headings; those left of them are a title cell.
-    let mut title = Vec::new();
-    let mut spans: Vec<Span> = Vec::new();
     // Where the body's labels start: a statement's title starts there too.
     let labels_left = (j..body_end).filter_map(|k| lines[k].words.first().map(|w| w.x0)).fold(f64::INFINITY, f64::min);
+    // Where a later block's labels reach under the headings (fixed-width text of proportional print sets each
+    // block off by its own amount), the labels of the block right under the header end the label column.
+    let (title, mut spans) = header_words(lines, i, j, (labels_left, label_end, fig_start)).or_else(|| {
+        let first_block = (j + 1..body_end).find(|&k| blank_between(&lines[k - 1], &lines[k])).unwrap_or(body_end);
+        let label_end = (j..first_block)
+            .flat_map(|k| {
+                let f = lines[k].figures_from().unwrap_or(lines[k].words.len());
+                lines[k].words[..f].iter().map(|w| w.x1)
+            })
+            .fold(f64::NEG_INFINITY, f64::max);
+        (first_block < body_end && label_end.is_finite())
+            .then(|| header_words(lines, i, j, (labels_left, label_end, fig_start)))
+            .flatten()
+    })?;
+    // Spans that grew into each other merge too, and spans holding two words of one line a space apart ("1" and
+    // "000 €" under "2024": the "000" went to the heading it overlaps, the "1" left of it stood alone).
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let joined = |m: &Span, s: &Span| {
+        m.2.iter().any(|&(k, n)| {
+            s.2.contains(&(k, n + 1)) && lines[k].words[n + 1].x0 - lines[k].words[n].x1 <= 0.33 * lines[k].size
+        })
+    };
+    let mut merged: Vec<Span> = Vec::new();
+    for s in spans {
+        match merged.last_mut() {
+            Some(m) if s.0 < m.1 - 0.5 || joined(m, &s) => {
+                m.1 = m.1.max(s.1);
+                m.2.extend(s.2);
+            }
+            _ => merged.push(s),
+        }
+    }
+    // Dense headers: where the body's figures stand in more columns than the header's words make spans
+    // (headings a space apart run together), the columns are the figures' own, each headed by the words above it.
+    // (Not where the figures are a statement's items and totals under each heading: `sub_columns`' case.)
+    if sub_columns(lines, j..body_end, merged.len()).is_none() {
+        if let Some(dense) = figure_columns(lines, j..body_end, &merged) {
+            merged = dense;
+        }
+    }
+    let columns: Vec<String> = merged
+        .iter()
+        .map(|(_, _, ws)| {
+            let mut ws = ws.clone();
+            ws.sort();
+            let words: Vec<String> = ws.iter().map(|&(k, n)| lines[k].words[n].text.clone()).collect();
+            join_header_parts(mend_words(&words).iter().map(String::as_str))
+        })
+        .collect();
+    // Columns naming a scenario, or a year or period alone (a statement's years, read as its actuals by the
+    // table reader, as in workbooks).
+    let named = columns
+        .iter()
+        .filter(|c| {
+            let h = classify(c);
+            h.scenario.is_some() || h.year.is_some()
+        })
+        .count();
+    if named < 2 {
+        return None;
+    }
+    // Lines above the first with a column heading (a unit's name, the table's title) stay lines of their own.
+    // Lines below the last with a column heading (a heading row without figures) are the body's.
+    let first = merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k)).min().unwrap_or(i);
+    let last = merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k)).max().unwrap_or(j - 1);
+    let title: Vec<String> = title.into_iter().filter(|(k, _)| (first..=last).contains(k)).map(|(_, t)| t).collect();
+    Some(Table {
+        header: first..last + 1,
+        body: last + 1..body_end,
+        title: title.join(" "),
+        starts: merged.iter().map(|m| m.0).collect(),
+        sub: sub_columns(lines, last + 1..body_end, merged.len()),
+        columns,
+    })
+}
+
+/// The header lines `i..j`'s words: right of the labels the columns' headings (word spans), left of them a
+/// title cell. None where a line runs across the table (prose, not a header).
+fn header_words(
+    lines: &[Line],
+    i: usize,
+    j: usize,
+    (labels_left, label_end, fig_start): (f64, f64, f64),
+) -> Option<(Vec<(usize, String)>, Spans)> {
+    let mut title = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
     for (k, line) in lines.iter().enumerate().take(j).skip(i) {
         // The line's leading run of words a space apart, from the labels' left edge, each starting left of the
         // labels' end: a title cell, which may run past the labels' end ("TULOSLASKELMA (ULKOINEN)") but not
@@ -308,66 +398,7 @@ fn table_at(lines: &[Line], i: usize) -> Option<Table> {
             }
         }
     }
-    // Spans that grew into each other merge too, and spans holding two words of one line a space apart ("1" and
-    // "000 €" under "2024": the "000" went to the heading it overlaps, the "1" left of it stood alone).
-    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let joined = |m: &Span, s: &Span| {
-        m.2.iter().any(|&(k, n)| {
-            s.2.contains(&(k, n + 1)) && lines[k].words[n + 1].x0 - lines[k].words[n].x1 <= 0.33 * lines[k].size
-        })
-    };
-    let mut merged: Vec<Span> = Vec::new();
-    for s in spans {
-        match merged.last_mut() {
-            Some(m) if s.0 < m.1 - 0.5 || joined(m, &s) => {
-                m.1 = m.1.max(s.1);
-                m.2.extend(s.2);
-            }
-            _ => merged.push(s),
-        }
-    }
-    // Dense headers: where the body's figures stand in more columns than the header's words make spans
-    // (headings a space apart run together), the columns are the figures' own, each headed by the words above it.
-    // (Not where the figures are a statement's items and totals under each heading: `sub_columns`' case.)
-    if sub_columns(lines, j..body_end, merged.len()).is_none() {
-        if let Some(dense) = figure_columns(lines, j..body_end, &merged) {
-            merged = dense;
-        }
-    }
-    let columns: Vec<String> = merged
-        .iter()
-        .map(|(_, _, ws)| {
-            let mut ws = ws.clone();
-            ws.sort();
-            let words: Vec<String> = ws.iter().map(|&(k, n)| lines[k].words[n].text.clone()).collect();
-            join_header_parts(mend_words(&words).iter().map(String::as_str))
-        })
-        .collect();
-    // Columns naming a scenario, or a year or period alone (a statement's years, read as its actuals by the
-    // table reader, as in workbooks).
-    let named = columns
-        .iter()
-        .filter(|c| {
-            let h = classify(c);
-            h.scenario.is_some() || h.year.is_some()
-        })
-        .count();
-    if named < 2 {
-        return None;
-    }
-    // Lines above the first with a column heading (a unit's name, the table's title) stay lines of their own.
-    // Lines below the last with a column heading (a heading row without figures) are the body's.
-    let first = merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k)).min().unwrap_or(i);
-    let last = merged.iter().flat_map(|m| m.2.iter().map(|&(k, _)| k)).max().unwrap_or(j - 1);
-    let title: Vec<String> = title.into_iter().filter(|(k, _)| (first..=last).contains(k)).map(|(_, t)| t).collect();
-    Some(Table {
-        header: first..last + 1,
-        body: last + 1..body_end,
-        title: title.join(" "),
-        starts: merged.iter().map(|m| m.0).collect(),
-        sub: sub_columns(lines, last + 1..body_end, merged.len()),
-        columns,
-    })
+    Some((title, spans))
 }
 
 /// The body of a table whose first line with figures is `j`: lines close to each other, up to the first
@@ -435,6 +466,7 @@ struct Row {
 
 fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
     let mut rows: Vec<Row> = Vec::new();
+    let anchors = misaligned_anchors(lines, t);
     for k in t.body.clone() {
         let line = &lines[k];
         let f = line.figures_from().unwrap_or(line.words.len());
@@ -453,9 +485,13 @@ fn body_rows(lines: &[Line], t: &Table) -> Vec<(String, u32)> {
                 (Some(items), None)
             }
         } else {
-            match place(&line.words[f..], &t.starts, line.size)
-                .or_else(|| place_in_order(&line.words[f..], t.starts.len(), line.size))
-            {
+            let placed = match &anchors {
+                Some(a) => place_in_order(&line.words[f..], t.starts.len(), line.size)
+                    .or_else(|| place_by_anchor(&line.words[f..], a, k, line.size)),
+                None => place(&line.words[f..], &t.starts, line.size)
+                    .or_else(|| place_in_order(&line.words[f..], t.starts.len(), line.size)),
+            };
+            match placed {
                 Some(c) => (Some(c), None),
                 None => (Some(vec![]), Some(line.plain())),
             }
@@ -563,7 +599,10 @@ fn figure_columns(lines: &[Line], body: std::ops::Range<usize>, merged: &[Span])
             _ => groups.push((x, x)),
         }
     }
-    if groups.len() <= merged.len() || groups.len() < 3 {
+    // More groups than headings, and a line with more figures than headings (else the groups are blocks of
+    // rows set off their headings by different amounts: `misaligned_anchors`' case).
+    let most = per_line.iter().map(Vec::len).max().unwrap_or(0);
+    if groups.len() <= merged.len() || groups.len() < 3 || most <= merged.len() {
         return None;
     }
     let group_of = |x1: f64| groups.iter().position(|g| x1 >= g.0 - 0.5 && x1 <= g.1 + 0.5);
@@ -663,6 +702,62 @@ fn place_sub(words: &[Word], sub: &[f64], size: f64) -> (Vec<String>, Vec<String
         }
     }
     (items, sums)
+}
+
+/// The full rows of a table whose figures stand off their headings, and each body line's block.
+struct Anchors {
+    /// Each full row's line, block and figures' right edges.
+    full: Vec<(usize, usize, Vec<f64>)>,
+    /// The block of each line of the body, from its first (lines a blank line apart are in other blocks).
+    blocks: Vec<usize>,
+    first: usize,
+}
+
+/// For a table whose figures stand off their headings (fixed-width text of a PDF in proportional print, each
+/// block of rows set off by its own amount): the rows with a figure in every column, where at least one of
+/// them the headings cannot place. Such a row lays its figures in order, and gives its block's columns' right
+/// edges. None where the headings place every full row (or there is none).
+fn misaligned_anchors(lines: &[Line], t: &Table) -> Option<Anchors> {
+    let columns = t.starts.len();
+    if t.sub.is_some() || columns == 0 {
+        return None;
+    }
+    let (mut block, mut full, mut blocks, mut off) = (0, Vec::new(), Vec::new(), false);
+    for k in t.body.clone() {
+        let line = &lines[k];
+        if k > t.body.start && blank_between(&lines[k - 1], line) {
+            block += 1;
+        }
+        blocks.push(block);
+        let Some(f) = line.figures_from() else { continue };
+        let numbers = numbers(&line.words[f..], line.size);
+        if numbers.len() == columns {
+            off |= place(&line.words[f..], &t.starts, line.size).is_none();
+            full.push((k, block, numbers.iter().map(|n| n.1).collect()));
+        }
+    }
+    (off && !full.is_empty()).then_some(Anchors { full, blocks, first: t.body.start })
+}
+
+/// A row laid by the full row of its block (else the nearest full row): each figure to the column whose right
+/// edge there is nearest its own, within a character's size, one figure a column, in order. None where a
+/// figure is farther from every edge, or two go to one column.
+fn place_by_anchor(words: &[Word], anchors: &Anchors, line: usize, size: f64) -> Option<Vec<String>> {
+    let block = anchors.blocks.get(line - anchors.first).copied();
+    let nearest =
+        |same: bool| anchors.full.iter().filter(|a| !same || Some(a.1) == block).min_by_key(|a| a.0.abs_diff(line));
+    let edges = &nearest(true).or_else(|| nearest(false))?.2;
+    let mut cells = vec![String::new(); edges.len()];
+    let mut last: Option<usize> = None;
+    for (text, x1) in numbers(words, size) {
+        let col = (0..edges.len()).min_by(|&a, &b| (edges[a] - x1).abs().total_cmp(&(edges[b] - x1).abs()))?;
+        if (edges[col] - x1).abs() > size || last.is_some_and(|l| l >= col) {
+            return None;
+        }
+        last = Some(col);
+        cells[col] = text;
+    }
+    Some(cells)
 }
 
 /// Where [`place`] fails (figures set off their headings, as a text rendering of a PDF in fixed-width
@@ -806,6 +901,42 @@ mod tests {
         let lines = out(g);
         assert_eq!(lines[0], "\tTALOUSARVIO €\t\tPOIKKEAMA €");
         assert_eq!(lines[1], "Toimintatulot\t404800\t425769\t20969");
+    }
+
+    /// Fixed-width text as glyphs, as the page-text reader makes them: a character an advance of 1, size 3.5.
+    fn laid(text: &str) -> Vec<Glyph> {
+        let mut g = Vec::new();
+        for (k, line) in text.lines().enumerate() {
+            for (x, c) in line.chars().enumerate().filter(|(_, c)| !c.is_whitespace()) {
+                let x0 = x as f64;
+                g.push(Glyph { x0, x1: x0 + 1.0, y: 4.2 * (k as f64 + 1.0), size: 3.5, text: c.to_string() });
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn blocks_of_rows_set_off_their_headings_are_laid_by_their_full_rows() {
+        // pdftotext's rendering of Seinäjoki's p. 88: the second block stands 4 to 7 characters right of the
+        // first, its labels under the first heading, its budget figure under the second.
+        let lines = out(laid(
+            "Talous                              Talousarvio €  Toteutuma €                     Poikkeama €
+Toimintatulot        Alkuperäinen        1 501 700
+Kv 27.5. §45         Muutos                123 000
+                     Yhteensä            1 350 500     1 076 832                          -273 668
+
+Toimintamenot               Alkuperäinen            1 688 400
+Kv 22.4. §26                Muutos                     -7 800
+                            Yhteensä                2 240 300        2 129 729            110 571
+
+Netto (Toimintakate)                                 -889 800       -1 052 897            -163 097",
+        ));
+        assert_eq!(lines[0], "Talous\tTALOUSARVIO €\tTOTEUTUMA €\tPOIKKEAMA €");
+        assert_eq!(lines[1], "Toimintatulot Alkuperäinen\t1501700\t\t");
+        assert_eq!(lines[3], "Yhteensä\t1350500\t1076832\t-273668");
+        assert_eq!(lines[4], "Toimintamenot Alkuperäinen\t1688400\t\t", "not under the second heading");
+        assert_eq!(lines[5], "Kv 22.4. §26 Muutos\t-7800\t\t");
+        assert_eq!(lines[7], "Netto (Toimintakate)\t-889800\t-1052897\t-163097");
     }
 
     #[test]
