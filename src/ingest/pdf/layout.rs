@@ -94,6 +94,7 @@ fn lines(mut glyphs: Vec<Glyph>) -> Vec<Line> {
             _ => rows.push(vec![g]),
         }
     }
+    lower_minus_signs(&mut rows);
     rows.into_iter()
         .map(|mut row| {
             row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
@@ -209,6 +210,34 @@ pub fn page_text(glyphs: Vec<Glyph>, page: u32, carry: &mut Carry) -> Vec<(Strin
         i += 1;
     }
     out
+}
+
+/// A minus sign the PDF sets on a baseline of its own, a little above its figure: a row of nothing but minus
+/// signs, each right before a digit on the row just below (within half a size down), joins that row.
+fn lower_minus_signs(rows: &mut Vec<Vec<Glyph>>) {
+    let is_minus = |g: &Glyph| matches!(g.text.as_str(), "-" | "\u{2212}" | "\u{2013}");
+    let mut k = 0;
+    while k + 1 < rows.len() {
+        let (above, below) = (&rows[k], &rows[k + 1]);
+        let size = above.iter().chain(below.iter()).map(|g| g.size).fold(0.1, f64::max);
+        let near = below[0].y - above[0].y <= 0.6 * size;
+        let each_before_a_digit = above.iter().all(|m| {
+            is_minus(m)
+                && below.iter().any(|g| {
+                    g.text.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        && g.x0 >= m.x0
+                        && g.x0 - m.x1 <= 0.3 * size
+                        && !below.iter().any(|h| h.x0 < g.x0 && h.x1 > m.x1 + 0.05 * size)
+                })
+        });
+        if near && each_before_a_digit {
+            let minus = rows.remove(k);
+            let y = rows[k][0].y;
+            rows[k].extend(minus.into_iter().map(|m| Glyph { y, ..m }));
+        } else {
+            k += 1;
+        }
+    }
 }
 
 /// Whether a blank line (or more) stands between two lines: they are in blocks of their own.
@@ -901,6 +930,24 @@ mod tests {
         let lines = out(g);
         assert_eq!(lines[0], "\tTALOUSARVIO €\t\tPOIKKEAMA €");
         assert_eq!(lines[1], "Toimintatulot\t404800\t425769\t20969");
+    }
+
+    #[test]
+    fn a_minus_sign_set_above_its_figure_joins_it() {
+        let mut g = table(&[("Toimintatuotot", ["1 234", "", "1 234", "1 200", "-34"])]);
+        g.extend(text("Toimintakulut", 10.0, 58.0));
+        for (k, f) in ["5 000", "5 000", "4 800"].iter().enumerate() {
+            let right = [157.0, 277.0, 337.0][k];
+            let mut fig = figure(f, right, 58.0);
+            if k < 2 {
+                // The minus 2 pt above the baseline, right before the figure.
+                let x0 = fig[0].x0 - ADVANCE;
+                fig.push(Glyph { x0, x1: x0 + ADVANCE, y: 56.0, size: SIZE, text: "-".into() });
+            }
+            g.extend(fig);
+        }
+        let lines = out(g);
+        assert_eq!(lines[2], "Toimintakulut\t-5000\t\t-5000\t4800\t");
     }
 
     /// Fixed-width text as glyphs, as the page-text reader makes them: a character an advance of 1, size 3.5.
