@@ -141,6 +141,7 @@ fn run(cli: Cli) -> Result<u8, Error> {
             let org = ingest::ledger::separate_own_postings(&mut extraction.figures, org);
             print_warnings(&extraction.warnings, Some(lang));
             let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
+            analysis.add_printed_totals(&extraction.totals);
             analysis.add_input_warnings(&extraction.warnings);
             let mut explanations = extraction.explanations.clone();
             if let Some(path) = &args.explanations {
@@ -329,6 +330,7 @@ fn run_main_job(args: RunArgs) -> Result<u8, Error> {
         explanations.extend(from_file);
     }
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
+    analysis.add_printed_totals(&extraction.totals);
     analysis.add_input_warnings(&extraction.warnings);
     check_explanations(&mut analysis, &explanations, &cfg.thresholds);
     let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);

@@ -110,6 +110,31 @@ impl Analysis {
 
     /// Adds what reading the inputs warned of (a name read as a near match, a row not read), so that every
     /// report lists it with the place it is about; they go after the errors and the other warnings.
+    /// An error for each total a ledger export prints as a row (a group row) that is not the sum of the rows it
+    /// heads. (One that is, needs no finding: the rows are the figures.)
+    pub fn add_printed_totals(&mut self, totals: &[crate::model::PrintedTotal]) {
+        let at = self.findings.iter().position(|f| f.severity != Severity::Error).unwrap_or(self.findings.len());
+        let errors: Vec<Finding> = totals
+            .iter()
+            .filter(|t| t.printed != t.computed)
+            .map(|t| Finding {
+                severity: Severity::Error,
+                rule: Rule::Sum,
+                unit: t.unit.clone(),
+                line_item: t.line_item,
+                scenario: Some(t.scenario),
+                year: Some(t.year),
+                expected: Some(t.computed),
+                actual: Some(t.printed),
+                difference: t.printed.checked_sub(t.computed),
+                sources: vec![t.printed_at.clone(), t.computed_from.clone()],
+                notes: Vec::new(),
+                explained_by: None,
+            })
+            .collect();
+        self.findings.splice(at..at, errors);
+    }
+
     pub fn add_input_warnings(&mut self, warnings: &[crate::model::Warning]) {
         let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         let input = warnings.iter().map(|w| {

@@ -135,13 +135,18 @@ pub fn classify(text: &str) -> ColumnHeader {
     let ends = |p: &str| ws.iter().any(|x| x.ends_with(p));
     // A financial year as a period, "1.1.–31.12.2024": the year-end statement's actuals.
     let full_year = text.contains("31.12") && (text.contains("1.1.") || text.contains("1.1 "));
+    // A budget word beside a change word: `Bu-muutos`, `TA muutos`; with a plus, the budget after changes
+    // (`Budjetti + muutos`, `Bu+muutos`, `TA + muutokset`).
+    let budget_word = ["TA", "BU", "BUDJETTI", "TALOUSARVIO", "BUDGET"].iter().any(|w| has(w));
+    let change_word = has("MUUTOS") || has("MUUTOKSET") || has("ÄNDRING") || has("ÄNDRINGAR");
     let scenario = if starts("YLITYSOIKE") || starts("ÖVERSKRIDNINGSRÄTT") {
         Some(Scenario::Ylitysoikeus)
     } else if ends("ENNUSTE") || starts("ENNUSTE") || has("PROGNOS") || ends("PROGNOS") {
         Some(Scenario::Ennuste)
     } else if ends("EHDOTUS") || starts("EHDOTUS") || has("FÖRSLAG") || ends("FÖRSLAG") {
         Some(Scenario::Ehdotus)
-    } else if has_seq("MUUTOSTEN", "JÄLKEEN")
+    } else if (budget_word && change_word && text.contains('+'))
+        || has_seq("MUUTOSTEN", "JÄLKEEN")
         || has("MUUTETTU")
         || starts("MUUTOKSINEEN")
         || has_seq("EFTER", "ÄNDRINGAR")
@@ -157,6 +162,9 @@ pub fn classify(text: &str) -> ColumnHeader {
         || has("TA-MUUTOS")
         || has("ÄNDRINGAR")
         || has("BUDJETTIMUUTOKSET")
+        || starts("BUDJETTIMUUTOS")
+        || starts("TALOUSARVIOMUUTOS")
+        || (budget_word && change_word)
     {
         Some(Scenario::TaMuutokset)
     } else if has("POIKKEAMA") || has("AVVIKELSE") || has("ERO") {

@@ -39,7 +39,11 @@ impl Chart {
             }
             let f: Vec<&str> = line.split(',').map(str::trim).collect();
             let bad = || format!("line {}: expected from,to,item (e.g. 4300,4499,palvelujen_ostot)", i + 1);
-            let [from, to, item] = f.as_slice() else { return Err(bad()) };
+            // A fourth field is a reference (the shipped chart's KKNR item code): not read.
+            let (from, to, item) = match f.as_slice() {
+                [from, to, item] | [from, to, item, _] => (from, to, item),
+                _ => return Err(bad()),
+            };
             let (Ok(from), Ok(to)) = (from.parse::<u32>(), to.parse::<u32>()) else { return Err(bad()) };
             let item = Item::all()
                 .find(|it| it.id() == *item)
@@ -159,6 +163,17 @@ impl<'a> Mapper<'a> {
                 None => key,
             }
         })
+    }
+
+    /// The cost centers met that the org file maps, with their units' indices.
+    pub fn cost_centers(&self, names: &[String]) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = self
+            .units
+            .iter()
+            .filter_map(|(raw, mapped)| mapped_index(*mapped).map(|i| (code_of(*raw, names), i)))
+            .collect();
+        out.sort();
+        out
     }
 
     /// The account's key: its line item's (Sisäiset erät for an internal row), where the chart maps it.
@@ -348,27 +363,24 @@ use std::io::Read;
 /// The scheme's totals (toimintatuotot, toimintakulut, toimintakate …) of a ledger's figures, per unit,
 /// scenario and year: a ledger posts to accounts, which map to the lines the totals are made of, and the
 /// reports are read by their totals (the council summary's toimintakate). A total is the exact sum of its
-/// terms present, each total from the terms below it; one no term of which is present is not made. Its source
-/// is the rows of its terms. None when a sum is beyond the exact range.
-fn scheme_totals(figures: &[Figure]) -> Option<Vec<Figure>> {
-    // Per (unit, scenario, year): each line's amount, rows and source.
-    type Lines<'f> = HashMap<Item, (Decimal, u64, &'f Source)>;
-    let mut groups: std::collections::BTreeMap<(&str, Scenario, i32), Lines> = std::collections::BTreeMap::new();
-    for f in figures.iter().filter(|f| !f.line_item.of_which_internal) {
+/// terms present, each total from the terms below it, and of the rows posted to it directly (an account of
+/// the taxonomy's range of the total outside every sub-range of it: 3500-3559 muut tuotot under muut
+/// toimintatuotot beside 3400-3499 vuokratuotot); one no term of which is present is not made. Its source is
+/// the rows of its terms. Returns the figures with the totals; None when a sum is beyond the exact range.
+fn scheme_totals(mut figures: Vec<Figure>) -> Option<Vec<Figure>> {
+    // Per (unit, scenario, year): each line's amount, rows and where its figure is.
+    type Lines = HashMap<Item, (Decimal, u64, usize)>;
+    let mut groups: std::collections::BTreeMap<(String, Scenario, i32), Lines> = std::collections::BTreeMap::new();
+    for (k, f) in figures.iter().enumerate().filter(|(_, f)| !f.line_item.of_which_internal) {
         let rows = match f.source.place {
             Place::Rows { count } => count,
             _ => 0,
         };
-        groups
-            .entry((f.unit.as_str(), f.scenario, f.year))
-            .or_default()
-            .insert(f.line_item.item, (f.amount, rows, &f.source));
+        groups.entry((f.unit.clone(), f.scenario, f.year)).or_default().insert(f.line_item.item, (f.amount, rows, k));
     }
+    /// An item's amount and rows: its own rows and its terms'.
     fn value(item: Item, present: &Lines) -> Option<Option<(Decimal, u64)>> {
-        if let Some((amount, rows, _)) = present.get(&item) {
-            return Some(Some((*amount, *rows)));
-        }
-        let mut sum: Option<(Decimal, u64)> = None;
+        let mut sum: Option<(Decimal, u64)> = present.get(&item).map(|(a, r, _)| (*a, *r));
         for term in item.terms() {
             if let Some((a, r)) = value(*term, present)? {
                 let (s, n) = sum.unwrap_or((Decimal::ZERO, 0));
@@ -377,23 +389,33 @@ fn scheme_totals(figures: &[Figure]) -> Option<Vec<Figure>> {
         }
         Some(sum)
     }
-    let mut out = Vec::new();
+    let mut made = Vec::new();
     for ((unit, scenario, year), present) in &groups {
-        let Some((_, _, source)) = present.values().next() else { continue };
-        for total in Item::all().filter(|i| i.is_subtotal() && !present.contains_key(i)) {
-            if let Some((amount, count)) = value(total, present)? {
-                out.push(Figure {
-                    unit: unit.to_string(),
+        let Some((_, _, first)) = present.values().next() else { continue };
+        let file = figures[*first].source.file.clone();
+        for total in Item::all().filter(|i| i.is_subtotal()) {
+            let terms_present = total.terms().iter().any(|t| value(*t, present).is_some_and(|v| v.is_some()));
+            let Some((amount, count)) = value(total, present)? else { continue };
+            match present.get(&total) {
+                // Rows posted to the total itself, and terms beside them: the total is both.
+                Some((_, _, k)) if terms_present => {
+                    figures[*k].amount = amount;
+                    figures[*k].source.place = Place::Rows { count };
+                }
+                Some(_) => {}
+                None => made.push(Figure {
+                    unit: unit.clone(),
                     line_item: LineItem::new(total),
                     scenario: *scenario,
                     year: *year,
                     amount,
-                    source: Source { file: source.file.clone(), place: Place::Rows { count }, factor: Decimal::ONE },
-                });
+                    source: Source { file: file.clone(), place: Place::Rows { count }, factor: Decimal::ONE },
+                }),
             }
         }
     }
-    Some(out)
+    figures.extend(made);
+    Some(figures)
 }
 
 /// Ledger rows booked on a unit that has units below it (a parent's own cost centers: the budget kept at the
@@ -547,7 +569,7 @@ pub(super) fn figures_from_sums(
     options: &LedgerOptions,
 ) -> Result<WorkbookFigures> {
     let chart = &options.chart;
-    let Chunk { sums, names, seen, errors } = chunk;
+    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items } = chunk;
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
     }
@@ -561,11 +583,13 @@ pub(super) fn figures_from_sums(
     let mut no_unit: HashMap<(u64, Scenario, i32), Total, FastHash> = HashMap::default();
     let mut no_item: HashMap<(u64, Scenario, i32), Total, FastHash> = HashMap::default();
     let mut totals: HashMap<(Scenario, i32), [Decimal; 3], FastHash> = HashMap::default();
+    // Each unit's rows, mapped to a line item or not (a report export's unit total is checked against them).
+    let mut unit_all: HashMap<(u32, Scenario, i32), Total, FastHash> = HashMap::default();
     let add = |t: &mut Total, d: Decimal, n: u64| {
         t.0 += d;
         t.1 += n;
     };
-    for ((year, cc_key, acc_key), (amounts, rows)) in &sums {
+    for ((year, cc_key, acc_key), (amounts, slot_rows)) in &sums {
         let unit = *units.entry(*cc_key).or_insert_with(|| {
             let name = match mapped_index(*cc_key) {
                 Some(i) => org?.units.get(i)?.name.clone(),
@@ -590,10 +614,18 @@ pub(super) fn figures_from_sums(
         for (k, (sc, slot_year)) in slots.iter().enumerate() {
             let year = &slot_year.unwrap_or(*year);
             let d = amounts[k];
-            // Two columns of one figure (debit and credit) count its rows once.
-            let rows = &if slots[..k].contains(&slots[k]) { 0 } else { *rows };
+            // Two columns of one figure (debit and credit) count its rows once, on the first; a figure no row
+            // fills (blank cells) is none.
+            let canon = slots.iter().position(|s| *s == slots[k]).unwrap_or(k);
+            if slot_rows[canon] == 0 {
+                continue;
+            }
+            let rows = &if canon == k { slot_rows[k] } else { 0 };
             let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
             t[0] += d;
+            if let Some(u) = unit {
+                add(unit_all.entry((u, *sc, *year)).or_default(), d, *rows);
+            }
             match (unit, item) {
                 (Some(u), Some(it)) => {
                     t[1] += d;
@@ -629,6 +661,19 @@ pub(super) fn figures_from_sums(
         Signs::Report => false,
         Signs::Auto => costs > Decimal::ZERO && revenues <= Decimal::ZERO,
     };
+    let raw_totals: HashMap<(Scenario, i32), Decimal> = totals.iter().map(|(k, t)| (*k, t[0])).collect();
+    let groups = GroupCheck {
+        groups: &groups,
+        dropped: groups_dropped,
+        cost_centers: &cost_centers,
+        cc_items: &cc_items,
+        slots,
+        shown,
+        org,
+    };
+    let (printed_totals, group_warnings) = groups.check(&mapped, &unit_all, &unit_names, &raw_totals, turn);
+    out.totals = printed_totals;
+    out.warnings.extend(group_warnings);
     if turn {
         for (amount, _) in mapped.values_mut().chain(no_unit.values_mut()).chain(no_item.values_mut()) {
             *amount = negated(*amount);
@@ -667,11 +712,10 @@ pub(super) fn figures_from_sums(
         })
         .collect();
     figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
-    let derived = scheme_totals(&figures).ok_or_else(|| Error::File {
+    let mut figures = scheme_totals(figures).ok_or_else(|| Error::File {
         path: shown.to_string(),
         reason: "the amounts' sum is beyond the exact range".into(),
     })?;
-    figures.extend(derived);
     figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
     out.figures = figures;
     let mut unmapped: Vec<Warning> = Vec::new();
@@ -700,7 +744,177 @@ pub(super) fn figures_from_sums(
     Ok(out)
 }
 
-pub(super) type Sums = ([Decimal; SLOTS], u64);
+/// A mapped sum's key: the unit (its index among the file's units), line item, scenario and year.
+type MappedKey = (u32, Item, Scenario, i32);
+
+/// A report export's group rows against the account rows they head.
+struct GroupCheck<'a> {
+    groups: &'a [GroupRow],
+    dropped: u64,
+    cost_centers: &'a [(String, usize)],
+    cc_items: &'a [(String, Option<Item>)],
+    slots: &'a [(Scenario, Option<i32>)],
+    shown: &'a str,
+    org: Option<&'a Org>,
+}
+
+impl GroupCheck<'_> {
+    /// Each group row's figures, summed per unit, line item, scenario and year, with the sums of the account
+    /// rows under that item (as the file signs them, turned where the ledger's are): a printed total each. A
+    /// unit's group rows are checked where every cost center of the unit has one (else they total part of
+    /// it); a total that names no line item where it totals the whole file. The rest are warnings, never
+    /// guesses.
+    fn check(
+        &self,
+        mapped: &HashMap<MappedKey, (Decimal, u64), FastHash>,
+        unit_all: &HashMap<(u32, Scenario, i32), (Decimal, u64), FastHash>,
+        unit_names: &[String],
+        raw_totals: &HashMap<(Scenario, i32), Decimal>,
+        turn: bool,
+    ) -> (Vec<crate::model::PrintedTotal>, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        if self.groups.is_empty() {
+            return (Vec::new(), warnings);
+        }
+        let at = |line: u64| format!("{}:{line}", self.shown);
+        let sign = |d: Decimal| if turn { negated(d) } else { d };
+        // (unit or "" for the whole file, item or none, scenario, year) → printed sum, rows' lines, cost centers.
+        type Key = (String, Option<Item>, Scenario, i32);
+        let mut printed: std::collections::BTreeMap<Key, (Decimal, Vec<u64>, Vec<String>)> = Default::default();
+        for g in self.groups {
+            let words: Vec<&str> = g
+                .label
+                .split(|c: char| !c.is_alphanumeric() && c != '/')
+                .filter(|w| {
+                    let w = w.to_lowercase();
+                    !w.is_empty()
+                        && !["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"]
+                            .contains(&w.as_str())
+                })
+                .collect();
+            let item = super::label::match_label(&words.join(" "), None).line_item().map(|li| li.item);
+            let unit = if g.cost_center.is_empty() {
+                Some(String::new())
+            } else {
+                self.org.and_then(|o| unit_of_cell(o, &g.cost_center)).map(|u| u.name.clone())
+            };
+            let Some(unit) = unit else {
+                warnings.push(Warning {
+                    location: at(g.line),
+                    said: Said::GroupNotChecked {
+                        label: g.label.clone(),
+                        why: format!("its cost center {} is in no unit's codes", g.cost_center),
+                    },
+                });
+                continue;
+            };
+            for (k, (sc, slot_year)) in self.slots.iter().enumerate() {
+                if g.filled & (1 << k) == 0 {
+                    continue;
+                }
+                let year = slot_year.unwrap_or(g.year);
+                let e =
+                    printed.entry((unit.clone(), item, *sc, year)).or_insert((Decimal::ZERO, Vec::new(), Vec::new()));
+                e.0 = e.0.checked_add(g.amounts[k]).unwrap_or(e.0);
+                if !e.1.contains(&g.line) {
+                    e.1.push(g.line);
+                }
+                if !e.2.contains(&g.cost_center) {
+                    e.2.push(g.cost_center.clone());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for ((unit, item, scenario, year), (amount, lines, ccs)) in printed {
+            let first = lines.first().copied().unwrap_or_default();
+            let printed_at = match lines.len() {
+                1 => at(first),
+                n => format!("{} and {} more rows", at(first), n - 1),
+            };
+            let (computed, rows) = match item {
+                None if unit.is_empty() => match raw_totals.get(&(scenario, year)) {
+                    Some(t) => (*t, None),
+                    None => continue,
+                },
+                _ => {
+                    let Some(u) = unit_names.iter().position(|n| *n == unit) else { continue };
+                    // Every cost center of the unit in the file with rows under the item has the group row: else
+                    // it totals part of the unit.
+                    let posts_under = |cc: &String| {
+                        self.cc_items.iter().any(|(c, it)| {
+                            c == cc && item.is_none_or(|g| it.is_some_and(|it| it == g || it.is_under(g)))
+                        })
+                    };
+                    let missing: Vec<&String> = self
+                        .cost_centers
+                        .iter()
+                        .filter(|(_, i)| self.org.and_then(|o| o.units.get(*i)).is_some_and(|x| x.name == unit))
+                        .map(|(cc, _)| cc)
+                        .filter(|cc| !ccs.contains(cc) && posts_under(cc))
+                        .collect();
+                    if !missing.is_empty() {
+                        warnings.push(Warning {
+                            location: at(first),
+                            said: Said::GroupNotChecked {
+                                label: format!("{} {scenario} {year}", item.map_or("yhteensä", |g| g.id())),
+                                why: format!(
+                                    "{unit}'s cost centers {} have no such row, so it totals part of the unit",
+                                    missing.iter().take(3).map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                                ),
+                            },
+                        });
+                        continue;
+                    }
+                    let (mut sum, mut n) = (Decimal::ZERO, 0u64);
+                    match item {
+                        Some(g) => {
+                            for ((mu, it, sc, y), (d, r)) in mapped {
+                                if *mu as usize == u && *sc == scenario && *y == year && (*it == g || it.is_under(g)) {
+                                    sum = sum.checked_add(*d).unwrap_or(sum);
+                                    n += r;
+                                }
+                            }
+                        }
+                        // A total naming no line item: all the unit's rows, mapped to a line item or not.
+                        None => match unit_all.get(&(u as u32, scenario, year)) {
+                            Some((d, r)) => (sum, n) = (*d, *r),
+                            None => continue,
+                        },
+                    }
+                    (sum, Some(n))
+                }
+            };
+            out.push(crate::model::PrintedTotal {
+                unit: if unit.is_empty() { self.shown.to_string() } else { unit },
+                line_item: item.map(LineItem::new),
+                scenario,
+                year,
+                printed: sign(amount),
+                computed: sign(computed),
+                printed_at,
+                computed_from: match rows {
+                    Some(n) => format!("{} ({})", self.shown, crate::model::rows_en(n)),
+                    None => format!("{} (all its account rows)", self.shown),
+                },
+            });
+        }
+        warnings.insert(
+            0,
+            Warning {
+                location: self.shown.to_string(),
+                said: Said::GroupRows {
+                    count: self.groups.len() as u64 + self.dropped,
+                    first: format!("{} \"{}\"", at(self.groups[0].line), self.groups[0].label),
+                    checked: out.len(),
+                },
+            },
+        );
+        (out, warnings)
+    }
+}
+
+/// A key's sums per amount slot, and per slot the rows that fill it (a blank cell is no row of that figure).
+pub(super) type Sums = ([Decimal; SLOTS], [u64; SLOTS]);
 
 /// The sums of a run of rows, its interned codes, the scenarios and years it has, and its errors.
 #[derive(Default)]
@@ -709,6 +923,69 @@ pub(super) struct Chunk {
     pub names: Vec<String>,
     pub seen: Vec<(Scenario, i32)>,
     pub errors: Vec<Error>,
+    /// A report export's group and total rows, never summed as accounts (at most [`MAX_GROUP_ROWS`] kept).
+    pub groups: Vec<GroupRow>,
+    /// Group rows beyond those kept.
+    pub groups_dropped: u64,
+    /// Each cost center met (its code) and the unit the org file maps it to (its index).
+    pub cost_centers: Vec<(String, usize)>,
+    /// Each cost center (its code) and the line items its rows post to: which group rows a cost center needs.
+    pub cc_items: Vec<(String, Option<Item>)>,
+}
+
+/// At most this many group rows of a ledger are kept for checking (a report export has a few per cost center).
+const MAX_GROUP_ROWS: usize = 100_000;
+
+/// A row of a report export that totals other rows: a group (`4000 HENKILÖSTÖKULUT`, `4999
+/// TOIMINTAKATE/JÄÄMÄ`) or a total (`Toimintatuotot yhteensä`, `YHTEENSÄ` without an account).
+#[derive(Debug, Clone)]
+pub(super) struct GroupRow {
+    pub line: u64,
+    pub year: i32,
+    pub cost_center: String,
+    pub label: String,
+    pub amounts: [Decimal; SLOTS],
+    /// Which amount slots the row fills.
+    pub filled: u32,
+}
+
+/// Whether a row of a report export totals other rows, and its label: a row whose account's name (or the
+/// name in its account cell, `3000 TOIMINTATUOTOT`) says total (`yhteensä`, `summa`, `total`), or names one of
+/// the scheme's totals in capitals (`HENKILÖSTÖKULUT`, `TOIMINTAKATE/JÄÄMÄ`); and a row without an account
+/// whose text says so. A row without an account that says nothing of the kind is no total: it stays an
+/// account row (reported as unmapped).
+fn total_row(account: &str, name: &str, other: &str) -> Option<String> {
+    let code_len = account.chars().take_while(|c| c.is_ascii_digit()).count();
+    let in_cell = account[code_len..].trim();
+    let label = if !in_cell.is_empty() {
+        in_cell
+    } else if !name.is_empty() {
+        name
+    } else {
+        other
+    };
+    if label.is_empty() {
+        return None;
+    }
+    let lower = label.to_lowercase();
+    let says_total = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| ["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"].contains(&w));
+    let capitals = label.chars().any(char::is_alphabetic) && !label.chars().any(char::is_lowercase);
+    let names_total = || {
+        super::label::match_label(label, None)
+            .line_item()
+            .is_some_and(|li| li.item.is_subtotal() || li.item == Item::TOIMINTAKATE)
+    };
+    (says_total || (capitals && names_total())).then(|| label.to_string())
+}
+
+/// A quick test on a cell's bytes before [`total_row`]: could it be a total's label (any upper-case letter,
+/// or a total word)? Most account names are neither all capitals nor totals.
+fn may_be_total(b: &[u8]) -> bool {
+    let has_lower = b.iter().any(u8::is_ascii_lowercase);
+    let word = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    !has_lower || word(b"yhteens") || word(b"yht") || word(b"summa") || word(b"total") || word(b"sammanlagt")
 }
 
 impl Chunk {
@@ -756,11 +1033,13 @@ impl Chunk {
         };
         for ((year, cc, acc), (amounts, rows)) in other.sums {
             let key = (year, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
-            let entry = self.sums.entry(key).or_insert(([Decimal::ZERO; SLOTS], 0));
+            let entry = self.sums.entry(key).or_insert(([Decimal::ZERO; SLOTS], [0; SLOTS]));
             for (sum, a) in entry.0.iter_mut().zip(amounts) {
                 *sum += a;
             }
-            entry.1 += rows;
+            for (n, r) in entry.1.iter_mut().zip(rows) {
+                *n += r;
+            }
         }
         for s in other.seen {
             if !self.seen.contains(&s) {
@@ -768,6 +1047,17 @@ impl Chunk {
             }
         }
         self.errors.extend(other.errors);
+        let room = MAX_GROUP_ROWS.saturating_sub(self.groups.len());
+        self.groups_dropped += other.groups_dropped + other.groups.len().saturating_sub(room) as u64;
+        self.groups.extend(other.groups.into_iter().take(room));
+        for cc in other.cost_centers {
+            if !self.cost_centers.contains(&cc) {
+                self.cost_centers.push(cc);
+            }
+        }
+        let mut have: std::collections::HashSet<(String, Option<Item>)> = self.cc_items.drain(..).collect();
+        have.extend(other.cc_items);
+        self.cc_items = have.into_iter().collect();
         self
     }
 }
@@ -808,7 +1098,11 @@ fn sum_rows<R: std::io::Read>(
     shown: &str,
     mapper: &mut Mapper,
 ) -> Chunk {
-    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, ref header, .. } = *layout;
+    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, name_col, ref header, .. } = *layout;
+    let (mut groups, mut groups_dropped): (Vec<GroupRow>, u64) = (Vec::new(), 0);
+    // (cost center as read, line item) pairs met, the last one remembered (exports are sorted by them).
+    let mut cc_items: std::collections::HashSet<(u64, u64), FastHash> = Default::default();
+    let mut last_pair = (u64::MAX, u64::MAX);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -904,6 +1198,30 @@ fn sum_rows<R: std::io::Read>(
             }
             continue;
         }
+        // A report export's group or total row: kept to be checked, never summed as an account.
+        let acc_bytes = trim_bytes(record.get(acc_col).unwrap_or_default());
+        let name_bytes = name_col.map_or(&b""[..], |c| trim_bytes(record.get(c).unwrap_or_default()));
+        let coded = acc_bytes.iter().all(u8::is_ascii_digit) && !acc_bytes.is_empty();
+        if (!coded && may_be_total(acc_bytes))
+            || may_be_total(name_bytes) && !name_bytes.is_empty()
+            || acc_bytes.is_empty()
+        {
+            let name = name_col.map(&field).unwrap_or_default();
+            if let Some(label) = total_row(&field(acc_col), &name, &field(cc_col)) {
+                let mut filled = 0u32;
+                for (k, (c, _)) in amount_cols.iter().enumerate() {
+                    if !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
+                        filled |= 1 << k;
+                    }
+                }
+                if groups.len() < MAX_GROUP_ROWS {
+                    groups.push(GroupRow { line, year, cost_center: field(cc_col), label, amounts, filled });
+                } else {
+                    groups_dropped += 1;
+                }
+                continue;
+            }
+        }
         let mut key = |k: usize| -> u64 {
             code_key(trim_bytes(record.get(k).unwrap_or_default()), || field(k), &mut names, &mut interned)
         };
@@ -926,16 +1244,29 @@ fn sum_rows<R: std::io::Read>(
                 continue;
             }
         };
-        let (cc_key, acc_key) = (key(cc_col), key(acc_col) | internal);
-        let (cc_key, acc_key) = (mapper.cost_center(cc_key, &names), mapper.account(acc_key, &names));
-        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; SLOTS], 0));
+        let (cc_raw, acc_key) = (key(cc_col), key(acc_col) | internal);
+        let (cc_key, acc_key) = (mapper.cost_center(cc_raw, &names), mapper.account(acc_key, &names));
+        if (cc_raw, acc_key) != last_pair {
+            last_pair = (cc_raw, acc_key);
+            cc_items.insert(last_pair);
+        }
+        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; SLOTS], [0; SLOTS]));
         for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
             match entry.0[k].checked_add(a) {
                 Some(s) => entry.0[k] = s,
                 None => errors.push(line_err(line, "the amounts' sum is beyond the exact range".into())),
             }
         }
-        entry.1 += 1;
+        // The row counts for each figure it fills (a debit and a credit column of one figure, once).
+        let mut counted = 0u32;
+        for (k, (c, _)) in amount_cols.iter().enumerate() {
+            let filled = only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty();
+            let canon = layout.canonical_slot(k);
+            if filled && counted & (1 << canon) == 0 {
+                entry.1[canon] += 1;
+                counted |= 1 << canon;
+            }
+        }
         for (k, (c, sc)) in amount_cols.iter().enumerate() {
             let year = layout.year_of_slot(k, year);
             if only.is_none_or(|o| o == k)
@@ -946,7 +1277,14 @@ fn sum_rows<R: std::io::Read>(
             }
         }
     }
-    Chunk { sums, names, seen, errors }
+    let cost_centers = mapper.cost_centers(&names);
+    let cc_items = cc_items
+        .into_iter()
+        .map(|(cc, acc)| (code_of(cc, &names), mapped_index(acc).and_then(Item::from_index)))
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items }
 }
 
 #[cfg(test)]
@@ -978,6 +1316,7 @@ mod tests {
             negated: vec![false, false],
             long: None,
             internal_col: Some(3),
+            name_col: None,
             header: ["vuosi", "kp", "tili", "sis", "ta", "tp"].map(String::from).to_vec(),
         };
         let reader = |f: std::fs::File, limit: u64, headers: bool| {
@@ -1003,7 +1342,7 @@ mod tests {
         let second =
             sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv", &mut Mapper::new(None, &chart));
         let merged = first.merge(second);
-        let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), ([Decimal; SLOTS], u64)> {
+        let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), Sums> {
             let name = |k: u64| {
                 if let Some(i) = mapped_index(k) {
                     return format!("mapped {i}");
@@ -1043,8 +1382,10 @@ mod tests {
         let c = Chart::default_chart();
         assert_eq!(c.item_of("4300"), Some(Item::PALVELUJEN_OSTOT));
         assert_eq!(c.item_of("43010000"), Some(Item::PALVELUJEN_OSTOT));
-        assert_eq!(c.item_of("4000"), Some(Item::HENKILOSTOKULUT));
+        assert_eq!(c.item_of("4000"), Some(Item::PALKAT_JA_PALKKIOT));
+        assert_eq!(c.item_of("4250"), Some(Item::HENKILOSTOKULUT), "in henkilöstökulut, in none of its sub-ranges");
         assert_eq!(c.item_of("3005"), Some(Item::MYYNTITUOTOT));
+        assert_eq!(c.item_of("3150"), Some(Item::MYYNTITUOTOT), "KKNR R0020: 3000-3199");
         assert_eq!(c.item_of("5000"), None, "taxes are no operating line");
         assert_eq!(c.item_of("x"), None);
         assert!(Chart::parse("1,2,nonsense").unwrap_err().contains("not an item"));

@@ -144,7 +144,7 @@ fn figure_of(header: &str, ws: &[String]) -> Option<Role> {
         None
     };
     match c.scenario.or(english) {
-        Some(sc @ (Scenario::Ta | Scenario::TaMuutokset | Scenario::Tp)) if !c.percent => {
+        Some(sc @ (Scenario::Ta | Scenario::TaMuutokset | Scenario::TaMuutettu | Scenario::Tp)) if !c.percent => {
             Some(Role::Figure(sc, c.year))
         }
         _ => None,
@@ -204,6 +204,9 @@ pub(super) struct Layout {
     /// The long form: the amount column and the scenario column.
     pub long: Option<(usize, usize)>,
     pub internal_col: Option<usize>,
+    /// The accounts' names (`Tilin nimi`, `Account name`, `Kontonamn`): a report export's group rows are told
+    /// by them (`HENKILÖSTÖKULUT`, `Toimintatuotot yhteensä`).
+    pub name_col: Option<usize>,
     /// The header as read (lower case), for messages.
     pub header: Vec<String>,
 }
@@ -212,6 +215,12 @@ impl Layout {
     /// Each sums slot's scenario and the year its header names.
     pub fn slots(&self) -> Vec<(Scenario, Option<i32>)> {
         self.amount_cols.iter().zip(&self.amount_years).map(|((_, sc), y)| (*sc, *y)).collect()
+    }
+
+    /// The first slot of the figure slot `k` fills (a credit column's is its debit column's).
+    pub fn canonical_slot(&self, k: usize) -> usize {
+        let key = |j: usize| (self.amount_cols[j].1, self.amount_years[j]);
+        (0..k).find(|&j| key(j) == key(k)).unwrap_or(k)
     }
 
     /// The year slot `k` of a row of year `row_year` gives a figure for.
@@ -360,7 +369,19 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
             }
         }
     }
-    Ok(Layout { year_col, cc_col, acc_col, amount_cols, amount_years, negated, long, internal_col, header })
+    // The accounts' names: a name column whose words name the account, else the name column right after it.
+    let is_name = |h: &str| {
+        let ws = words(h);
+        ws.iter().any(|w| NAME_WORDS.contains(&w.as_str()) || w.ends_with("nimi") || w.ends_with("namn"))
+    };
+    let names_account = |h: &str| {
+        let ws = words(h);
+        ws.iter().any(|w| w.starts_with("tili") || w.starts_with("konto") || w == "account")
+    };
+    let name_col = (0..header.len())
+        .find(|&k| is_name(&header[k]) && names_account(&header[k]))
+        .or_else(|| Some(acc_col + 1).filter(|&k| k < header.len() && is_name(&header[k])));
+    Ok(Layout { year_col, cc_col, acc_col, amount_cols, amount_years, negated, long, internal_col, name_col, header })
 }
 
 #[cfg(test)]
@@ -369,7 +390,7 @@ mod tests {
 
     #[test]
     fn headers_of_several_systems_find_their_roles() {
-        use crate::model::Scenario::{Ta, TaMuutokset, Tp};
+        use crate::model::Scenario::{Ta, TaMuutettu, TaMuutokset, Tp};
         use Role::*;
         let cases = [
             ("Kustannuspaikka", CostCenter),
@@ -406,7 +427,12 @@ mod tests {
             ("TP 2023", Figure(Tp, Some(2023))),
             ("Utfall", Figure(Tp, None)),
             ("Actuals", Figure(Tp, None)),
-            ("Muutettu TA", Other),
+            ("Muutettu TA", Figure(TaMuutettu, None)),
+            ("Budjetti + muutos 2024", Figure(TaMuutettu, Some(2024))),
+            ("Bu+muutos", Figure(TaMuutettu, None)),
+            ("Bu-muutos 2024", Figure(TaMuutokset, Some(2024))),
+            ("TA-muutokset", Figure(TaMuutokset, None)),
+            ("Budjettimuutos", Figure(TaMuutokset, None)),
             ("Poikkeama", Other),
             ("Toteutuma-%", Other),
             ("Sisäinen/ulkoinen", Internal),

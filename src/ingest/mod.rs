@@ -38,6 +38,8 @@ pub struct Extraction {
     pub tables: Vec<crate::model::TableReport>,
     /// Budget changes printed as rows of their own, with their council decisions.
     pub changes: Vec<crate::model::BudgetChange>,
+    /// Totals a ledger export prints as rows (group rows), with the sums of the rows they head.
+    pub totals: Vec<crate::model::PrintedTotal>,
 }
 
 /// Expands inputs: a directory stands for the workbooks, report texts, PDFs and ledger exports directly inside
@@ -179,6 +181,7 @@ pub fn extract_with_progress(
                 out.explanations.extend(wb.explanations);
                 out.tables.extend(wb.tables);
                 out.changes.extend(wb.changes);
+                out.totals.extend(wb.totals);
                 errors.extend(wb.errors);
             }
             Err(e) => errors.push(e),

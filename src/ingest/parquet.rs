@@ -274,7 +274,7 @@ fn code_type(dtype: Option<&DataType>) -> DataType {
 }
 
 /// A key's amounts in units of the file's scale, and its rows.
-type CentSums = ([i128; SLOTS], u64);
+type CentSums = ([i128; SLOTS], [u64; SLOTS]);
 
 /// The running sums of a Parquet ledger's morsels.
 struct Summing<'a> {
@@ -399,13 +399,19 @@ impl Summing<'_> {
             let acc = accs.key(g, &mut self.chunk, &mut self.interned) | flag;
             let (cc, acc) =
                 (self.mapper.cost_center(cc, &self.chunk.names), self.mapper.account(acc, &self.chunk.names));
-            let entry = self.sums.entry((year, cc, acc)).or_insert(([0; SLOTS], 0));
-            entry.1 += 1;
+            let entry = self.sums.entry((year, cc, acc)).or_insert(([0; SLOTS], [0; SLOTS]));
+            let mut counted = 0u32;
             for (i, column) in amounts.iter().enumerate() {
                 let m = column
                     .get(g, self.scale)
                     .map_err(|e| at(row, format!("column \"{}\": {e}", self.amount_names[i])))?;
                 let Some(m) = m else { continue };
+                // The row counts once for each figure it fills (a debit and a credit column of one figure, once).
+                let canon = self.layout.canonical_slot(only.unwrap_or(i));
+                if counted & (1 << canon) == 0 {
+                    entry.1[canon] += 1;
+                    counted |= 1 << canon;
+                }
                 let m = if self.layout.negated.get(i) == Some(&true) { -m } else { m };
                 if m.unsigned_abs() > self.bound.unsigned_abs() {
                     return Err(at(

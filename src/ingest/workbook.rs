@@ -24,6 +24,8 @@ pub struct WorkbookFigures {
     pub tables: Vec<crate::model::TableReport>,
     /// Budget changes printed as rows of their own.
     pub changes: Vec<crate::model::BudgetChange>,
+    /// Totals a ledger export prints as rows, with the sums of the rows they head.
+    pub totals: Vec<crate::model::PrintedTotal>,
 }
 
 /// The reader's error in a user's terms: what the file turned out to be, never the library's type names.

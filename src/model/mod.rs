@@ -9,7 +9,7 @@ mod sums;
 pub use line_item::{Item, Kind, LineItem};
 pub use org::{Org, Unit};
 pub use scheme::Scheme;
-pub use sums::{scheme_sums, TableSum, Unread};
+pub use sums::{scheme_sums, PrintedTotal, TableSum, Unread};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -331,6 +331,11 @@ pub enum Said {
     ExternalApart { unit: String },
     /// A column for part of a year (`Toteuma 1-8/2024`): actuals to date are not the year's actuals; not read.
     PartOfYear { column: String },
+    /// A report export's rows that total other rows (group rows, `yhteensä` rows): not summed as accounts;
+    /// `checked` of their figures checked against the rows they head.
+    GroupRows { count: u64, first: String, checked: usize },
+    /// A group or total row of a report export that could not be checked, and why.
+    GroupNotChecked { label: String, why: String },
     /// A column of figures without a heading: not read.
     UnheadedColumn,
     /// A column without a heading read as the actuals: on every row with figures in it the table's variance is
@@ -398,6 +403,7 @@ impl Said {
         matches!(
             self,
             Said::Reconciliation { .. }
+                | Said::GroupRows { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
                 | Said::ExternalApart { .. }
@@ -429,6 +435,12 @@ impl fmt::Display for Said {
                 f,
                 "column \"{column}\" is for part of a year: actuals to date are not the year's actuals, so it is not read"
             ),
+            Said::GroupRows { count, first, checked } => write!(
+                f,
+                "{count} row(s) total other rows (group and total rows; the first {first}): not summed as accounts; \
+                 {checked} of their figures checked against the rows they head"
+            ),
+            Said::GroupNotChecked { label, why } => write!(f, "total row \"{label}\" not checked: {why}"),
             Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),
             Said::UnheadedActuals { rows, example } => write!(
                 f,

@@ -17,6 +17,24 @@ pub struct TableSum {
     pub unread: Vec<Unread>,
 }
 
+/// A total a ledger export prints as a row of its own (a group row `4000 HENKILÖSTÖKULUT`, a
+/// `Toimintatuotot yhteensä` row), against the sum of the account rows it heads, as the file signs them. It is
+/// never summed as an account; a difference is an error like any printed total's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintedTotal {
+    pub unit: String,
+    /// The line item it totals; none for a total of all the unit's (or the file's) rows.
+    pub line_item: Option<LineItem>,
+    pub scenario: Scenario,
+    pub year: i32,
+    pub printed: Decimal,
+    pub computed: Decimal,
+    /// Where the printed total stands (`file:line`, and how many more rows of the unit's).
+    pub printed_at: String,
+    /// The rows it is checked against (`file (N rows)`).
+    pub computed_from: String,
+}
+
 /// A row the extraction could not place: its label, where it is, and its figures in euros.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unread {

@@ -429,6 +429,21 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             format!("kolumnen \"{column}\" gäller en del av året: utfallet hittills är inte årets utfall, kolumnen lästes inte")
         }
         (Lang::En, Said::PartOfYear { .. }) => said.to_string(),
+        (Lang::Fi, Said::GroupRows { count, first, checked }) => format!(
+            "{count} riviä on muiden rivien summia (ryhmä- ja yhteensärivejä; ensimmäinen {first}): niitä ei summattu \
+             tileinä; {checked} niiden luvuista tarkistettiin riveistä, joiden summia ne ovat"
+        ),
+        (Lang::Sv, Said::GroupRows { count, first, checked }) => format!(
+            "{count} rader är summor av andra rader (grupp- och summarader; den första {first}): de summerades inte \
+             som konton; {checked} av deras belopp kontrollerades mot raderna de summerar"
+        ),
+        (Lang::Fi, Said::GroupNotChecked { label, why }) => {
+            format!("summariviä \"{label}\" ei tarkistettu: {why}")
+        }
+        (Lang::Sv, Said::GroupNotChecked { label, why }) => {
+            format!("summaraden \"{label}\" kontrollerades inte: {why}")
+        }
+        (Lang::En, Said::GroupRows { .. } | Said::GroupNotChecked { .. }) => said.to_string(),
         (Lang::Fi, Said::UnheadedColumn) => "lukusarake ilman otsikkoa: ei luettu".into(),
         (Lang::Sv, Said::UnheadedColumn) => "en kolumn med siffror utan rubrik: lästes inte".into(),
         (Lang::Fi, Said::UnheadedActuals { rows, example }) => format!(

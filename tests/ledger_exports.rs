@@ -1,0 +1,290 @@
+//! Ledger exports as financial systems write them (issue 19): a report export's group and total rows, every
+//! amount column accounted for, the official chart.
+//!
+//! The report exports here are written by [`report_export`] in the layout ERP reporting tools (Intime,
+//! Talgraf and others) print: a title row, then per cost center a group row before its accounts
+//! (`3000 TOIMINTATUOTOT`, `4000 HENKILÖSTÖKULUT`), the margin's row (`4999 TOIMINTAKATE/JÄÄMÄ`), a
+//! `yhteensä` row without an account, and a grand total at the end. The expected figures are computed here
+//! from the account rows alone, by the official account ranges, never by the program.
+
+// Amounts in cents are written euros_cents (`-2_600_50` is −2 600,50 €).
+#![allow(clippy::inconsistent_digit_grouping)]
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const ORG: &str = "name = \"Kunta\"\n\
+[[unit]]\nname = \"Hallinto\"\ncodes = [\"1100\"]\n\
+[[unit]]\nname = \"Koulu\"\ncodes = [\"1200\", \"1201\"]\n";
+
+/// An account row as the ledger books it: costs positive, revenues negative; budget, change, actuals (cents).
+struct Row {
+    cc: &'static str,
+    account: u32,
+    name: &'static str,
+    amounts: [i64; 3],
+}
+
+const ROWS: &[Row] = &[
+    Row { cc: "1100", account: 3010, name: "Myyntituotot", amounts: [-10_000_00, 0, -8_000_00] },
+    Row { cc: "1100", account: 3150, name: "Myyntituotot, muut", amounts: [-2_000_00, -500_00, -2_600_50] },
+    Row { cc: "1100", account: 3210, name: "Maksutuotot", amounts: [-5_000_00, 0, -5_100_00] },
+    Row { cc: "1100", account: 4010, name: "Palkat", amounts: [70_000_00, 5_000_00, 80_000_00] },
+    Row { cc: "1100", account: 4110, name: "Eläkevakuutusmaksut", amounts: [20_000_00, 0, 19_500_25] },
+    Row { cc: "1100", account: 4300, name: "Asiakaspalvelujen ostot", amounts: [30_000_00, 0, 31_000_00] },
+    Row { cc: "1100", account: 4820, name: "Rakennusten vuokrat", amounts: [12_000_00, 0, 12_000_00] },
+    Row { cc: "1100", account: 4940, name: "Muut toimintakulut", amounts: [1_000_00, 0, 900_00] },
+    Row { cc: "1200", account: 3440, name: "Maa-alueiden vuokratuotot", amounts: [-3_000_00, 0, -3_300_00] },
+    Row { cc: "1200", account: 3530, name: "Muut tuotot", amounts: [-400_00, 0, -350_00] },
+    Row { cc: "1200", account: 4000, name: "Maksetut palkat", amounts: [150_000_00, -2_000_00, 149_000_00] },
+    Row { cc: "1200", account: 4200, name: "Sosiaaliturvamaksut", amounts: [3_000_00, 0, 2_950_00] },
+    Row { cc: "1200", account: 4520, name: "Elintarvikkeet", amounts: [8_000_00, 0, 8_400_00] },
+    Row { cc: "1201", account: 4010, name: "Palkat", amounts: [40_000_00, 0, 41_000_00] },
+    Row { cc: "1201", account: 4580, name: "Kalusto", amounts: [2_000_00, 1_000_00, 2_900_00] },
+];
+
+fn money(cents: i64) -> String {
+    format!("{}{},{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
+}
+
+/// Sum of the rows of `cc` whose accounts satisfy `under`.
+fn sum(cc: &str, under: &dyn Fn(u32) -> bool) -> [i64; 3] {
+    let mut s = [0; 3];
+    for r in ROWS.iter().filter(|r| r.cc == cc && under(r.account)) {
+        for (t, a) in s.iter_mut().zip(r.amounts) {
+            *t += a;
+        }
+    }
+    s
+}
+
+/// The report export: `wrong` adds that many cents to the actuals of the group row of that label.
+fn report_export(wrong: Option<(&str, i64)>) -> String {
+    let mut out = String::from("Tuloslaskelma kustannuspaikoittain 1-12/2024;;;;;;\n");
+    out.push_str(
+        "Kustannuspaikka;Tili;Tilin nimi;Budjetti 2024;Bu-muutos 2024;Budjetti + muutos 2024;Toteutuma 2024\n",
+    );
+    let line = |cc: &str, acc: &str, name: &str, a: [i64; 3]| {
+        let a = match wrong {
+            Some((label, d)) if label == name => [a[0], a[1], a[2] + d],
+            _ => a,
+        };
+        format!("{cc};{acc};{name};{};{};{};{}\n", money(a[0]), money(a[1]), money(a[0] + a[1]), money(a[2]))
+    };
+    let mut grand = [0; 3];
+    for cc in ["1100", "1200", "1201"] {
+        let revenue = sum(cc, &|a| (3000..4000).contains(&a));
+        if revenue != [0; 3] {
+            out.push_str(&line(cc, "3000", "TOIMINTATUOTOT", revenue));
+        }
+        for r in ROWS.iter().filter(|r| r.cc == cc && r.account < 4000) {
+            out.push_str(&line(cc, &r.account.to_string(), r.name, r.amounts));
+        }
+        out.push_str(&line(cc, "4000", "HENKILÖSTÖKULUT", sum(cc, &|a| (4000..4300).contains(&a))));
+        for r in ROWS.iter().filter(|r| r.cc == cc && r.account >= 4000) {
+            out.push_str(&line(cc, &r.account.to_string(), r.name, r.amounts));
+        }
+        let all = sum(cc, &|_| true);
+        out.push_str(&line(cc, "4999", "TOIMINTAKATE/JÄÄMÄ", all));
+        out.push_str(&line(cc, "", &format!("Kustannuspaikka {cc} yhteensä"), all));
+        for (g, a) in grand.iter_mut().zip(all) {
+            *g += a;
+        }
+    }
+    out.push_str(&line("", "", "YHTEENSÄ", grand));
+    out
+}
+
+/// The expected leaf figures, in the reports' signs (revenues positive, costs negative), euros: each account
+/// row by the official ranges (KKNR) to its line.
+fn expected() -> BTreeMap<(String, String, String), i64> {
+    let line = |a: u32| match a {
+        3000..=3199 => "myyntituotot",
+        3200..=3299 => "maksutuotot",
+        3400..=3499 => "vuokratuotot",
+        3500..=3559 => "muut_toimintatuotot",
+        4000..=4099 => "palkat_ja_palkkiot",
+        4100..=4149 => "elakekulut",
+        4150..=4229 => "muut_henkilosivukulut",
+        4300..=4499 => "palvelujen_ostot",
+        4500..=4699 => "aineet_tarvikkeet_ja_tavarat",
+        4800..=4899 => "vuokrakulut",
+        4900..=4995 => "muut_toimintakulut",
+        _ => unreachable!("no such account in ROWS"),
+    };
+    // Muut toimintatuotot and muut toimintakulut are both a line (3500-3559, 4900-4995) and the total of their
+    // rents (3400-3499, 4800-4899): their figure is the total.
+    let parent = |a: u32| match a {
+        3400..=3499 => Some("muut_toimintatuotot"),
+        4800..=4899 => Some("muut_toimintakulut"),
+        _ => None,
+    };
+    let unit = |cc: &str| if cc == "1100" { "Hallinto" } else { "Koulu" };
+    let mut want = BTreeMap::new();
+    for r in ROWS {
+        let budget_after = r.amounts[0] + r.amounts[1];
+        for (sc, cents) in
+            [("ta", r.amounts[0]), ("ta_muutokset", r.amounts[1]), ("ta_muutettu", budget_after), ("tp", r.amounts[2])]
+        {
+            // A change column left 0 is a row of it all the same: the export fills every cell.
+            for line in [Some(line(r.account)), parent(r.account)].into_iter().flatten() {
+                *want.entry((unit(r.cc).to_string(), line.to_string(), sc.to_string())).or_insert(0) -= cents;
+            }
+        }
+    }
+    want
+}
+
+fn setup(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    std::fs::write(dir.path().join("raportti.csv"), text).unwrap();
+    dir
+}
+
+/// The figures `extract` gives for the lines `want` names, in cents.
+fn read_leaves(dir: &Path, want: &BTreeMap<(String, String, String), i64>) -> BTreeMap<(String, String, String), i64> {
+    let out = run_in(dir, &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    parse_extract(&stdout(&out))
+        .into_iter()
+        .filter(|(_, k)| want.keys().any(|w| w.1 == k.1))
+        .map(|(_, k)| {
+            let cents = k.4.parse::<rust_decimal::Decimal>().unwrap() * rust_decimal::Decimal::from(100);
+            assert_eq!(k.3, "2024");
+            ((k.0, k.1, k.2), i64::try_from(cents.normalize().mantissa()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_report_exports_group_rows_are_never_summed_as_accounts() {
+    let dir = setup(&report_export(None));
+    let want = expected();
+    assert_eq!(read_leaves(dir.path(), &want), want);
+    // The totals are the sums of the account rows: Hallinto's toimintakulut, the whole unit's margin.
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    let all = parse_extract(&stdout(&out));
+    let get = |unit: &str, item: &str, sc: &str| {
+        all.iter().find(|(_, k)| k.0 == unit && k.1 == item && k.2 == sc).map(|(s, k)| (s.clone(), k.4.clone()))
+    };
+    assert_eq!(get("Hallinto", "henkilostokulut", "tp"), Some(("raportti.csv (2 rows)".into(), "-99500.25".into())));
+    assert_eq!(get("Koulu", "toimintakate", "ta"), Some(("raportti.csv (7 rows)".into(), "-199600".into())));
+    // No group row is an unmapped account; every group and total row is said, and checked.
+    let err = stderr(&out);
+    assert!(!err.contains("maps to no line item"), "{err}");
+    // 3 cost centers' 11 group and total rows (1201 has no revenue: no revenue group) and the grand total.
+    assert!(err.contains("12 row(s) total other rows"), "{err}");
+    assert!(!err.contains("not checked"), "every total row is checked: {err}");
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+}
+
+#[test]
+fn a_group_row_that_is_not_the_sum_of_its_accounts_is_one_error() {
+    // Koulu's 1201 prints its staff costs 10,00 € too high.
+    let text = report_export(None).replace(
+        "1201;4000;HENKILÖSTÖKULUT;40000,00;0,00;40000,00;41000,00",
+        "1201;4000;HENKILÖSTÖKULUT;40000,00;0,00;40000,00;41010,00",
+    );
+    assert_ne!(text, report_export(None));
+    let dir = setup(&text);
+    let want = expected();
+    assert_eq!(read_leaves(dir.path(), &want), want, "the figures come from the accounts");
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let errors: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let e = errors[0];
+    assert_eq!((e["rule"].as_str(), e["unit"].as_str()), (Some("sum"), Some("Koulu")));
+    assert_eq!((e["line_item"].as_str(), e["scenario"].as_str()), (Some("henkilostokulut"), Some("tp")));
+    // Koulu's two cost centers' group rows against its accounts, in the reports' signs: printed −193 960,
+    // the rows −193 950.
+    let d = |k: &str| e[k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap().normalize().to_string();
+    assert_eq!((d("actual"), d("expected"), d("difference")), ("-192960".into(), "-192950".into(), "-10".into()));
+}
+
+#[test]
+fn the_default_chart_follows_the_official_taxonomy() {
+    // Every KKNR operating item that names an account range and a line of the scheme: each account of the
+    // range maps to that line or one below it.
+    let text = std::fs::read_to_string(root("tests/fixtures/chart/kknr_operating_items.csv")).unwrap();
+    let chart = std::fs::read_to_string(root("src/model/accounts.csv")).unwrap();
+    let ranges: Vec<(u32, u32, String)> = chart
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].to_string())
+        })
+        .collect();
+    let item_of = |a: u32| ranges.iter().find(|(x, y, _)| (*x..=*y).contains(&a)).map(|r| r.2.clone());
+    // The scheme's parents, from the scheme file.
+    let scheme = std::fs::read_to_string(root("src/model/scheme.toml")).unwrap();
+    let mut parent: BTreeMap<String, String> = BTreeMap::new();
+    let mut id = String::new();
+    for l in scheme.lines() {
+        if let Some(v) = l.strip_prefix("id = ") {
+            id = v.trim_matches('"').to_string();
+        }
+        if let Some(v) = l.strip_prefix("sums_into = ") {
+            parent.insert(id.clone(), v.trim_matches('"').to_string());
+        }
+    }
+    let under = |mut item: String, top: &str| loop {
+        if item == top {
+            return true;
+        }
+        match parent.get(&item) {
+            Some(p) => item = p.clone(),
+            None => return false,
+        }
+    };
+    let lines: BTreeMap<&str, &str> = [
+        ("Myyntituotot", "myyntituotot"),
+        ("Maksutuotot", "maksutuotot"),
+        ("Tuet ja avustukset", "tuet_ja_avustukset"),
+        ("Muut toimintatuotot", "muut_toimintatuotot"),
+        ("Vuokratuotot", "vuokratuotot"),
+        ("Valmistus omaan käyttöön", "valmistus_omaan_kayttoon"),
+        ("Henkilöstökulut", "henkilostokulut"),
+        ("Palkat ja palkkiot", "palkat_ja_palkkiot"),
+        ("Henkilösivukulut", "henkilosivukulut"),
+        ("Eläkekulut", "elakekulut"),
+        ("Muut henkilösivukulut", "muut_henkilosivukulut"),
+        ("Palvelujen ostot", "palvelujen_ostot"),
+        ("Aineet, tarvikkeet ja tavarat", "aineet_tarvikkeet_ja_tavarat"),
+        ("Avustukset", "avustukset"),
+        ("Muut toimintakulut", "muut_toimintakulut"),
+        ("Vuokrakulut", "vuokrakulut"),
+        ("Poistot ja arvonalentumiset", "poistot_ja_arvonalentumiset"),
+        ("Suunnitelman mukaiset poistot", "suunnitelman_mukaiset_poistot"),
+        ("Arvonalentumiset", "arvonalentumiset"),
+    ]
+    .into_iter()
+    .collect();
+    let mut checked = 0;
+    let mut rd = csv::ReaderBuilder::new().comment(Some(b'#')).from_reader(text.as_bytes());
+    for rec in rd.records() {
+        let rec = rec.unwrap();
+        let label = &rec[1];
+        let Some((range, name)) = label.split_once(' ').filter(|(r, _)| r.contains('-')) else { continue };
+        let Some(line) = lines.get(name) else { continue };
+        let (from, to) = range.split_once('-').unwrap();
+        let (from, to): (u32, u32) = (from.trim().parse().unwrap(), to.trim().parse().unwrap());
+        for a in from..=to {
+            let item = item_of(a).unwrap_or_else(|| panic!("{label} ({}): account {a} is not mapped", &rec[2]));
+            assert!(under(item.clone(), line), "{label} ({}): account {a} maps to {item}", &rec[2]);
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 19, "the KKNR ranges that name a line of the scheme");
+    // Taxes, state grants, financial and extraordinary items are no operating line.
+    for a in [5000, 5501, 6050, 6255, 8000, 8800] {
+        assert_eq!(item_of(a), None, "{a}");
+    }
+}
