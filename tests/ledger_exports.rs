@@ -45,6 +45,11 @@ const ROWS: &[Row] = &[
     Row { cc: "1201", account: 4580, name: "Kalusto", amounts: [2_000_00, 1_000_00, 2_900_00] },
 ];
 
+/// An amount as printed, normalised (`-1203.00` → `-1203`).
+fn norm(amount: &str) -> String {
+    amount.parse::<rust_decimal::Decimal>().unwrap().normalize().to_string()
+}
+
 fn money(cents: i64) -> String {
     format!("{}{},{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
 }
@@ -287,4 +292,130 @@ fn the_default_chart_follows_the_official_taxonomy() {
     for a in [5000, 5501, 6050, 6255, 8000, 8800] {
         assert_eq!(item_of(a), None, "{a}");
     }
+}
+
+/// Month columns beside the year's total (an ERP's monthly report): the total is the figure, the months are
+/// checked against it; a month that does not add up is one error; months alone are summed.
+#[test]
+fn months_beside_a_year_total_are_checked_against_it() {
+    let months = [
+        "tammikuu",
+        "helmikuu",
+        "maaliskuu",
+        "huhtikuu",
+        "toukokuu",
+        "kesäkuu",
+        "heinäkuu",
+        "elokuu",
+        "syyskuu",
+        "lokakuu",
+        "marraskuu",
+        "joulukuu",
+    ];
+    let header = format!(
+        "Vuosi;Kustannuspaikka;Tili;Talousarvio;{};Toteuma yhteensä\n",
+        months.map(|m| format!("Toteuma {m}")).join(";")
+    );
+    // Purchases of 100,25 € a month (booked positive), sales of 40 € a month (booked negative).
+    let row = |acc: u32, budget: &str, month: &str, total: &str| {
+        format!("2024;1100;{acc};{budget};{};{total}\n", [month; 12].join(";"))
+    };
+    let good = header.clone() + &row(4300, "1200", "100,25", "1203,00") + &row(3010, "-500", "-40", "-480");
+    let dir = setup(&good);
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: Vec<(String, Key)> = parse_extract(&stdout(&out));
+    let find =
+        |item: &str, sc: &str| got.iter().find(|(_, k)| k.1 == item && k.2 == sc).map(|(s, k)| (s.clone(), norm(&k.4)));
+    assert_eq!(find("palvelujen_ostot", "tp"), Some(("raportti.csv (1 row)".into(), "-1203".into())));
+    assert_eq!(find("myyntituotot", "tp"), Some(("raportti.csv (1 row)".into(), "480".into())));
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    // A total 10 € off its months.
+    let bad = good.replace(";1203,00\n", ";1213,00\n");
+    std::fs::write(dir.path().join("raportti.csv"), &bad).unwrap();
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let errors: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let d = |k: &str| errors[0][k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap().normalize().to_string();
+    assert_eq!(errors[0]["line_item"], "palvelujen_ostot");
+    assert_eq!((d("actual"), d("expected"), d("difference")), ("-1213".into(), "-1203".into(), "-10".into()));
+    // Two columns of one month: refused, without suggesting to read one month as the year's.
+    let twice = "Vuosi;Kustannuspaikka;Tili;Toteuma tammikuu;Toteuma tammikuu 2\n2024;1100;4300;1;2\n";
+    std::fs::write(dir.path().join("raportti.csv"), twice).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("months are read only all together or beside one column of the year's total"));
+    assert!(!stderr(&out).contains("name the one to read"), "{}", stderr(&out));
+}
+
+/// A change column whose header names no year takes the year every other amount column names, and says so.
+#[test]
+fn a_change_column_without_a_year_takes_the_files_year() {
+    let dir = setup("Kustannuspaikka;Tili;TA 2024;TA-muutokset;Toteutuma 2024\n1100;4300;-1000;-50;-1040\n");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got = parse_extract(&stdout(&out));
+    assert!(got.iter().any(|(_, k)| *k == key("Hallinto", "palvelujen_ostot", "ta_muutokset", 2024, "-50")), "{got:?}");
+    assert!(stderr(&out).contains("column \"ta-muutokset\" names no year: read for 2024"), "{}", stderr(&out));
+    // ta_muutettu is checked against the budget and its changes.
+    let dir = setup(
+        "Kustannuspaikka;Tili;Budjetti 2024;Bu-muutos 2024;Budjetti + muutos 2024;Toteutuma 2024\n\
+         1100;4300;1000;50;1060;1040\n",
+    );
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let errors: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    assert!(errors.iter().all(|e| e["rule"] == "ta_muutettu"), "{errors:#?}");
+    assert!(errors.iter().any(|e| e["line_item"] == "palvelujen_ostot"), "{errors:#?}");
+}
+
+/// An open-data purchase export (snake_case API fields, ISO dates, net, VAT and gross amounts), tab-separated
+/// as `.tsv` and as `.txt`: read without configuration, the net amount as the actuals, the others named.
+#[test]
+fn a_tab_separated_purchase_export_is_read_by_its_content() {
+    let text = "kustannuspaikan_id\ttilin_numero\tkirjauspaivamaara\tsumma_alv0_euroina\talv_euroina\tsumma_euroina\n\
+                1100\t4300\t2024-03-15\t100,00\t25,50\t125,50\n\
+                1100\t4300\t2024-04-15\t50,10\t12,78\t62,88\n\
+                1100\t4520\t2024-12-31\t9,90\t1,39\t11,29\n";
+    for name in ["ostot.tsv", "ostot.txt"] {
+        let dir = setup("");
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", name]);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        let got: Vec<(String, Key)> =
+            parse_extract(&stdout(&out)).into_iter().map(|(s, k)| (s, (k.0, k.1, k.2, k.3, norm(&k.4)))).collect();
+        assert!(
+            got.contains(&(format!("{name} (2 rows)"), key("Hallinto", "palvelujen_ostot", "tp", 2024, "-150.1"))),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&(
+                format!("{name} (1 row)"),
+                key("Hallinto", "aineet_tarvikkeet_ja_tavarat", "tp", 2024, "-9.9")
+            )),
+            "{got:?}"
+        );
+        assert!(
+            stderr(&out).contains(
+                "column \"summa_alv0_euroina\" (without VAT) read as the actuals; not read: alv_euroina, summa_euroina"
+            ),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+/// A ledger with its header and no rows says so.
+#[test]
+fn an_empty_ledger_is_a_warning() {
+    let dir = setup("Vuosi;Kustannuspaikka;Tili;Talousarvio;Toteuma\n");
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("kirjanpidon aineistossa on otsikkorivi mutta ei rivejä"), "{}", stdout(&out));
 }

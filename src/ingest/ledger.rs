@@ -555,7 +555,7 @@ fn read_csv<R: std::io::Read>(
         }
     };
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
-    figures_from_sums(chunk, &layout.slots(), shown, org, options)
+    figures_from_sums(chunk, &layout, shown, org, options)
 }
 
 /// The figures of a ledger's sums per (year, cost center, account): cost centers and accounts mapped, once
@@ -563,15 +563,25 @@ fn read_csv<R: std::io::Read>(
 /// year its column's header names (else the row's year, the key's).
 pub(super) fn figures_from_sums(
     chunk: Chunk,
-    slots: &[(Scenario, Option<i32>)],
+    layout: &Layout,
     shown: &str,
     org: Option<&Org>,
     options: &LedgerOptions,
 ) -> Result<WorkbookFigures> {
+    let slots = &layout.slots()[..];
     let chart = &options.chart;
+    // Month columns beside their year's total: (unit, item, scenario, year) → (the total's sum, the months').
+    type MonthKey = (Option<u32>, Option<Item>, Scenario, i32);
+    let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
+    let has_months = |k: usize| layout.check_of.contains(&Some(k));
     let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items } = chunk;
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
+    }
+    if sums.is_empty() && groups.is_empty() {
+        let mut out = WorkbookFigures::default();
+        out.warnings.push(Warning { location: shown.to_string(), said: Said::EmptyLedger });
+        return Ok(out);
     }
     // Map cost centers and accounts, once each, by their keys; names only at the end.
     let code = |k: u64| code_of(k, &names);
@@ -614,9 +624,19 @@ pub(super) fn figures_from_sums(
         for (k, (sc, slot_year)) in slots.iter().enumerate() {
             let year = &slot_year.unwrap_or(*year);
             let d = amounts[k];
+            // A month beside its total is checked against it, never summed into the figures.
+            if layout.check_of.get(k).copied().flatten().is_some() {
+                let e = months.entry((unit, item, *sc, *year)).or_default();
+                e.1 = e.1.checked_add(d).unwrap_or(e.1);
+                continue;
+            }
+            if has_months(k) {
+                let e = months.entry((unit, item, *sc, *year)).or_default();
+                e.0 = e.0.checked_add(d).unwrap_or(e.0);
+            }
             // Two columns of one figure (debit and credit) count its rows once, on the first; a figure no row
             // fills (blank cells) is none.
-            let canon = slots.iter().position(|s| *s == slots[k]).unwrap_or(k);
+            let canon = layout.canonical_slot(k);
             if slot_rows[canon] == 0 {
                 continue;
             }
@@ -674,6 +694,21 @@ pub(super) fn figures_from_sums(
     let (printed_totals, group_warnings) = groups.check(&mapped, &unit_all, &unit_names, &raw_totals, turn);
     out.totals = printed_totals;
     out.warnings.extend(group_warnings);
+    // The months' sums against their year's total.
+    for ((unit, item, scenario, year), (total, sum)) in months {
+        let sign = |d: Decimal| if turn { negated(d) } else { d };
+        out.totals.push(crate::model::PrintedTotal {
+            unit: unit.map_or_else(|| shown.to_string(), |u| unit_names[u as usize].clone()),
+            line_item: item.map(LineItem::new),
+            scenario,
+            year,
+            printed: sign(total),
+            computed: sign(sum),
+            printed_at: format!("{shown} (the year's total column)"),
+            computed_from: format!("{shown} (the month columns)"),
+        });
+    }
+    out.warnings.extend(layout.inferred.iter().map(|said| Warning { location: shown.to_string(), said: said.clone() }));
     if turn {
         for (amount, _) in mapped.values_mut().chain(no_unit.values_mut()).chain(no_item.values_mut()) {
             *amount = negated(*amount);
@@ -1314,6 +1349,8 @@ mod tests {
             amount_cols: vec![(4, Scenario::Ta), (5, Scenario::Tp)],
             amount_years: vec![None, None],
             negated: vec![false, false],
+            check_of: vec![None, None],
+            inferred: Vec::new(),
             long: None,
             internal_col: Some(3),
             name_col: None,

@@ -38,6 +38,17 @@ pub(super) enum Role {
     Other,
 }
 
+/// A word without its Nordic letters (ä → a, ö → o, å → a).
+fn fold(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'ä' | 'å' => 'a',
+            'ö' => 'o',
+            c => c,
+        })
+        .collect()
+}
+
 /// A column's words, lower case: letters and digits, split at anything else (`Kustp.nro` → `kustp`, `nro`).
 fn words(header: &str) -> Vec<String> {
     header.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
@@ -83,13 +94,15 @@ const SCENARIO_WORDS: &[&str] = &["skenaario", "laji", "scenario", "typ", "tyypp
 
 /// The role of a column by its header.
 pub(super) fn role_of(header: &str) -> Role {
-    let ws = words(header);
-    let has = |list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
+    // Words are compared without their umlauts too: API field names are written in ASCII
+    // (`kirjauspaivamaara`, `sisainen`).
+    let ws: Vec<String> = words(header).iter().map(|w| fold(w)).collect();
+    let has = |list: &[&str]| ws.iter().any(|w| list.iter().any(|l| fold(l) == *w));
     if ws.is_empty() || has(NAME_WORDS) || ws.iter().any(|w| w.ends_with("nimi") || w.ends_with("namn")) {
         return Role::Other;
     }
-    let starts = |p: &[&str]| ws.iter().any(|w| p.iter().any(|p| w.starts_with(p)));
-    let pair = |a: &str, b: &[&str]| ws.windows(2).any(|p| p[0] == a && b.contains(&p[1].as_str()));
+    let starts = |p: &[&str]| ws.iter().any(|w| p.iter().any(|p| w.starts_with(&fold(p))));
+    let pair = |a: &str, b: &[&str]| ws.windows(2).any(|p| p[0] == fold(a) && b.iter().any(|x| fold(x) == p[1]));
     if starts(&["kustannuspaik", "kustp", "kostnadsst", "kostst", "costcent"])
         || ws.first().is_some_and(|w| w == "kp")
         || pair("cost", &["center", "centre"])
@@ -104,7 +117,7 @@ pub(super) fn role_of(header: &str) -> Role {
     if has(ACCOUNT_WORDS) || pair("tilin", CODE_WORDS) || pair("gl", &["account"]) {
         return Role::Account;
     }
-    if ws.first().is_some_and(|w| INTERNAL_WORDS.contains(&w.as_str())) {
+    if ws.first().is_some_and(|w| INTERNAL_WORDS.iter().any(|l| fold(l) == *w)) {
         return Role::Internal;
     }
     if ws.len() <= 2 && has(&["debet", "debit", "veloitus", "veloitukset"]) {
@@ -118,11 +131,11 @@ pub(super) fn role_of(header: &str) -> Role {
         return Role::Year;
     }
     let dated =
-        ws.iter().any(|w| ["päivämäärä", "päivä", "pvm", "datum", "dag", "date"].iter().any(|e| w.ends_with(e)));
+        ws.iter().any(|w| ["paivamaara", "paiva", "pvm", "datum", "dag", "date"].iter().any(|e| w.ends_with(e)));
     if figure.is_none() && (has(PERIOD_WORDS) || dated) {
         return Role::Period;
     }
-    if ws.len() == 1 && AMOUNT_WORDS.contains(&ws[0].as_str()) {
+    if ws.len() == 1 && AMOUNT_WORDS.iter().any(|l| fold(l) == ws[0]) {
         return Role::Amount;
     }
     if ws.len() == 1 && SCENARIO_WORDS.contains(&ws[0].as_str()) {
@@ -201,6 +214,11 @@ pub(super) struct Layout {
     pub amount_years: Vec<Option<i32>>,
     /// Amount columns read with the sign turned (a credit column, summed with its debit column's slot).
     pub negated: Vec<bool>,
+    /// A month column beside its year's total: the total's slot. Such a slot is no figure: the months' sum is
+    /// checked against the total's.
+    pub check_of: Vec<Option<usize>>,
+    /// What the header left to be inferred, with the evidence (a change column's year from its neighbours').
+    pub inferred: Vec<crate::model::Said>,
     /// The long form: the amount column and the scenario column.
     pub long: Option<(usize, usize)>,
     pub internal_col: Option<usize>,
@@ -220,7 +238,11 @@ impl Layout {
     /// The first slot of the figure slot `k` fills (a credit column's is its debit column's).
     pub fn canonical_slot(&self, k: usize) -> usize {
         let key = |j: usize| (self.amount_cols[j].1, self.amount_years[j]);
-        (0..k).find(|&j| key(j) == key(k)).unwrap_or(k)
+        let month = |j: usize| self.check_of.get(j).copied().flatten().is_some();
+        if month(k) {
+            return k;
+        }
+        (0..k).find(|&j| key(j) == key(k) && !month(j)).unwrap_or(k)
     }
 
     /// The year slot `k` of a row of year `row_year` gives a figure for.
@@ -293,24 +315,41 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
         }
     }
     // Columns of one scenario and year are one figure's months when each names a different month
-    // (`Toteuma tammikuu` … `Toteuma joulukuu`): they are summed. Any other two are refused.
+    // (`Toteuma tammikuu` … `Toteuma joulukuu`): they are summed. Months beside one column without a month
+    // (`Toteuma yhteensä`) are that total's: it is read, and the months are checked against it. Any other two
+    // are refused.
     let month = |k: usize| month_of(&header[k]);
+    let mut month_of_total: Vec<(usize, usize)> = Vec::new();
     for (i, a) in wide.iter().enumerate() {
         let same: Vec<&(usize, Scenario, Option<i32>)> = wide.iter().filter(|b| (b.1, b.2) == (a.1, a.2)).collect();
         let months: Vec<Option<u32>> = same.iter().map(|b| month(b.0)).collect();
-        let distinct_months =
-            months.iter().all(Option::is_some) && months.iter().enumerate().all(|(j, m)| !months[..j].contains(m));
-        if distinct_months {
+        let distinct = |ms: &[Option<u32>]| ms.iter().enumerate().all(|(j, m)| m.is_none() || !ms[..j].contains(m));
+        if months.iter().all(Option::is_some) && distinct(&months) {
+            continue;
+        }
+        let totals: Vec<usize> = same.iter().filter(|b| month(b.0).is_none()).map(|b| b.0).collect();
+        if totals.len() == 1 && same.len() > 1 && distinct(&months) {
+            if month(a.0).is_some() {
+                month_of_total.push((a.0, totals[0]));
+            }
             continue;
         }
         if let Some(b) = wide[..i].iter().find(|b| (b.1, b.2) == (a.1, a.2)) {
-            return Err(line_err(format!(
-                "columns \"{}\" and \"{}\" both give {}{}: name the one to read under [ledger] in poikkeama.toml",
-                header[b.0],
-                header[a.0],
-                a.1,
-                a.2.map(|y| format!(" {y}")).unwrap_or_default()
-            )));
+            let what = format!("{}{}", a.1, a.2.map(|y| format!(" {y}")).unwrap_or_default());
+            // Never suggest reading one month as the year's figure.
+            return Err(line_err(if month(a.0).is_some() || month(b.0).is_some() {
+                format!(
+                    "columns \"{}\" and \"{}\" both give {what}, and months are read only all together or beside \
+                     one column of the year's total; this file has neither",
+                    header[b.0], header[a.0]
+                )
+            } else {
+                format!(
+                    "columns \"{}\" and \"{}\" both give {what}: name the one to read under [ledger] in \
+                     poikkeama.toml",
+                    header[b.0], header[a.0]
+                )
+            }));
         }
     }
     if wide.len() > SLOTS {
@@ -330,12 +369,55 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
         None => wide.iter().map(|(k, sc, y)| ((*k, *sc), *y)).unzip(),
     };
     let mut negated = vec![false; amount_cols.len()];
+    // A month column beside its total: the total's slot, which the months are checked against.
+    let slot_of = |col: usize| amount_cols.iter().position(|(c, _)| *c == col);
+    let check_of: Vec<Option<usize>> = amount_cols
+        .iter()
+        .map(|(c, _)| month_of_total.iter().find(|(m, _)| m == c).and_then(|(_, t)| slot_of(*t)))
+        .collect();
     // A voucher listing: debit and credit columns and no other amounts are the actuals, debit − credit.
     if amount_cols.is_empty() {
         if let (Some(d), Some(c)) = (by_role(&None, Role::Debit), by_role(&None, Role::Credit)) {
             amount_cols = vec![(d, Scenario::Tp), (c, Scenario::Tp)];
             amount_years = vec![None, None];
             negated = vec![false, true];
+        }
+    }
+    // A purchase or voucher export with a posting date and amounts without VAT, with VAT and the VAT itself
+    // (`summa_alv0_euroina`, `alv_euroina`, `summa_euroina`): bookings, so actuals; the net amount is read, and
+    // the others are named as not read.
+    let mut inferred = Vec::new();
+    if amount_cols.is_empty() && by_role(&None, Role::Period).is_some() {
+        let vat_words = |h: &str| {
+            words(h).iter().any(|w| ["alv", "vat", "moms", "arvonlisavero"].iter().any(|v| fold(w).starts_with(v)))
+        };
+        let net = |h: &str| {
+            let ws: Vec<String> = words(h).iter().map(|w| fold(w)).collect();
+            let has = |x: &str| ws.iter().any(|w| w == x);
+            has("alv0")
+                || has("veroton")
+                || has("netto")
+                || has("net")
+                || (vat_words(h) && ["0", "ilman", "exkl", "excl", "without", "utan"].iter().any(|x| has(x)))
+        };
+        let moneyish = |h: &str| {
+            words(h).iter().any(|w| {
+                let w = fold(w);
+                w.contains("summa") || w.contains("euro") || AMOUNT_WORDS.iter().any(|a| fold(a) == w)
+            }) || vat_words(h)
+        };
+        let nets: Vec<usize> = (0..header.len())
+            .filter(|&k| roles[k] != Role::Period && moneyish(&header[k]) && net(&header[k]))
+            .collect();
+        if let [k] = nets.as_slice() {
+            let others: Vec<String> = (0..header.len())
+                .filter(|&j| j != *k && roles[j] != Role::Period && moneyish(&header[j]) && !taken.contains(&Some(j)))
+                .map(|j| header[j].clone())
+                .collect();
+            amount_cols = vec![(*k, Scenario::Tp)];
+            amount_years = vec![None];
+            negated = vec![false];
+            inferred.push(crate::model::Said::NetAmounts { net: header[*k].clone(), others });
         }
     }
     if amount_cols.is_empty() {
@@ -353,6 +435,19 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
              column (summa, skenaario); headers: {}{hint}",
             listed()
         )));
+    }
+    // A change column whose header names no year (`TA-muutokset`) beside columns that all name one (`TA
+    // 2024`, `Toteutuma 2024`), with no year column: that year, said.
+    let named: std::collections::BTreeSet<i32> = amount_years.iter().flatten().copied().collect();
+    if by_role(&cols.year, Role::Year).is_none() && by_role(&None, Role::Period).is_none() && named.len() == 1 {
+        let year = named.iter().next().copied().unwrap_or_default();
+        for ((c, sc), y) in amount_cols.iter().zip(amount_years.iter_mut()) {
+            // Only a column a budget year alone has: an actuals column without a year may be any year's.
+            if y.is_none() && matches!(sc, Scenario::TaMuutokset | Scenario::TaMuutettu) {
+                *y = Some(year);
+                inferred.push(crate::model::Said::ColumnYear { column: header[*c].clone(), year });
+            }
+        }
     }
     // The year: a year column, else (when some amount column's header names no year) a date or period column.
     let mut year_col = by_role(&cols.year, Role::Year);
@@ -381,7 +476,22 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     let name_col = (0..header.len())
         .find(|&k| is_name(&header[k]) && names_account(&header[k]))
         .or_else(|| Some(acc_col + 1).filter(|&k| k < header.len() && is_name(&header[k])));
-    Ok(Layout { year_col, cc_col, acc_col, amount_cols, amount_years, negated, long, internal_col, name_col, header })
+    let check_of =
+        if long.is_some() || check_of.len() != amount_cols.len() { vec![None; amount_cols.len()] } else { check_of };
+    Ok(Layout {
+        year_col,
+        cc_col,
+        acc_col,
+        amount_cols,
+        amount_years,
+        negated,
+        check_of,
+        long,
+        internal_col,
+        name_col,
+        inferred,
+        header,
+    })
 }
 
 #[cfg(test)]

@@ -75,7 +75,8 @@ fn is_input_name(p: &Path, columns: &ledger::LedgerColumns) -> bool {
             matches!(e.to_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" | "txt" | "pdf" | "parquet" | "pq")
         })
             // A CSV in a folder is read when it is a ledger export (an explanations file beside it is not).
-            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv")) && ledger::is_ledger(p, columns))
+            || p.extension().and_then(|e| e.to_str()).is_some_and(|e| ["csv", "tsv", "tab"].contains(&e.to_lowercase().as_str()))
+                && ledger::is_ledger(p, columns))
 }
 
 /// Text from a file's bytes: UTF-8 where they are, else Windows-1252 (what older Windows tools and many
@@ -151,6 +152,11 @@ pub fn extract_with_progress(
         }
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_lowercase).unwrap_or_default();
         let read = match ext.as_str() {
+            // A text file whose first lines hold a ledger's header (a tab-separated export saved as .txt) is a
+            // ledger; any other is report text.
+            "txt" if ledger::is_ledger(&path, &ledger_options.columns) => {
+                ledger::read_ledger(&path, &shown, org, ledger_options)
+            }
             "txt" => text::read_text(&path, &shown, org),
             "pdf" => pdf::read_pdf(&path, &shown, org),
             // polars is not ours: a panic inside it on a damaged file becomes an error naming the file.
@@ -163,7 +169,7 @@ pub fn extract_with_progress(
                 })
             }
             // read_ledger finds the header once, and says so when the CSV is no ledger.
-            "csv" => ledger::read_ledger(&path, &shown, org, ledger_options),
+            "csv" | "tsv" | "tab" => ledger::read_ledger(&path, &shown, org, ledger_options),
             _ => workbook::read_workbook(&path, &shown, org, ledger_options),
         };
         match read {

@@ -190,7 +190,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         keys = chunk.sums.len(),
         "ledger: parquet rows summed"
     );
-    figures_from_sums(chunk, &layout.slots(), shown, org, options)
+    figures_from_sums(chunk, &layout, shown, org, options)
 }
 
 /// What the streaming reader hands over: a morsel of rows with the number of rows before it, or the end (with

@@ -336,6 +336,13 @@ pub enum Said {
     GroupRows { count: u64, first: String, checked: usize },
     /// A group or total row of a report export that could not be checked, and why.
     GroupNotChecked { label: String, why: String },
+    /// A ledger's amount column whose header names no year, read for the year its other amount columns name.
+    ColumnYear { column: String, year: i32 },
+    /// A booking export's amounts without VAT read as the actuals; its other amount columns (with VAT, the
+    /// VAT) not read.
+    NetAmounts { net: String, others: Vec<String> },
+    /// A ledger with its header and no rows: no figures.
+    EmptyLedger,
     /// A column of figures without a heading: not read.
     UnheadedColumn,
     /// A column without a heading read as the actuals: on every row with figures in it the table's variance is
@@ -404,6 +411,8 @@ impl Said {
             self,
             Said::Reconciliation { .. }
                 | Said::GroupRows { .. }
+                | Said::ColumnYear { .. }
+                | Said::NetAmounts { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
                 | Said::ExternalApart { .. }
@@ -441,6 +450,16 @@ impl fmt::Display for Said {
                  {checked} of their figures checked against the rows they head"
             ),
             Said::GroupNotChecked { label, why } => write!(f, "total row \"{label}\" not checked: {why}"),
+            Said::ColumnYear { column, year } => write!(
+                f,
+                "column \"{column}\" names no year: read for {year}, the year every other amount column names"
+            ),
+            Said::NetAmounts { net, others } => write!(
+                f,
+                "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
+                if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::EmptyLedger => write!(f, "the ledger has a header and no rows: it gives no figures"),
             Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),
             Said::UnheadedActuals { rows, example } => write!(
                 f,

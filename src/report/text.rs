@@ -444,6 +444,25 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             format!("summaraden \"{label}\" kontrollerades inte: {why}")
         }
         (Lang::En, Said::GroupRows { .. } | Said::GroupNotChecked { .. }) => said.to_string(),
+        (Lang::Fi, Said::ColumnYear { column, year }) => {
+            format!("sarakkeen \"{column}\" otsikossa ei ole vuotta: luettu vuodelle {year}, jonka kaikki muut rahasarakkeet nimeävät")
+        }
+        (Lang::Sv, Said::ColumnYear { column, year }) => {
+            format!("kolumnen \"{column}\" anger inget år: läst för {year}, året alla andra beloppskolumner anger")
+        }
+        (Lang::En, Said::ColumnYear { .. }) => said.to_string(),
+        (Lang::Fi, Said::NetAmounts { net, others }) => format!(
+            "kirjauksia kirjauspäivineen: sarake \"{net}\" (ilman arvonlisäveroa) luettiin toteumaksi{}",
+            if others.is_empty() { String::new() } else { format!("; ei luettu: {}", others.join(", ")) }
+        ),
+        (Lang::Sv, Said::NetAmounts { net, others }) => format!(
+            "bokningar med bokföringsdag: kolumnen \"{net}\" (utan moms) lästes som utfall{}",
+            if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
+        ),
+        (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::EmptyLedger) => "kirjanpidon aineistossa on otsikkorivi mutta ei rivejä: siitä ei saatu lukuja".into(),
+        (Lang::Sv, Said::EmptyLedger) => "bokföringsfilen har en rubrikrad men inga rader: den gav inga siffror".into(),
+        (Lang::En, Said::EmptyLedger) => said.to_string(),
         (Lang::Fi, Said::UnheadedColumn) => "lukusarake ilman otsikkoa: ei luettu".into(),
         (Lang::Sv, Said::UnheadedColumn) => "en kolumn med siffror utan rubrik: lästes inte".into(),
         (Lang::Fi, Said::UnheadedActuals { rows, example }) => format!(
