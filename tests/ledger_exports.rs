@@ -419,3 +419,51 @@ fn an_empty_ledger_is_a_warning() {
     assert_eq!(code(&out), 0);
     assert!(stdout(&out).contains("kirjanpidon aineistossa on otsikkorivi mutta ei rivejä"), "{}", stdout(&out));
 }
+
+/// Every amount column is read into a scenario or named with its total: a variance, a plan year.
+#[test]
+fn every_amount_column_is_read_or_named_with_its_total() {
+    let dir = setup(
+        "Kustannuspaikka;Tili;TA 2024;Toteutuma 2024;Poikkeama;TS 2025\n\
+         1100;4300;-1000;-1040;-40;-1100\n\
+         1100;4310;-10;-9,50;0,50;-10\n",
+    );
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "column \"poikkeama\" is not read (no figure of the scheme's scenarios); its amounts total -39.50"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("column \"ts 2025\" is not read (no figure of the scheme's scenarios); its amounts total -1110"),
+        "{err}"
+    );
+}
+
+/// A row with a name and no account is a total: checked where its figures are the unit's; where they are not,
+/// its role cannot be told, and that is a warning, never a guess and never an error.
+#[test]
+fn a_named_row_without_an_account_is_a_total_or_a_warning() {
+    let head = "Kustannuspaikka;Tili;Tilin nimi;TA 2024;Toteutuma 2024\n";
+    let rows = "1100;4300;Palvelut;1000;1040\n1100;4500;Aineet;200;190\n";
+    let dir = setup(&format!("{head}{rows}1100;;Hallinto;1200;1230\n"));
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["severity"] != "warning"), "{v:#}");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    let got = parse_extract(&stdout(&out));
+    assert!(got.iter().any(|(_, k)| k.1 == "toimintakulut" && k.2 == "tp" && norm(&k.4) == "-1230"), "{got:?}");
+    // 1 230 printed as 1 300: not the unit's rows; a warning.
+    std::fs::write(dir.path().join("raportti.csv"), format!("{head}{rows}1100;;Hallinto;1200;1300\n")).unwrap();
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let warned: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "warning" && f["rule"] == "sum").collect();
+    assert_eq!(warned.len(), 1, "{v:#}");
+    assert_eq!(warned[0]["unit"], "Hallinto");
+}

@@ -114,11 +114,11 @@ impl Analysis {
     /// heads. (One that is, needs no finding: the rows are the figures.)
     pub fn add_printed_totals(&mut self, totals: &[crate::model::PrintedTotal]) {
         let at = self.findings.iter().position(|f| f.severity != Severity::Error).unwrap_or(self.findings.len());
-        let errors: Vec<Finding> = totals
+        let mut errors: Vec<Finding> = totals
             .iter()
             .filter(|t| t.printed != t.computed)
             .map(|t| Finding {
-                severity: Severity::Error,
+                severity: if t.certain { Severity::Error } else { Severity::Warning },
                 rule: Rule::Sum,
                 unit: t.unit.clone(),
                 line_item: t.line_item,
@@ -132,7 +132,12 @@ impl Analysis {
                 explained_by: None,
             })
             .collect();
+        errors.sort_by_key(|f| f.severity != Severity::Error);
+        let warnings =
+            errors.split_off(errors.iter().position(|f| f.severity != Severity::Error).unwrap_or(errors.len()));
         self.findings.splice(at..at, errors);
+        let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
+        self.findings.splice(at..at, warnings);
     }
 
     pub fn add_input_warnings(&mut self, warnings: &[crate::model::Warning]) {

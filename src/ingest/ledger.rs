@@ -574,7 +574,16 @@ pub(super) fn figures_from_sums(
     type MonthKey = (Option<u32>, Option<Item>, Scenario, i32);
     let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
     let has_months = |k: usize| layout.check_of.contains(&Some(k));
-    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items } = chunk;
+    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread } = chunk;
+    let mut not_read: Vec<Warning> = layout
+        .unread_cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Warning {
+            location: shown.to_string(),
+            said: Said::ColumnNotRead { column: layout.header[*c].clone(), total: unread.get(i).copied() },
+        })
+        .collect();
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
     }
@@ -706,9 +715,11 @@ pub(super) fn figures_from_sums(
             computed: sign(sum),
             printed_at: format!("{shown} (the year's total column)"),
             computed_from: format!("{shown} (the month columns)"),
+            certain: true,
         });
     }
     out.warnings.extend(layout.inferred.iter().map(|said| Warning { location: shown.to_string(), said: said.clone() }));
+    out.warnings.append(&mut not_read);
     if turn {
         for (amount, _) in mapped.values_mut().chain(no_unit.values_mut()).chain(no_item.values_mut()) {
             *amount = negated(*amount);
@@ -815,7 +826,8 @@ impl GroupCheck<'_> {
         let sign = |d: Decimal| if turn { negated(d) } else { d };
         // (unit or "" for the whole file, item or none, scenario, year) → printed sum, rows' lines, cost centers.
         type Key = (String, Option<Item>, Scenario, i32);
-        let mut printed: std::collections::BTreeMap<Key, (Decimal, Vec<u64>, Vec<String>)> = Default::default();
+        type Printed = (Decimal, Vec<u64>, Vec<String>, bool);
+        let mut printed: std::collections::BTreeMap<Key, Printed> = Default::default();
         for g in self.groups {
             let words: Vec<&str> = g
                 .label
@@ -848,8 +860,13 @@ impl GroupCheck<'_> {
                     continue;
                 }
                 let year = slot_year.unwrap_or(g.year);
-                let e =
-                    printed.entry((unit.clone(), item, *sc, year)).or_insert((Decimal::ZERO, Vec::new(), Vec::new()));
+                let e = printed.entry((unit.clone(), item, *sc, year)).or_insert((
+                    Decimal::ZERO,
+                    Vec::new(),
+                    Vec::new(),
+                    true,
+                ));
+                e.3 &= g.certain;
                 e.0 = e.0.checked_add(g.amounts[k]).unwrap_or(e.0);
                 if !e.1.contains(&g.line) {
                     e.1.push(g.line);
@@ -860,7 +877,7 @@ impl GroupCheck<'_> {
             }
         }
         let mut out = Vec::new();
-        for ((unit, item, scenario, year), (amount, lines, ccs)) in printed {
+        for ((unit, item, scenario, year), (amount, lines, ccs, certain)) in printed {
             let first = lines.first().copied().unwrap_or_default();
             let printed_at = match lines.len() {
                 1 => at(first),
@@ -931,6 +948,7 @@ impl GroupCheck<'_> {
                     Some(n) => format!("{} ({})", self.shown, crate::model::rows_en(n)),
                     None => format!("{} (all its account rows)", self.shown),
                 },
+                certain,
             });
         }
         warnings.insert(
@@ -966,6 +984,8 @@ pub(super) struct Chunk {
     pub cost_centers: Vec<(String, usize)>,
     /// Each cost center (its code) and the line items its rows post to: which group rows a cost center needs.
     pub cc_items: Vec<(String, Option<Item>)>,
+    /// The totals of the columns not read (`Layout::unread_cols`), in their order.
+    pub unread: Vec<Decimal>,
 }
 
 /// At most this many group rows of a ledger are kept for checking (a report export has a few per cost center).
@@ -982,37 +1002,48 @@ pub(super) struct GroupRow {
     pub amounts: [Decimal; SLOTS],
     /// Which amount slots the row fills.
     pub filled: u32,
+    /// Whether its words say it is a total (else only its figures can show it).
+    pub certain: bool,
 }
 
-/// Whether a row of a report export totals other rows, and its label: a row whose account's name (or the
-/// name in its account cell, `3000 TOIMINTATUOTOT`) says total (`yhteensä`, `summa`, `total`), or names one of
-/// the scheme's totals in capitals (`HENKILÖSTÖKULUT`, `TOIMINTAKATE/JÄÄMÄ`); and a row without an account
-/// whose text says so. A row without an account that says nothing of the kind is no total: it stays an
-/// account row (reported as unmapped).
-fn total_row(account: &str, name: &str, other: &str) -> Option<String> {
+/// Whether a row of a report export totals other rows, its label, and whether its role is certain: a row
+/// whose account's name (or the name in its account cell, `3000 TOIMINTATUOTOT`) says total (`yhteensä`,
+/// `summa`, `total`) or names one of the scheme's totals in capitals (`HENKILÖSTÖKULUT`,
+/// `TOIMINTAKATE/JÄÄMÄ`); a row with a name and no account (certain where the name says total or names a line
+/// item; otherwise a total only if its figures show it, else a warning); and a row without an account whose
+/// other text says total (`YHTEENSÄ` in the cost-center column).
+fn total_row(account: &str, name: &str, other: &str) -> Option<(String, bool)> {
     let code_len = account.chars().take_while(|c| c.is_ascii_digit()).count();
     let in_cell = account[code_len..].trim();
+    let no_account = account.trim().is_empty();
     let label = if !in_cell.is_empty() {
         in_cell
     } else if !name.is_empty() {
         name
-    } else {
+    } else if no_account {
         other
+    } else {
+        ""
     };
     if label.is_empty() {
         return None;
     }
     let lower = label.to_lowercase();
-    let says_total = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| ["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"].contains(&w));
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '/').filter(|w| !w.is_empty()).collect();
+    let total_words = ["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"];
+    let says_total = words.iter().any(|w| total_words.contains(w));
     let capitals = label.chars().any(char::is_alphabetic) && !label.chars().any(char::is_lowercase);
-    let names_total = || {
-        super::label::match_label(label, None)
-            .line_item()
-            .is_some_and(|li| li.item.is_subtotal() || li.item == Item::TOIMINTAKATE)
+    let item = || {
+        let rest: Vec<&str> = words.iter().copied().filter(|w| !total_words.contains(w)).collect();
+        super::label::match_label(&rest.join(" "), None).line_item().map(|li| li.item)
     };
-    (says_total || (capitals && names_total())).then(|| label.to_string())
+    if no_account {
+        // Text from the cost-center column makes a total only where it says so.
+        let from_other = name.is_empty();
+        return (says_total || !from_other).then(|| (label.to_string(), says_total || item().is_some()));
+    }
+    let names_total = || item().is_some_and(|i| i.is_subtotal() || i == Item::TOIMINTAKATE);
+    (says_total || (capitals && names_total())).then(|| (label.to_string(), true))
 }
 
 /// A quick test on a cell's bytes before [`total_row`]: could it be a total's label (any upper-case letter,
@@ -1090,6 +1121,12 @@ impl Chunk {
                 self.cost_centers.push(cc);
             }
         }
+        if self.unread.len() < other.unread.len() {
+            self.unread.resize(other.unread.len(), Decimal::ZERO);
+        }
+        for (t, u) in self.unread.iter_mut().zip(other.unread) {
+            *t = t.checked_add(u).unwrap_or(*t);
+        }
         let mut have: std::collections::HashSet<(String, Option<Item>)> = self.cc_items.drain(..).collect();
         have.extend(other.cc_items);
         self.cc_items = have.into_iter().collect();
@@ -1137,6 +1174,7 @@ fn sum_rows<R: std::io::Read>(
     let (mut groups, mut groups_dropped): (Vec<GroupRow>, u64) = (Vec::new(), 0);
     // (cost center as read, line item) pairs met, the last one remembered (exports are sorted by them).
     let mut cc_items: std::collections::HashSet<(u64, u64), FastHash> = Default::default();
+    let mut unread = vec![Decimal::ZERO; layout.unread_cols.len()];
     let mut last_pair = (u64::MAX, u64::MAX);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
@@ -1233,6 +1271,11 @@ fn sum_rows<R: std::io::Read>(
             }
             continue;
         }
+        for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
+            if let Some(d) = amount_bytes(trim_bytes(record.get(*c).unwrap_or_default())) {
+                *t = t.checked_add(d).unwrap_or(*t);
+            }
+        }
         // A report export's group or total row: kept to be checked, never summed as an account.
         let acc_bytes = trim_bytes(record.get(acc_col).unwrap_or_default());
         let name_bytes = name_col.map_or(&b""[..], |c| trim_bytes(record.get(c).unwrap_or_default()));
@@ -1242,7 +1285,7 @@ fn sum_rows<R: std::io::Read>(
             || acc_bytes.is_empty()
         {
             let name = name_col.map(&field).unwrap_or_default();
-            if let Some(label) = total_row(&field(acc_col), &name, &field(cc_col)) {
+            if let Some((label, certain)) = total_row(&field(acc_col), &name, &field(cc_col)) {
                 let mut filled = 0u32;
                 for (k, (c, _)) in amount_cols.iter().enumerate() {
                     if !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
@@ -1250,7 +1293,7 @@ fn sum_rows<R: std::io::Read>(
                     }
                 }
                 if groups.len() < MAX_GROUP_ROWS {
-                    groups.push(GroupRow { line, year, cost_center: field(cc_col), label, amounts, filled });
+                    groups.push(GroupRow { line, year, cost_center: field(cc_col), label, amounts, filled, certain });
                 } else {
                     groups_dropped += 1;
                 }
@@ -1319,7 +1362,7 @@ fn sum_rows<R: std::io::Read>(
         .collect::<std::collections::HashSet<_>>()
         .into_iter()
         .collect();
-    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items }
+    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread }
 }
 
 #[cfg(test)]
@@ -1351,6 +1394,7 @@ mod tests {
             negated: vec![false, false],
             check_of: vec![None, None],
             inferred: Vec::new(),
+            unread_cols: Vec::new(),
             long: None,
             internal_col: Some(3),
             name_col: None,

@@ -219,6 +219,9 @@ pub(super) struct Layout {
     pub check_of: Vec<Option<usize>>,
     /// What the header left to be inferred, with the evidence (a change column's year from its neighbours').
     pub inferred: Vec<crate::model::Said>,
+    /// Columns whose headers say money that are not read (a variance, a percentage, a plan year, VAT): named,
+    /// with their totals.
+    pub unread_cols: Vec<usize>,
     /// The long form: the amount column and the scenario column.
     pub long: Option<(usize, usize)>,
     pub internal_col: Option<usize>,
@@ -478,6 +481,28 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
         .or_else(|| Some(acc_col + 1).filter(|&k| k < header.len() && is_name(&header[k])));
     let check_of =
         if long.is_some() || check_of.len() != amount_cols.len() { vec![None; amount_cols.len()] } else { check_of };
+    // Every other column whose header says money (a variance, a percentage, a plan year, VAT, a sum) is named
+    // as not read, with its total.
+    let mut read: Vec<usize> = amount_cols.iter().map(|(c, _)| *c).collect();
+    read.extend([Some(cc_col), Some(acc_col), internal_col, year_col, name_col].into_iter().flatten());
+    if let Some((a, sc)) = long {
+        read.extend([a, sc]);
+    }
+    let unread_cols: Vec<usize> = (0..header.len())
+        .filter(|k| !read.contains(k) && matches!(roles[*k], Role::Other | Role::Figure(..) | Role::Amount))
+        .filter(|&k| {
+            let ws: Vec<String> = words(&header[k]).iter().map(|w| fold(w)).collect();
+            let named =
+                ws.iter().any(|w| NAME_WORDS.contains(&w.as_str()) || w.ends_with("nimi") || w.ends_with("namn"));
+            let c = classify(&header[k].to_uppercase());
+            let money = ws.iter().any(|w| {
+                w.contains("summa")
+                    || w.contains("euro")
+                    || ["eur", "amount", "belopp", "alv", "vat", "moms", "maara"].contains(&w.as_str())
+            });
+            !named && (c.scenario.is_some() || c.percent || money)
+        })
+        .collect();
     Ok(Layout {
         year_col,
         cc_col,
@@ -490,6 +515,7 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
         internal_col,
         name_col,
         inferred,
+        unread_cols,
         header,
     })
 }

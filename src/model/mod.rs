@@ -343,6 +343,13 @@ pub enum Said {
     NetAmounts { net: String, others: Vec<String> },
     /// A ledger with its header and no rows: no figures.
     EmptyLedger,
+    /// A ledger's column whose header says money but no figure it gives (a variance, a percentage, a plan
+    /// year, VAT): not read; its total where it was summed.
+    ColumnNotRead {
+        column: String,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        total: Option<Decimal>,
+    },
     /// A column of figures without a heading: not read.
     UnheadedColumn,
     /// A column without a heading read as the actuals: on every row with figures in it the table's variance is
@@ -413,6 +420,7 @@ impl Said {
                 | Said::GroupRows { .. }
                 | Said::ColumnYear { .. }
                 | Said::NetAmounts { .. }
+                | Said::ColumnNotRead { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
                 | Said::ExternalApart { .. }
@@ -458,6 +466,11 @@ impl fmt::Display for Said {
                 f,
                 "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
                 if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::ColumnNotRead { column, total } => write!(
+                f,
+                "column \"{column}\" is not read (no figure of the scheme's scenarios){}",
+                total.map(|t| format!("; its amounts total {t}")).unwrap_or_default()
             ),
             Said::EmptyLedger => write!(f, "the ledger has a header and no rows: it gives no figures"),
             Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),

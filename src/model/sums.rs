@@ -33,6 +33,9 @@ pub struct PrintedTotal {
     pub printed_at: String,
     /// The rows it is checked against (`file (N rows)`).
     pub computed_from: String,
+    /// Whether the row says it is a total: else a difference is a warning (its role cannot be told), not an
+    /// error.
+    pub certain: bool,
 }
 
 /// A row the extraction could not place: its label, where it is, and its figures in euros.

@@ -460,6 +460,15 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::ColumnNotRead { column, total }) => format!(
+            "saraketta \"{column}\" ei luettu (se ei anna minkään skenaarion lukua){}",
+            total.map(|t| format!("; sen summat ovat yhteensä {}", money(t, lang))).unwrap_or_default()
+        ),
+        (Lang::Sv, Said::ColumnNotRead { column, total }) => format!(
+            "kolumnen \"{column}\" lästes inte (den ger inget scenarios siffror){}",
+            total.map(|t| format!("; dess belopp är sammanlagt {}", money(t, lang))).unwrap_or_default()
+        ),
+        (Lang::En, Said::ColumnNotRead { .. }) => said.to_string(),
         (Lang::Fi, Said::EmptyLedger) => "kirjanpidon aineistossa on otsikkorivi mutta ei rivejä: siitä ei saatu lukuja".into(),
         (Lang::Sv, Said::EmptyLedger) => "bokföringsfilen har en rubrikrad men inga rader: den gav inga siffror".into(),
         (Lang::En, Said::EmptyLedger) => said.to_string(),
