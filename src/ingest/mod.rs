@@ -8,10 +8,8 @@ mod grid;
 pub mod header;
 pub mod label;
 pub mod ledger;
-mod ledger_header;
 pub mod limits;
 pub mod number;
-mod parquet;
 pub(crate) mod pdf;
 mod scenario_rows;
 mod signs;
@@ -160,14 +158,13 @@ pub fn extract_with_progress(
             "txt" => text::read_text(&path, &shown, org),
             "pdf" => pdf::read_pdf(&path, &shown, org),
             // polars is not ours: a panic inside it on a damaged file becomes an error naming the file.
-            "parquet" | "pq" => {
-                isolated(|| parquet::read_parquet(&path, &shown, org, ledger_options)).unwrap_or_else(|_| {
+            "parquet" | "pq" => isolated(|| ledger::parquet::read_parquet(&path, &shown, org, ledger_options))
+                .unwrap_or_else(|_| {
                     Err(Error::File {
                         path: shown.clone(),
                         reason: "not a readable Parquet ledger: the file is damaged (the reader gave up)".into(),
                     })
-                })
-            }
+                }),
             // read_ledger finds the header once, and says so when the CSV is no ledger.
             "csv" | "tsv" | "tab" => ledger::read_ledger(&path, &shown, org, ledger_options),
             _ => workbook::read_workbook(&path, &shown, org, ledger_options),

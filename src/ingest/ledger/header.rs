@@ -2,13 +2,13 @@
 //! the internal flag, and which hold amounts of which scenario and year. Towns and financial systems name them
 //! differently (`Kustannuspaikka`, `Kustp nro`, `Kostnadsställe`, `Tilinumero`, `Konto`, `TA 2024`,
 //! `Toteutuma 1-12/2024`, `Budjetti`, `Utfall`), so a header is read by its words, with the table headers'
-//! vocabulary ([`super::header::classify`]) for the amounts. A name given under `[ledger]` in poikkeama.toml is
+//! vocabulary ([`crate::ingest::header::classify`]) for the amounts. A name given under `[ledger]` in poikkeama.toml is
 //! matched exactly instead. Columns of names and descriptions (`Tilin nimi`, `Kustannuspaikan nimi`) are never
 //! taken for codes.
 
-use super::header::classify;
-use super::ledger::LedgerColumns;
+use super::LedgerColumns;
 use crate::error::{Error, Result};
+use crate::ingest::header::classify;
 use crate::model::Scenario;
 
 /// How many amount columns a ledger may have (each a scenario and, where its header names one, a year).

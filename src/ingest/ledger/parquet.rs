@@ -4,16 +4,16 @@
 //! and account is mapped once, as a CSV ledger's are, with the same unmapped findings and reconciliation; an
 //! error names its row. Each figure's source is the file and how many rows made it.
 
-use super::ledger::ledger_amount;
-use super::ledger::{
+use super::header::year_of_cell;
+use super::ledger_amount;
+use super::{
     figures_from_sums, internal_flag, layout_of, scenario_word, Chunk, FastHash, Layout, LedgerOptions, Mapper,
     INTERNAL_BIT, SLOTS,
 };
-use super::ledger_header::year_of_cell;
-use super::number::Parsed;
-use super::workbook::WorkbookFigures;
 use crate::error::quoted;
 use crate::error::{Error, Result};
+use crate::ingest::number::Parsed;
+use crate::ingest::workbook::WorkbookFigures;
 use crate::model::Org;
 use polars::prelude::*;
 use rust_decimal::Decimal;

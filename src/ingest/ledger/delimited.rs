@@ -1,0 +1,389 @@
+//! CSV (and tab-separated) ledger exports, and ledgers laid out in workbook sheets: the header found among
+//! the first lines, the rows summed exactly in one streaming pass (on two threads for a large file), each row
+//! an account row or a group row of a report export.
+
+use super::*;
+use std::io::Read;
+
+/// Is this CSV file a ledger export (its first line names a cost-center and an account column)?
+pub fn is_ledger(path: &Path, columns: &LedgerColumns) -> bool {
+    header_line(path, columns).is_some()
+}
+
+/// How many lines a ledger's header may have above it (a title, a date, Excel's `sep=;`).
+const PREAMBLE_LINES: usize = 20;
+
+/// Where a CSV ledger's header is: among its first lines, the first that names a cost-center and an account
+/// column. Its byte offset, the number of lines above it, and its delimiter (`;`, tab or `,`: the one it has
+/// most of).
+fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8)> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut head = Vec::new();
+    std::io::BufReader::new(file).take(64 * 1024).read_to_end(&mut head).ok()?;
+    let mut offset = 0u64;
+    for (n, line) in head.split_inclusive(|b| *b == b'\n').take(PREAMBLE_LINES + 1).enumerate() {
+        let count = |b: u8| line.iter().filter(|&&c| c == b).count();
+        let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
+        let text = crate::ingest::text_of_bytes(line);
+        let cells: Vec<String> =
+            // Excel's "CSV UTF-8" starts with a byte-order mark.
+            text.trim_start_matches('\u{feff}')
+                .trim_end()
+                .split(char::from(delimiter))
+                .map(|c| c.trim().trim_matches('"').to_lowercase())
+                .collect();
+        if is_ledger_header(&cells, columns) {
+            return Some((offset, n as u64, delimiter));
+        }
+        offset += line.len() as u64;
+    }
+    None
+}
+
+/// Reads a ledger export into figures per unit, line item, scenario and year.
+pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
+    let io = |e| Error::Io { path: path.to_path_buf(), source: e };
+    let (start, lines_above, delimiter) = header_line(path, &options.columns).ok_or_else(|| Error::File {
+        path: shown.to_string(),
+        reason: format!(
+            "a CSV file that is not a ledger export: none of its first {} lines names a cost-center and an account \
+             column (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)",
+            PREAMBLE_LINES + 1
+        ),
+    })?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    use std::io::Seek;
+    file.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
+    let rd = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(std::io::BufReader::new(file));
+    let file = CsvFile { path, delimiter, start, lines_above };
+    read_csv(rd, Some(file), lines_above, shown, org, options)
+}
+
+/// A CSV ledger on disk: where its header starts (after `lines_above` lines) and its delimiter, for reading
+/// it again on two threads.
+#[derive(Clone, Copy)]
+struct CsvFile<'a> {
+    path: &'a Path,
+    delimiter: u8,
+    start: u64,
+    lines_above: u64,
+}
+
+/// A ledger laid out in a workbook sheet: its rows of cell texts, the first the header, which is row
+/// `rows_above + 1` of the sheet.
+pub fn read_ledger_rows(
+    rows: &[Vec<String>],
+    rows_above: u64,
+    shown: &str,
+    org: Option<&Org>,
+    options: &LedgerOptions,
+) -> Result<WorkbookFigures> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row).map_err(|e| Error::Report(format!("{shown}: {e}")))?;
+    }
+    let bytes = w.into_inner().map_err(|e| Error::Report(format!("{shown}: {e}")))?;
+    let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes));
+    read_csv(rd, None, rows_above, shown, org, options)
+}
+
+/// Reads a ledger's rows; `file` (the path and its delimiter) lets a large file be read on two threads.
+fn read_csv<R: std::io::Read>(
+    mut rd: csv::Reader<R>,
+    file: Option<CsvFile>,
+    lines_above: u64,
+    shown: &str,
+    org: Option<&Org>,
+    options: &LedgerOptions,
+) -> Result<WorkbookFigures> {
+    let (chart, cols) = (&options.chart, &options.columns);
+    let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
+    let header: Vec<String> = rd
+        .byte_headers()
+        .map_err(|e| line_err(lines_above + 1, e.to_string()))?
+        .iter()
+        .map(|h| crate::ingest::text_of_bytes(h).trim().trim_matches('"').to_lowercase())
+        .collect();
+    let layout = layout_of(header, cols, shown)?;
+    // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
+    // at a line break), when no field is quoted (a quoted line break could fall on the split).
+    let size = file.and_then(|f| std::fs::metadata(f.path).ok()).map_or(0, |m| m.len());
+    let split = match file {
+        Some(f) if size > 16 << 20 => split_point(f.path, size).filter(|(mid, _)| *mid > f.start).map(|s| (f, s)),
+        _ => None,
+    };
+    let delimiter = file.map_or(b',', |f| f.delimiter);
+    let t0 = std::time::Instant::now();
+    tracing::debug!(bytes = size, halves = split.is_some(), "ledger: {shown}");
+    let chunk = match split {
+        None => sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart)),
+        Some((f, (mid, lines_before))) => {
+            let path = f.path;
+            let open = |at: u64| -> Result<std::fs::File> {
+                use std::io::Seek;
+                let io = |e| Error::Io { path: path.to_path_buf(), source: e };
+                let mut file = std::fs::File::open(path).map_err(io)?;
+                file.seek(std::io::SeekFrom::Start(at)).map_err(io)?;
+                Ok(file)
+            };
+            let (first, second) = (open(f.start)?, open(mid)?);
+            let reader = |f: std::fs::File, limit: u64, headers: bool| {
+                csv::ReaderBuilder::new()
+                    .delimiter(delimiter)
+                    .flexible(true)
+                    .has_headers(headers)
+                    .from_reader(std::io::BufReader::with_capacity(1 << 20, f.take(limit)))
+            };
+            let (a, b) = std::thread::scope(|scope| {
+                let other = scope.spawn(|| {
+                    let mut mapper = Mapper::new(org, chart);
+                    sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown, &mut mapper)
+                });
+                let here = sum_rows(
+                    &mut reader(first, mid - f.start, true),
+                    f.lines_above,
+                    &layout,
+                    shown,
+                    &mut Mapper::new(org, chart),
+                );
+                (here, other.join())
+            });
+            let b = b.map_err(|_| Error::Engine(format!("{shown}: the second reading thread stopped unexpectedly")))?;
+            a.merge(b)
+        }
+    };
+    tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
+    figures_from_sums(chunk, &layout, shown, org, options)
+}
+
+/// A byte offset near the middle of the file, just after a line break, and the number of lines before it; none
+/// when a field is quoted anywhere (a quoted line break could fall on the split).
+pub(super) fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut at, mut lines, mut mid) = (0u64, 0u64, None);
+    loop {
+        let n = file.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        for (i, b) in buf[..n].iter().enumerate() {
+            match b {
+                b'"' => return None,
+                b'\n' if mid.is_none() => {
+                    lines += 1;
+                    if at + i as u64 + 1 >= size / 2 {
+                        mid = Some((at + i as u64 + 1, lines));
+                    }
+                }
+                _ => {}
+            }
+        }
+        at += n as u64;
+    }
+    mid
+}
+
+/// Sums a run of rows. `line0` is the number of lines before the run (for the lines errors name).
+pub(super) fn sum_rows<R: std::io::Read>(
+    rd: &mut csv::Reader<R>,
+    line0: u64,
+    layout: &Layout,
+    shown: &str,
+    mapper: &mut Mapper,
+) -> Chunk {
+    let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, name_col, ref header, .. } = *layout;
+    let (mut groups, mut groups_dropped): (Vec<GroupRow>, u64) = (Vec::new(), 0);
+    // (cost center as read, line item) pairs met, the last one remembered (exports are sorted by them).
+    let mut cc_items: std::collections::HashSet<(u64, u64), FastHash> = Default::default();
+    let mut unread = vec![Decimal::ZERO; layout.unread_cols.len()];
+    let mut last_pair = (u64::MAX, u64::MAX);
+    let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
+    // Codes as keys without allocating: a code of digits is its number; any other is interned.
+    let mut names: Vec<String> = Vec::new();
+    let mut interned: HashMap<String, u64> = HashMap::new();
+    let mut sums: HashMap<(i32, u64, u64), Sums, FastHash> = HashMap::default();
+    let mut errors = Vec::new();
+    // Scenarios and years some row gives a figure for (the long form fills one per row).
+    let mut seen: Vec<(Scenario, i32)> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rd.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(line_err(line0 + e.position().map_or(0, |p| p.line()), format!("not a CSV row: {e}")));
+                break;
+            }
+        }
+        let line = line0 + record.position().map_or(0, |p| p.line());
+        let field = |k: usize| {
+            crate::ingest::text_of_bytes(record.get(k).unwrap_or_default()).trim().trim_matches('"').to_string()
+        };
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        // The row's year (0 when every amount column's header names its own).
+        let year = match year_col {
+            None => Some(0),
+            Some(c) => match digits_u64(trim_bytes(record.get(c).unwrap_or_default())) {
+                Some(y) if (1900..=2100).contains(&y) => Some(y as i32),
+                _ => year_of_cell(&field(c)),
+            },
+        };
+        let Some(year) = year else {
+            let c = year_col.unwrap_or_default();
+            errors.push(line_err(
+                line,
+                format!(
+                    "column \"{}\": {} is not a year (nor a date or period with one)",
+                    header[c],
+                    crate::error::quoted(&field(c))
+                ),
+            ));
+            if errors.len() >= 20 {
+                break;
+            }
+            continue;
+        };
+        let mut amounts = [Decimal::ZERO; SLOTS];
+        let mut bad = false;
+        // In the long form the row's scenario picks its one amount slot.
+        let only = match long {
+            Some((_, s)) => match scenario_word(&field(s)) {
+                Some(sc) => amount_cols.iter().position(|(_, x)| *x == sc),
+                None => {
+                    errors.push(line_err(
+                        line,
+                        format!("scenario \"{}\" is none of talousarvio, muutokset, toteuma", field(s)),
+                    ));
+                    if errors.len() >= 20 {
+                        break;
+                    }
+                    continue;
+                }
+            },
+            None => None,
+        };
+        for (k, (c, _)) in amount_cols.iter().enumerate() {
+            if only.is_some_and(|o| o != k) {
+                continue;
+            }
+            let raw = trim_bytes(record.get(*c).unwrap_or_default());
+            let parsed = match amount_bytes(raw) {
+                Some(d) => Parsed::Number(d),
+                None if raw.is_empty() => Parsed::Blank,
+                None => ledger_amount(&field(*c)),
+            };
+            match parsed {
+                Parsed::Number(d) if layout.negated.get(k) == Some(&true) => amounts[k] = negated(d),
+                Parsed::Number(d) => amounts[k] = d,
+                Parsed::Blank => {}
+                Parsed::NotANumber => {
+                    errors.push(line_err(
+                        line,
+                        format!("column \"{}\": {} is not an amount", header[*c], crate::error::quoted(&field(*c))),
+                    ));
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            if errors.len() >= 20 {
+                break;
+            }
+            continue;
+        }
+        for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
+            if let Some(d) = amount_bytes(trim_bytes(record.get(*c).unwrap_or_default())) {
+                *t = t.checked_add(d).unwrap_or(*t);
+            }
+        }
+        // A report export's group or total row: kept to be checked, never summed as an account.
+        let acc_bytes = trim_bytes(record.get(acc_col).unwrap_or_default());
+        let name_bytes = name_col.map_or(&b""[..], |c| trim_bytes(record.get(c).unwrap_or_default()));
+        let coded = acc_bytes.iter().all(u8::is_ascii_digit) && !acc_bytes.is_empty();
+        if (!coded && may_be_total(acc_bytes))
+            || may_be_total(name_bytes) && !name_bytes.is_empty()
+            || acc_bytes.is_empty()
+        {
+            let name = name_col.map(&field).unwrap_or_default();
+            if let Some((label, certain)) = total_row(&field(acc_col), &name, &field(cc_col)) {
+                let mut filled = 0u32;
+                for (k, (c, _)) in amount_cols.iter().enumerate() {
+                    if !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
+                        filled |= 1 << k;
+                    }
+                }
+                if groups.len() < MAX_GROUP_ROWS {
+                    groups.push(GroupRow { line, year, cost_center: field(cc_col), label, amounts, filled, certain });
+                } else {
+                    groups_dropped += 1;
+                }
+                continue;
+            }
+        }
+        let mut key = |k: usize| -> u64 {
+            code_key(trim_bytes(record.get(k).unwrap_or_default()), || field(k), &mut names, &mut interned)
+        };
+        let internal = match internal_col.map(|c| internal_flag(record.get(c).unwrap_or_default())) {
+            None | Some(Some(false)) => 0,
+            Some(Some(true)) => INTERNAL_BIT,
+            Some(None) => {
+                let c = internal_col.unwrap_or_default();
+                errors.push(line_err(
+                    line,
+                    format!(
+                        "column \"{}\": {} says neither internal (1, x, kyllä, S) nor external (0, blank, ei, U)",
+                        header[c],
+                        crate::error::quoted(&field(c))
+                    ),
+                ));
+                if errors.len() >= 20 {
+                    break;
+                }
+                continue;
+            }
+        };
+        let (cc_raw, acc_key) = (key(cc_col), key(acc_col) | internal);
+        let (cc_key, acc_key) = (mapper.cost_center(cc_raw, &names), mapper.account(acc_key, &names));
+        if (cc_raw, acc_key) != last_pair {
+            last_pair = (cc_raw, acc_key);
+            cc_items.insert(last_pair);
+        }
+        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; SLOTS], [0; SLOTS]));
+        for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
+            match entry.0[k].checked_add(a) {
+                Some(s) => entry.0[k] = s,
+                None => errors.push(line_err(line, "the amounts' sum is beyond the exact range".into())),
+            }
+        }
+        // The row counts for each figure it fills (a debit and a credit column of one figure, once).
+        let mut counted = 0u32;
+        for (k, (c, _)) in amount_cols.iter().enumerate() {
+            let filled = only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty();
+            let canon = layout.canonical_slot(k);
+            if filled && counted & (1 << canon) == 0 {
+                entry.1[canon] += 1;
+                counted |= 1 << canon;
+            }
+        }
+        for (k, (c, sc)) in amount_cols.iter().enumerate() {
+            let year = layout.year_of_slot(k, year);
+            if only.is_none_or(|o| o == k)
+                && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty()
+                && !seen.contains(&(*sc, year))
+            {
+                seen.push((*sc, year));
+            }
+        }
+    }
+    let cost_centers = mapper.cost_centers(&names);
+    let cc_items = cc_items
+        .into_iter()
+        .map(|(cc, acc)| (code_of(cc, &names), mapped_index(acc).and_then(Item::from_index)))
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread }
+}

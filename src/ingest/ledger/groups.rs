@@ -1,0 +1,250 @@
+//! A report export's group and total rows (`4000 HENKILÖSTÖKULUT`, `Toimintatuotot yhteensä`, `YHTEENSÄ`):
+//! told from account rows while the rows are summed, never summed as accounts, and checked against the rows
+//! they head.
+
+use super::{negated, unit_of_cell, FastHash, SLOTS};
+use crate::model::{Item, LineItem, Org, Said, Scenario, Warning};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// At most this many group rows of a ledger are kept for checking (a report export has a few per cost center).
+pub(super) const MAX_GROUP_ROWS: usize = 100_000;
+
+/// A row of a report export that totals other rows: a group (`4000 HENKILÖSTÖKULUT`, `4999
+/// TOIMINTAKATE/JÄÄMÄ`) or a total (`Toimintatuotot yhteensä`, `YHTEENSÄ` without an account).
+#[derive(Debug, Clone)]
+pub(super) struct GroupRow {
+    pub line: u64,
+    pub year: i32,
+    pub cost_center: String,
+    pub label: String,
+    pub amounts: [Decimal; SLOTS],
+    /// Which amount slots the row fills.
+    pub filled: u32,
+    /// Whether its words say it is a total (else only its figures can show it).
+    pub certain: bool,
+}
+
+/// Whether a row of a report export totals other rows, its label, and whether its role is certain: a row
+/// whose account's name (or the name in its account cell, `3000 TOIMINTATUOTOT`) says total (`yhteensä`,
+/// `summa`, `total`) or names one of the scheme's totals in capitals (`HENKILÖSTÖKULUT`,
+/// `TOIMINTAKATE/JÄÄMÄ`); a row with a name and no account (certain where the name says total or names a line
+/// item; otherwise a total only if its figures show it, else a warning); and a row without an account whose
+/// other text says total (`YHTEENSÄ` in the cost-center column).
+pub(super) fn total_row(account: &str, name: &str, other: &str) -> Option<(String, bool)> {
+    let code_len = account.chars().take_while(|c| c.is_ascii_digit()).count();
+    let in_cell = account[code_len..].trim();
+    let no_account = account.trim().is_empty();
+    let label = if !in_cell.is_empty() {
+        in_cell
+    } else if !name.is_empty() {
+        name
+    } else if no_account {
+        other
+    } else {
+        ""
+    };
+    if label.is_empty() {
+        return None;
+    }
+    let lower = label.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric() && c != '/').filter(|w| !w.is_empty()).collect();
+    let total_words = ["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"];
+    let says_total = words.iter().any(|w| total_words.contains(w));
+    let capitals = label.chars().any(char::is_alphabetic) && !label.chars().any(char::is_lowercase);
+    let item = || {
+        let rest: Vec<&str> = words.iter().copied().filter(|w| !total_words.contains(w)).collect();
+        crate::ingest::label::match_label(&rest.join(" "), None).line_item().map(|li| li.item)
+    };
+    if no_account {
+        // Text from the cost-center column makes a total only where it says so.
+        let from_other = name.is_empty();
+        return (says_total || !from_other).then(|| (label.to_string(), says_total || item().is_some()));
+    }
+    let names_total = || item().is_some_and(|i| i.is_subtotal() || i == Item::TOIMINTAKATE);
+    (says_total || (capitals && names_total())).then(|| (label.to_string(), true))
+}
+
+/// A quick test on a cell's bytes before [`total_row`]: could it be a total's label (any upper-case letter,
+/// or a total word)? Most account names are neither all capitals nor totals.
+pub(super) fn may_be_total(b: &[u8]) -> bool {
+    let has_lower = b.iter().any(u8::is_ascii_lowercase);
+    let word = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
+    !has_lower || word(b"yhteens") || word(b"yht") || word(b"summa") || word(b"total") || word(b"sammanlagt")
+}
+
+/// A mapped sum's key: the unit (its index among the file's units), line item, scenario and year.
+type MappedKey = (u32, Item, Scenario, i32);
+
+/// A report export's group rows against the account rows they head.
+pub(super) struct GroupCheck<'a> {
+    pub(super) groups: &'a [GroupRow],
+    pub(super) dropped: u64,
+    pub(super) cost_centers: &'a [(String, usize)],
+    pub(super) cc_items: &'a [(String, Option<Item>)],
+    pub(super) slots: &'a [(Scenario, Option<i32>)],
+    pub(super) shown: &'a str,
+    pub(super) org: Option<&'a Org>,
+}
+
+impl GroupCheck<'_> {
+    /// Each group row's figures, summed per unit, line item, scenario and year, with the sums of the account
+    /// rows under that item (as the file signs them, turned where the ledger's are): a printed total each. A
+    /// unit's group rows are checked where every cost center of the unit has one (else they total part of
+    /// it); a total that names no line item where it totals the whole file. The rest are warnings, never
+    /// guesses.
+    pub(super) fn check(
+        &self,
+        mapped: &HashMap<MappedKey, (Decimal, u64), FastHash>,
+        unit_all: &HashMap<(u32, Scenario, i32), (Decimal, u64), FastHash>,
+        unit_names: &[String],
+        raw_totals: &HashMap<(Scenario, i32), Decimal>,
+        turn: bool,
+    ) -> (Vec<crate::model::PrintedTotal>, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        if self.groups.is_empty() {
+            return (Vec::new(), warnings);
+        }
+        let at = |line: u64| format!("{}:{line}", self.shown);
+        let sign = |d: Decimal| if turn { negated(d) } else { d };
+        // (unit or "" for the whole file, item or none, scenario, year) → printed sum, rows' lines, cost centers.
+        type Key = (String, Option<Item>, Scenario, i32);
+        type Printed = (Decimal, Vec<u64>, Vec<String>, bool);
+        let mut printed: std::collections::BTreeMap<Key, Printed> = Default::default();
+        for g in self.groups {
+            let words: Vec<&str> = g
+                .label
+                .split(|c: char| !c.is_alphanumeric() && c != '/')
+                .filter(|w| {
+                    let w = w.to_lowercase();
+                    !w.is_empty()
+                        && !["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"]
+                            .contains(&w.as_str())
+                })
+                .collect();
+            let item = crate::ingest::label::match_label(&words.join(" "), None).line_item().map(|li| li.item);
+            let unit = if g.cost_center.is_empty() {
+                Some(String::new())
+            } else {
+                self.org.and_then(|o| unit_of_cell(o, &g.cost_center)).map(|u| u.name.clone())
+            };
+            let Some(unit) = unit else {
+                warnings.push(Warning {
+                    location: at(g.line),
+                    said: Said::GroupNotChecked {
+                        label: g.label.clone(),
+                        why: format!("its cost center {} is in no unit's codes", g.cost_center),
+                    },
+                });
+                continue;
+            };
+            for (k, (sc, slot_year)) in self.slots.iter().enumerate() {
+                if g.filled & (1 << k) == 0 {
+                    continue;
+                }
+                let year = slot_year.unwrap_or(g.year);
+                let e = printed.entry((unit.clone(), item, *sc, year)).or_insert((
+                    Decimal::ZERO,
+                    Vec::new(),
+                    Vec::new(),
+                    true,
+                ));
+                e.3 &= g.certain;
+                e.0 = e.0.checked_add(g.amounts[k]).unwrap_or(e.0);
+                if !e.1.contains(&g.line) {
+                    e.1.push(g.line);
+                }
+                if !e.2.contains(&g.cost_center) {
+                    e.2.push(g.cost_center.clone());
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for ((unit, item, scenario, year), (amount, lines, ccs, certain)) in printed {
+            let first = lines.first().copied().unwrap_or_default();
+            let printed_at = match lines.len() {
+                1 => at(first),
+                n => format!("{} and {} more rows", at(first), n - 1),
+            };
+            let (computed, rows) = match item {
+                None if unit.is_empty() => match raw_totals.get(&(scenario, year)) {
+                    Some(t) => (*t, None),
+                    None => continue,
+                },
+                _ => {
+                    let Some(u) = unit_names.iter().position(|n| *n == unit) else { continue };
+                    // Every cost center of the unit in the file with rows under the item has the group row: else
+                    // it totals part of the unit.
+                    let posts_under = |cc: &String| {
+                        self.cc_items.iter().any(|(c, it)| {
+                            c == cc && item.is_none_or(|g| it.is_some_and(|it| it == g || it.is_under(g)))
+                        })
+                    };
+                    let missing: Vec<&String> = self
+                        .cost_centers
+                        .iter()
+                        .filter(|(_, i)| self.org.and_then(|o| o.units.get(*i)).is_some_and(|x| x.name == unit))
+                        .map(|(cc, _)| cc)
+                        .filter(|cc| !ccs.contains(cc) && posts_under(cc))
+                        .collect();
+                    if !missing.is_empty() {
+                        warnings.push(Warning {
+                            location: at(first),
+                            said: Said::GroupNotChecked {
+                                label: format!("{} {scenario} {year}", item.map_or("yhteensä", |g| g.id())),
+                                why: format!(
+                                    "{unit}'s cost centers {} have no such row, so it totals part of the unit",
+                                    missing.iter().take(3).map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+                                ),
+                            },
+                        });
+                        continue;
+                    }
+                    let (mut sum, mut n) = (Decimal::ZERO, 0u64);
+                    match item {
+                        Some(g) => {
+                            for ((mu, it, sc, y), (d, r)) in mapped {
+                                if *mu as usize == u && *sc == scenario && *y == year && (*it == g || it.is_under(g)) {
+                                    sum = sum.checked_add(*d).unwrap_or(sum);
+                                    n += r;
+                                }
+                            }
+                        }
+                        // A total naming no line item: all the unit's rows, mapped to a line item or not.
+                        None => match unit_all.get(&(u as u32, scenario, year)) {
+                            Some((d, r)) => (sum, n) = (*d, *r),
+                            None => continue,
+                        },
+                    }
+                    (sum, Some(n))
+                }
+            };
+            out.push(crate::model::PrintedTotal {
+                unit: if unit.is_empty() { self.shown.to_string() } else { unit },
+                line_item: item.map(LineItem::new),
+                scenario,
+                year,
+                printed: sign(amount),
+                computed: sign(computed),
+                printed_at,
+                computed_from: match rows {
+                    Some(n) => format!("{} ({})", self.shown, crate::model::rows_en(n)),
+                    None => format!("{} (all its account rows)", self.shown),
+                },
+                certain,
+            });
+        }
+        warnings.insert(
+            0,
+            Warning {
+                location: self.shown.to_string(),
+                said: Said::GroupRows {
+                    count: self.groups.len() as u64 + self.dropped,
+                    first: format!("{} \"{}\"", at(self.groups[0].line), self.groups[0].label),
+                    checked: out.len(),
+                },
+            },
+        );
+        (out, warnings)
+    }
+}
