@@ -1,9 +1,16 @@
-//! Ledger exports (CSV): one row per year, cost center (kustannuspaikka) and account (tili), with the
-//! budget, its changes and the actuals as columns. Rows are summed in one streaming pass, exactly, per (year,
-//! cost center, account); cost centers are mapped to units by the org file's `codes`, accounts to line
-//! items by the chart of accounts; each figure's source is the file and how many rows made it. Nothing is
-//! dropped: unmapped cost centers and accounts are reported with their totals and row counts, and a
-//! reconciliation per scenario and year shows total in = mapped + unmapped, to the cent.
+//! Ledger exports: rows per year, cost center (kustannuspaikka) and account (tili), with the budget, its
+//! changes, the budget after changes and the actuals as columns (or one amount column and a scenario
+//! column), from CSV/TSV files, workbook sheets and Parquet. Rows are summed in one streaming pass, exactly, per
+//! (year, cost center, account); cost centers are mapped to units by the org file's `codes`, accounts to
+//! line items by the chart (the KKNR ranges by default); each figure's source is the file and how many rows
+//! fill it. A report export's group and total rows are told apart and checked, never summed. Nothing is
+//! dropped: unmapped cost centers and accounts are reported with their totals and row counts, every money
+//! column not read is named with its total, and a reconciliation per scenario and year shows total in =
+//! mapped + unmapped, to the cent.
+//!
+//! `header` reads the columns' roles, `delimited` the CSV/TSV files and sheet rows, `parquet` Parquet files,
+//! `mapping` the codes, `chart` the chart of accounts, `groups` the group rows; this module the options, the
+//! amounts and the figures from the sums.
 
 mod chart;
 mod delimited;
