@@ -12,7 +12,7 @@ for u in org.get("unit", []):
         units.append((u["name"], int(lo), int(hi or lo)))
 cc = pl.DataFrame([(n, code) for n, lo, hi in units for code in range(lo, hi + 1)], schema=["unit", "kustannuspaikka"], orient="row")
 rows = [l.strip().split(",") for l in open(chart_path) if l[0].isdigit()]
-acc = pl.DataFrame([(it, a) for a0, b0, it in rows for a in range(int(a0), int(b0) + 1)], schema=["item", "tili4"], orient="row")
+acc = pl.DataFrame([(it, a) for a0, b0, it, *_ in rows for a in range(int(a0), int(b0) + 1)], schema=["item", "tili4"], orient="row")
 if csv_path.endswith(".parquet"):
     scan = pl.scan_parquet(csv_path)
 else:

@@ -467,3 +467,36 @@ fn a_named_row_without_an_account_is_a_total_or_a_warning() {
     assert_eq!(warned.len(), 1, "{v:#}");
     assert_eq!(warned[0]["unit"], "Hallinto");
 }
+
+/// A report export whose group rows carry codes only (`4300` over `430010` and `430020`): a code that heads
+/// other codes of the file and whose rows are their sums is a group, not summed; one whose rows are not their
+/// sum stays an account, and a warning says so.
+#[test]
+fn a_code_that_heads_other_codes_and_is_their_sum_is_a_group() {
+    let dir = setup(
+        "Kustannuspaikka;Tili;TA 2024;TP 2024\n\
+         1100;3000;-50;-60\n\
+         1100;300010;-50;-60\n\
+         1100;4300;300;310\n\
+         1100;430010;100;110\n\
+         1100;430020;200;200\n\
+         1100;4500;20;25\n\
+         1100;450010;10;12\n",
+    );
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: Vec<Key> =
+        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| (k.0, k.1, k.2, k.3, norm(&k.4))).collect();
+    for want in [
+        key("Hallinto", "myyntituotot", "ta", 2024, "50"),
+        key("Hallinto", "palvelujen_ostot", "ta", 2024, "-300"),
+        key("Hallinto", "palvelujen_ostot", "tp", 2024, "-310"),
+        // 4500's rows are not 450010's sum: both are accounts.
+        key("Hallinto", "aineet_tarvikkeet_ja_tavarat", "ta", 2024, "-30"),
+    ] {
+        assert!(got.contains(&want), "{want:?} in {got:?}");
+    }
+    let err = stderr(&out);
+    assert!(err.contains("accounts 3000, 4300 head other accounts of the file and their 2 row(s)"), "{err}");
+    assert!(err.contains("account 4500 heads other accounts of the file, but its rows are not their sum"), "{err}");
+}

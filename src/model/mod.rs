@@ -343,6 +343,10 @@ pub enum Said {
     NetAmounts { net: String, others: Vec<String> },
     /// A ledger with its header and no rows: no figures.
     EmptyLedger,
+    /// Account codes that head other codes of the file and whose rows are their sums: group rows, not summed.
+    CodeGroups { codes: Vec<String>, rows: u64 },
+    /// An account code that heads other codes of the file but whose rows are not their sum: read as an account.
+    CodeNotGroup { code: String },
     /// A ledger's column whose header says money but no figure it gives (a variance, a percentage, a plan
     /// year, VAT): not read; its total where it was summed.
     ColumnNotRead {
@@ -421,6 +425,7 @@ impl Said {
                 | Said::ColumnYear { .. }
                 | Said::NetAmounts { .. }
                 | Said::ColumnNotRead { .. }
+                | Said::CodeGroups { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
                 | Said::ExternalApart { .. }
@@ -471,6 +476,17 @@ impl fmt::Display for Said {
                 f,
                 "column \"{column}\" is not read (no figure of the scheme's scenarios){}",
                 total.map(|t| format!("; its amounts total {t}")).unwrap_or_default()
+            ),
+            Said::CodeGroups { codes, rows } => write!(
+                f,
+                "accounts {} head other accounts of the file and their {rows} row(s) are those accounts' sums: group \
+                 rows, not summed",
+                codes.join(", ")
+            ),
+            Said::CodeNotGroup { code } => write!(
+                f,
+                "account {code} heads other accounts of the file, but its rows are not their sum: read as an account \
+                 of its own; check whether it is a group row"
             ),
             Said::EmptyLedger => write!(f, "the ledger has a header and no rows: it gives no figures"),
             Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),

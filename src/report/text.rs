@@ -469,6 +469,25 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             total.map(|t| format!("; dess belopp är sammanlagt {}", money(t, lang))).unwrap_or_default()
         ),
         (Lang::En, Said::ColumnNotRead { .. }) => said.to_string(),
+        (Lang::Fi, Said::CodeGroups { codes, rows }) => format!(
+            "tilit {} ovat aineiston muiden tilien ryhmiä, ja niiden {rows} riviä ovat niiden summia: ryhmärivejä, ei \
+             summattu",
+            codes.join(", ")
+        ),
+        (Lang::Sv, Said::CodeGroups { codes, rows }) => format!(
+            "kontona {} är grupper av filens andra konton, och deras {rows} rader är deras summor: grupprader, \
+             summerades inte",
+            codes.join(", ")
+        ),
+        (Lang::Fi, Said::CodeNotGroup { code }) => format!(
+            "tili {code} on aineiston muiden tilien ryhmä, mutta sen rivit eivät ole niiden summa: luettu omana \
+             tilinään; tarkista, onko se ryhmärivi"
+        ),
+        (Lang::Sv, Said::CodeNotGroup { code }) => format!(
+            "kontot {code} är en grupp av filens andra konton, men dess rader är inte deras summa: läst som ett eget \
+             konto; kontrollera om det är en grupprad"
+        ),
+        (Lang::En, Said::CodeGroups { .. } | Said::CodeNotGroup { .. }) => said.to_string(),
         (Lang::Fi, Said::EmptyLedger) => "kirjanpidon aineistossa on otsikkorivi mutta ei rivejä: siitä ei saatu lukuja".into(),
         (Lang::Sv, Said::EmptyLedger) => "bokföringsfilen har en rubrikrad men inga rader: den gav inga siffror".into(),
         (Lang::En, Said::EmptyLedger) => said.to_string(),

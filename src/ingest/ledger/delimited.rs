@@ -51,12 +51,17 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
             PREAMBLE_LINES + 1
         ),
     })?;
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    use std::io::Seek;
-    file.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
-    let rd = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(std::io::BufReader::new(file));
+    let open = || -> Result<csv::Reader<Box<dyn std::io::Read>>> {
+        use std::io::Seek;
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        file.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
+        Ok(csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(Box::new(std::io::BufReader::new(file))))
+    };
     let file = CsvFile { path, delimiter, start, lines_above };
-    read_csv(rd, Some(file), lines_above, shown, org, options)
+    read_csv(open()?, &open, Some(file), lines_above, shown, org, options)
 }
 
 /// A CSV ledger on disk: where its header starts (after `lines_above` lines) and its delimiter, for reading
@@ -83,13 +88,17 @@ pub fn read_ledger_rows(
         w.write_record(row).map_err(|e| Error::Report(format!("{shown}: {e}")))?;
     }
     let bytes = w.into_inner().map_err(|e| Error::Report(format!("{shown}: {e}")))?;
-    let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes));
-    read_csv(rd, None, rows_above, shown, org, options)
+    let again = || -> Result<csv::Reader<Box<dyn std::io::Read + '_>>> {
+        Ok(csv::ReaderBuilder::new().flexible(true).from_reader(Box::new(std::io::Cursor::new(bytes.as_slice()))))
+    };
+    let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes.as_slice()));
+    read_csv(rd, &again, None, rows_above, shown, org, options)
 }
 
 /// Reads a ledger's rows; `file` (the path and its delimiter) lets a large file be read on two threads.
-fn read_csv<R: std::io::Read>(
+fn read_csv<'a, R: std::io::Read>(
     mut rd: csv::Reader<R>,
+    again: &dyn Fn() -> Result<csv::Reader<Box<dyn std::io::Read + 'a>>>,
     file: Option<CsvFile>,
     lines_above: u64,
     shown: &str,
@@ -116,7 +125,7 @@ fn read_csv<R: std::io::Read>(
     let t0 = std::time::Instant::now();
     tracing::debug!(bytes = size, halves = split.is_some(), "ledger: {shown}");
     let chunk = match split {
-        None => sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart)),
+        None => sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), None),
         Some((f, (mid, lines_before))) => {
             let path = f.path;
             let open = |at: u64| -> Result<std::fs::File> {
@@ -137,7 +146,7 @@ fn read_csv<R: std::io::Read>(
             let (a, b) = std::thread::scope(|scope| {
                 let other = scope.spawn(|| {
                     let mut mapper = Mapper::new(org, chart);
-                    sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown, &mut mapper)
+                    sum_rows(&mut reader(second, u64::MAX, false), lines_before, &layout, shown, &mut mapper, None)
                 });
                 let here = sum_rows(
                     &mut reader(first, mid - f.start, true),
@@ -145,6 +154,7 @@ fn read_csv<R: std::io::Read>(
                     &layout,
                     shown,
                     &mut Mapper::new(org, chart),
+                    None,
                 );
                 (here, other.join())
             });
@@ -153,7 +163,38 @@ fn read_csv<R: std::io::Read>(
         }
     };
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
-    figures_from_sums(chunk, &layout, shown, org, options)
+    let mut chunk = chunk;
+    // Codes that head other codes of the file (`4000` and `400010`): read again for those accounts alone, and
+    // each head's rows that are their sum are group rows, taken out of the sums.
+    let heads = prefix_heads(&chunk.accounts);
+    let mut said = Vec::new();
+    if !heads.is_empty() && chunk.errors.is_empty() {
+        let family: std::collections::HashSet<u64> = chunk
+            .accounts
+            .iter()
+            .copied()
+            .filter(|a| heads.iter().any(|h| a.to_string().starts_with(&h.to_string())))
+            .collect();
+        let mut rd = again()?;
+        rd.byte_headers().map_err(|e| line_err(lines_above + 1, e.to_string()))?;
+        let side = sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), Some(&family));
+        said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, &Mapper::new(org, chart));
+    }
+    let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
+    out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
+    Ok(out)
+}
+
+/// The account codes that head others of the file: a code of digits that another code extends (`4000` before
+/// `400010`; `30` before `3010`).
+fn prefix_heads(accounts: &[u64]) -> Vec<u64> {
+    let mut codes: Vec<String> = accounts.iter().map(u64::to_string).collect();
+    codes.sort();
+    codes
+        .windows(2)
+        .filter(|w| w[1].len() > w[0].len() && w[1].starts_with(&w[0]))
+        .filter_map(|w| w[0].parse().ok())
+        .collect()
 }
 
 /// A byte offset near the middle of the file, just after a line break, and the number of lines before it; none
@@ -191,6 +232,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
     layout: &Layout,
     shown: &str,
     mapper: &mut Mapper,
+    family: Option<&std::collections::HashSet<u64>>,
 ) -> Chunk {
     let Layout { year_col, cc_col, acc_col, ref amount_cols, long, internal_col, name_col, ref header, .. } = *layout;
     let (mut groups, mut groups_dropped): (Vec<GroupRow>, u64) = (Vec::new(), 0);
@@ -345,7 +387,21 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 continue;
             }
         };
-        let (cc_raw, acc_key) = (key(cc_col), key(acc_col) | internal);
+        let (cc_raw, acc_raw) = (key(cc_col), key(acc_col));
+        // The second pass over a file with codes heading other codes: only those accounts, by their codes.
+        if let Some(family) = family {
+            if internal == 0 && family.contains(&acc_raw) {
+                let entry = sums.entry((year, cc_raw, acc_raw)).or_insert_with(|| ([Decimal::ZERO; SLOTS], [0; SLOTS]));
+                for (k, (c, _)) in amount_cols.iter().enumerate() {
+                    entry.0[k] = entry.0[k].checked_add(amounts[k]).unwrap_or(entry.0[k]);
+                    if only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
+                        entry.1[layout.canonical_slot(k)] += 1;
+                    }
+                }
+            }
+            continue;
+        }
+        let acc_key = acc_raw | internal;
         let (cc_key, acc_key) = (mapper.cost_center(cc_raw, &names), mapper.account(acc_key, &names));
         if (cc_raw, acc_key) != last_pair {
             last_pair = (cc_raw, acc_key);
@@ -385,5 +441,6 @@ pub(super) fn sum_rows<R: std::io::Read>(
         .collect::<std::collections::HashSet<_>>()
         .into_iter()
         .collect();
-    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread }
+    let accounts = mapper.accounts();
+    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, accounts }
 }

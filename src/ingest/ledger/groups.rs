@@ -2,7 +2,7 @@
 //! told from account rows while the rows are summed, never summed as accounts, and checked against the rows
 //! they head.
 
-use super::{negated, unit_of_cell, FastHash, SLOTS};
+use super::{code_of, negated, unit_of_cell, Chunk, FastHash, Mapper, SLOTS};
 use crate::model::{Item, LineItem, Org, Said, Scenario, Warning};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -247,4 +247,66 @@ impl GroupCheck<'_> {
         );
         (out, warnings)
     }
+}
+
+/// A report export's group rows told by their codes: each head code (`4000` before `400010`) whose rows, per
+/// year and cost center, are in every column the sum of the rows of the codes it heads is a group there, and its
+/// rows are taken out of the sums (`side` holds the sums of the head and headed accounts alone, by their codes).
+/// A head whose rows are not their sum stays an account, and a warning says its role cannot be told.
+pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u64], mapper: &Mapper) -> Vec<Said> {
+    let mut mapper = Mapper::new(mapper.org, mapper.chart);
+    let is_head = |a: u64| heads.contains(&a);
+    let under = |h: u64, a: u64| a != h && a.to_string().starts_with(&h.to_string()) && !is_head(a);
+    let (mut groups, mut rows, mut not) = (Vec::new(), 0u64, Vec::new());
+    // The main chunk's key of a cost center read in the side pass (interned codes by their text).
+    let index: HashMap<&str, usize> = chunk.names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let mut keyed: Vec<((i32, u64, u64), super::Sums)> = side.sums.iter().map(|(k, v)| (*k, *v)).collect();
+    keyed.sort_by_key(|(k, _)| *k);
+    for ((year, cc, head), (amounts, head_rows)) in keyed.iter().filter(|((_, _, a), _)| is_head(*a)) {
+        let mut sum = [Decimal::ZERO; SLOTS];
+        for ((y, c, a), (am, _)) in &keyed {
+            if y == year && c == cc && under(*head, *a) {
+                for (s, x) in sum.iter_mut().zip(am) {
+                    *s = s.checked_add(*x).unwrap_or(*s);
+                }
+            }
+        }
+        if sum != *amounts {
+            if !not.contains(head) {
+                not.push(*head);
+            }
+            continue;
+        }
+        let cc_key = if cc >> 63 == 0 {
+            Some(*cc)
+        } else {
+            let text = code_of(*cc, &side.names);
+            index.get(text.as_str()).map(|i| (1 << 63) | *i as u64)
+        };
+        let Some(cc_key) = cc_key else { continue };
+        let key = (*year, mapper.cost_center(cc_key, &chunk.names), mapper.account(*head, &chunk.names));
+        if let Some(entry) = chunk.sums.get_mut(&key) {
+            for (s, x) in entry.0.iter_mut().zip(amounts) {
+                *s = s.checked_sub(*x).unwrap_or(*s);
+            }
+            for (n, r) in entry.1.iter_mut().zip(head_rows) {
+                *n = n.saturating_sub(*r);
+            }
+            rows += head_rows.iter().max().copied().unwrap_or(0);
+            if entry.1.iter().all(|n| *n == 0) {
+                chunk.sums.remove(&key);
+            }
+            if !groups.contains(head) {
+                groups.push(*head);
+            }
+        }
+    }
+    let mut said = Vec::new();
+    if !groups.is_empty() {
+        said.push(Said::CodeGroups { codes: groups.iter().map(u64::to_string).collect(), rows });
+    }
+    for head in not.into_iter().filter(|h| !groups.contains(h)) {
+        said.push(Said::CodeNotGroup { code: head.to_string() });
+    }
+    said
 }

@@ -57,6 +57,14 @@ impl<'a> Mapper<'a> {
         out
     }
 
+    /// The accounts met whose codes are digits (their keys are their numbers), internal rows' too.
+    pub fn accounts(&self) -> Vec<u64> {
+        let mut out: Vec<u64> = self.items.keys().map(|k| k & !INTERNAL_BIT).filter(|k| *k < 1 << 61).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The account's key: its line item's (Sisäiset erät for an internal row), where the chart maps it.
     pub fn account(&mut self, key: u64, names: &[String]) -> u64 {
         let chart = self.chart;

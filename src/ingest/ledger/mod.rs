@@ -273,7 +273,7 @@ fn figures_from_sums(
     type MonthKey = (Option<u32>, Option<Item>, Scenario, i32);
     let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
     let has_months = |k: usize| layout.check_of.contains(&Some(k));
-    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread } = chunk;
+    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, .. } = chunk;
     let mut not_read: Vec<Warning> = layout
         .unread_cols
         .iter()
@@ -509,6 +509,8 @@ struct Chunk {
     pub cc_items: Vec<(String, Option<Item>)>,
     /// The totals of the columns not read (`Layout::unread_cols`), in their order.
     pub unread: Vec<Decimal>,
+    /// The accounts met whose codes are digits: a code that heads others (`4000` and `400010`) may be a group.
+    pub accounts: Vec<u64>,
 }
 
 impl Chunk {
@@ -584,6 +586,9 @@ impl Chunk {
         for (t, u) in self.unread.iter_mut().zip(other.unread) {
             *t = t.checked_add(u).unwrap_or(*t);
         }
+        self.accounts.extend(other.accounts);
+        self.accounts.sort_unstable();
+        self.accounts.dedup();
         let mut have: std::collections::HashSet<(String, Option<Item>)> = self.cc_items.drain(..).collect();
         have.extend(other.cc_items);
         self.cc_items = have.into_iter().collect();
@@ -637,6 +642,7 @@ mod tests {
             &layout,
             "l.csv",
             &mut Mapper::new(None, &chart),
+            None,
         );
         let (mid, lines) = split_point(&path, text.len() as u64).unwrap();
         let first = sum_rows(
@@ -645,11 +651,12 @@ mod tests {
             &layout,
             "l.csv",
             &mut Mapper::new(None, &chart),
+            None,
         );
         let mut f2 = std::fs::File::open(&path).unwrap();
         std::io::Seek::seek(&mut f2, std::io::SeekFrom::Start(mid)).unwrap();
         let second =
-            sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv", &mut Mapper::new(None, &chart));
+            sum_rows(&mut reader(f2, u64::MAX, false), lines, &layout, "l.csv", &mut Mapper::new(None, &chart), None);
         let merged = first.merge(second);
         let by_name = |c: &Chunk| -> std::collections::BTreeMap<(i32, String, String), Sums> {
             let name = |k: u64| {
