@@ -191,6 +191,32 @@ impl Analysis {
                 explained_by: None,
             })
             .collect();
+        // Every overrun of a binding appropriation is explained to the council, whatever the thresholds.
+        let overruns: Vec<Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.rule == Rule::BindingOverrun && f.year == Some(year))
+            .filter(|f| f.line_item.is_some_and(|li| !explained.contains(&(f.unit.as_str(), li, year))))
+            .filter(|f| !missing.iter().any(|m| m.unit == f.unit && m.line_item == f.line_item))
+            .map(|f| Finding {
+                severity: Severity::Warning,
+                rule: Rule::ExplanationMissing,
+                unit: f.unit.clone(),
+                line_item: f.line_item,
+                scenario: Some(Scenario::Poikkeama),
+                year: Some(year),
+                expected: None,
+                actual: f.notes.iter().find_map(|n| match n {
+                    finding::Note::Binding { variance, .. } => Some(*variance),
+                    _ => None,
+                }),
+                difference: None,
+                sources: Vec::new(),
+                notes: f.notes.iter().filter(|n| matches!(n, finding::Note::Binding { .. })).cloned().collect(),
+                explained_by: None,
+            })
+            .collect();
+        missing.extend(overruns);
         let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         let tail = self.findings.split_off(at);
         self.findings.append(&mut missing);

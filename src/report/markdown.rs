@@ -216,6 +216,15 @@ fn explanation(row: &Row, ctx: &ReportContext, w: &Words) -> String {
     }
 }
 
+/// What the variance's signs mean, as a line above the figures.
+pub fn signs_line(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fi => "Poikkeama = toteuma − talousarvio muutosten jälkeen: **+** on talousarviota parempi, **−** heikompi (tuotot positiivisina, kulut negatiivisina).",
+        Lang::Sv => "Avvikelse = utfall − budget efter ändringar: **+** är bättre än budgeten, **−** sämre (intäkter positiva, kostnader negativa).",
+        Lang::En => "Variance = actual − budget after changes: **+** is better than budget, **−** worse (revenues positive, costs negative).",
+    }
+}
+
 fn table_row(cells: &[String]) -> String {
     format!("| {} |", cells.join(" | "))
 }
@@ -249,6 +258,11 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             if let Some(r) = ctx.row(&unit.name, LineItem::new(item), year) {
                 para.extend(line_sentence(r, ctx, lang));
             }
+        }
+        // A top-level unit's own explanation of its margin (a binding one's stands with its appropriation below).
+        let binding = a.bindings.iter().any(|b| b.unit == unit.name && b.line_item == margin_li && b.year == year);
+        if let Some(e) = ctx.row(&unit.name, margin_li, year).and_then(|r| ctx.explanation(r)).filter(|_| !binding) {
+            para.push(format!("{}: {}", w.col_expl, md_escape(e)));
         }
         if !para.is_empty() {
             let _ = writeln!(md, "{}\n", para.join(" "));
@@ -300,6 +314,14 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
                 (Lang::En, false) => format!("- **{unit}**, {li}: within the appropriation; the outturn was {amount}{pct} better than budget."),
                 (Lang::En, true) => format!("- **{unit}**, {li}: **appropriation overrun by {amount}{pct}**. The overrun needs a council decision."),
             };
+            // The finance office's reason; an overrun without one is said (every overrun is explained to the
+            // council, whatever the thresholds).
+            let reason = ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation(r));
+            let text = match reason {
+                Some(e) => format!("{text} {}: {}", w.col_expl, md_escape(e)),
+                None if b.overrun && !b.within_right => format!("{text} {}", w.expl_missing),
+                None => text,
+            };
             let _ = writeln!(md, "{text}");
         }
         md.push('\n');
@@ -337,6 +359,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
 
     // Units table: the margin's budget, changes, budget after changes, actuals and variance.
     let _ = writeln!(md, "## {}\n", w.units);
+    let _ = writeln!(md, "{}\n", signs_line(lang));
     let _ = writeln!(
         md,
         "{}",

@@ -237,6 +237,22 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
             }
         }
         Rule::BindingOverrun | Rule::BindingWithin | Rule::BindingWithinRight => binding_message(f, lang),
+        Rule::ExplanationMissing if f.notes.iter().any(|n| matches!(n, Note::Binding { .. })) => {
+            let line = about(f.line_item, None, f.year, lang);
+            let v = f.actual.map(|d| signed_money(d, lang)).unwrap_or_default();
+            match lang {
+                Lang::Fi => format!(
+                    "{line}: sitovan määrärahan ylitys {v} on perusteltava valtuustolle, mutta perustelu puuttuu."
+                ),
+                Lang::Sv => format!(
+                    "{line}: överskridningen {v} av ett bindande anslag ska motiveras för fullmäktige, men motivering saknas."
+                ),
+                Lang::En => format!(
+                    "{line}: the overrun {v} of a binding appropriation must be explained to the council, but there is no \
+                     explanation."
+                ),
+            }
+        }
         Rule::ExplanationMissing => {
             let line = about(f.line_item, None, f.year, lang);
             let v = f.actual.map(|d| signed_money(d, lang)).unwrap_or_default();

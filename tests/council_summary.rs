@@ -1,0 +1,89 @@
+//! The council's summary (issue 20): every binding appropriation with its explanation, every overrun of one
+//! explained or flagged whatever the thresholds, and what the variance's signs mean.
+
+mod common;
+use common::*;
+
+/// A department with a binding margin whose areas overran it by 30 € (well under the thresholds for an
+/// explanation): budget −500 on its own cost center, actuals −530 on its areas'.
+fn setup(explanations: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.toml"),
+        "name = \"Kunta\"\n[[unit]]\nname = \"Keskus\"\nbinding = [\"toimintakate\"]\ncodes = [\"1000\"]\n\
+         [[unit]]\nname = \"Alue A\"\nparent = \"Keskus\"\ncodes = [\"1100-1199\"]\n\
+         [[unit]]\nname = \"Alue B\"\nparent = \"Keskus\"\ncodes = [\"1200-1299\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("l.csv"),
+        "vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1000;4300;-1000,00;\n2024;1000;3000;500,00;\n\
+         2024;1100;4300;;-600,00\n2024;1200;4300;;-450,00\n2024;1200;3000;;520,00\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("perustelut.csv"), format!("yksikkö;rivi;vuosi;perustelu\n{explanations}")).unwrap();
+    dir
+}
+
+fn run_all(dir: &std::path::Path) -> (std::process::Output, String, String) {
+    let out = run_in(
+        dir,
+        &["run", "--org", "org.toml", "--explanations", "perustelut.csv", "--lang", "fi,en", "--out", "o", "l.csv"],
+    );
+    let fi = std::fs::read_to_string(dir.join("o/yhteenveto.md")).unwrap_or_default();
+    let en = std::fs::read_to_string(dir.join("o/summary.md")).unwrap_or_default();
+    (out, fi, en)
+}
+
+#[test]
+fn an_overrun_of_a_binding_appropriation_needs_an_explanation_whatever_the_thresholds() {
+    let dir = setup("");
+    let (out, fi, en) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The overrun line says the reason is missing.
+    let line = fi.lines().find(|l| l.starts_with("- **Keskus**")).unwrap_or_else(|| panic!("{fi}"));
+    assert!(line.contains("**määräraha ylittyi 30") && line.ends_with("*perustelu puuttuu*"), "{line}");
+    // And findings.json has the warning, with the overrun.
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
+    let missing: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "explanation_missing").collect();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert_eq!((&missing[0]["unit"], &missing[0]["line_item"]), (&"Keskus".into(), &"toimintakate".into()));
+    assert_eq!(missing[0]["severity"], "warning");
+    assert!(
+        missing[0]["message"].as_str().unwrap_or_default().contains("sitovan määrärahan ylitys −30"),
+        "{:#}",
+        missing[0]
+    );
+    // Every summary says what the signs mean.
+    assert!(fi.contains("**+** on talousarviota parempi, **−** heikompi"), "{fi}");
+    assert!(en.contains("**+** is better than budget, **−** worse"), "{en}");
+}
+
+/// A top-level unit whose margin is not binding: its explanation opens the summary.
+#[test]
+fn a_top_level_units_explanation_opens_the_summary() {
+    let dir = setup("Keskus;Toimintakate;2024;Alue B:n kiinteistökulut nousivat.\n");
+    let org =
+        std::fs::read_to_string(dir.path().join("org.toml")).unwrap().replace("binding = [\"toimintakate\"]\n", "");
+    std::fs::write(dir.path().join("org.toml"), org).unwrap();
+    let (out, fi, _) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let opening = fi.lines().find(|l| l.starts_with("**Keskus**")).unwrap_or_else(|| panic!("{fi}"));
+    assert!(opening.ends_with("Perustelu: Alue B:n kiinteistökulut nousivat."), "{opening}");
+}
+
+#[test]
+fn a_binding_appropriations_explanation_reaches_the_council() {
+    let dir = setup("Keskus;Toimintakate;2024;Alue B:n kiinteistökulut nousivat.\n");
+    let (out, fi, _) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let line = fi.lines().find(|l| l.starts_with("- **Keskus**")).unwrap_or_else(|| panic!("{fi}"));
+    assert!(line.ends_with("Perustelu: Alue B:n kiinteistökulut nousivat."), "{line}");
+    // Once: the department's margin is its binding appropriation, explained there, not again in the opening.
+    assert_eq!(fi.matches("Alue B:n kiinteistökulut nousivat.").count(), 1, "{fi}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["rule"] != "explanation_missing"), "{v:#}");
+}
