@@ -151,6 +151,8 @@ fn example_writes_every_report_and_exit_1() {
             "findings.json",
             "manifest.json",
             "poikkeama.xlsx",
+            "rivit.csv",
+            "rivit.parquet",
             "sammandrag.md",
             "summary.md",
             "toimintakate_poikkeama.svg",
@@ -910,4 +912,46 @@ fn summary_line_quiet_and_verbose() {
     assert!(err.lines().last().unwrap().starts_with("poikkeama: 2 files, 206 figures, 11 errors, "), "{err}");
     let both = run(&["-q", "-v", "run"]);
     assert_eq!(code(&both), 2, "-q and -v conflict: {}", stderr(&both));
+}
+
+/// The flat table of the final rows (`rivit.csv`, `rivit.parquet`) holds the same numbers as the engine's rows
+/// and as each other: every amount exact, the unit's path, the binding status, the explanation.
+#[test]
+fn the_flat_rows_carry_the_same_numbers_as_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &[]);
+    let a = engine();
+    let mut rd = csv::Reader::from_path(out.join("rivit.csv")).unwrap();
+    let header: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, poikkeama::report::flat::COLUMNS);
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), a.rows.len());
+    let dec = |s: &str| (!s.is_empty()).then(|| s.parse::<rust_decimal::Decimal>().unwrap());
+    for (r, want) in rows.iter().zip(&a.rows) {
+        assert_eq!(
+            (&r[0], &r[2], r[4].parse::<i32>().unwrap()),
+            (want.unit.as_str(), want.line_item.id().as_str(), want.year)
+        );
+        assert_eq!(dec(&r[5]), want.ta, "{r:?}");
+        assert_eq!(dec(&r[8]), want.tp, "{r:?}");
+        assert_eq!(dec(&r[9]), want.variance_shown(), "{r:?}");
+    }
+    // The binding margin of the centre, within its appropriation, with the finance office's explanation.
+    let centre =
+        rows.iter().find(|r| &r[0] == "Kaupunginkansliakeskus" && &r[2] == "toimintakate" && &r[4] == "2024").unwrap();
+    assert_eq!((&centre[1], &centre[9], &centre[11]), ("Kaupunginkansliakeskus", "330072", "within"));
+    assert!(centre[12].starts_with("Esimerkki: keskuksen toimintakate jäi alle budjetin"), "{centre:?}");
+    let area = rows.iter().find(|r| &r[0] == "Kaupunginkansliapalvelut").unwrap();
+    assert_eq!(&area[1], "Kaupunginkansliakeskus / Kaupunginkansliapalvelut");
+    // Parquet: the same rows, amounts as exact decimals.
+    use polars::prelude::*;
+    let df = ParquetReader::new(std::fs::File::open(out.join("rivit.parquet")).unwrap()).finish().unwrap();
+    assert_eq!(df.height(), rows.len());
+    assert!(matches!(df.column("tp").unwrap().dtype(), DataType::Decimal(38, _)));
+    let tp = df.column("tp").unwrap().cast(&DataType::String).unwrap();
+    let tp = tp.str().unwrap();
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(tp.get(i).map(|s| s.parse::<rust_decimal::Decimal>().unwrap()), dec(&r[8]), "row {i}");
+    }
 }

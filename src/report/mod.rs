@@ -6,6 +6,7 @@ pub mod chart;
 pub mod explain;
 pub mod extract;
 pub mod findings;
+pub mod flat;
 pub mod fmt;
 pub mod manifest;
 pub mod markdown;
@@ -171,6 +172,9 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
     files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
     lap("findings.json");
+    files.push((flat::CSV.to_string(), flat::render_csv(ctx)?));
+    files.push((flat::PARQUET.to_string(), flat::render_parquet(ctx)?));
+    lap("flat rows");
     Ok(files)
 }
 
