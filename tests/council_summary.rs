@@ -87,3 +87,36 @@ fn a_binding_appropriations_explanation_reaches_the_council() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
     assert!(v["findings"].as_array().unwrap().iter().all(|f| f["rule"] != "explanation_missing"), "{v:#}");
 }
+
+/// Explanations may carry their language (`kieli`): each summary prints the one in its language, else the one
+/// without a language.
+#[test]
+fn each_summary_prints_the_explanation_in_its_language() {
+    let dir = setup("");
+    std::fs::write(
+        dir.path().join("perustelut.csv"),
+        "yksikkö;rivi;vuosi;kieli;perustelu\n\
+         Keskus;Toimintakate;2024;fi;Kiinteistökulut nousivat.\n\
+         Keskus;Toimintakate;2024;en;Property costs rose.\n",
+    )
+    .unwrap();
+    let (out, fi, en) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let line = |md: &str| md.lines().find(|l| l.starts_with("- **Keskus**")).unwrap_or_default().to_string();
+    assert!(line(&fi).ends_with("Perustelu: Kiinteistökulut nousivat."), "{fi}");
+    assert!(line(&en).ends_with("Explanation: Property costs rose."), "{en}");
+    assert!(!en.contains("Kiinteistökulut"), "{en}");
+    // A language the tool does not know is an error naming the line.
+    std::fs::write(
+        dir.path().join("perustelut.csv"),
+        "yksikkö;rivi;vuosi;kieli;perustelu\nKeskus;Toimintakate;2024;de;x\n",
+    )
+    .unwrap();
+    let (out, _, _) = run_all(dir.path());
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("perustelut.csv:2") && stderr(&out).contains("\"de\" is none of fi, sv, en"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -14,6 +14,7 @@ const UNIT: &[&str] = &["yksikkö", "yksikko", "unit", "enhet", "toimiala", "vas
 const LINE: &[&str] = &["rivi", "line_item", "line item", "line", "rad", "tili"];
 const YEAR: &[&str] = &["vuosi", "year", "år", "ar"];
 const TEXT: &[&str] = &["perustelu", "perustelut", "selitys", "motivering", "explanation", "text", "teksti"];
+const LANG: &[&str] = &["kieli", "språk", "sprak", "lang", "language"];
 
 /// Reads an explanations file: `.toml` as TOML, anything else as CSV.
 pub fn load(path: &Path, org: Option<&Org>) -> Result<Vec<Explanation>> {
@@ -46,7 +47,20 @@ pub fn load(path: &Path, org: Option<&Org>) -> Result<Vec<Explanation>> {
         let unit = org
             .and_then(|o| o.find(&r.unit).or_else(|| o.find_fuzzy(&r.unit)))
             .map_or_else(|| r.unit.split_whitespace().collect::<Vec<_>>().join(" "), |u| u.name.clone());
-        out.push(Explanation { unit, line_item, year: r.year, text: r.text, source: place });
+        let lang = match r.lang.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            None => None,
+            Some(l) => match language(l) {
+                Some(code) => Some(code.to_string()),
+                None => {
+                    errors.push(Error::Config {
+                        path: place,
+                        message: format!("language \"{l}\" is none of fi, sv, en (suomi, svenska, english)"),
+                    });
+                    continue;
+                }
+            },
+        };
+        out.push(Explanation { unit, line_item, year: r.year, text: r.text, source: place, lang });
     }
     match Error::from_list(errors) {
         Some(e) => Err(e),
@@ -61,6 +75,17 @@ struct Raw {
     line_item: String,
     year: i32,
     text: String,
+    lang: Option<String>,
+}
+
+/// A language's code from how a file names it.
+fn language(l: &str) -> Option<&'static str> {
+    match l.to_lowercase().as_str() {
+        "fi" | "fin" | "suomi" | "finnish" | "finska" => Some("fi"),
+        "sv" | "swe" | "ruotsi" | "svenska" | "swedish" => Some("sv"),
+        "en" | "eng" | "englanti" | "engelska" | "english" => Some("en"),
+        _ => None,
+    }
 }
 
 fn line_item(s: &str) -> Option<LineItem> {
@@ -89,6 +114,7 @@ fn from_csv(text: &str) -> std::result::Result<Vec<Raw>, String> {
         })
     };
     let (u, l, y, t) = (find(UNIT, "unit")?, find(LINE, "line item")?, find(YEAR, "year")?, find(TEXT, "text")?);
+    let lang_col = header.iter().position(|h| LANG.contains(&h.as_str()));
     let mut out = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let line = i + 2;
@@ -101,7 +127,7 @@ fn from_csv(text: &str) -> std::result::Result<Vec<Raw>, String> {
         if get(t).is_empty() {
             return Err(format!("line {line}: the explanation text is empty"));
         }
-        out.push(Raw { line, unit: get(u), line_item: get(l), year, text: get(t) });
+        out.push(Raw { line, unit: get(u), line_item: get(l), year, text: get(t), lang: lang_col.map(get) });
     }
     Ok(out)
 }
@@ -120,6 +146,8 @@ struct TomlEntry {
     line_item: String,
     year: i32,
     text: String,
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 fn from_toml(text: &str) -> std::result::Result<Vec<Raw>, String> {
@@ -134,6 +162,7 @@ fn from_toml(text: &str) -> std::result::Result<Vec<Raw>, String> {
             line_item: e.line_item,
             year: e.year,
             text: e.text.trim().to_string(),
+            lang: e.lang,
         })
         .collect())
 }

@@ -140,6 +140,7 @@ impl Table {
                 year,
                 text,
                 source: Source { file: file.to_string(), place: place(&cell), factor: Decimal::ONE }.to_string(),
+                lang: None,
             })
             .collect();
         let source = |cell: String| Source { file: file.to_string(), place: place(&cell), factor };

@@ -268,6 +268,9 @@ pub struct Explanation {
     pub text: String,
     /// Where it was read: `file:line` or `file:sheet!CELL`.
     pub source: String,
+    /// The language it is written in (`fi`, `sv`, `en`), where the file says; each report prints the one in its
+    /// language, else one without a language, else any.
+    pub lang: Option<String>,
 }
 
 /// A budget change printed as a row of its own, with the council decision that made it (`Kv 22.4. §26`):

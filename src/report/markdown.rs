@@ -201,8 +201,8 @@ fn margin_sentence(unit: &str, row: &Row, lang: Lang) -> Option<String> {
 }
 
 /// The finance office's explanation of a row's variance, or a note that a significant one has none.
-fn explanation(row: &Row, ctx: &ReportContext, w: &Words) -> String {
-    match ctx.explanation(row) {
+fn explanation(row: &Row, ctx: &ReportContext, w: &Words, lang: Lang) -> String {
+    match ctx.explanation_in(row, lang) {
         Some(text) => md_escape(text),
         None if crate::engine::Analysis::significant(
             row,
@@ -261,7 +261,9 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         }
         // A top-level unit's own explanation of its margin (a binding one's stands with its appropriation below).
         let binding = a.bindings.iter().any(|b| b.unit == unit.name && b.line_item == margin_li && b.year == year);
-        if let Some(e) = ctx.row(&unit.name, margin_li, year).and_then(|r| ctx.explanation(r)).filter(|_| !binding) {
+        if let Some(e) =
+            ctx.row(&unit.name, margin_li, year).and_then(|r| ctx.explanation_in(r, lang)).filter(|_| !binding)
+        {
             para.push(format!("{}: {}", w.col_expl, md_escape(e)));
         }
         if !para.is_empty() {
@@ -316,7 +318,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             };
             // The finance office's reason; an overrun without one is said (every overrun is explained to the
             // council, whatever the thresholds).
-            let reason = ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation(r));
+            let reason = ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang));
             let text = match reason {
                 Some(e) => format!("{text} {}: {}", w.col_expl, md_escape(e)),
                 None if b.overrun && !b.within_right => format!("{text} {}", w.expl_missing),
@@ -345,7 +347,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         let _ = writeln!(md, "## {}\n", w.by_unit);
         for (u, r) in notable {
             let Some(mut text) = margin_sentence(&md_escape(ctx.unit_name(&u.name, lang)), r, lang) else { continue };
-            match ctx.explanation(r) {
+            match ctx.explanation_in(r, lang) {
                 Some(e) => text.push_str(&format!(" {}: {}", w.col_expl, md_escape(e))),
                 None if crate::engine::Analysis::significant(r, limit_euros, limit_pct) => {
                     text.push_str(&format!(" {}", w.expl_missing))
@@ -451,7 +453,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
                     r.line_item.label(lang.code()),
                     r.variance_shown().map(|v| signed_number(v, lang)).unwrap_or_default(),
                     r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
-                    explanation(r, ctx, &w),
+                    explanation(r, ctx, &w, lang),
                 ])
             );
         }

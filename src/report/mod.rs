@@ -117,11 +117,25 @@ impl<'a> ReportContext<'a> {
         self.org.and_then(|o| o.find(name)).map_or(name, |u| u.name_in(lang.code()))
     }
 
-    /// The explanation of a row's variance, if the finance office gave one.
+    /// The explanation of a row's variance, if the finance office gave one: one without a language, else the
+    /// Finnish one, else any.
     pub fn explanation(&self, row: &crate::engine::Row) -> Option<&str> {
-        self.explanations
+        self.explanation_in(row, fmt::Lang::Fi)
+    }
+
+    /// The explanation of a row's variance in a reader's language: the one written in it, else one without a
+    /// language, else any.
+    pub fn explanation_in(&self, row: &crate::engine::Row, lang: fmt::Lang) -> Option<&str> {
+        let of_row: Vec<&crate::model::Explanation> = self
+            .explanations
             .iter()
-            .find(|e| e.unit == row.unit && e.line_item == row.line_item && e.year == row.year)
+            .filter(|e| e.unit == row.unit && e.line_item == row.line_item && e.year == row.year)
+            .collect();
+        of_row
+            .iter()
+            .find(|e| e.lang.as_deref() == Some(lang.code()))
+            .or_else(|| of_row.iter().find(|e| e.lang.is_none()))
+            .or_else(|| of_row.first())
             .map(|e| e.text.as_str())
     }
 
