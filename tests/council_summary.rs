@@ -41,8 +41,14 @@ fn an_overrun_of_a_binding_appropriation_needs_an_explanation_whatever_the_thres
     let (out, fi, en) = run_all(dir.path());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // The overrun line says the reason is missing.
-    let line = fi.lines().find(|l| l.starts_with("- **Keskus**")).unwrap_or_else(|| panic!("{fi}"));
-    assert!(line.contains("**määräraha ylittyi 30") && line.ends_with("*perustelu puuttuu*"), "{line}");
+    let line = fi.lines().find(|l| l.starts_with("| **Keskus** |")).unwrap_or_else(|| panic!("{fi}"));
+    let cells: Vec<&str> = line.split(" | ").map(|c| c.trim_matches(|c| c == '|' || c == ' ')).collect();
+    assert_eq!(
+        cells[1..],
+        ["Toimintakate ulkoinen", "−500", "−530", "−30", "−6,0\u{a0}%", "**ylittyi**", "*perustelu puuttuu*"],
+        "{line}"
+    );
+    assert!(fi.contains("Sitovan määrärahan ylitys vaatii valtuuston päätöksen"), "{fi}");
     // And findings.json has the warning, with the overrun.
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
@@ -79,8 +85,8 @@ fn a_binding_appropriations_explanation_reaches_the_council() {
     let dir = setup("Keskus;Toimintakate;2024;Alue B:n kiinteistökulut nousivat.\n");
     let (out, fi, _) = run_all(dir.path());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let line = fi.lines().find(|l| l.starts_with("- **Keskus**")).unwrap_or_else(|| panic!("{fi}"));
-    assert!(line.ends_with("Perustelu: Alue B:n kiinteistökulut nousivat."), "{line}");
+    let line = fi.lines().find(|l| l.starts_with("| **Keskus** |")).unwrap_or_else(|| panic!("{fi}"));
+    assert!(line.ends_with("| Alue B:n kiinteistökulut nousivat. |"), "{line}");
     // Once: the department's margin is its binding appropriation, explained there, not again in the opening.
     assert_eq!(fi.matches("Alue B:n kiinteistökulut nousivat.").count(), 1, "{fi}");
     let v: serde_json::Value =
@@ -102,9 +108,9 @@ fn each_summary_prints_the_explanation_in_its_language() {
     .unwrap();
     let (out, fi, en) = run_all(dir.path());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let line = |md: &str| md.lines().find(|l| l.starts_with("- **Keskus**")).unwrap_or_default().to_string();
-    assert!(line(&fi).ends_with("Perustelu: Kiinteistökulut nousivat."), "{fi}");
-    assert!(line(&en).ends_with("Explanation: Property costs rose."), "{en}");
+    let line = |md: &str| md.lines().find(|l| l.starts_with("| **Keskus** |")).unwrap_or_default().to_string();
+    assert!(line(&fi).ends_with("| Kiinteistökulut nousivat. |"), "{fi}");
+    assert!(line(&en).ends_with("| Property costs rose. |"), "{en}");
     assert!(!en.contains("Kiinteistökulut"), "{en}");
     // A language the tool does not know is an error naming the line.
     std::fs::write(

@@ -346,8 +346,28 @@ fn markdown_tables_parse_with_the_engines_figures() {
     example_run(&out, &[]);
     let md = std::fs::read_to_string(out.join("yhteenveto.md")).unwrap();
     let t = tables(&md);
-    assert_eq!(t.len(), 2);
-    let units = &t[0];
+    assert_eq!(t.len(), 3);
+    // First the binding appropriations, each with its status and explanation.
+    let binding = &t[0];
+    assert_eq!(
+        binding[0],
+        ["Yksikkö", "Rivi", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %", "Tila", "Perustelu"]
+    );
+    assert_eq!(binding.len(), 2);
+    assert_eq!(
+        binding[1][..7],
+        [
+            "Kaupunginkansliakeskus",
+            "Toimintakate ulkoinen",
+            "−3\u{a0}942\u{a0}834",
+            "−3\u{a0}612\u{a0}763",
+            "+330\u{a0}072",
+            "+8,4\u{a0}%",
+            "määrärahassa"
+        ]
+    );
+    assert!(binding[1][7].starts_with("Esimerkki: keskuksen toimintakate jäi alle budjetin"), "{binding:?}");
+    let units = &t[1];
     assert_eq!(
         units[0],
         ["Yksikkö", "TA, €", "TA-muutokset, €", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %"]
@@ -379,7 +399,7 @@ fn markdown_tables_parse_with_the_engines_figures() {
         ]
     );
     // The largest variances: detail rows of the areas, never a department's sum of them or an internal item.
-    let largest = &t[1];
+    let largest = &t[2];
     assert_eq!(largest[0], ["Yksikkö", "Rivi", "Poikkeama, €", "Poikkeama, %", "Perustelu"]);
     assert!(largest[1..].iter().all(|r| r[0] != "Kaupunginkansliakeskus" && !r[1].contains("erät")), "{largest:?}");
     assert_eq!(

@@ -2,7 +2,7 @@
 //! Every figure comes from the engine's rows and findings; nothing is computed here but wording.
 
 use super::fmt::{md_escape, money, number, percent, signed_money, signed_number, signed_percent, Lang};
-use super::text::{message_at, mid_sentence};
+use super::text::message_at;
 use super::ReportContext;
 use crate::engine::{Cause, Row, Severity};
 use crate::model::{Item, LineItem};
@@ -37,6 +37,11 @@ struct Words {
     col_expl: &'static str,
     expl_missing: &'static str,
     no_errors: &'static str,
+    col_status: &'static str,
+    /// A binding appropriation's status: within, within the overrun right, overrun.
+    status: [&'static str; 3],
+    /// Under the table when an appropriation was overrun.
+    overrun_note: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -60,6 +65,9 @@ fn words(lang: Lang) -> Words {
             col_expl: "Perustelu",
             expl_missing: "*perustelu puuttuu*",
             no_errors: "Lähdeluvuista ei löytynyt virheitä.",
+            col_status: "Tila",
+            status: ["määrärahassa", "ylitysoikeuden rajoissa", "**ylittyi**"],
+            overrun_note: "Sitovan määrärahan ylitys vaatii valtuuston päätöksen, ja se on perusteltava valtuustolle.",
         },
         Lang::Sv => Words {
             title: "Budgetutfall",
@@ -80,6 +88,10 @@ fn words(lang: Lang) -> Words {
             col_expl: "Motivering",
             expl_missing: "*motivering saknas*",
             no_errors: "Inga fel hittades i källsiffrorna.",
+            col_status: "Läge",
+            status: ["inom anslaget", "inom överskridningsrätten", "**överskreds**"],
+            overrun_note:
+                "Överskridning av ett bindande anslag kräver fullmäktiges beslut och ska motiveras för fullmäktige.",
         },
         Lang::En => Words {
             title: "Budget outturn",
@@ -100,6 +112,10 @@ fn words(lang: Lang) -> Words {
             col_expl: "Explanation",
             expl_missing: "*explanation missing*",
             no_errors: "No errors were found in the source figures.",
+            col_status: "Status",
+            status: ["within", "within the overrun right", "**overrun**"],
+            overrun_note:
+                "An overrun of a binding appropriation needs a council decision and must be explained to the council.",
         },
     }
 }
@@ -244,6 +260,75 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             let _ = writeln!(md, "# {} {year}\n", w.title);
         }
     }
+    // What the variances' signs mean, before any variance.
+    let _ = writeln!(md, "{}\n", signs_line(lang));
+
+    // Binding appropriations: all of them in one table, overruns first, each with its status and the finance
+    // office's explanation (an overrun without one is flagged: every overrun is explained to the council).
+    let mut bindings: Vec<_> = a.bindings.iter().filter(|b| b.year == year).collect();
+    let rank = |b: &crate::engine::Binding| {
+        if b.within_right {
+            1
+        } else if b.overrun {
+            0
+        } else {
+            2
+        }
+    };
+    bindings.sort_by_key(|b| rank(b));
+    if !bindings.is_empty() {
+        let _ = writeln!(md, "## {}\n", w.binding);
+        let _ = writeln!(
+            md,
+            "{}",
+            table_row(&[
+                w.col_unit.into(),
+                w.col_line.into(),
+                w.col_budget.into(),
+                w.col_actual.into(),
+                w.col_var.into(),
+                w.col_pct.into(),
+                w.col_status.into(),
+                w.col_expl.into()
+            ])
+        );
+        let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---|---|");
+        for b in &bindings {
+            let unit = md_escape(ctx.unit_name(&b.unit, lang));
+            let li = b.line_item.label(lang.code());
+            let pct = b.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default();
+            let mut status = w.status[2 - rank(b).min(2)].to_string();
+            if b.within_right {
+                if let Some(r) = b.overrun_right {
+                    status = format!("{status} ({})", money(r, lang));
+                }
+            }
+            let reason = match ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang)) {
+                Some(e) => md_escape(e),
+                None if b.overrun && !b.within_right => w.expl_missing.to_string(),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                md,
+                "{}",
+                table_row(&[
+                    format!("**{unit}**"),
+                    li,
+                    number(b.ta_muutettu, lang),
+                    number(b.tp, lang),
+                    signed_number(b.variance, lang),
+                    pct,
+                    status,
+                    reason
+                ])
+            );
+        }
+        md.push('\n');
+        if bindings.iter().any(|b| b.overrun && !b.within_right) {
+            let _ = writeln!(md, "{}\n", w.overrun_note);
+        }
+    }
+
     let margin_li = LineItem::new(Item::TOIMINTAKATE);
 
     // Opening: each top-level unit's margin, revenue and costs, then the error count.
@@ -293,42 +378,6 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         );
     }
 
-    // Binding appropriations.
-    let bindings: Vec<_> = a.bindings.iter().filter(|b| b.year == year).collect();
-    if !bindings.is_empty() {
-        let _ = writeln!(md, "## {}\n", w.binding);
-        for b in bindings {
-            let pct = b.variance_pct.map(|p| format!(" ({})", percent(p.abs(), lang))).unwrap_or_default();
-            let unit = md_escape(ctx.unit_name(&b.unit, lang));
-            let li = mid_sentence(&b.line_item.label(lang.code()));
-            let amount = money(b.variance.abs(), lang);
-            let right = b.overrun_right.map(|r| money(r, lang)).unwrap_or_default();
-            let text = match (lang, b.overrun && !b.within_right) {
-                _ if b.within_right => match lang {
-                    Lang::Fi => format!("- **{unit}**, {li}: määräraha ylittyi {amount}{pct}, mikä mahtui valtuuston myöntämään ylitysoikeuteen ({right})."),
-                    Lang::Sv => format!("- **{unit}**, {li}: anslaget överskreds med {amount}{pct}, inom den överskridningsrätt fullmäktige beviljat ({right})."),
-                    Lang::En => format!("- **{unit}**, {li}: appropriation overrun by {amount}{pct}, within the overrun right the council granted ({right})."),
-                },
-                (Lang::Fi, false) => format!("- **{unit}**, {li}: pysyi määrärahassa; toteuma oli {amount}{pct} talousarviota parempi."),
-                (Lang::Fi, true) => format!("- **{unit}**, {li}: **määräraha ylittyi {amount}{pct}**. Ylitys vaatii valtuuston päätöksen."),
-                (Lang::Sv, false) => format!("- **{unit}**, {li}: inom anslaget; utfallet var {amount}{pct} bättre än budgeten."),
-                (Lang::Sv, true) => format!("- **{unit}**, {li}: **anslaget överskreds med {amount}{pct}**. Överskridningen kräver fullmäktiges beslut."),
-                (Lang::En, false) => format!("- **{unit}**, {li}: within the appropriation; the outturn was {amount}{pct} better than budget."),
-                (Lang::En, true) => format!("- **{unit}**, {li}: **appropriation overrun by {amount}{pct}**. The overrun needs a council decision."),
-            };
-            // The finance office's reason; an overrun without one is said (every overrun is explained to the
-            // council, whatever the thresholds).
-            let reason = ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang));
-            let text = match reason {
-                Some(e) => format!("{text} {}: {}", w.col_expl, md_escape(e)),
-                None if b.overrun && !b.within_right => format!("{text} {}", w.expl_missing),
-                None => text,
-            };
-            let _ = writeln!(md, "{text}");
-        }
-        md.push('\n');
-    }
-
     // A sentence for every unit below the top that is binding or whose margin variance is significant,
     // with the finance office's explanation.
     let (limit_euros, limit_pct) = (Decimal::from(ctx.thresholds.explain_euros), ctx.thresholds.explain_percent);
@@ -361,7 +410,6 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
 
     // Units table: the margin's budget, changes, budget after changes, actuals and variance.
     let _ = writeln!(md, "## {}\n", w.units);
-    let _ = writeln!(md, "{}\n", signs_line(lang));
     let _ = writeln!(
         md,
         "{}",
