@@ -261,12 +261,13 @@ fn workbook_figures_equal_the_engines_and_formulas_carry_results() {
                 }
             }
             let sources = text(&cell(13));
-            assert_eq!(sources.contains("tp "), row.tp.is_some() && !row.rolled_up, "{what}: {sources}");
+            assert_eq!(sources.contains("Tilinpäätös "), row.tp.is_some() && !row.rolled_up, "{what}: {sources}");
             if unit == "Kaupunginkansliakeskus" && year == 2024 && label == "Henkilöstökulut" {
                 assert_eq!(
                     sources,
-                    "ta B12, ta_muutettu D12, tp E12, poikkeama F12 (inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024); \
-                     ts E16 (inputs/kaupunginkansliakeskus_ta2023.xlsx:TA 2023)"
+                    "Talousarvio B12, TA muutosten jälkeen D12, Tilinpäätös E12, Poikkeama F12 \
+                     (inputs/kaupunginkansliakeskus_tp2024.xlsx:Keskus TP2024); Taloussuunnitelma E16 \
+                     (inputs/kaupunginkansliakeskus_ta2023.xlsx:TA 2023)"
                 );
             }
             figures += 1;

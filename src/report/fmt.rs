@@ -138,6 +138,8 @@ pub fn signed_money(d: Decimal, lang: Lang) -> String {
 /// One decimal and a percent sign: `8,4 %` (fi, sv), `8.4 %` (en).
 pub fn percent(p: f64, lang: Lang) -> String {
     let s = format!("{:.1}", p);
+    // A share that rounds to zero has no sign (never "−0,0 %").
+    let s = if s == "-0.0" { "0.0".to_string() } else { s };
     let s = if lang == Lang::En { s } else { s.replace('.', ",") };
     format!("{}{NBSP}%", s.replacen('-', "−", 1))
 }
@@ -181,6 +183,9 @@ mod tests {
         assert_eq!(euros(Decimal::new(-5, 1)), "−1");
         assert_eq!(percent(8.37, Lang::Fi), "8,4\u{a0}%");
         assert_eq!(percent(-6.21, Lang::En), "−6.2\u{a0}%");
+        // A share that rounds to zero has no sign.
+        assert_eq!(percent(-0.04, Lang::Fi), "0,0\u{a0}%");
+        assert_eq!(signed_percent(-0.04, Lang::Fi), "0,0\u{a0}%");
     }
 
     #[test]

@@ -139,13 +139,23 @@ impl<'a> ReportContext<'a> {
             .map(|e| e.text.as_str())
     }
 
-    /// Where a row's reported figures came from: `ta B7, tp E7 (file:sheet)`, cells grouped by sheet.
+    /// Where a row's reported figures came from, for tools: `ta B7, tp E7 (file:sheet)`, cells grouped by sheet.
     pub fn sources(&self, row: &crate::engine::Row) -> String {
+        self.sources_named(row, &|sc: Scenario| sc.id().to_string())
+    }
+
+    /// Where a row's reported figures came from, for readers: `TA B7, TP E7 (file:sheet)`, each scenario by its
+    /// name in the language, never an id.
+    pub fn sources_in(&self, row: &crate::engine::Row, lang: fmt::Lang) -> String {
+        self.sources_named(row, &|sc: Scenario| sc.label(lang.code()).to_string())
+    }
+
+    fn sources_named(&self, row: &crate::engine::Row, name: &dyn Fn(Scenario) -> String) -> String {
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
         for sc in Scenario::ALL {
             let Some(f) = row.src[sc.index() as usize].and_then(|i| self.figures.get(i as usize)) else { continue };
             let place = f.source.container();
-            let cell = format!("{} {}", sc.id(), f.source.spot());
+            let cell = format!("{} {}", name(sc), f.source.spot());
             match groups.iter_mut().find(|(p, _)| *p == place) {
                 Some((_, cells)) => cells.push(cell),
                 None => groups.push((place, vec![cell])),

@@ -480,7 +480,7 @@ fn unit_sheet<'a>(
                     value(ws, r, 11, row.tp_change, money)?;
                 }
                 explanation_cell(ws, ctx, row, (r, 12), f)?;
-                let sources = ctx.sources(row);
+                let sources = ctx.sources_in(row, super::fmt::Lang::Fi);
                 if !sources.is_empty() {
                     ws.write_string(r, 13, fit(&super::text::source_in(&sources, Lang::Fi))).map_err(xerr)?;
                 }
