@@ -153,11 +153,14 @@ fn example_writes_every_report_and_exit_1() {
             "poikkeama.xlsx",
             "rivit.csv",
             "rivit.parquet",
+            "sammandrag.html",
             "sammandrag.md",
+            "summary.html",
             "summary.md",
             "toimintakate_poikkeama.svg",
             "toimintakate_poikkeama_en.svg",
             "toimintakate_poikkeama_sv.svg",
+            "yhteenveto.html",
             "yhteenveto.md"
         ]
     );
@@ -974,5 +977,42 @@ fn the_flat_rows_carry_the_same_numbers_as_every_output() {
     let tp = tp.str().unwrap();
     for (i, r) in rows.iter().enumerate() {
         assert_eq!(tp.get(i).map(|s| s.parse::<rust_decimal::Decimal>().unwrap()), dec(&r[8]), "row {i}");
+    }
+}
+
+/// The council summary as a self-contained HTML page per language: the Markdown summary's words and numbers,
+/// its chart inline (nothing beside it needed), print styles with page numbers.
+#[test]
+fn the_html_summary_is_the_markdown_one_with_its_chart_inline() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &["--lang", "fi,sv,en"]);
+    for (html, md, lang) in [
+        ("yhteenveto.html", "yhteenveto.md", "fi"),
+        ("sammandrag.html", "sammandrag.md", "sv"),
+        ("summary.html", "summary.md", "en"),
+    ] {
+        let page = std::fs::read_to_string(out.join(html)).unwrap();
+        let md = std::fs::read_to_string(out.join(md)).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>") && page.contains(&format!("<html lang=\"{lang}\">")), "{html}");
+        assert_eq!(page.matches("<svg").count(), 1, "{html}: the chart inline");
+        assert!(!page.contains("<img") && !page.contains(" src="), "{html}: nothing outside the page");
+        assert!(page.contains("counter(page)"), "{html}: page numbers in print");
+        // Every table cell of the Markdown is a cell of the page, in the same order.
+        let md_cells: Vec<String> = tables(&md).into_iter().flatten().flatten().filter(|c| !c.is_empty()).collect();
+        // Cells: the text between `<td …>` / `<th …>` and `</td>` / `</th>`, inline markup dropped.
+        let mut page_cells: Vec<String> = Vec::new();
+        for tag in ["<td", "<th"] {
+            for part in page.split(tag).skip(1).filter(|p| p.starts_with('>') || p.starts_with(' ')) {
+                let inner = &part[part.find('>').unwrap() + 1..];
+                let text = &inner[..inner.find("</t").unwrap()];
+                let text =
+                    text.replace("<strong>", "").replace("</strong>", "").replace("<em>", "").replace("</em>", "");
+                page_cells.push(text.replace("&amp;", "&").replace("&quot;", "\""));
+            }
+        }
+        for c in &md_cells {
+            assert!(page_cells.contains(c), "{html}: {c:?} not in the page");
+        }
     }
 }

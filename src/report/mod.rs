@@ -8,6 +8,7 @@ pub mod extract;
 pub mod findings;
 pub mod flat;
 pub mod fmt;
+pub mod html;
 pub mod manifest;
 pub mod markdown;
 pub mod output;
@@ -191,6 +192,9 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     let chart_lang = langs.first().copied().unwrap_or(Lang::Fi);
     for lang in langs {
         files.push((chart::file_name(*lang).to_string(), chart::render(ctx, *lang).into_bytes()));
+    }
+    for lang in langs {
+        files.push((html::file_name(*lang).to_string(), html::render(ctx, *lang).into_bytes()));
     }
     lap("summaries and charts");
     let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
