@@ -1016,3 +1016,32 @@ fn the_html_summary_is_the_markdown_one_with_its_chart_inline() {
         }
     }
 }
+
+/// The workbook on paper: the summary sheet prints the reason beside every figure an error or warning is about
+/// (cell notes do not print), in a column of its own, on the row of the figure.
+#[test]
+fn the_summary_sheet_prints_the_reasons_beside_marked_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &[]);
+    let mut book: Xlsx<_> = open_workbook(out.join("poikkeama.xlsx")).unwrap();
+    let sheet = book.worksheet_range("Yhteenveto").unwrap();
+    let text = |r: u32, c: u32| match sheet.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    assert_eq!(text(3, 11), "Virheet ja varoitukset");
+    let row = (4..sheet.height() as u32)
+        .find(|&r| text(r, 0) == "Kaupunginkansliakeskus" && text(r, 1) == "Toimintakate ulkoinen")
+        .unwrap();
+    assert!(
+        text(row, 11).starts_with("virhe: Toimintakate ulkoinen, tilinpäätös 2024: ei ole alayksiköiden summa"),
+        "{}",
+        text(row, 11)
+    );
+    // A row without findings prints none.
+    let clean = (4..sheet.height() as u32)
+        .find(|&r| text(r, 0) == "Kaupunginkansliapalvelut" && text(r, 1) == "Toimintatuotot")
+        .unwrap();
+    assert_eq!(text(clean, 11), "");
+}

@@ -49,6 +49,8 @@ struct Formats {
 }
 
 impl Formats {
+    /// Every cell of a row aligns to its top, so that a wrapped explanation or reason reads beside its own
+    /// figures, never as the row above's.
     fn new() -> Formats {
         Formats {
             title: Format::new().set_bold().set_font_size(14),
@@ -59,19 +61,26 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_background_color("#DDE5F0")
                 .set_border_bottom(FormatBorder::Thin),
-            text: Format::new(),
-            bold: Format::new().set_bold(),
-            money: Format::new().set_num_format(MONEY),
-            money_bold: Format::new().set_num_format(MONEY).set_bold(),
-            pct: Format::new().set_num_format(PCT),
-            pct_bold: Format::new().set_num_format(PCT).set_bold(),
-            good: Format::new().set_font_color("#006100").set_background_color("#C6EFCE"),
-            bad: Format::new().set_font_color("#9C0006").set_background_color("#FFC7CE"),
-            error: Format::new().set_bold().set_font_color("#9C0006"),
-            warning: Format::new().set_font_color("#9C5700"),
-            link: Format::new().set_font_color("#0563C1").set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            text: Format::new().set_align(FormatAlign::Top),
+            bold: Format::new().set_align(FormatAlign::Top).set_bold(),
+            money: Format::new().set_align(FormatAlign::Top).set_num_format(MONEY),
+            money_bold: Format::new().set_align(FormatAlign::Top).set_num_format(MONEY).set_bold(),
+            pct: Format::new().set_align(FormatAlign::Top).set_num_format(PCT),
+            pct_bold: Format::new().set_align(FormatAlign::Top).set_num_format(PCT).set_bold(),
+            good: Format::new().set_align(FormatAlign::Top).set_font_color("#006100").set_background_color("#C6EFCE"),
+            bad: Format::new().set_align(FormatAlign::Top).set_font_color("#9C0006").set_background_color("#FFC7CE"),
+            error: Format::new().set_align(FormatAlign::Top).set_bold().set_font_color("#9C0006"),
+            warning: Format::new().set_align(FormatAlign::Top).set_font_color("#9C5700"),
+            link: Format::new()
+                .set_align(FormatAlign::Top)
+                .set_font_color("#0563C1")
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single),
             marked_error: [false, true].map(|bold| {
-                let f = Format::new().set_num_format(MONEY).set_background_color("#FFC7CE").set_font_color("#9C0006");
+                let f = Format::new()
+                    .set_align(FormatAlign::Top)
+                    .set_num_format(MONEY)
+                    .set_background_color("#FFC7CE")
+                    .set_font_color("#9C0006");
                 if bold {
                     f.set_bold()
                 } else {
@@ -79,7 +88,11 @@ impl Formats {
                 }
             }),
             marked_warning: [false, true].map(|bold| {
-                let f = Format::new().set_num_format(MONEY).set_background_color("#FFEB9C").set_font_color("#9C5700");
+                let f = Format::new()
+                    .set_align(FormatAlign::Top)
+                    .set_num_format(MONEY)
+                    .set_background_color("#FFEB9C")
+                    .set_font_color("#9C5700");
                 if bold {
                     f.set_bold()
                 } else {
@@ -165,6 +178,9 @@ fn print_setup(ws: &mut Worksheet, repeat: Option<u32>) {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
+    // The sheet's name and the page's number on every printed page.
+    ws.set_header("&L&A");
+    ws.set_footer("&CSivu &P / &N");
     if let Some(row) = repeat {
         let _ = ws.set_repeat_rows(row, row);
     }
@@ -296,7 +312,9 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
         "Toteutuma, %",
         "Sitova määräraha",
         "Perustelu",
+        "Virheet ja varoitukset",
     ];
+    let marks = marks(&ctx.analysis.findings);
     let h = 3;
     headers(ws, h, &head, f)?;
     let mut r = h + 1;
@@ -305,7 +323,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
         for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE] {
             let li = LineItem::new(item);
             let Some(row) = ctx.row(&unit.name, li, ctx.year) else { continue };
-            let indented = Format::new().set_indent(unit.depth.min(15) as u8);
+            let indented = Format::new().set_align(FormatAlign::Top).set_indent(unit.depth.min(15) as u8);
             let bold = item == Item::TOIMINTAKATE;
             ws.write_string_with_format(
                 r,
@@ -327,6 +345,34 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                 ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
             }
             explanation_cell(ws, ctx, row, (r, 10), f)?;
+            // Wrong figures marked as on the unit sheets, and the reasons printed beside them (notes do not print).
+            let mut reasons: Vec<String> = Vec::new();
+            for (sc, col) in
+                [(Scenario::Ta, 2), (Scenario::TaMuutokset, 3), (Scenario::TaMuutettu, 4), (Scenario::Tp, 5)]
+            {
+                mark(ws, &marks, (&unit.name, row, sc), (r, col), bold, f)?;
+                for x in marks.get(&(unit.name.as_str(), li, ctx.year, sc)).into_iter().flatten() {
+                    let text = format!(
+                        "{}: {}",
+                        super::text::severity_name(x.severity, Lang::Fi),
+                        super::text::message(x, Lang::Fi)
+                    );
+                    if !reasons.contains(&text) {
+                        reasons.push(text);
+                    }
+                }
+            }
+            if !reasons.is_empty() {
+                let worst = if reasons.iter().any(|t| t.starts_with("virhe")) { &f.error } else { &f.warning };
+                let text = reasons.join("\n");
+                ws.write_string_with_format(r, 11, fit(&text), &worst.clone().set_text_wrap()).map_err(xerr)?;
+                // About 60 characters a line in this column; the row grows to show them on paper.
+                let lines: u32 =
+                    reasons.iter().map(|t| t.chars().count().div_ceil(60) as u32).sum::<u32>().clamp(1, 30);
+                let explained = ctx.explanation(row).map_or(1, |t| t.chars().count().div_ceil(45).clamp(1, 20) as u32);
+                let lines = lines.max(explained);
+                ws.set_row_height(r, 15 * lines).map_err(xerr)?;
+            }
             if bold {
                 margins.push((unit.name.clone(), r));
             }
@@ -343,6 +389,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     ws.set_column_range_width(2, 8, 15).map_err(xerr)?;
     ws.set_column_width(9, 16).map_err(xerr)?;
     ws.set_column_width(10, 50).map_err(xerr)?;
+    ws.set_column_width(11, 60).map_err(xerr)?;
     print_setup(ws, Some(h));
     Ok(margins)
 }
