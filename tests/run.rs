@@ -160,6 +160,7 @@ fn example_writes_every_report_and_exit_1() {
             "toimintakate_poikkeama.svg",
             "toimintakate_poikkeama_en.svg",
             "toimintakate_poikkeama_sv.svg",
+            "toteutumisvertailu.docx",
             "yhteenveto.html",
             "yhteenveto.md"
         ]
@@ -1044,4 +1045,28 @@ fn the_summary_sheet_prints_the_reasons_beside_marked_figures() {
         .find(|&r| text(r, 0) == "Kaupunginkansliapalvelut" && text(r, 1) == "Toimintatuotot")
         .unwrap();
     assert_eq!(text(clean, 11), "");
+}
+
+/// The annual report's execution tables as a Word document: one table per unit with the summary's numbers, the
+/// explanations under it; a valid package (the zip parts Word needs).
+#[test]
+fn the_execution_tables_document_carries_the_summarys_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &[]);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("toteutumisvertailu.docx")).unwrap()).unwrap();
+    for part in ["[Content_Types].xml", "_rels/.rels", "word/document.xml"] {
+        assert!(zip.by_name(part).is_ok(), "{part}");
+    }
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    let md = std::fs::read_to_string(out.join("yhteenveto.md")).unwrap();
+    // The summary's unit table (the margin's figures of each unit) is in the document, cell for cell.
+    let units = &tables(&md)[1];
+    for row in &units[1..] {
+        for c in row.iter().map(|c| c.trim_start_matches('\u{2003}')).filter(|c| !c.is_empty()) {
+            assert!(xml.contains(&format!(">{c}<")), "{c:?} not in the document");
+        }
+    }
+    assert!(xml.contains("Esimerkki: tuotot jäivät arvioitua pienemmiksi ja kulut ylittyivät."));
 }

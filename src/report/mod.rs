@@ -3,6 +3,7 @@
 //! the old one all at once (`output`), with a manifest of what was read and written (`manifest`).
 
 pub mod chart;
+pub mod docx;
 pub mod explain;
 pub mod extract;
 pub mod findings;
@@ -200,6 +201,7 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;
     files.push((FINDINGS.to_string(), format!("{json}\n").into_bytes()));
     lap("findings.json");
+    files.push((docx::FILE.to_string(), docx::render(ctx)?));
     files.push((flat::CSV.to_string(), flat::render_csv(ctx)?));
     files.push((flat::PARQUET.to_string(), flat::render_parquet(ctx)?));
     lap("flat rows");
