@@ -142,6 +142,14 @@ fn expected() -> BTreeMap<(String, String, String), i64> {
     want
 }
 
+/// `validate --format json` on the export, which must exit 1: its error findings.
+fn validate_errors(dir: &Path) -> Vec<serde_json::Value> {
+    let out = run_in(dir, &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").cloned().collect()
+}
+
 fn setup(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
@@ -198,13 +206,9 @@ fn a_group_row_that_is_not_the_sum_of_its_accounts_is_one_error() {
     let dir = setup(&text);
     let want = expected();
     assert_eq!(read_leaves(dir.path(), &want), want, "the figures come from the accounts");
-    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
-    assert_eq!(code(&out), 1, "{}", stdout(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let errors: Vec<&serde_json::Value> =
-        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    let errors = validate_errors(dir.path());
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    let e = errors[0];
+    let e = &errors[0];
     assert_eq!((e["rule"].as_str(), e["unit"].as_str()), (Some("sum"), Some("Koulu")));
     assert_eq!((e["line_item"].as_str(), e["scenario"].as_str()), (Some("henkilostokulut"), Some("tp")));
     // Koulu's two cost centers' group rows against its accounts, in the reports' signs: printed −193 960,
@@ -334,11 +338,7 @@ fn months_beside_a_year_total_are_checked_against_it() {
     // A total 10 € off its months.
     let bad = good.replace(";1203,00\n", ";1213,00\n");
     std::fs::write(dir.path().join("raportti.csv"), &bad).unwrap();
-    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
-    assert_eq!(code(&out), 1, "{}", stdout(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let errors: Vec<&serde_json::Value> =
-        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    let errors = validate_errors(dir.path());
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let d = |k: &str| errors[0][k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap().normalize().to_string();
     assert_eq!(errors[0]["line_item"], "palvelujen_ostot");
@@ -366,11 +366,7 @@ fn a_change_column_without_a_year_takes_the_files_year() {
         "Kustannuspaikka;Tili;Budjetti 2024;Bu-muutos 2024;Budjetti + muutos 2024;Toteutuma 2024\n\
          1100;4300;1000;50;1060;1040\n",
     );
-    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
-    assert_eq!(code(&out), 1, "{}", stdout(&out));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let errors: Vec<&serde_json::Value> =
-        v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").collect();
+    let errors = validate_errors(dir.path());
     assert!(errors.iter().all(|e| e["rule"] == "ta_muutettu"), "{errors:#?}");
     assert!(errors.iter().any(|e| e["line_item"] == "palvelujen_ostot"), "{errors:#?}");
 }
