@@ -114,7 +114,7 @@ impl Analysis {
     /// heads. (One that is, needs no finding: the rows are the figures.)
     pub fn add_printed_totals(&mut self, totals: &[crate::model::PrintedTotal]) {
         let at = self.findings.iter().position(|f| f.severity != Severity::Error).unwrap_or(self.findings.len());
-        let mut errors: Vec<Finding> = totals
+        let (errors, warnings): (Vec<Finding>, Vec<Finding>) = totals
             .iter()
             .filter(|t| t.printed != t.computed)
             .map(|t| Finding {
@@ -131,10 +131,7 @@ impl Analysis {
                 notes: Vec::new(),
                 explained_by: None,
             })
-            .collect();
-        errors.sort_by_key(|f| f.severity != Severity::Error);
-        let warnings =
-            errors.split_off(errors.iter().position(|f| f.severity != Severity::Error).unwrap_or(errors.len()));
+            .partition(|f| f.severity == Severity::Error);
         self.findings.splice(at..at, errors);
         let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         self.findings.splice(at..at, warnings);

@@ -1,7 +1,7 @@
 //! The SVG chart of the external operating margin's variance by unit, drawn here as plain SVG (bars,
 //! labels, a zero line): no fonts to load, no external programs, the same bytes on every machine.
 
-use super::fmt::{signed_money, Lang};
+use super::fmt::{signed_money, xml_escape, Lang};
 use super::ReportContext;
 use crate::model::{Item, LineItem};
 use rust_decimal::prelude::ToPrimitive;
@@ -16,10 +16,6 @@ pub fn file_name(lang: Lang) -> &'static str {
         Lang::Sv => "toimintakate_poikkeama_sv.svg",
         Lang::En => "toimintakate_poikkeama_en.svg",
     }
-}
-
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Bars right of the zero line are favourable (green), left unfavourable (red).
@@ -59,13 +55,13 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Arial, Helvetica, sans-serif" font-size="13">"#
     );
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(svg, r#"<text x="10" y="24" font-size="15" font-weight="bold">{}</text>"#, xml(&title));
+    let _ = writeln!(svg, r#"<text x="10" y="24" font-size="15" font-weight="bold">{}</text>"#, xml_escape(&title));
     for (i, (name, depth, v)) in bars.iter().enumerate() {
         let y = top + i as f64 * bar_h;
         let len = v.abs().to_f64().unwrap_or(0.0) * scale;
         let (x, fill) = if v.is_sign_negative() { (zero_x - len, "#c0392b") } else { (zero_x, "#2e8b57") };
         let indent = 10.0 + 14.0 * *depth as f64;
-        let _ = writeln!(svg, r#"<text x="{indent}" y="{:.1}">{}</text>"#, y + 17.0, xml(name));
+        let _ = writeln!(svg, r#"<text x="{indent}" y="{:.1}">{}</text>"#, y + 17.0, xml_escape(name));
         let _ = writeln!(
             svg,
             r#"<rect x="{x:.1}" y="{:.1}" width="{len:.1}" height="{:.1}" fill="{fill}"/>"#,
@@ -77,7 +73,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             svg,
             r#"<text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
             y + 17.0,
-            xml(&signed_money(*v, lang).replace('\u{a0}', " "))
+            xml_escape(&signed_money(*v, lang).replace('\u{a0}', " "))
         );
     }
     let _ = writeln!(

@@ -154,6 +154,11 @@ pub fn signed_percent(p: f64, lang: Lang) -> String {
     }
 }
 
+/// Escapes text for XML and HTML (element text and attribute values).
+pub fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
 /// Escapes text from inputs for Markdown: table pipes, leading heading marks, emphasis and link syntax.
 pub fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -3,7 +3,7 @@
 //! print (A4, tables kept together, the page's number in the footer where the browser prints one). The same
 //! words and numbers as the Markdown: it is rendered from it, never written twice.
 
-use super::fmt::Lang;
+use super::fmt::{xml_escape, Lang};
 use super::{chart, markdown, ReportContext};
 use pulldown_cmark::{html, Options, Parser};
 
@@ -33,10 +33,6 @@ svg { max-width: 100%; height: auto; }
 }
 ";
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// The page for one language.
 pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let md = markdown::render(ctx, lang);
@@ -57,6 +53,6 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
          content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          {body}</body>\n</html>\n",
         lang.code(),
-        escape(&title.replace(['*', '\\'], ""))
+        xml_escape(&title.replace(['*', '\\'], ""))
     )
 }

@@ -344,34 +344,28 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                 };
                 ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
             }
-            explanation_cell(ws, ctx, row, (r, 10), f)?;
+            let explained = explanation_cell(ws, ctx, row, (r, 10), f)?;
             // Wrong figures marked as on the unit sheets, and the reasons printed beside them (notes do not print).
-            let mut reasons: Vec<String> = Vec::new();
+            let mut about: Vec<&Finding> = Vec::new();
             for (sc, col) in
                 [(Scenario::Ta, 2), (Scenario::TaMuutokset, 3), (Scenario::TaMuutettu, 4), (Scenario::Tp, 5)]
             {
                 mark(ws, &marks, (&unit.name, row, sc), (r, col), bold, f)?;
                 for x in marks.get(&(unit.name.as_str(), li, ctx.year, sc)).into_iter().flatten() {
-                    let text = format!(
-                        "{}: {}",
-                        super::text::severity_name(x.severity, Lang::Fi),
-                        super::text::message(x, Lang::Fi)
-                    );
-                    if !reasons.contains(&text) {
-                        reasons.push(text);
+                    if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
+                        about.push(x);
                     }
                 }
             }
-            if !reasons.is_empty() {
-                let worst = if reasons.iter().any(|t| t.starts_with("virhe")) { &f.error } else { &f.warning };
-                let text = reasons.join("\n");
-                ws.write_string_with_format(r, 11, fit(&text), &worst.clone().set_text_wrap()).map_err(xerr)?;
+            if let Some(worst) = about.iter().map(|x| x.severity).min() {
+                let reasons: Vec<String> = about.iter().map(|x| finding_line(x)).collect();
+                let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
+                ws.write_string_with_format(r, 11, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
+                    .map_err(xerr)?;
                 // About 60 characters a line in this column; the row grows to show them on paper.
                 let lines: u32 =
                     reasons.iter().map(|t| t.chars().count().div_ceil(60) as u32).sum::<u32>().clamp(1, 30);
-                let explained = ctx.explanation(row).map_or(1, |t| t.chars().count().div_ceil(45).clamp(1, 20) as u32);
-                let lines = lines.max(explained);
-                ws.set_row_height(r, 15 * lines).map_err(xerr)?;
+                ws.set_row_height(r, 15 * lines.max(explained)).map_err(xerr)?;
             }
             if bold {
                 margins.push((unit.name.clone(), r));
@@ -418,17 +412,26 @@ fn mark(
     let Some(amount) = amount else { return Ok(()) };
     let formats = if worst == Severity::Error { &f.marked_error } else { &f.marked_warning };
     ws.write_number_with_format(r, col, num(amount), &formats[usize::from(bold)]).map_err(xerr)?;
-    let text: Vec<String> = about
-        .iter()
-        .map(|x| format!("{}: {}", super::text::severity_name(x.severity, Lang::Fi), super::text::message(x, Lang::Fi)))
-        .collect();
+    let text: Vec<String> = about.iter().map(|x| finding_line(x)).collect();
     let note = Note::new(text.join("\n\n")).set_author("poikkeama").set_width(420).set_height(160);
     ws.insert_note(r, col, &note).map_err(xerr)?;
     Ok(())
 }
 
-/// The finance office's explanation of a row's variance; a significant variance without one says so.
-fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): (u32, u16), f: &Formats) -> Result<()> {
+/// A finding as a sheet prints it: `virhe: <message>`.
+fn finding_line(x: &Finding) -> String {
+    format!("{}: {}", super::text::severity_name(x.severity, Lang::Fi), super::text::message(x, Lang::Fi))
+}
+
+/// The finance office's explanation of a row's variance; a significant variance without one says so. Returns
+/// the lines the explanation wraps to (the row is made that high).
+fn explanation_cell(
+    ws: &mut Worksheet,
+    ctx: &ReportContext,
+    row: &Row,
+    (r, c): (u32, u16),
+    f: &Formats,
+) -> Result<u32> {
     match ctx.explanation(row) {
         Some(text) => {
             ws.write_string_with_format(r, c, fit(text), &f.wrap).map_err(xerr)?;
@@ -437,7 +440,7 @@ fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): 
             if lines > 1 {
                 ws.set_row_height(r, 15 * lines).map_err(xerr)?;
             }
-            Ok(())
+            Ok(lines)
         }
         None if row.year == ctx.year
             && crate::engine::Analysis::significant(
@@ -446,9 +449,9 @@ fn explanation_cell(ws: &mut Worksheet, ctx: &ReportContext, row: &Row, (r, c): 
                 ctx.thresholds.explain_percent,
             ) =>
         {
-            ws.write_string_with_format(r, c, "perustelu puuttuu", &f.warning).map(|_| ()).map_err(xerr)
+            ws.write_string_with_format(r, c, "perustelu puuttuu", &f.warning).map(|_| 1).map_err(xerr)
         }
-        None => Ok(()),
+        None => Ok(1),
     }
 }
 

@@ -178,7 +178,7 @@ fn read_csv<'a, R: std::io::Read>(
         let mut rd = again()?;
         rd.byte_headers().map_err(|e| line_err(lines_above + 1, e.to_string()))?;
         let side = sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), Some(&family));
-        said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, &Mapper::new(org, chart));
+        said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, Mapper::new(org, chart));
     }
     let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
@@ -307,11 +307,16 @@ pub(super) fn sum_rows<R: std::io::Read>(
             },
             None => None,
         };
+        // The amount slots the row fills (a blank cell fills none; in the long form only its scenario's).
+        let mut filled = 0u32;
         for (k, (c, _)) in amount_cols.iter().enumerate() {
             if only.is_some_and(|o| o != k) {
                 continue;
             }
             let raw = trim_bytes(record.get(*c).unwrap_or_default());
+            if !raw.is_empty() {
+                filled |= 1 << k;
+            }
             let parsed = match amount_bytes(raw) {
                 Some(d) => Parsed::Number(d),
                 None if raw.is_empty() => Parsed::Blank,
@@ -350,15 +355,19 @@ pub(super) fn sum_rows<R: std::io::Read>(
             || acc_bytes.is_empty()
         {
             let name = name_col.map(&field).unwrap_or_default();
-            if let Some((label, certain)) = total_row(&field(acc_col), &name, &field(cc_col)) {
-                let mut filled = 0u32;
-                for (k, (c, _)) in amount_cols.iter().enumerate() {
-                    if !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
-                        filled |= 1 << k;
-                    }
-                }
+            if let Some(total) = total_row(&field(acc_col), &name, &field(cc_col)) {
                 if groups.len() < MAX_GROUP_ROWS {
-                    groups.push(GroupRow { line, year, cost_center: field(cc_col), label, amounts, filled, certain });
+                    let (label, item, certain) = (total.label, total.item, total.certain);
+                    groups.push(GroupRow {
+                        line,
+                        year,
+                        cost_center: field(cc_col),
+                        label,
+                        amounts,
+                        filled,
+                        certain,
+                        item,
+                    });
                 } else {
                     groups_dropped += 1;
                 }
@@ -391,13 +400,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
         // The second pass over a file with codes heading other codes: only those accounts, by their codes.
         if let Some(family) = family {
             if internal == 0 && family.contains(&acc_raw) {
-                let entry = sums.entry((year, cc_raw, acc_raw)).or_insert_with(|| ([Decimal::ZERO; SLOTS], [0; SLOTS]));
-                for (k, (c, _)) in amount_cols.iter().enumerate() {
-                    entry.0[k] = entry.0[k].checked_add(amounts[k]).unwrap_or(entry.0[k]);
-                    if only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty() {
-                        entry.1[layout.canonical_slot(k)] += 1;
-                    }
-                }
+                // A sum beyond the exact range was reported by the first pass.
+                let _ = add_row(sums.entry((year, cc_raw, acc_raw)).or_default(), &amounts, filled, layout);
             }
             continue;
         }
@@ -407,29 +411,12 @@ pub(super) fn sum_rows<R: std::io::Read>(
             last_pair = (cc_raw, acc_key);
             cc_items.insert(last_pair);
         }
-        let entry = sums.entry((year, cc_key, acc_key)).or_insert_with(|| ([Decimal::ZERO; SLOTS], [0; SLOTS]));
-        for (k, a) in amounts.into_iter().enumerate().take(amount_cols.len()) {
-            match entry.0[k].checked_add(a) {
-                Some(s) => entry.0[k] = s,
-                None => errors.push(line_err(line, "the amounts' sum is beyond the exact range".into())),
-            }
+        if !add_row(sums.entry((year, cc_key, acc_key)).or_default(), &amounts, filled, layout) {
+            errors.push(line_err(line, "the amounts' sum is beyond the exact range".into()));
         }
-        // The row counts for each figure it fills (a debit and a credit column of one figure, once).
-        let mut counted = 0u32;
-        for (k, (c, _)) in amount_cols.iter().enumerate() {
-            let filled = only.is_none_or(|o| o == k) && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty();
-            let canon = layout.canonical_slot(k);
-            if filled && counted & (1 << canon) == 0 {
-                entry.1[canon] += 1;
-                counted |= 1 << canon;
-            }
-        }
-        for (k, (c, sc)) in amount_cols.iter().enumerate() {
+        for (k, (_, sc)) in amount_cols.iter().enumerate() {
             let year = layout.year_of_slot(k, year);
-            if only.is_none_or(|o| o == k)
-                && !trim_bytes(record.get(*c).unwrap_or_default()).is_empty()
-                && !seen.contains(&(*sc, year))
-            {
+            if filled & (1 << k) != 0 && !seen.contains(&(*sc, year)) {
                 seen.push((*sc, year));
             }
         }
@@ -443,4 +430,24 @@ pub(super) fn sum_rows<R: std::io::Read>(
         .collect();
     let accounts = mapper.accounts();
     Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, accounts }
+}
+
+/// Adds a row's amounts to a key's sums, and counts the row once for each figure it fills (`filled`: its amount
+/// slots with a cell; a debit and a credit column of one figure count it once). False when a sum would pass
+/// the exact range (that slot is left as it was).
+fn add_row(entry: &mut Sums, amounts: &[Decimal; SLOTS], filled: u32, layout: &Layout) -> bool {
+    let mut in_range = true;
+    let mut counted = 0u32;
+    for (k, a) in amounts.iter().enumerate().take(layout.amount_cols.len()) {
+        match entry.0[k].checked_add(*a) {
+            Some(s) => entry.0[k] = s,
+            None => in_range = false,
+        }
+        let canon = layout.canonical_slot(k);
+        if filled & (1 << k) != 0 && counted & (1 << canon) == 0 {
+            entry.1[canon] += 1;
+            counted |= 1 << canon;
+        }
+    }
+    in_range
 }

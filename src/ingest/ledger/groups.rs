@@ -23,6 +23,15 @@ pub(super) struct GroupRow {
     pub filled: u32,
     /// Whether its words say it is a total (else only its figures can show it).
     pub certain: bool,
+    /// The line item its label names, without its total words (`Toimintatuotot yhteensä` → toimintatuotot).
+    pub item: Option<Item>,
+}
+
+/// What a total row's words say: its label, the line item it names, whether its role is certain.
+pub(super) struct TotalLabel {
+    pub label: String,
+    pub item: Option<Item>,
+    pub certain: bool,
 }
 
 /// Whether a row of a report export totals other rows, its label, and whether its role is certain: a row
@@ -31,7 +40,7 @@ pub(super) struct GroupRow {
 /// `TOIMINTAKATE/JÄÄMÄ`); a row with a name and no account (certain where the name says total or names a line
 /// item; otherwise a total only if its figures show it, else a warning); and a row without an account whose
 /// other text says total (`YHTEENSÄ` in the cost-center column).
-pub(super) fn total_row(account: &str, name: &str, other: &str) -> Option<(String, bool)> {
+pub(super) fn total_row(account: &str, name: &str, other: &str) -> Option<TotalLabel> {
     let code_len = account.chars().take_while(|c| c.is_ascii_digit()).count();
     let in_cell = account[code_len..].trim();
     let no_account = account.trim().is_empty();
@@ -52,17 +61,16 @@ pub(super) fn total_row(account: &str, name: &str, other: &str) -> Option<(Strin
     let total_words = ["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"];
     let says_total = words.iter().any(|w| total_words.contains(w));
     let capitals = label.chars().any(char::is_alphabetic) && !label.chars().any(char::is_lowercase);
-    let item = || {
-        let rest: Vec<&str> = words.iter().copied().filter(|w| !total_words.contains(w)).collect();
-        crate::ingest::label::match_label(&rest.join(" "), None).line_item().map(|li| li.item)
-    };
+    let rest: Vec<&str> = words.iter().copied().filter(|w| !total_words.contains(w)).collect();
+    let item = crate::ingest::label::match_label(&rest.join(" "), None).line_item().map(|li| li.item);
+    let total = |certain: bool| TotalLabel { label: label.to_string(), item, certain };
     if no_account {
         // Text from the cost-center column makes a total only where it says so.
         let from_other = name.is_empty();
-        return (says_total || !from_other).then(|| (label.to_string(), says_total || item().is_some()));
+        return (says_total || !from_other).then(|| total(says_total || item.is_some()));
     }
-    let names_total = || item().is_some_and(|i| i.is_subtotal() || i == Item::TOIMINTAKATE);
-    (says_total || (capitals && names_total())).then(|| (label.to_string(), true))
+    let names_total = item.is_some_and(|i| i.is_subtotal() || i == Item::TOIMINTAKATE);
+    (says_total || (capitals && names_total)).then(|| total(true))
 }
 
 /// A quick test on a cell's bytes before [`total_row`]: could it be a total's label (any upper-case letter,
@@ -70,7 +78,7 @@ pub(super) fn total_row(account: &str, name: &str, other: &str) -> Option<(Strin
 pub(super) fn may_be_total(b: &[u8]) -> bool {
     let has_lower = b.iter().any(u8::is_ascii_lowercase);
     let word = |w: &[u8]| b.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w));
-    !has_lower || word(b"yhteens") || word(b"yht") || word(b"summa") || word(b"total") || word(b"sammanlagt")
+    !has_lower || word(b"yht") || word(b"summa") || word(b"total") || word(b"sammanlagt")
 }
 
 /// A mapped sum's key: the unit (its index among the file's units), line item, scenario and year.
@@ -112,17 +120,7 @@ impl GroupCheck<'_> {
         type Printed = (Decimal, Vec<u64>, Vec<String>, bool);
         let mut printed: std::collections::BTreeMap<Key, Printed> = Default::default();
         for g in self.groups {
-            let words: Vec<&str> = g
-                .label
-                .split(|c: char| !c.is_alphanumeric() && c != '/')
-                .filter(|w| {
-                    let w = w.to_lowercase();
-                    !w.is_empty()
-                        && !["yhteensä", "yht", "summa", "total", "totalt", "sammanlagt", "kaikki"]
-                            .contains(&w.as_str())
-                })
-                .collect();
-            let item = crate::ingest::label::match_label(&words.join(" "), None).line_item().map(|li| li.item);
+            let item = g.item;
             let unit = if g.cost_center.is_empty() {
                 Some(String::new())
             } else {
@@ -253,8 +251,7 @@ impl GroupCheck<'_> {
 /// year and cost center, are in every column the sum of the rows of the codes it heads is a group there, and its
 /// rows are taken out of the sums (`side` holds the sums of the head and headed accounts alone, by their codes).
 /// A head whose rows are not their sum stays an account, and a warning says its role cannot be told.
-pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u64], mapper: &Mapper) -> Vec<Said> {
-    let mut mapper = Mapper::new(mapper.org, mapper.chart);
+pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u64], mut mapper: Mapper) -> Vec<Said> {
     let is_head = |a: u64| heads.contains(&a);
     let under = |h: u64, a: u64| a != h && a.to_string().starts_with(&h.to_string()) && !is_head(a);
     let (mut groups, mut rows, mut not) = (Vec::new(), 0u64, Vec::new());
