@@ -368,3 +368,19 @@ fn a_workbook_of_its_tables_gives_the_same_figures() {
     assert_eq!(got, want);
     assert!(stderr(&out).contains("costs turned"), "{}", stderr(&out));
 }
+
+/// Without an org file the 8.5 summary (units as rows, line items by column group) cannot be read, and the
+/// reader says what it needs rather than that no row names a line item.
+#[test]
+fn without_an_org_the_summary_of_units_names_what_it_needs() {
+    let out = run(&["extract", "--explain", &format!("{DIR}/seinajoki_tilinpaatos_2024.pdf")]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "page 147, line 5: its column groups name line items (määrärahat, tuloarviot) and its rows are units \
+             (first rows: KÄYTTÖTALOUSOSA; 100 Vaalit B; 120 Tarkastustoimi B): reading it needs the org file (--org)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -757,9 +757,11 @@ fn read_table(
         .iter()
         .map(|vc| columns.iter().find(|(c, _, _)| *c == vc.col).and_then(|(_, _, t)| super::unit_rows::group_item(t)))
         .collect();
+    // A summary of units as rows: its column groups name two line items or more.
+    let units_as_rows = items.iter().all(Option::is_some)
+        && items.iter().flatten().collect::<std::collections::BTreeSet<_>>().len() >= 2;
     if let (Some(org), false) = (ctx.org, value_columns.is_empty()) {
-        let distinct: std::collections::BTreeSet<_> = items.iter().flatten().collect();
-        if items.iter().all(Option::is_some) && distinct.len() >= 2 {
+        if units_as_rows {
             let cols: Vec<(ValueColumn, crate::model::Item)> =
                 value_columns.iter().cloned().zip(items.iter().flatten().copied()).collect();
             let read = super::unit_rows::read(grid, from, body_limit, &cols, org);
@@ -873,7 +875,13 @@ fn read_table(
     if known_rows == 0 {
         // Goals, key figures, investments, the balance sheet: no row names a line item of the scheme.
         let first: Vec<String> = rows.iter().filter(|r| !r.label.is_empty()).take(3).map(|r| r.label.clone()).collect();
-        report.passed_over = Some(if first.is_empty() {
+        report.passed_over = Some(if units_as_rows && ctx.org.is_none() {
+            format!(
+                "its column groups name line items (määrärahat, tuloarviot) and its rows are units (first rows: {}): \
+                 reading it needs the org file (--org)",
+                first.join("; ")
+            )
+        } else if first.is_empty() {
             "no row names a line item of the scheme".to_string()
         } else {
             format!("no row names a line item of the scheme (first rows: {})", first.join("; "))
