@@ -496,3 +496,56 @@ fn a_code_that_heads_other_codes_and_is_their_sum_is_a_group() {
     assert!(err.contains("accounts 3000, 4300 head other accounts of the file and their 2 row(s)"), "{err}");
     assert!(err.contains("account 4500 heads other accounts of the file, but its rows are not their sum"), "{err}");
 }
+
+/// A Swedish report export whose group rows are in mixed case and carry codes that do not extend their
+/// accounts' (`4000 Personalkostnader` over `400010` and `410010`, `3000 Verksamhetens intäkter` over
+/// `320010`): a code named as a scheme total above its own line is a group where its rows are the sum of the
+/// file's accounts the chart maps under that total, never summed; where they are not, a warning names it.
+#[test]
+fn a_code_named_as_a_scheme_total_is_a_group_where_its_rows_are_the_sum_under_it() {
+    let text = |staff_budget: i64| {
+        format!(
+            "Kostnadsställe;Konto;Kontonamn;Budget 2024;Utfall 2024\n\
+             1100;3000;Verksamhetens intäkter;-500;-520\n\
+             1100;320010;Avgiftsintäkter;-500;-520\n\
+             1100;4000;Personalkostnader;{staff_budget};1250\n\
+             1100;400010;Löner;1000;1010\n\
+             1100;410010;Pensionsavgifter;200;240\n\
+             1100;430010;Köp av tjänster;300;280\n\
+             1100;4940;Övriga verksamhetskostnader;40;45\n\
+             ;;Totalt;1040;1055\n"
+        )
+    };
+    let dir = setup(&text(1200));
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: Vec<Key> =
+        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| (k.0, k.1, k.2, k.3, norm(&k.4))).collect();
+    for want in [
+        key("Hallinto", "henkilostokulut", "ta", 2024, "-1200"),
+        key("Hallinto", "henkilostokulut", "tp", 2024, "-1250"),
+        key("Hallinto", "palkat_ja_palkkiot", "tp", 2024, "-1010"),
+        key("Hallinto", "toimintatuotot", "tp", 2024, "520"),
+        key("Hallinto", "toimintakulut", "tp", 2024, "-1575"),
+        key("Hallinto", "toimintakate", "tp", 2024, "-1055"),
+    ] {
+        assert!(got.contains(&want), "{want:?} in {got:?}");
+    }
+    let err = stderr(&out);
+    assert!(err.contains("accounts 3000, 4000 head other accounts"), "{err}");
+    assert!(!err.contains("maps to no line item"), "{err}");
+    // The group row's budget 10 € off its accounts': not a group by its figures, so an account of its own,
+    // said in a warning; summed in both columns, it makes the Totalt row differ from the rows by its own figures.
+    let dir = setup(&text(1210));
+    let errors = validate_errors(dir.path());
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0]["message"].as_str().unwrap().contains("ero +1\u{a0}210\u{a0}€"), "{errors:#?}");
+    assert!(errors[1]["message"].as_str().unwrap().contains("ero +1\u{a0}250\u{a0}€"), "{errors:#?}");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    let err = stderr(&out);
+    assert!(err.contains("account 4000 is named as a total (Personnel expenses)"), "{err}");
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert!(stdout(&out).contains("tilin 4000 nimi on summarivin nimi (Henkilöstökulut)"), "{}", stdout(&out));
+}

@@ -348,8 +348,9 @@ pub enum Said {
     EmptyLedger,
     /// Account codes that head other codes of the file and whose rows are their sums: group rows, not summed.
     CodeGroups { codes: Vec<String>, rows: u64 },
-    /// An account code that heads other codes of the file but whose rows are not their sum: read as an account.
-    CodeNotGroup { code: String },
+    /// An account code that heads other codes of the file (or whose name names a scheme total above its line:
+    /// `named`, that total) but whose rows are not their sum: read as an account.
+    CodeNotGroup { code: String, named: Option<String> },
     /// A ledger's column whose header says money but no figure it gives (a variance, a percentage, a plan
     /// year, VAT): not read; its total where it was summed.
     ColumnNotRead {
@@ -486,11 +487,19 @@ impl fmt::Display for Said {
                  rows, not summed",
                 codes.join(", ")
             ),
-            Said::CodeNotGroup { code } => write!(
+            Said::CodeNotGroup { code, named: None } => write!(
                 f,
                 "account {code} heads other accounts of the file, but its rows are not their sum: read as an account \
                  of its own; check whether it is a group row"
             ),
+            Said::CodeNotGroup { code, named: Some(total) } => {
+                let total = Item::from_id(total).map_or(total.as_str(), |i| i.label_en());
+                write!(
+                f,
+                "account {code} is named as a total ({total}), but its rows are neither the sum of the accounts under \
+                 {total} nor of the codes it heads: read as an account of its own; check whether it is a group row"
+            )
+            }
             Said::EmptyLedger => write!(f, "the ledger has a header and no rows: it gives no figures"),
             Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),
             Said::UnheadedActuals { rows, example } => write!(

@@ -4,7 +4,7 @@
 
 use super::fmt::{money, money_cents, percent, signed_money, Lang};
 use crate::engine::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
-use crate::model::{LineItem, Said, Scenario};
+use crate::model::{Item, LineItem, Said, Scenario};
 
 /// "virhe", "fel", "error".
 pub fn severity_name(s: Severity, lang: Lang) -> &'static str {
@@ -495,11 +495,25 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
              summerades inte",
             codes.join(", ")
         ),
-        (Lang::Fi, Said::CodeNotGroup { code }) => format!(
+        (Lang::Fi, Said::CodeNotGroup { code, named: Some(total) }) => {
+            let total = Item::from_id(total).map_or(total.as_str(), |i| i.label_fi());
+            format!(
+            "tilin {code} nimi on summarivin nimi ({total}), mutta sen rivit eivät ole sen alle kuuluvien tilien eivätkä \
+             sen koodin alle kuuluvien tilien summa: luettu omana tilinään; tarkista, onko se ryhmärivi"
+            )
+        }
+        (Lang::Sv, Said::CodeNotGroup { code, named: Some(total) }) => {
+            let total = Item::from_id(total).map_or(total.as_str(), |i| i.label_sv());
+            format!(
+            "kontot {code} har en summaradens namn ({total}), men dess rader är inte summan av kontona under den \
+             eller under dess kod: läst som ett eget konto; kontrollera om det är en grupprad"
+            )
+        }
+        (Lang::Fi, Said::CodeNotGroup { code, .. }) => format!(
             "tili {code} on aineiston muiden tilien ryhmä, mutta sen rivit eivät ole niiden summa: luettu omana \
              tilinään; tarkista, onko se ryhmärivi"
         ),
-        (Lang::Sv, Said::CodeNotGroup { code }) => format!(
+        (Lang::Sv, Said::CodeNotGroup { code, .. }) => format!(
             "kontot {code} är en grupp av filens andra konton, men dess rader är inte deras summa: läst som ett eget \
              konto; kontrollera om det är en grupprad"
         ),

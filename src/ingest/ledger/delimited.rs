@@ -164,16 +164,17 @@ fn read_csv<'a, R: std::io::Read>(
     };
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
     let mut chunk = chunk;
-    // Codes that head other codes of the file (`4000` and `400010`): read again for those accounts alone, and
-    // each head's rows that are their sum are group rows, taken out of the sums.
-    let heads = prefix_heads(&chunk.accounts);
+    // Codes that head other codes of the file (`4000` and `400010`), and codes named as a scheme total above
+    // their own line (`4000 Personalkostnader`): read again for those accounts and the ones they would head
+    // alone, and each head's rows that are their sum are group rows, taken out of the sums.
+    let heads = super::groups::heads(&chunk.accounts, &chunk.named_heads);
     let mut said = Vec::new();
     if !heads.is_empty() && chunk.errors.is_empty() {
         let family: std::collections::HashSet<u64> = chunk
             .accounts
             .iter()
             .copied()
-            .filter(|a| heads.iter().any(|h| a.to_string().starts_with(&h.to_string())))
+            .filter(|a| heads.iter().any(|h| h.heads(*a, chart) || h.code == *a))
             .collect();
         let mut rd = again()?;
         rd.byte_headers().map_err(|e| line_err(lines_above + 1, e.to_string()))?;
@@ -183,18 +184,6 @@ fn read_csv<'a, R: std::io::Read>(
     let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
     Ok(out)
-}
-
-/// The account codes that head others of the file: a code of digits that another code extends (`4000` before
-/// `400010`; `30` before `3010`).
-fn prefix_heads(accounts: &[u64]) -> Vec<u64> {
-    let mut codes: Vec<String> = accounts.iter().map(u64::to_string).collect();
-    codes.sort();
-    codes
-        .windows(2)
-        .filter(|w| w[1].len() > w[0].len() && w[1].starts_with(&w[0]))
-        .filter_map(|w| w[0].parse().ok())
-        .collect()
 }
 
 /// A byte offset near the middle of the file, just after a line break, and the number of lines before it; none
@@ -240,6 +229,10 @@ pub(super) fn sum_rows<R: std::io::Read>(
     let mut cc_items: std::collections::HashSet<(u64, u64), FastHash> = Default::default();
     let mut unread = vec![Decimal::ZERO; layout.unread_cols.len()];
     let mut last_pair = (u64::MAX, u64::MAX);
+    // Accounts whose names were looked at (each once), and those naming a scheme total above their line.
+    let (mut named_seen, mut named_heads): (std::collections::HashSet<u64, FastHash>, Vec<(u64, Item)>) =
+        Default::default();
+    let mut last_named = u64::MAX;
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -397,6 +390,14 @@ pub(super) fn sum_rows<R: std::io::Read>(
             }
         };
         let (cc_raw, acc_raw) = (key(cc_col), key(acc_col));
+        if family.is_none() && acc_raw != last_named && acc_raw >> 61 == 0 {
+            last_named = acc_raw;
+            if let Some(c) = name_col.filter(|_| named_seen.insert(acc_raw)) {
+                if let Some(item) = super::groups::named_total(&acc_raw.to_string(), &field(c), mapper.chart) {
+                    named_heads.push((acc_raw, item));
+                }
+            }
+        }
         // The second pass over a file with codes heading other codes: only those accounts, by their codes.
         if let Some(family) = family {
             if internal == 0 && family.contains(&acc_raw) {
@@ -429,7 +430,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
         .into_iter()
         .collect();
     let accounts = mapper.accounts();
-    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, accounts }
+    named_heads.sort_unstable_by_key(|(a, _)| *a);
+    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, accounts, named_heads }
 }
 
 /// Adds a row's amounts to a key's sums, and counts the row once for each figure it fills (`filled`: its amount

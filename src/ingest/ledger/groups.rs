@@ -247,30 +247,96 @@ impl GroupCheck<'_> {
     }
 }
 
-/// A report export's group rows told by their codes: each head code (`4000` before `400010`) whose rows, per
-/// year and cost center, are in every column the sum of the rows of the codes it heads is a group there, and its
-/// rows are taken out of the sums (`side` holds the sums of the head and headed accounts alone, by their codes).
-/// A head whose rows are not their sum stays an account, and a warning says its role cannot be told.
-pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u64], mut mapper: Mapper) -> Vec<Said> {
-    let is_head = |a: u64| heads.contains(&a);
-    let under = |h: u64, a: u64| a != h && a.to_string().starts_with(&h.to_string()) && !is_head(a);
+/// An account code that may head others of the file: a code that others extend (`4000` before `400010`),
+/// or one whose name names a scheme total above its own line (`4000 Personalkostnader`: the accounts the chart
+/// maps under henkilöstökulut).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Head {
+    pub code: u64,
+    pub named: Option<Item>,
+}
+
+impl Head {
+    /// Whether the code extends the head's.
+    fn extends(self, a: u64) -> bool {
+        a != self.code && a.to_string().starts_with(&self.code.to_string())
+    }
+
+    /// Whether the chart maps the code under the total the head's name names.
+    fn under_named(self, a: u64, chart: &super::Chart) -> bool {
+        let Some(g) = self.named else { return false };
+        a != self.code && chart.item_of(&a.to_string()).is_some_and(|i| i == g || i.is_under(g))
+    }
+
+    /// Whether the head could total the code's rows (by its code or by its name).
+    pub(super) fn heads(self, a: u64, chart: &super::Chart) -> bool {
+        self.extends(a) || self.under_named(a, chart)
+    }
+}
+
+/// The codes of the file that may head others: those that other codes extend (`4000` and `400010`; `30` and
+/// `3010`), and those named as a scheme total above their line (`named`, from [`named_total`]).
+pub(super) fn heads(accounts: &[u64], named: &[(u64, Item)]) -> Vec<Head> {
+    let mut codes: Vec<String> = accounts.iter().map(u64::to_string).collect();
+    codes.sort();
+    let mut out: Vec<Head> = codes
+        .windows(2)
+        .filter(|w| w[1].len() > w[0].len() && w[1].starts_with(&w[0]))
+        .filter_map(|w| w[0].parse().ok())
+        .map(|code| Head { code, named: named.iter().find(|(a, _)| *a == code).map(|(_, i)| *i) })
+        .collect();
+    for (code, item) in named {
+        if !out.iter().any(|h| h.code == *code) {
+            out.push(Head { code: *code, named: Some(*item) });
+        }
+    }
+    out.sort_by_key(|h| h.code);
+    out
+}
+
+/// The scheme total an account row's name names above the line the chart maps its code to (`4000
+/// Personalkostnader`: henkilöstökulut over palkat; `3000 Toimintatuotot` over myyntituotot): such a row may
+/// be a group row in mixed case. An account named as its own line (`4940 Muut toimintakulut`) is not.
+pub(super) fn named_total(code: &str, name: &str, chart: &super::Chart) -> Option<Item> {
+    let g = crate::ingest::label::match_label(name, None).line_item().map(|li| li.item)?;
+    if !(g.is_subtotal() || g == Item::TOIMINTAKATE) {
+        return None;
+    }
+    match chart.item_of(code) {
+        None => Some(g),
+        Some(c) => (c != g && c.is_under(g)).then_some(g),
+    }
+}
+
+/// A report export's group rows told by their codes: each head (see [`Head`]) whose rows, per year and cost
+/// center, are in every column the sum of the rows of the codes it heads (by code, or by the total its name
+/// names) is a group there, and its rows are taken out of the sums (`side` holds the sums of the heads and the
+/// accounts they may head alone, by their codes). A head whose rows are not their sum stays an account, and a
+/// warning says its role cannot be told.
+pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[Head], mut mapper: Mapper) -> Vec<Said> {
+    let is_head = |a: u64| heads.iter().any(|h| h.code == a);
     let (mut groups, mut rows, mut not) = (Vec::new(), 0u64, Vec::new());
     // The main chunk's key of a cost center read in the side pass (interned codes by their text).
     let index: HashMap<&str, usize> = chunk.names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
     let mut keyed: Vec<((i32, u64, u64), super::Sums)> = side.sums.iter().map(|(k, v)| (*k, *v)).collect();
     keyed.sort_by_key(|(k, _)| *k);
-    for ((year, cc, head), (amounts, head_rows)) in keyed.iter().filter(|((_, _, a), _)| is_head(*a)) {
-        let mut sum = [Decimal::ZERO; SLOTS];
-        for ((y, c, a), (am, _)) in &keyed {
-            if y == year && c == cc && under(*head, *a) {
-                for (s, x) in sum.iter_mut().zip(am) {
-                    *s = s.checked_add(*x).unwrap_or(*s);
+    for ((year, cc, code), (amounts, head_rows)) in keyed.iter().filter(|((_, _, a), _)| is_head(*a)) {
+        let Some(head) = heads.iter().find(|h| h.code == *code).copied() else { continue };
+        let sum_of = |under: &dyn Fn(u64) -> bool| {
+            let mut sum = [Decimal::ZERO; SLOTS];
+            for ((y, c, a), (am, _)) in &keyed {
+                if y == year && c == cc && !is_head(*a) && under(*a) {
+                    for (s, x) in sum.iter_mut().zip(am) {
+                        *s = s.checked_add(*x).unwrap_or(*s);
+                    }
                 }
             }
-        }
-        if sum != *amounts {
-            if !not.contains(head) {
-                not.push(*head);
+            sum
+        };
+        let by_code = sum_of(&|a| head.extends(a)) == *amounts;
+        if !by_code && (head.named.is_none() || sum_of(&|a| head.under_named(a, mapper.chart)) != *amounts) {
+            if !not.contains(&head) {
+                not.push(head);
             }
             continue;
         }
@@ -281,7 +347,7 @@ pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u6
             index.get(text.as_str()).map(|i| (1 << 63) | *i as u64)
         };
         let Some(cc_key) = cc_key else { continue };
-        let key = (*year, mapper.cost_center(cc_key, &chunk.names), mapper.account(*head, &chunk.names));
+        let key = (*year, mapper.cost_center(cc_key, &chunk.names), mapper.account(*code, &chunk.names));
         if let Some(entry) = chunk.sums.get_mut(&key) {
             for (s, x) in entry.0.iter_mut().zip(amounts) {
                 *s = s.checked_sub(*x).unwrap_or(*s);
@@ -293,8 +359,8 @@ pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u6
             if entry.1.iter().all(|n| *n == 0) {
                 chunk.sums.remove(&key);
             }
-            if !groups.contains(head) {
-                groups.push(*head);
+            if !groups.contains(code) {
+                groups.push(*code);
             }
         }
     }
@@ -302,8 +368,8 @@ pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[u6
     if !groups.is_empty() {
         said.push(Said::CodeGroups { codes: groups.iter().map(u64::to_string).collect(), rows });
     }
-    for head in not.into_iter().filter(|h| !groups.contains(h)) {
-        said.push(Said::CodeNotGroup { code: head.to_string() });
+    for head in not.into_iter().filter(|h| !groups.contains(&h.code)) {
+        said.push(Said::CodeNotGroup { code: head.code.to_string(), named: head.named.map(|i| i.id().to_string()) });
     }
     said
 }

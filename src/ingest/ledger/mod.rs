@@ -511,6 +511,9 @@ struct Chunk {
     pub unread: Vec<Decimal>,
     /// The accounts met whose codes are digits: a code that heads others (`4000` and `400010`) may be a group.
     pub accounts: Vec<u64>,
+    /// Accounts whose names name a scheme total above the line the chart gives their codes (`4000
+    /// Personalkostnader`, `3000 Toimintatuotot`), with that total: groups where their figures show it.
+    pub named_heads: Vec<(u64, Item)>,
 }
 
 impl Chunk {
@@ -589,6 +592,9 @@ impl Chunk {
         self.accounts.extend(other.accounts);
         self.accounts.sort_unstable();
         self.accounts.dedup();
+        self.named_heads.extend(other.named_heads);
+        self.named_heads.sort_unstable_by_key(|(a, _)| *a);
+        self.named_heads.dedup_by_key(|(a, _)| *a);
         let mut have: std::collections::HashSet<(String, Option<Item>)> = self.cc_items.drain(..).collect();
         have.extend(other.cc_items);
         self.cc_items = have.into_iter().collect();
