@@ -549,3 +549,31 @@ fn a_code_named_as_a_scheme_total_is_a_group_where_its_rows_are_the_sum_under_it
     let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
     assert!(stdout(&out).contains("tilin 4000 nimi on summarivin nimi (Henkilöstökulut)"), "{}", stdout(&out));
 }
+
+/// The same report export as Parquet (`tests/fixtures/ledger/raportti.parquet`, written by `make_parquet.py`):
+/// its group and total rows told as a CSV's are, never summed.
+#[test]
+fn a_parquet_report_exports_group_rows_are_never_summed() {
+    let dir = setup("");
+    std::fs::copy(root("tests/fixtures/ledger/raportti.parquet"), dir.path().join("raportti.parquet")).unwrap();
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "--format", "json", "raportti.parquet"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.parquet"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let got: Vec<Key> =
+        parse_extract(&stdout(&out)).into_iter().map(|(_, k)| (k.0, k.1, k.2, k.3, norm(&k.4))).collect();
+    for want in [
+        key("Hallinto", "toimintatuotot", "tp", 2024, "520"),
+        key("Hallinto", "henkilostokulut", "ta", 2024, "-1200"),
+        key("Hallinto", "henkilostokulut", "tp", 2024, "-1250"),
+        key("Hallinto", "toimintakulut", "tp", 2024, "-1530"),
+        key("Hallinto", "toimintakate", "ta", 2024, "-1000"),
+        key("Hallinto", "toimintakate", "tp", 2024, "-1010"),
+    ] {
+        assert!(got.contains(&want), "{want:?} in {got:?}");
+    }
+    let err = stderr(&out);
+    assert!(err.contains("2 row(s) total other rows"), "{err}");
+    assert!(err.contains("4 of their figures checked"), "{err}");
+    assert!(err.contains("accounts 4000 head other accounts"), "{err}");
+}

@@ -4,17 +4,18 @@
 //! and account is mapped once, as a CSV ledger's are, with the same unmapped findings and reconciliation; an
 //! error names its row. Each figure's source is the file and how many rows made it.
 
+use super::groups::named_total;
 use super::header::year_of_cell;
 use super::ledger_amount;
 use super::{
-    figures_from_sums, internal_flag, layout_of, scenario_word, Chunk, FastHash, Layout, LedgerOptions, Mapper,
-    INTERNAL_BIT, SLOTS,
+    figures_from_sums, internal_flag, layout_of, may_be_total, scenario_word, total_row, Chunk, FastHash, GroupRow,
+    Layout, LedgerOptions, Mapper, INTERNAL_BIT, MAX_GROUP_ROWS, SLOTS,
 };
 use crate::error::quoted;
 use crate::error::{Error, Result};
 use crate::ingest::number::Parsed;
 use crate::ingest::workbook::WorkbookFigures;
-use crate::model::Org;
+use crate::model::{Item, Org};
 use polars::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -52,7 +53,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     let mut select = vec![
         match layout.year_col {
             Some(k) => col(name(k)).cast(code_type(schema.get(&name(k)))).alias("year"),
-            None => lit(0i64).alias("year"),
+            None => lit(0i64).cast(DataType::Int64).alias("year"),
         },
         col(name(layout.cc_col)).cast(code_type(schema.get(&name(layout.cc_col)))).alias("cc"),
         col(name(layout.acc_col)).cast(code_type(schema.get(&name(layout.acc_col)))).alias("acc"),
@@ -62,6 +63,9 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     }
     if let Some((_, k)) = layout.long {
         select.push(col(name(k)).cast(DataType::String).alias("scenario"));
+    }
+    if let Some(k) = layout.name_col {
+        select.push(col(name(k)).cast(DataType::String).alias("name"));
     }
     let amount_names: Vec<PlSmallStr> = match layout.long {
         Some((a, _)) => vec![name(a)],
@@ -80,117 +84,147 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     // row, to two summing threads, which sum them as the CSV reader sums its rows: each distinct code mapped
     // once, sums per (year, unit, item). Memory is bounded by a few morsels, not by the rows: the summing keeps
     // up with the reading, so few morsels wait.
-    let new_state = || Summing {
-        layout: &layout,
-        amount_names: &amount_names,
-        scale: scale as u32,
-        bound,
-        shown,
-        mapper: Mapper::new(org, &options.chart),
-        chunk: Chunk::default(),
-        sums: HashMap::default(),
-        interned: HashMap::new(),
-        row: 0,
-    };
-    const WORKERS: usize = 2;
-    const SLICE_ROWS: u64 = 4_000_000;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(WORKERS);
-    let rx = std::sync::Mutex::new(rx);
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let rows_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let done = tx.clone();
-    let stopped = || bad("the Parquet reader stopped unexpectedly".into());
-    // A thread that meets an error keeps taking morsels (dropping them) until the reader, told to stop, ends:
-    // a reader left waiting to hand over a morsel would never end.
-    let work = || -> std::result::Result<Summing, (u64, Error)> {
-        let mut state = new_state();
-        let mut failed = None;
-        loop {
-            let batch = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-            match batch {
-                Ok(Batch::Rows(first, df)) if failed.is_none() => {
-                    if let Err(e) = state.add(first, df) {
-                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                        failed = Some(e);
+    // The file is read once for its sums; where codes may head others (`4000` and `400010`, or `4000
+    // Personalkostnader`) a second time for those accounts alone, as a CSV ledger is.
+    let scan = |family: Option<&std::collections::HashSet<u64>>| -> Result<Chunk> {
+        let lf = lf.clone();
+        let new_state = |family| Summing {
+            family,
+            groups_dropped: 0,
+            named_seen: Default::default(),
+            cc_items: Default::default(),
+            last_pair: (u64::MAX, u64::MAX),
+            layout: &layout,
+            amount_names: &amount_names,
+            scale: scale as u32,
+            bound,
+            shown,
+            mapper: Mapper::new(org, &options.chart),
+            chunk: Chunk::default(),
+            sums: HashMap::default(),
+            interned: HashMap::new(),
+            row: 0,
+        };
+        const WORKERS: usize = 2;
+        const SLICE_ROWS: u64 = 4_000_000;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(WORKERS);
+        let rx = std::sync::Mutex::new(rx);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let rows_read = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let done = tx.clone();
+        let stopped = || bad("the Parquet reader stopped unexpectedly".into());
+        // A thread that meets an error keeps taking morsels (dropping them) until the reader, told to stop, ends:
+        // a reader left waiting to hand over a morsel would never end.
+        let work = || -> std::result::Result<Summing, (u64, Error)> {
+            let mut state = new_state(family);
+            let mut failed = None;
+            loop {
+                let batch = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                match batch {
+                    Ok(Batch::Rows(first, df)) if failed.is_none() => {
+                        if let Err(e) = state.add(first, df) {
+                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                            failed = Some(e);
+                        }
+                    }
+                    Ok(Batch::Rows(..)) => {}
+                    Ok(Batch::Done(Ok(()))) => return failed.map_or(Ok(state), Err),
+                    Ok(Batch::Done(Err(e))) => {
+                        return Err(
+                            failed.unwrap_or((0, bad(format!("not a readable Parquet ledger: {}", first_line(&e)))))
+                        )
+                    }
+                    Err(_) => return Err(failed.unwrap_or((0, stopped()))),
+                }
+            }
+        };
+        let results = std::thread::scope(|scope| {
+            let (stop, rows_read) = (stop.clone(), rows_read.clone());
+            let reader = scope.spawn(move || {
+                // The file in slices of rows, each its own scan: polars maps the file into memory for a scan and
+                // the pages it has read stay resident until the scan ends, so one scan of a 50 M-row file would
+                // hold the whole file. A slice reads only its row groups.
+                let mut result = Ok(());
+                let mut start = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let (stop, rows_read, tx) = (stop.clone(), rows_read.clone(), tx.clone());
+                    let before = rows_read.load(std::sync::atomic::Ordering::Relaxed);
+                    let counter = rows_read.clone();
+                    let callback = PlanCallback::new(move |df: DataFrame| {
+                        let first = rows_read.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
+                        Ok(stop.load(std::sync::atomic::Ordering::Relaxed) || tx.send(Batch::Rows(first, df)).is_err())
+                    });
+                    let slice = lf.clone().slice(start as i64, SLICE_ROWS as IdxSize);
+                    if let Err(e) = slice
+                        .sink_batches(callback, true, None)
+                        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+                    {
+                        result = Err(e.to_string());
+                        break;
+                    }
+                    let read = counter.load(std::sync::atomic::Ordering::Relaxed) - before;
+                    if read < SLICE_ROWS {
+                        break;
+                    }
+                    start += read;
+                }
+                drop(tx);
+                for _ in 0..WORKERS {
+                    done.send(Batch::Done(result.clone())).ok();
+                }
+            });
+            let others: Vec<_> = (1..WORKERS).map(|_| scope.spawn(work)).collect();
+            let mut results = vec![work()];
+            results.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|_| Err((0, stopped())))));
+            if reader.join().is_err() {
+                results.push(Err((0, stopped())));
+            }
+            results
+        });
+        // The error of the earliest row, when the threads found several.
+        let mut states = Vec::new();
+        let mut first_error: Option<(u64, Error)> = None;
+        for r in results {
+            match r {
+                Ok(state) => states.push(state),
+                Err((row, e)) => {
+                    if first_error.as_ref().is_none_or(|(r, _)| row < *r) {
+                        first_error = Some((row, e));
                     }
                 }
-                Ok(Batch::Rows(..)) => {}
-                Ok(Batch::Done(Ok(()))) => return failed.map_or(Ok(state), Err),
-                Ok(Batch::Done(Err(e))) => {
-                    return Err(failed.unwrap_or((0, bad(format!("not a readable Parquet ledger: {}", first_line(&e))))))
-                }
-                Err(_) => return Err(failed.unwrap_or((0, stopped()))),
             }
         }
+        if let Some((_, e)) = first_error {
+            return Err(e);
+        }
+        let mut chunk = Chunk::default();
+        for state in states {
+            chunk = chunk.merge(state.finish()?);
+        }
+        tracing::debug!(
+            rows = rows_read.load(std::sync::atomic::Ordering::Relaxed),
+            keys = chunk.sums.len(),
+            "ledger: parquet rows summed"
+        );
+        Ok(chunk)
     };
-    let results = std::thread::scope(|scope| {
-        let (stop, rows_read) = (stop.clone(), rows_read.clone());
-        let reader = scope.spawn(move || {
-            // The file in slices of rows, each its own scan: polars maps the file into memory for a scan and
-            // the pages it has read stay resident until the scan ends, so one scan of a 50 M-row file would
-            // hold the whole file. A slice reads only its row groups.
-            let mut result = Ok(());
-            let mut start = 0u64;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                let (stop, rows_read, tx) = (stop.clone(), rows_read.clone(), tx.clone());
-                let before = rows_read.load(std::sync::atomic::Ordering::Relaxed);
-                let counter = rows_read.clone();
-                let callback = PlanCallback::new(move |df: DataFrame| {
-                    let first = rows_read.fetch_add(df.height() as u64, std::sync::atomic::Ordering::Relaxed);
-                    Ok(stop.load(std::sync::atomic::Ordering::Relaxed) || tx.send(Batch::Rows(first, df)).is_err())
-                });
-                let slice = lf.clone().slice(start as i64, SLICE_ROWS as IdxSize);
-                if let Err(e) =
-                    slice.sink_batches(callback, true, None).and_then(|lf| lf.collect_with_engine(Engine::Streaming))
-                {
-                    result = Err(e.to_string());
-                    break;
-                }
-                let read = counter.load(std::sync::atomic::Ordering::Relaxed) - before;
-                if read < SLICE_ROWS {
-                    break;
-                }
-                start += read;
-            }
-            drop(tx);
-            for _ in 0..WORKERS {
-                done.send(Batch::Done(result.clone())).ok();
-            }
-        });
-        let others: Vec<_> = (1..WORKERS).map(|_| scope.spawn(work)).collect();
-        let mut results = vec![work()];
-        results.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|_| Err((0, stopped())))));
-        if reader.join().is_err() {
-            results.push(Err((0, stopped())));
-        }
-        results
-    });
-    // The error of the earliest row, when the threads found several.
-    let mut states = Vec::new();
-    let mut first_error: Option<(u64, Error)> = None;
-    for r in results {
-        match r {
-            Ok(state) => states.push(state),
-            Err((row, e)) => {
-                if first_error.as_ref().is_none_or(|(r, _)| row < *r) {
-                    first_error = Some((row, e));
-                }
-            }
-        }
+    let mut chunk = scan(None)?;
+    let heads = super::groups::heads(&chunk.accounts, &chunk.named_heads);
+    let mut said = Vec::new();
+    if !heads.is_empty() && chunk.errors.is_empty() {
+        let chart = &options.chart;
+        let family: std::collections::HashSet<u64> = chunk
+            .accounts
+            .iter()
+            .copied()
+            .filter(|a| heads.iter().any(|h| h.heads(*a, chart) || h.code == *a))
+            .collect();
+        let side = scan(Some(&family))?;
+        said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, Mapper::new(org, chart));
     }
-    if let Some((_, e)) = first_error {
-        return Err(e);
-    }
-    let mut chunk = Chunk::default();
-    for state in states {
-        chunk = chunk.merge(state.finish()?);
-    }
-    tracing::debug!(
-        rows = rows_read.load(std::sync::atomic::Ordering::Relaxed),
-        keys = chunk.sums.len(),
-        "ledger: parquet rows summed"
-    );
-    figures_from_sums(chunk, &layout, shown, org, options)
+    let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
+    out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
+    Ok(out)
 }
 
 /// What the streaming reader hands over: a morsel of rows with the number of rows before it, or the end (with
@@ -291,6 +325,16 @@ struct Summing<'a> {
     interned: HashMap<String, u64>,
     /// The row being summed (for the row an error names, counted from 1).
     row: u64,
+    /// In the second reading, the accounts (by their codes) whose sums alone are kept, unmapped.
+    family: Option<&'a std::collections::HashSet<u64>>,
+    /// Group rows beyond those kept.
+    groups_dropped: u64,
+    /// Accounts whose names were looked at (see `groups::named_total`).
+    named_seen: std::collections::HashSet<u64, FastHash>,
+    /// (cost center as read, line item's key) pairs met.
+    cc_items: std::collections::HashSet<(u64, u64), FastHash>,
+    /// The last (cost center, line item) pair met.
+    last_pair: (u64, u64),
 }
 
 impl Summing<'_> {
@@ -322,6 +366,8 @@ impl Summing<'_> {
         let (ccs, accs) = (codes(&cc_s).map_err(plain)?, codes(&acc_s).map_err(plain)?);
         let internal = internal_s.as_ref().map(texts).transpose().map_err(plain)?;
         let scenarios = scenario_s.as_ref().map(texts).transpose().map_err(plain)?;
+        let name_s = self.layout.name_col.map(|_| column("name")).transpose()?;
+        let names = name_s.as_ref().map(texts).transpose().map_err(plain)?;
         let amount_s: Vec<Series> =
             (0..self.amount_names.len()).map(|i| column(&format!("a{i}"))).collect::<Result<_>>()?;
         let amounts: Vec<Amounts> = amount_s
@@ -395,23 +441,13 @@ impl Summing<'_> {
                 }
                 None => None,
             };
-            let cc = ccs.key(g, &mut self.chunk, &mut self.interned);
-            let acc = accs.key(g, &mut self.chunk, &mut self.interned) | flag;
-            let (cc, acc) =
-                (self.mapper.cost_center(cc, &self.chunk.names), self.mapper.account(acc, &self.chunk.names));
-            let entry = self.sums.entry((year, cc, acc)).or_insert(([0; SLOTS], [0; SLOTS]));
-            let mut counted = 0u32;
+            // The row's amount in each slot it fills (in the long form, its scenario's).
+            let (mut vals, mut filled) = ([0i128; SLOTS], 0u32);
             for (i, column) in amounts.iter().enumerate() {
                 let m = column
                     .get(g, self.scale)
                     .map_err(|e| at(row, format!("column \"{}\": {e}", self.amount_names[i])))?;
                 let Some(m) = m else { continue };
-                // The row counts once for each figure it fills (a debit and a credit column of one figure, once).
-                let canon = self.layout.canonical_slot(only.unwrap_or(i));
-                if counted & (1 << canon) == 0 {
-                    entry.1[canon] += 1;
-                    counted |= 1 << canon;
-                }
                 let m = if self.layout.negated.get(i) == Some(&true) { -m } else { m };
                 if m.unsigned_abs() > self.bound.unsigned_abs() {
                     return Err(at(
@@ -423,8 +459,85 @@ impl Summing<'_> {
                     ));
                 }
                 let slot = only.unwrap_or(i);
+                vals[slot] = m;
+                filled |= 1 << slot;
+            }
+            let name = names.as_ref().and_then(|n| n.get(g)).unwrap_or("").trim();
+            // A report export's group or total row: kept to be checked, never summed as an account.
+            if self.family.is_none() {
+                let (acc_text, coded) = match &accs {
+                    Codes::Numbers(v) => (v.get(g).map(|n| n.to_string()).unwrap_or_default(), v.get(g).is_some()),
+                    Codes::Texts(v) => {
+                        let t = v.get(g).unwrap_or("").trim();
+                        (t.to_string(), !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+                    }
+                };
+                if (!coded && may_be_total(acc_text.as_bytes()))
+                    || (!name.is_empty() && may_be_total(name.as_bytes()))
+                    || acc_text.is_empty()
+                {
+                    let cc_text = match &ccs {
+                        Codes::Numbers(v) => v.get(g).map(|n| n.to_string()).unwrap_or_default(),
+                        Codes::Texts(v) => v.get(g).unwrap_or("").trim().to_string(),
+                    };
+                    if let Some(total) = total_row(&acc_text, name, &cc_text) {
+                        if self.chunk.groups.len() < MAX_GROUP_ROWS {
+                            let mut decimals = [Decimal::ZERO; SLOTS];
+                            for (d, m) in decimals.iter_mut().zip(vals) {
+                                *d = Decimal::try_from_i128_with_scale(m, self.scale)
+                                    .map_err(|_| at(row, "an amount is beyond the exact range".into()))?;
+                            }
+                            self.chunk.groups.push(GroupRow {
+                                line: row,
+                                year,
+                                cost_center: cc_text,
+                                label: total.label,
+                                amounts: decimals,
+                                filled,
+                                certain: total.certain,
+                                item: total.item,
+                            });
+                        } else {
+                            self.groups_dropped += 1;
+                        }
+                        continue;
+                    }
+                }
+            }
+            let cc_raw = ccs.key(g, &mut self.chunk, &mut self.interned);
+            let acc_raw = accs.key(g, &mut self.chunk, &mut self.interned);
+            let key = match self.family {
+                // The second reading: only the accounts that may head or be headed, by their codes.
+                Some(family) if flag == 0 && family.contains(&acc_raw) => (year, cc_raw, acc_raw),
+                Some(_) => continue,
+                None => {
+                    if acc_raw >> 61 == 0 && !name.is_empty() && self.named_seen.insert(acc_raw) {
+                        if let Some(item) = named_total(&acc_raw.to_string(), name, self.mapper.chart) {
+                            self.chunk.named_heads.push((acc_raw, item));
+                        }
+                    }
+                    let (cc, acc) = (
+                        self.mapper.cost_center(cc_raw, &self.chunk.names),
+                        self.mapper.account(acc_raw | flag, &self.chunk.names),
+                    );
+                    if (cc_raw, acc) != self.last_pair {
+                        self.last_pair = (cc_raw, acc);
+                        self.cc_items.insert(self.last_pair);
+                    }
+                    (year, cc, acc)
+                }
+            };
+            let entry = self.sums.entry(key).or_insert(([0; SLOTS], [0; SLOTS]));
+            let mut counted = 0u32;
+            for (slot, m) in vals.iter().enumerate().filter(|(k, _)| filled & (1 << k) != 0) {
+                // The row counts once for each figure it fills (a debit and a credit column of one figure, once).
+                let canon = self.layout.canonical_slot(slot);
+                if counted & (1 << canon) == 0 {
+                    entry.1[canon] += 1;
+                    counted |= 1 << canon;
+                }
                 entry.0[slot] = entry.0[slot]
-                    .checked_add(m)
+                    .checked_add(*m)
                     .ok_or_else(|| at(row, "the amounts' sum is beyond the exact range".into()))?;
                 let seen = (amount_cols[slot].1, self.layout.year_of_slot(slot, year));
                 if !self.chunk.seen.contains(&seen) {
@@ -437,7 +550,18 @@ impl Summing<'_> {
 
     /// The sums as decimals, in the chunk the CSV reader's sums also go into.
     fn finish(self) -> Result<Chunk> {
-        let Summing { mut chunk, sums, scale, shown, .. } = self;
+        let Summing { mut chunk, sums, scale, shown, mapper, cc_items, groups_dropped, .. } = self;
+        chunk.accounts = mapper.accounts();
+        chunk.cost_centers = mapper.cost_centers(&chunk.names);
+        chunk.groups_dropped = groups_dropped;
+        chunk.named_heads.sort_unstable_by_key(|(a, _)| *a);
+        let names = &chunk.names;
+        chunk.cc_items = cc_items
+            .into_iter()
+            .map(|(cc, acc)| (super::code_of(cc, names), super::mapping::mapped_index(acc).and_then(Item::from_index)))
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .collect();
         for (key, (amounts, rows)) in sums {
             let mut decimals = [Decimal::ZERO; SLOTS];
             for (d, m) in decimals.iter_mut().zip(amounts) {
