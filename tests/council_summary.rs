@@ -126,3 +126,42 @@ fn each_summary_prints_the_explanation_in_its_language() {
         stderr(&out)
     );
 }
+
+/// An org with several roots (two departments, no common parent): the municipality's total is computed from
+/// them and opens the summary, in every language; the flat rows carry it with its figures.
+#[test]
+fn several_roots_get_a_municipality_total() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.toml"),
+        "name = \"Kunta\"\n[[unit]]\nname = \"Hallinto\"\ncodes = [\"1100\"]\n\
+         [[unit]]\nname = \"Koulu\"\nname_en = \"School\"\ncodes = [\"1200\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("l.csv"),
+        "Kustannuspaikka;Tili;TA 2024;TP 2024\n1100;3000;-500;-520\n1100;4300;1000;1100\n\
+         1200;4300;2000;1900\n1200;3000;-100;-90\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--lang", "fi,en", "--out", "o", "l.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let fi = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    let row = |md: &str, unit: &str| -> Vec<String> {
+        let line = md.lines().find(|l| l.trim_start_matches("| ").trim_start_matches('\u{2003}').starts_with(unit));
+        let line = line.unwrap_or_else(|| panic!("{unit} in {md}"));
+        line.split(" | ").map(|c| c.trim_matches(|c| c == '|' || c == ' ' || c == '\u{2003}').to_string()).collect()
+    };
+    // Revenues 520 + 90 = 610 against 600; costs 1 100 + 1 900 = 3 000 against 3 000: margin −2 390 / −2 400.
+    assert_eq!(
+        row(&fi, "Kunta yhteensä")[1..],
+        ["−2\u{a0}400", "", "−2\u{a0}400", "−2\u{a0}390", "+10", "+0,4\u{a0}%"]
+    );
+    assert_eq!(row(&fi, "Koulu")[5], "+90");
+    assert!(fi.contains("**Kunta yhteensä**: ulkoinen toimintakate toteutui 10\u{a0}€"), "{fi}");
+    let en = std::fs::read_to_string(dir.path().join("o/summary.md")).unwrap();
+    assert_eq!(row(&en, "Kunta yhteensä")[4], "−2,390");
+    assert_eq!(row(&en, "School")[5], "+90");
+    let flat = std::fs::read_to_string(dir.path().join("o/rivit.csv")).unwrap();
+    assert!(flat.lines().any(|l| l.starts_with("Kunta yhteensä,") && l.contains(",toimintakate,")), "{flat}");
+}

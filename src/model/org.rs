@@ -21,8 +21,18 @@ use std::path::Path;
 #[serde(deny_unknown_fields)]
 struct OrgFile {
     name: Option<String>,
+    /// The name of the municipality's total over several roots (`false`: none).
+    total: Option<TotalName>,
     #[serde(default, rename = "unit")]
     units: Vec<UnitEntry>,
+}
+
+/// The org file's `total`: a name for the municipality's total, or `false` for none.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TotalName {
+    Name(String),
+    On(bool),
 }
 
 #[derive(Debug, Deserialize)]
@@ -255,7 +265,62 @@ impl Org {
         }
         let mut org = Org { name: file.name, units, lookup };
         org.resolve_parents()?;
+        match file.total {
+            Some(TotalName::On(false)) => {}
+            Some(TotalName::Name(n)) => org.add_total(Some(n.split_whitespace().collect::<Vec<_>>().join(" ")))?,
+            None | Some(TotalName::On(true)) => org.add_total(None)?,
+        }
         Ok(org)
+    }
+
+    /// Where the file has several roots, the municipality's total over them: a unit of its own, their parent,
+    /// computed from them like any parent without figures of its own (`{name} yhteensä`, or the org file's
+    /// `total`; `Kunta yhteensä` / `Kommunen totalt` / `Municipality total` without a name). A figure under
+    /// that name is checked against the roots' sum.
+    fn add_total(&mut self, name: Option<String>) -> std::result::Result<(), String> {
+        let roots: Vec<usize> = (0..self.units.len()).filter(|i| self.units[*i].parent.is_none()).collect();
+        if roots.len() < 2 {
+            return Ok(());
+        }
+        let (name, name_sv, name_en) = match (name, &self.name) {
+            (Some(n), _) => (n, None, None),
+            (None, Some(org)) => (format!("{org} yhteensä"), None, None),
+            (None, None) => (
+                "Kunta yhteensä".to_string(),
+                Some("Kommunen totalt".to_string()),
+                Some("Municipality total".to_string()),
+            ),
+        };
+        if name.is_empty() {
+            return Err("total: the municipality total's name is empty".into());
+        }
+        for key in std::iter::once(&name).chain(name_sv.iter()).chain(name_en.iter()) {
+            if let Some(&other) = self.lookup.get(&fold_name(key)) {
+                return Err(format!(
+                    "\"{key}\" names both the unit \"{}\" and the municipality total over the org file's {} roots \
+                     (give the total another name with `total = \"…\"`, or `total = false`)",
+                    self.units[other].name,
+                    roots.len()
+                ));
+            }
+        }
+        let i = self.units.len();
+        for key in std::iter::once(&name).chain(name_sv.iter()).chain(name_en.iter()) {
+            self.lookup.insert(fold_name(key), i);
+        }
+        for r in roots {
+            self.units[r].parent = Some(name.clone());
+        }
+        self.units.push(Unit {
+            name,
+            parent: None,
+            binding: Vec::new(),
+            aliases: Vec::new(),
+            name_sv,
+            name_en,
+            codes: Vec::new(),
+        });
+        Ok(())
     }
 
     /// Parents may be named by name or alias; they are stored by canonical name. Rejects unknown
@@ -569,6 +634,29 @@ name = "Talous- ja henkilöstöpalvelut"
 parent = "Stadskansliecentralen"
 aliases = ["Talouspalvelut"]
 "#;
+
+    #[test]
+    fn several_roots_get_the_municipalitys_total_as_their_parent() {
+        let two = "[[unit]]\nname = \"Sivistys\"\n[[unit]]\nname = \"Tekninen\"\n";
+        let org = Org::parse(&format!("name = \"Kunta\"\n{two}")).unwrap();
+        let total = org.find("Kunta yhteensä").unwrap();
+        assert_eq!(total.parent, None);
+        assert_eq!(org.find("Sivistys").unwrap().parent.as_deref(), Some("Kunta yhteensä"));
+        assert_eq!(org.tree_order()[0].0.name, "Kunta yhteensä");
+        // Without a name: a name in each language; `total` names it, or turns it off.
+        let org = Org::parse(two).unwrap();
+        assert_eq!(org.find("Municipality total").unwrap().name_in("sv"), "Kommunen totalt");
+        let org = Org::parse(&format!("total = \"Koko kunta\"\n{two}")).unwrap();
+        assert!(org.find("Koko kunta").is_some());
+        let org = Org::parse(&format!("total = false\n{two}")).unwrap();
+        assert_eq!(org.units.len(), 2);
+        // One root: it is the total already.
+        let org = Org::parse(ORG).unwrap();
+        assert!(org.find("Loviisan kaupunki yhteensä").is_none());
+        // A unit under the total's name: an error saying what to do.
+        let err = Org::parse(&format!("name = \"Kunta\"\n{two}[[unit]]\nname = \"Kunta yhteensä\"\n")).unwrap_err();
+        assert!(err.contains("names both the unit \"Kunta yhteensä\" and the municipality total"), "{err}");
+    }
 
     #[test]
     fn parses_tree_and_aliases() {
