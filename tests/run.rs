@@ -155,14 +155,17 @@ fn example_writes_every_report_and_exit_1() {
             "rivit.parquet",
             "sammandrag.html",
             "sammandrag.md",
+            "sammandrag.pdf",
             "summary.html",
             "summary.md",
+            "summary.pdf",
             "toimintakate_poikkeama.svg",
             "toimintakate_poikkeama_en.svg",
             "toimintakate_poikkeama_sv.svg",
             "toteutumisvertailu.docx",
             "yhteenveto.html",
-            "yhteenveto.md"
+            "yhteenveto.md",
+            "yhteenveto.pdf"
         ]
     );
     assert!(stderr(&o).contains("11 virhettä lähdeluvuissa"), "{}", stderr(&o));
@@ -1018,6 +1021,39 @@ fn the_html_summary_is_the_markdown_one_with_its_chart_inline() {
     }
 }
 
+/// The council summary as a PDF per language (for council agendas): the Markdown summary's words and numbers,
+/// typeset with page numbers "n / N".
+#[test]
+fn the_pdf_summary_is_the_markdown_one_with_page_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &["--lang", "fi,en"]);
+    for (pdf, md) in [("yhteenveto.pdf", "yhteenveto.md"), ("summary.pdf", "summary.md")] {
+        let bytes = std::fs::read(out.join(pdf)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{pdf}");
+        let squeeze =
+        // Hyphens dropped on both sides: the PDF hyphenates long words in narrow cells (minus signs are U+2212).
+            |s: &str| s.chars().filter(|c| !c.is_whitespace() && !"*-\u{2003}".contains(*c)).collect::<String>();
+        let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
+        for (n, page) in pages.iter().enumerate() {
+            assert!(squeeze(page).contains(&format!("{}/{}", n + 1, pages.len())), "{pdf}: page {}", n + 1);
+        }
+        let flat = squeeze(&pages.concat());
+        let md = std::fs::read_to_string(out.join(md)).unwrap();
+        // Every figure of the Markdown's tables (text cells wrap and hyphenate in the PDF's narrow columns).
+        let cells: Vec<String> = tables(&md)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|c| c.chars().any(|c| c.is_ascii_digit()) && c.chars().count() < 20)
+            .collect();
+        assert!(cells.len() > 30, "{pdf}: {} cells", cells.len());
+        for c in &cells {
+            assert!(flat.contains(&squeeze(c)), "{pdf}: {c:?} not in the text");
+        }
+    }
+}
+
 /// The workbook on paper: the summary sheet prints the reason beside every figure an error or warning is about
 /// (cell notes do not print), in a column of its own, on the row of the figure.
 #[test]
@@ -1069,4 +1105,43 @@ fn the_execution_tables_document_carries_the_summarys_numbers() {
         }
     }
     assert!(xml.contains("Esimerkki: tuotot jäivät arvioitua pienemmiksi ja kulut ylittyivät."));
+}
+
+/// The workbook on paper and on screen: each unit's name on the summary sheet links to its block, and each
+/// block after a sheet's first starts a printed page (a row break just above the unit's title).
+#[test]
+fn the_summary_sheet_links_to_each_units_block_and_blocks_start_pages() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    example_run(&out, &[]);
+    let file = std::fs::File::open(out.join("poikkeama.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let (summary, units) = (xml("xl/worksheets/sheet1.xml"), xml("xl/worksheets/sheet2.xml"));
+    let attr = |tag: &str, name: &str| {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..at + tag[at..].find('"').unwrap()].to_string()
+    };
+    let links: Vec<(String, String)> =
+        summary.split("<hyperlink ").skip(1).map(|t| (attr(t, "display"), attr(t, "location"))).collect();
+    let mut book: Xlsx<_> = open_workbook(out.join("poikkeama.xlsx")).unwrap();
+    let names: Vec<String> = book.sheet_names().to_vec();
+    let sheet = book.worksheet_range(&names[1]).unwrap();
+    let mut titles = Vec::new();
+    for (unit, location) in &links {
+        let (target, cell) = location.rsplit_once('!').unwrap();
+        assert_eq!(target.trim_matches('\''), names[1], "{unit}");
+        let row: u32 = cell.trim_start_matches('A').parse().unwrap();
+        assert_eq!(sheet.get_value((row - 1, 0)).map(|v| v.to_string()), Some(unit.clone()), "{unit} at {cell}");
+        titles.push(row - 1);
+    }
+    assert_eq!(links.len(), 4, "{links:?}");
+    // Row breaks are written after a 1-based row: the row above each title but the first.
+    let breaks: Vec<u32> = units.split("<brk ").skip(1).map(|t| attr(t, "id").parse().unwrap()).collect();
+    assert_eq!(breaks, titles[1..].to_vec());
 }

@@ -168,6 +168,8 @@ impl Unit {
 pub struct Org {
     pub name: Option<String>,
     pub units: Vec<Unit>,
+    /// The municipality's total added over the file's several roots (its name), if one was.
+    pub total: Option<String>,
     /// Folded name or alias → index into `units`.
     lookup: HashMap<String, usize>,
 }
@@ -263,7 +265,7 @@ impl Org {
                 codes,
             });
         }
-        let mut org = Org { name: file.name, units, lookup };
+        let mut org = Org { name: file.name, units, lookup, total: None };
         org.resolve_parents()?;
         match file.total {
             Some(TotalName::On(false)) => {}
@@ -311,6 +313,7 @@ impl Org {
         for r in roots {
             self.units[r].parent = Some(name.clone());
         }
+        self.total = Some(name.clone());
         self.units.push(Unit {
             name,
             parent: None,

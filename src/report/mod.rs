@@ -13,6 +13,7 @@ pub mod html;
 pub mod manifest;
 pub mod markdown;
 pub mod output;
+pub mod pdf;
 pub mod text;
 pub mod xlsx;
 
@@ -196,6 +197,9 @@ pub fn render_all(ctx: &ReportContext, langs: &[Lang]) -> Result<Vec<(String, Ve
     }
     for lang in langs {
         files.push((html::file_name(*lang).to_string(), html::render(ctx, *lang).into_bytes()));
+    }
+    for lang in langs {
+        files.push((pdf::file_name(*lang).to_string(), pdf::render(ctx, *lang)?));
     }
     lap("summaries and charts");
     let json = findings::to_json(ctx.analysis, chart_lang).map_err(|e| Error::Report(format!("findings.json: {e}")))?;

@@ -288,7 +288,9 @@ fn computed_cells(
     Ok(())
 }
 
-fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<Vec<(String, u32)>> {
+/// The summary sheet; returns each unit's margin row (for the chart) and the first row of each unit (for the
+/// links to its block).
+fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<(UnitRows, UnitRows)> {
     let ws = add_sheet(wb, SUMMARY)?;
     let title = match ctx.org.and_then(|o| o.name.as_deref()) {
         Some(o) => format!("{o}: talousarvion toteutuminen {}", ctx.year),
@@ -318,7 +320,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     let h = 3;
     headers(ws, h, &head, f)?;
     let mut r = h + 1;
-    let mut margins = Vec::new();
+    let (mut margins, mut firsts) = (Vec::new(), Vec::new());
     for unit in &ctx.units {
         for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE] {
             let li = LineItem::new(item);
@@ -332,6 +334,9 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                 &if bold { indented.clone().set_bold() } else { indented },
             )
             .map_err(xerr)?;
+            if firsts.last().is_none_or(|(u, _): &(String, u32)| *u != unit.name) {
+                firsts.push((unit.name.clone(), r));
+            }
             ws.write_string_with_format(r, 1, li.label("fi"), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
             computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, None, f)?;
             if let Some(b) =
@@ -385,7 +390,30 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     ws.set_column_width(10, 50).map_err(xerr)?;
     ws.set_column_width(11, 60).map_err(xerr)?;
     print_setup(ws, Some(h));
-    Ok(margins)
+    Ok((margins, firsts))
+}
+
+/// Units and a row each (of the summary sheet).
+type UnitRows = Vec<(String, u32)>;
+
+/// Where each unit's block starts: its sheet and the row of its title.
+type Blocks = HashMap<String, (String, u32)>;
+
+/// Each unit's name on the summary sheet a link to its block on its unit sheet (the same text, underlined).
+fn link_summary(wb: &mut Workbook, ctx: &ReportContext, firsts: &[(String, u32)], blocks: &Blocks) -> Result<()> {
+    let ws = wb.worksheet_from_name(SUMMARY).map_err(xerr)?;
+    let depth: HashMap<&str, usize> = ctx.units.iter().map(|u| (u.name.as_str(), u.depth)).collect();
+    for (unit, r) in firsts {
+        let Some((sheet, row)) = blocks.get(unit) else { continue };
+        let target = format!("internal:'{}'!{}", sheet.replace('\'', "''"), cell_ref(*row, 0));
+        let link = Format::new()
+            .set_align(FormatAlign::Top)
+            .set_indent(depth.get(unit.as_str()).copied().unwrap_or(0).min(15) as u8)
+            .set_font_color("0563C1")
+            .set_underline(rust_xlsxwriter::FormatUnderline::Single);
+        ws.write_url_with_format(*r, 0, Url::new(target).set_text(fit(unit)), &link).map_err(xerr)?;
+    }
+    Ok(())
 }
 
 /// Marks a figure that errors or warnings are about where it stands: a fill (red for an error, amber for a
@@ -462,11 +490,13 @@ fn unit_sheet<'a>(
     ctx: &ReportContext,
     members: &[&'a super::UnitEntry],
     name: &str,
-    places: &mut Places<'a>,
+    (places, blocks): (&mut Places<'a>, &mut Blocks),
     marks: &Marks,
     f: &Formats,
 ) -> Result<()> {
     let ws = add_sheet(wb, name)?;
+    // Each unit's block starts a printed page (Excel keeps at most 1 023 breaks a sheet).
+    let mut breaks: Vec<u32> = Vec::new();
     let head = [
         "Rivi",
         "TA",
@@ -492,7 +522,11 @@ fn unit_sheet<'a>(
         let flagged = flagged.contains(unit);
         if r > 0 {
             r += 1;
+            if breaks.len() < 1023 {
+                breaks.push(r);
+            }
         }
+        blocks.insert(unit.to_string(), (name.to_string(), r));
         ws.write_string_with_format(r, 0, fit(unit), &f.title).map_err(xerr)?;
         r += 2;
         let mut years: Vec<i32> = ctx.unit_rows(unit).iter().map(|r| r.year).collect();
@@ -569,6 +603,7 @@ fn unit_sheet<'a>(
         // The page holds the figures and explanations; the source cells stay on screen (column N) so that
         // they do not shrink the printed figures.
         ws.set_print_area(0, 0, r.max(1), 12).map_err(xerr)?;
+        ws.set_page_breaks(&breaks).map_err(xerr)?;
     }
     Ok(())
 }
@@ -721,26 +756,30 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     let lap = |what: &str| {
         tracing::debug!(seconds = t.elapsed().as_secs_f64(), "workbook: {what}");
     };
-    let margins = summary_sheet(&mut wb, ctx, &f)?;
+    let (margins, firsts) = summary_sheet(&mut wb, ctx, &f)?;
     lap("summary sheet");
     // "History" is reserved by Excel.
     let mut taken: std::collections::HashSet<String> =
         [SUMMARY, FINDINGS, CHART, TABLES, "History"].iter().map(|n| n.to_lowercase()).collect();
     let mut places = places(&ctx.analysis.findings);
     let marks = marks(&ctx.analysis.findings);
-    // Units come in tree order: each top-level unit with the units under it.
+    // Units come in tree order: each top-level unit with the units under it (below a municipality total added
+    // over several roots, each root with its units; the total on a sheet of its own).
+    let split = usize::from(ctx.org.is_some_and(|o| o.total.is_some()));
     let mut groups: Vec<Vec<&super::UnitEntry>> = Vec::new();
     for unit in &ctx.units {
         match groups.last_mut() {
-            Some(g) if unit.depth > 0 => g.push(unit),
+            Some(g) if unit.depth > split => g.push(unit),
             _ => groups.push(vec![unit]),
         }
     }
+    let mut blocks = HashMap::new();
     for group in &groups {
         let name = sheet_name(&group[0].name, &taken);
         taken.insert(name.to_lowercase());
-        unit_sheet(&mut wb, ctx, group, &name, &mut places, &marks, &f)?;
+        unit_sheet(&mut wb, ctx, group, &name, (&mut places, &mut blocks), &marks, &f)?;
     }
+    link_summary(&mut wb, ctx, &firsts, &blocks)?;
     lap("unit sheets");
     findings_sheet(&mut wb, &ctx.analysis.findings, &places, &f)?;
     lap("findings sheet");
