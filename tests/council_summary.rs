@@ -165,3 +165,78 @@ fn several_roots_get_a_municipality_total() {
     let flat = std::fs::read_to_string(dir.path().join("o/rivit.csv")).unwrap();
     assert!(flat.lines().any(|l| l.starts_with("Kunta yhteensä,") && l.contains(",toimintakate,")), "{flat}");
 }
+
+/// At city scale (300 departments of 10 units each, no common parent): the summary's unit table holds the
+/// municipality total, the 38 departments with the largest margin variances and one row summing the other
+/// 262, whose figures equal the sums of their units' rows computed here from the ledger; the chart as many bars.
+#[test]
+fn at_city_scale_the_overview_keeps_the_largest_and_sums_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut org = String::from("name = \"Kaupunki\"\n");
+    let mut ledger = String::from("kustannuspaikka;tili;talousarvio;toteuma\n");
+    // Cost overrun of unit (i, j) in euros: the margin's variance is its negation.
+    let d = |i: i64, j: i64| (i * 7 + j * 13) % 101 - 50;
+    for i in 0..300i64 {
+        org.push_str(&format!("[[unit]]\nname = \"Toimiala {i:03}\"\n"));
+        for j in 0..10 {
+            let cc = 10_000 + i * 10 + j;
+            org.push_str(&format!(
+                "[[unit]]\nname = \"Yksikkö {i:03}-{j}\"\nparent = \"Toimiala {i:03}\"\ncodes = [\"{cc}\"]\n"
+            ));
+            ledger.push_str(&format!("{cc};4300;1000;{}\n", 1000 + d(i, j)));
+        }
+    }
+    std::fs::write(dir.path().join("org.toml"), org).unwrap();
+    std::fs::write(dir.path().join("l.csv"), ledger).unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--year", "2024", "--out", "o", "l.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    // Independently: each department's variance, the 38 largest (ties by name), the rest summed.
+    let mut deps: Vec<(String, i64)> =
+        (0..300).map(|i| (format!("Toimiala {i:03}"), -(0..10).map(|j| d(i, j)).sum::<i64>())).collect();
+    deps.sort_by(|a, b| b.1.abs().cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    let rest = deps.split_off(38);
+    let table: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Yksiköt"))
+        .filter(|l| l.starts_with('|') && !l.starts_with("|---") && !l.starts_with("| Yksikkö"))
+        .collect();
+    assert_eq!(table.len(), 1 + 38 + 1, "{md}");
+    assert!(table[0].starts_with("| Kaupunki yhteensä |"), "{}", table[0]);
+    let shown: Vec<&str> = table[1..39]
+        .iter()
+        .map(|l| l.trim_start_matches("| ").trim_start_matches('\u{2003}').split(" |").next().unwrap())
+        .collect();
+    let mut want: Vec<&str> = deps.iter().map(|(n, _)| n.as_str()).collect();
+    want.sort();
+    assert_eq!(shown, want, "the largest, in tree order");
+    let num = |v: i64| {
+        let s = v.abs().to_string();
+        let mut out = String::new();
+        for (k, c) in s.chars().enumerate() {
+            if k > 0 && (s.len() - k).is_multiple_of(3) {
+                out.push('\u{a0}');
+            }
+            out.push(c);
+        }
+        format!(
+            "{}{out}",
+            if v < 0 {
+                "−"
+            } else if v > 0 {
+                "+"
+            } else {
+                ""
+            }
+        )
+    };
+    let others = table[39];
+    let cells: Vec<&str> = others.split(" | ").map(|c| c.trim_matches(|c| c == '|' || c == ' ')).collect();
+    assert!(cells[0].ends_with("*Muut 262 yksikköä yhteensä*"), "{others}");
+    // Budget: 262 departments × 10 units × −1 000 €; variance: the rest's sum.
+    assert_eq!(cells[3], num(-2_620_000).trim_start_matches('+'), "{others}");
+    assert_eq!(cells[5], num(rest.iter().map(|(_, v)| v).sum()), "{others}");
+    let svg = std::fs::read_to_string(dir.path().join("o/toimintakate_poikkeama.svg")).unwrap();
+    assert_eq!(svg.matches("<rect x=").count(), 40, "one bar per row of the table");
+    assert!(svg.contains("Muut 262 yksikköä yhteensä"));
+}

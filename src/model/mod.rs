@@ -341,6 +341,9 @@ pub enum Said {
     GroupNotChecked { label: String, why: String },
     /// A ledger's amount column whose header names no year, read for the year its other amount columns name.
     ColumnYear { column: String, year: i32 },
+    /// A ledger without a year column whose amount columns name no year: read for the year the file's name
+    /// gives, or (`by_option`) the year given with `--year`.
+    LedgerYear { columns: Vec<String>, year: i32, by_option: bool },
     /// A booking export's amounts without VAT read as the actuals; its other amount columns (with VAT, the
     /// VAT) not read.
     NetAmounts { net: String, others: Vec<String> },
@@ -427,6 +430,7 @@ impl Said {
             Said::Reconciliation { .. }
                 | Said::GroupRows { .. }
                 | Said::ColumnYear { .. }
+                | Said::LedgerYear { .. }
                 | Said::NetAmounts { .. }
                 | Said::ColumnNotRead { .. }
                 | Said::CodeGroups { .. }
@@ -470,6 +474,12 @@ impl fmt::Display for Said {
             Said::ColumnYear { column, year } => write!(
                 f,
                 "column \"{column}\" names no year: read for {year}, the year every other amount column names"
+            ),
+            Said::LedgerYear { columns, year, by_option } => write!(
+                f,
+                "no year column, and columns {} name no year: read for {year}, {}",
+                columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+                if *by_option { "the year given with --year" } else { "the year in the file's name" }
             ),
             Said::NetAmounts { net, others } => write!(
                 f,

@@ -21,15 +21,21 @@ pub fn file_name(lang: Lang) -> &'static str {
 /// Bars right of the zero line are favourable (green), left unfavourable (red).
 pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let li = LineItem::new(Item::TOIMINTAKATE);
-    let bars: Vec<(String, usize, rust_decimal::Decimal)> = ctx
-        .overview_units()
-        .into_iter()
+    let overview = ctx.overview();
+    let mut bars: Vec<(String, usize, rust_decimal::Decimal)> = overview
+        .units
+        .iter()
         .filter_map(|u| {
             ctx.row(&u.name, li, ctx.year)
                 .and_then(|r| r.variance_shown())
                 .map(|v| (ctx.unit_name(&u.name, lang).to_string(), u.depth, v))
         })
         .collect();
+    // The units a city-scale overview leaves out, as one bar.
+    if let Some((o, v)) = overview.others.as_ref().and_then(|o| o.variance.map(|v| (o, v))) {
+        let depth = overview.units.iter().map(|u| u.depth).max().unwrap_or(0);
+        bars.push((o.label(lang), depth, v));
+    }
     let title = match lang {
         Lang::Fi => format!("Ulkoisen toimintakatteen poikkeama {} (TP − TA muutosten jälkeen), €", ctx.year),
         Lang::Sv => format!("Avvikelse i externt verksamhetsbidrag {} (bokslut − budget), €", ctx.year),

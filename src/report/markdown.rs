@@ -3,7 +3,7 @@
 
 use super::fmt::{md_escape, money, number, percent, signed_money, signed_number, signed_percent, Lang};
 use super::text::message_at;
-use super::ReportContext;
+use super::{Overview, ReportContext};
 use crate::engine::{Cause, Row, Severity};
 use crate::model::{Item, LineItem};
 use rust_decimal::Decimal;
@@ -381,7 +381,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     // A sentence for every unit below the top that is binding or whose margin variance is significant,
     // with the finance office's explanation.
     let (limit_euros, limit_pct) = (Decimal::from(ctx.thresholds.explain_euros), ctx.thresholds.explain_percent);
-    let overview = ctx.overview_units();
+    let Overview { units: overview, others } = ctx.overview();
     let notable: Vec<(&super::UnitEntry, &Row)> = overview
         .iter()
         .copied()
@@ -439,6 +439,23 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
                 n(r.tp),
                 r.variance_shown().map(|v| signed_number(v, lang)).unwrap_or_default(),
                 r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
+            ])
+        );
+    }
+    if let Some(o) = &others {
+        let n = |d: Option<Decimal>| d.map(|d| number(d, lang)).unwrap_or_default();
+        let indent = "\u{2003}".repeat(overview.iter().map(|u| u.depth).max().unwrap_or(0));
+        let _ = writeln!(
+            md,
+            "{}",
+            table_row(&[
+                format!("{indent}*{}*", o.label(lang)),
+                n(o.ta),
+                n(o.ta_muutokset),
+                n(o.ta_muutettu),
+                n(o.tp),
+                o.variance.map(|v| signed_number(v, lang)).unwrap_or_default(),
+                String::new(),
             ])
         );
     }

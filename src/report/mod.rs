@@ -1,5 +1,6 @@
 //! Reports: every output format. Invariant: report never computes a figure; it words and lays out what
-//! the model and engine give it. Files are rendered in memory first, then written as one set that replaces
+//! the model and engine give it (the one sum it makes is an overview's "others", the units a city-scale
+//! overview leaves out, summed exactly for display). Files are rendered in memory first, then written as one set that replaces
 //! the old one all at once (`output`), with a manifest of what was read and written (`manifest`).
 
 pub mod chart;
@@ -31,6 +32,34 @@ use std::path::Path;
 pub struct UnitEntry {
     pub name: String,
     pub depth: usize,
+}
+
+/// The units an overview shows, and where a level holds more than fit, the sum of the rest of it.
+pub struct Overview<'u> {
+    pub units: Vec<&'u UnitEntry>,
+    pub others: Option<Others>,
+}
+
+/// The margin of the units an overview leaves out, summed (`Muut N yksikköä`): exact sums of their figures.
+#[derive(Debug, Default, Clone)]
+pub struct Others {
+    pub count: usize,
+    pub ta: Option<rust_decimal::Decimal>,
+    pub ta_muutokset: Option<rust_decimal::Decimal>,
+    pub ta_muutettu: Option<rust_decimal::Decimal>,
+    pub tp: Option<rust_decimal::Decimal>,
+    pub variance: Option<rust_decimal::Decimal>,
+}
+
+impl Others {
+    /// Their label in a language.
+    pub fn label(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Fi => format!("Muut {} yksikköä yhteensä", self.count),
+            Lang::Sv => format!("Övriga {} enheter sammanlagt", self.count),
+            Lang::En => format!("Other {} units together", self.count),
+        }
+    }
 }
 
 /// What every report needs.
@@ -95,14 +124,54 @@ impl<'a> ReportContext<'a> {
 
 impl<'a> ReportContext<'a> {
     /// The units an overview shows (the summary's unit table and sentences, the charts): every unit when
-    /// there are at most [`OVERVIEW_UNITS`], else the top levels of the tree that fit; the rest are in the
-    /// workbook.
-    pub fn overview_units(&self) -> Vec<&UnitEntry> {
+    /// there are at most [`OVERVIEW_UNITS`], else the top levels of the tree that fit (below a municipality
+    /// total added over several roots, at least the roots under it); the rest are in the workbook. Where even
+    /// those levels hold more, the deepest of them keeps the units with the largest margin variances (in tree
+    /// order) and the rest of that level are summed as others.
+    pub fn overview(&self) -> Overview<'_> {
+        let least = usize::from(self.org.is_some_and(|o| o.total.is_some()));
         let mut depth = self.units.iter().map(|u| u.depth).max().unwrap_or(0);
-        while depth > 0 && self.units.iter().filter(|u| u.depth <= depth).count() > OVERVIEW_UNITS {
+        while depth > least && self.units.iter().filter(|u| u.depth <= depth).count() > OVERVIEW_UNITS {
             depth -= 1;
         }
-        self.units.iter().filter(|u| u.depth <= depth).collect()
+        let units: Vec<&UnitEntry> = self.units.iter().filter(|u| u.depth <= depth).collect();
+        if units.len() <= OVERVIEW_UNITS {
+            return Overview { units, others: None };
+        }
+        // The deepest level shown, by the size of its margin variance; the units above it stay.
+        let margin = LineItem::new(crate::model::Item::TOIMINTAKATE);
+        let size = |u: &UnitEntry| {
+            self.row(&u.name, margin, self.year).and_then(|r| r.variance_shown()).map(|v| v.abs()).unwrap_or_default()
+        };
+        let above = units.iter().filter(|u| u.depth < depth).count();
+        let room = OVERVIEW_UNITS.saturating_sub(above + 1).max(1);
+        let mut level: Vec<&UnitEntry> = units.iter().copied().filter(|u| u.depth == depth).collect();
+        level.sort_by(|a, b| size(b).cmp(&size(a)).then(a.name.cmp(&b.name)));
+        let rest: Vec<&UnitEntry> = level.split_off(room.min(level.len()));
+        let kept: std::collections::HashSet<&str> = level.iter().map(|u| u.name.as_str()).collect();
+        // Exact sums; one past the decimal range leaves that sum out (never a wrong figure).
+        let (mut sums, mut overflow) = ([None::<rust_decimal::Decimal>; 5], [false; 5]);
+        for u in &rest {
+            let Some(r) = self.row(&u.name, margin, self.year) else { continue };
+            let values = [r.ta, r.ta_muutokset, r.ta_muutettu, r.tp, r.variance_shown()];
+            for (k, v) in values.into_iter().enumerate() {
+                if let Some(v) = v {
+                    match sums[k].unwrap_or_default().checked_add(v) {
+                        Some(s) => sums[k] = Some(s),
+                        None => overflow[k] = true,
+                    }
+                }
+            }
+        }
+        let [ta, ta_muutokset, ta_muutettu, tp, variance] = std::array::from_fn(|k| sums[k].filter(|_| !overflow[k]));
+        let others = Others { count: rest.len(), ta, ta_muutokset, ta_muutettu, tp, variance };
+        let units = units.into_iter().filter(|u| u.depth < depth || kept.contains(u.name.as_str())).collect();
+        Overview { units, others: Some(others) }
+    }
+
+    /// The units an overview shows (see [`ReportContext::overview`]), without the others' sum.
+    pub fn overview_units(&self) -> Vec<&UnitEntry> {
+        self.overview().units
     }
 
     /// A unit's row of a line item in a year.

@@ -466,7 +466,17 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::Sv, Said::ColumnYear { column, year }) => {
             format!("kolumnen \"{column}\" anger inget år: läst för {year}, året alla andra beloppskolumner anger")
         }
-        (Lang::En, Said::ColumnYear { .. }) => said.to_string(),
+        (Lang::En, Said::ColumnYear { .. } | Said::LedgerYear { .. }) => said.to_string(),
+        (Lang::Fi, Said::LedgerYear { columns, year, by_option }) => format!(
+            "vuosisaraketta ei ole, eikä sarakkeiden {} otsikoissa ole vuotta: luettu vuodelle {year}, {}",
+            columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+            if *by_option { "joka annettiin valitsimella --year" } else { "joka on tiedoston nimessä" }
+        ),
+        (Lang::Sv, Said::LedgerYear { columns, year, by_option }) => format!(
+            "ingen årskolumn, och kolumnerna {} anger inget år: läst för {year}, {}",
+            columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
+            if *by_option { "året som angavs med --year" } else { "året i filens namn" }
+        ),
         (Lang::Fi, Said::NetAmounts { net, others }) => format!(
             "kirjauksia kirjauspäivineen: sarake \"{net}\" (ilman arvonlisäveroa) luettiin toteumaksi{}",
             if others.is_empty() { String::new() } else { format!("; ei luettu: {}", others.join(", ")) }

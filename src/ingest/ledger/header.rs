@@ -458,12 +458,29 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     if year_col.is_none() {
         if let Some(k) = undated {
             year_col = by_role(&None, Role::Period);
-            if year_col.is_none() {
-                return Err(line_err(format!(
-                    "no year column (vuosi, or a date or period) and column \"{}\" names no year; headers: {}",
-                    header[k],
-                    listed()
-                )));
+            // No year in the rows: the file's name gives it, else `--year` (said, with where it came from).
+            let fallback = match crate::ingest::context::year_in_file_name(shown) {
+                Some(y) => Some((y, false)),
+                None => crate::ingest::context::configured_year().map(|y| (y, true)),
+            };
+            match (year_col, fallback) {
+                (Some(_), _) => {}
+                (None, Some((year, by_option))) => {
+                    let mut columns = Vec::new();
+                    for ((c, _), y) in amount_cols.iter().zip(amount_years.iter_mut()).filter(|(_, y)| y.is_none()) {
+                        *y = Some(year);
+                        columns.push(header[*c].clone());
+                    }
+                    inferred.push(crate::model::Said::LedgerYear { columns, year, by_option });
+                }
+                (None, None) => {
+                    return Err(line_err(format!(
+                        "no year column (vuosi, or a date or period) and column \"{}\" names no year, nor does the \
+                         file's name; give the year with --year (or `year =` in poikkeama.toml); headers: {}",
+                        header[k],
+                        listed()
+                    )))
+                }
             }
         }
     }
