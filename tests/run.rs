@@ -1145,3 +1145,38 @@ fn the_summary_sheet_links_to_each_units_block_and_blocks_start_pages() {
     let breaks: Vec<u32> = units.split("<brk ").skip(1).map(|t| attr(t, "id").parse().unwrap()).collect();
     assert_eq!(breaks, titles[1..].to_vec());
 }
+
+/// The workbook and the Word document in the run's first language: `--lang sv,en` gives Swedish sheet names,
+/// headings, line labels and statuses, and the same figures as the Finnish workbook.
+#[test]
+fn the_workbook_and_the_docx_are_in_the_runs_first_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fi, sv) = (dir.path().join("fi"), dir.path().join("sv"));
+    example_run(&fi, &[]);
+    example_run(&sv, &["--lang", "sv,en"]);
+    let mut book: Xlsx<_> = open_workbook(sv.join("poikkeama.xlsx")).unwrap();
+    let names = book.sheet_names().to_vec();
+    assert_eq!(names.first().map(String::as_str), Some("Sammandrag"), "{names:?}");
+    assert!(names.contains(&"Iakttagelser".to_string()) && names.contains(&"Diagram".to_string()), "{names:?}");
+    let s = book.worksheet_range("Sammandrag").unwrap();
+    let heads: Vec<String> = (0..12).map(|c| s.get_value((3, c)).map(|v| v.to_string()).unwrap_or_default()).collect();
+    assert_eq!(heads[..6], ["Enhet", "Rad", "Budget", "Budgetändringar", "Budget efter ändringar", "Bokslut"]);
+    let mut fi_book: Xlsx<_> = open_workbook(fi.join("poikkeama.xlsx")).unwrap();
+    let f = fi_book.worksheet_range("Yhteenveto").unwrap();
+    let labels: Vec<String> =
+        (4..s.height() as u32).filter_map(|r| s.get_value((r, 1)).map(|v| v.to_string())).collect();
+    assert!(labels.contains(&"Verksamhetsbidrag externt".to_string()), "{labels:?}");
+    assert!((4..s.height() as u32).any(|r| s.get_value((r, 9)).is_some_and(|v| *v == "Höll")));
+    // Same figures, cell by cell.
+    for r in 4..f.height() as u32 {
+        for c in 2..9 {
+            assert_eq!(s.get_value((r, c)), f.get_value((r, c)), "row {r} column {c}");
+        }
+    }
+    let docx = std::fs::read(sv.join("toteutumisvertailu.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("Budget efter ändringar, €") && xml.contains("budgetutfall 2024"), "Swedish headings");
+    assert!(!xml.contains("TA muutosten jälkeen"), "no Finnish headings");
+}

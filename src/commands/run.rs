@@ -150,6 +150,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     ctx.explanations = &explanations;
     ctx.tables = &extraction.tables;
     ctx.created = source_date_epoch()?;
+    ctx.lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     lap("checked");
     let mut files = report::render_all(&ctx, &cfg.langs)?;
     lap("rendered");

@@ -18,6 +18,15 @@ pub fn file_name(lang: Lang) -> &'static str {
     }
 }
 
+/// The chart's title (the workbook's native chart has the same).
+pub fn title(year: i32, lang: Lang) -> String {
+    match lang {
+        Lang::Fi => format!("Ulkoisen toimintakatteen poikkeama {year} (TP − TA muutosten jälkeen), €"),
+        Lang::Sv => format!("Avvikelse i externt verksamhetsbidrag {year} (bokslut − budget efter ändringar), €"),
+        Lang::En => format!("External operating margin variance {year} (actual − budget after changes), €"),
+    }
+}
+
 /// Bars right of the zero line are favourable (green), left unfavourable (red).
 pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let li = LineItem::new(Item::TOIMINTAKATE);
@@ -36,11 +45,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         let depth = overview.units.iter().map(|u| u.depth).max().unwrap_or(0);
         bars.push((o.label(lang), depth, v));
     }
-    let title = match lang {
-        Lang::Fi => format!("Ulkoisen toimintakatteen poikkeama {} (TP − TA muutosten jälkeen), €", ctx.year),
-        Lang::Sv => format!("Avvikelse i externt verksamhetsbidrag {} (bokslut − budget), €", ctx.year),
-        Lang::En => format!("External operating margin variance {} (actual − budget after changes), €", ctx.year),
-    };
+    let title = title(ctx.year, lang);
     let (label_w, plot_w, bar_h, top) = (300.0, 460.0, 26.0, 50.0);
     let width = label_w + plot_w + 120.0;
     let height = top + bar_h * bars.len().max(1) as f64 + 30.0;

@@ -12,8 +12,26 @@ use rust_decimal::Decimal;
 
 pub const FILE: &str = "toteutumisvertailu.docx";
 
-const HEAD: [&str; 7] =
-    ["", "TA, €", "TA-muutokset, €", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %"];
+/// The table's heading in a language.
+fn head(lang: Lang) -> [&'static str; 7] {
+    match lang {
+        Lang::Fi => {
+            ["", "TA, €", "TA-muutokset, €", "TA muutosten jälkeen, €", "TP, €", "Poikkeama, €", "Poikkeama, %"]
+        }
+        Lang::Sv => [
+            "",
+            "Budget, €",
+            "Budgetändringar, €",
+            "Budget efter ändringar, €",
+            "Bokslut, €",
+            "Avvikelse, €",
+            "Avvikelse, %",
+        ],
+        Lang::En => {
+            ["", "Budget, €", "Budget changes, €", "Budget after changes, €", "Actual, €", "Variance, €", "Variance, %"]
+        }
+    }
+}
 /// Column widths in twentieths of a point (the label wider, the figures alike): 16 cm in all.
 const WIDTHS: [usize; 7] = [2400, 1300, 1300, 1450, 1300, 1300, 1100];
 
@@ -26,13 +44,22 @@ fn cell(text: &str, col: usize, bold: bool) -> TableCell {
     TableCell::new().width(WIDTHS[col], WidthType::Dxa).add_paragraph(Paragraph::new().add_run(run).align(align))
 }
 
-/// The document: every unit with a row of the report year.
+/// The document: every unit with a row of the report year, in the run's first language.
 pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     let year = ctx.year;
-    let lang = Lang::Fi;
+    let lang = ctx.lang;
+    let words = match lang {
+        Lang::Fi => "talousarvion toteutuminen",
+        Lang::Sv => "budgetutfall",
+        Lang::En => "budget outturn",
+    };
     let title = match ctx.org.and_then(|o| o.name.as_deref()) {
-        Some(o) => format!("{o}: talousarvion toteutuminen {year}"),
-        None => format!("Talousarvion toteutuminen {year}"),
+        Some(o) => format!("{o}: {words} {year}"),
+        None => {
+            let mut c = words.chars();
+            let capital: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+            format!("{capital} {year}")
+        }
     };
     let mut doc = Docx::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(title).bold().size(32)));
     let n = |d: Option<Decimal>| d.map(|d| number(d, lang)).unwrap_or_default();
@@ -50,11 +77,11 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
                 .keep_next(true),
         );
         let mut table_rows =
-            vec![TableRow::new(HEAD.iter().enumerate().map(|(k, h)| cell(h, k, true)).collect()).cant_split()];
+            vec![TableRow::new(head(lang).iter().enumerate().map(|(k, h)| cell(h, k, true)).collect()).cant_split()];
         for r in &rows {
             let bold = r.line_item.item == Item::TOIMINTAKATE;
             let texts = [
-                r.line_item.label("fi"),
+                r.line_item.label(lang.code()),
                 n(r.ta),
                 n(r.ta_muutokset),
                 n(r.ta_muutettu),
@@ -68,10 +95,10 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         doc = doc.add_table(Table::new(table_rows).set_grid(WIDTHS.to_vec()));
         // The explanations under the table, each with its line.
         for r in &rows {
-            if let Some(text) = ctx.explanation(r) {
+            if let Some(text) = ctx.explanation_in(r, lang) {
                 doc = doc.add_paragraph(
                     Paragraph::new()
-                        .add_run(Run::new().add_text(format!("{}: ", r.line_item.label("fi"))).bold().size(20))
+                        .add_run(Run::new().add_text(format!("{}: ", r.line_item.label(lang.code()))).bold().size(20))
                         .add_run(Run::new().add_text(text).size(20)),
                 );
             }

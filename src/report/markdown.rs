@@ -547,20 +547,24 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     }
     if errors.len() > LISTED {
         let n = errors.len() - LISTED;
+        let sheet = super::xlsx_words::words(ctx.lang).findings;
         let _ = writeln!(
             md,
             "\n{}",
             match lang {
                 Lang::Fi => format!(
-                    "… ja {n} muuta virhettä: kaikki ovat työkirjan välilehdellä Havainnot ja tiedostossa {}.",
+                    "… ja {n} muuta virhettä: kaikki ovat työkirjan välilehdellä {} ja tiedostossa {}.",
+                    sheet,
                     super::FINDINGS
                 ),
                 Lang::Sv => format!(
-                    "… och {n} fel till: alla finns i arbetsbokens flik Havainnot och i filen {}.",
+                    "… och {n} fel till: alla finns i arbetsbokens flik {} och i filen {}.",
+                    sheet,
                     super::FINDINGS
                 ),
                 Lang::En => format!(
-                    "… and {n} more errors: all are on the workbook's Havainnot sheet and in {}.",
+                    "… and {n} more errors: all are on the workbook's {} sheet and in {}.",
+                    sheet,
                     super::FINDINGS
                 ),
             }

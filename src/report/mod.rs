@@ -17,6 +17,7 @@ pub mod output;
 pub mod pdf;
 pub mod text;
 pub mod xlsx;
+mod xlsx_words;
 
 use crate::config::Thresholds;
 use crate::engine::Analysis;
@@ -80,6 +81,8 @@ pub struct ReportContext<'a> {
     /// The workbook's creation time (seconds since 1970, UTC): `SOURCE_DATE_EPOCH` where set, else the last
     /// day of the report year, never the clock, so that the same inputs give the same bytes.
     pub created: Option<i64>,
+    /// The run's first language: the workbook's and the Word document's.
+    pub lang: Lang,
     /// Each unit's rows, in the analysis's order, and each row by (unit, line item, year): reports of
     /// thousands of units look rows up, never scan for them.
     by_unit: HashMap<&'a str, Vec<&'a Row>>,
@@ -116,6 +119,7 @@ impl<'a> ReportContext<'a> {
             explanations: &[],
             tables: &[],
             created: None,
+            lang: Lang::Fi,
             by_unit,
             index,
         }

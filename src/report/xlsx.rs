@@ -19,16 +19,15 @@ use std::collections::HashMap;
 
 const MONEY: &str = "#,##0";
 const PCT: &str = "0.0 %";
-const SUMMARY: &str = "Yhteenveto";
-const FINDINGS: &str = "Havainnot";
-const CHART: &str = "Kaavio";
-const TABLES: &str = "Taulukot";
 
 fn xerr(e: XlsxError) -> Error {
     Error::Report(format!("cannot build the workbook: {e}"))
 }
 
+/// The workbook's formats, and its language with its words.
 struct Formats {
+    lang: Lang,
+    w: &'static super::xlsx_words::Words,
     title: Format,
     header: Format,
     text: Format,
@@ -51,8 +50,10 @@ struct Formats {
 impl Formats {
     /// Every cell of a row aligns to its top, so that a wrapped explanation or reason reads beside its own
     /// figures, never as the row above's.
-    fn new() -> Formats {
+    fn new(lang: Lang) -> Formats {
         Formats {
+            lang,
+            w: super::xlsx_words::words(lang),
             title: Format::new().set_bold().set_font_size(14),
             header: Format::new()
                 .set_bold()
@@ -174,13 +175,13 @@ fn add_sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> 
 
 /// A4 landscape, one page wide; `repeat` is the header row every printed page repeats (none where blocks
 /// have headers of their own).
-fn print_setup(ws: &mut Worksheet, repeat: Option<u32>) {
+fn print_setup(ws: &mut Worksheet, repeat: Option<u32>, f: &Formats) {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     // The sheet's name and the page's number on every printed page.
     ws.set_header("&L&A");
-    ws.set_footer("&CSivu &P / &N");
+    ws.set_footer(format!("&C{} &P / &N", f.w.page));
     if let Some(row) = repeat {
         let _ = ws.set_repeat_rows(row, row);
     }
@@ -291,31 +292,19 @@ fn computed_cells(
 /// The summary sheet; returns each unit's margin row (for the chart) and the first row of each unit (for the
 /// links to its block).
 fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<(UnitRows, UnitRows)> {
-    let ws = add_sheet(wb, SUMMARY)?;
+    let (w, lang) = (f.w, f.lang);
+    let ws = add_sheet(wb, w.summary)?;
     let title = match ctx.org.and_then(|o| o.name.as_deref()) {
-        Some(o) => format!("{o}: talousarvion toteutuminen {}", ctx.year),
-        None => format!("Talousarvion toteutuminen {}", ctx.year),
+        Some(o) => format!("{o}: {} {}", w.title, ctx.year),
+        None => format!("{} {}", capitalised(w.title), ctx.year),
     };
     ws.write_string_with_format(0, 0, fit(&title), &f.title).map_err(xerr)?;
     let errors = ctx.analysis.count(Severity::Error);
     if errors > 0 {
-        let note = format!("Lähdeluvuissa on {errors} virhettä: katso välilehti {FINDINGS}.");
+        let note = w.errors_note(lang, errors);
         ws.write_string_with_format(1, 0, &note, &f.error).map_err(xerr)?;
     }
-    let head = [
-        "Yksikkö",
-        "Rivi",
-        "TA",
-        "TA-muutokset",
-        "TA muutosten jälkeen",
-        "TP",
-        "Poikkeama, €",
-        "Poikkeama, %",
-        "Toteutuma, %",
-        "Sitova määräraha",
-        "Perustelu",
-        "Virheet ja varoitukset",
-    ];
+    let head = w.summary_head;
     let marks = marks(&ctx.analysis.findings);
     let h = 3;
     headers(ws, h, &head, f)?;
@@ -330,22 +319,23 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
             ws.write_string_with_format(
                 r,
                 0,
-                fit(&unit.name),
+                fit(ctx.unit_name(&unit.name, lang)),
                 &if bold { indented.clone().set_bold() } else { indented },
             )
             .map_err(xerr)?;
             if firsts.last().is_none_or(|(u, _): &(String, u32)| *u != unit.name) {
                 firsts.push((unit.name.clone(), r));
             }
-            ws.write_string_with_format(r, 1, li.label("fi"), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
+            ws.write_string_with_format(r, 1, li.label(lang.code()), if bold { &f.bold } else { &f.text })
+                .map_err(xerr)?;
             computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, None, f)?;
             if let Some(b) =
                 ctx.analysis.bindings.iter().find(|b| b.unit == unit.name && b.line_item == li && b.year == ctx.year)
             {
                 let (text, fmt) = match (b.overrun, b.within_right) {
-                    (true, true) => ("Ylittyi ylitysoikeuden rajoissa", &f.text),
-                    (true, false) => ("Ylittyi", &f.error),
-                    (false, _) => ("Piti", &f.text),
+                    (true, true) => (w.status[0], &f.text),
+                    (true, false) => (w.status[1], &f.error),
+                    (false, _) => (w.status[2], &f.text),
                 };
                 ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
             }
@@ -363,7 +353,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                 }
             }
             if let Some(worst) = about.iter().map(|x| x.severity).min() {
-                let reasons: Vec<String> = about.iter().map(|x| finding_line(x)).collect();
+                let reasons: Vec<String> = about.iter().map(|x| finding_line(x, lang)).collect();
                 let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
                 ws.write_string_with_format(r, 11, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
                     .map_err(xerr)?;
@@ -389,7 +379,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     ws.set_column_width(9, 16).map_err(xerr)?;
     ws.set_column_width(10, 50).map_err(xerr)?;
     ws.set_column_width(11, 60).map_err(xerr)?;
-    print_setup(ws, Some(h));
+    print_setup(ws, Some(h), f);
     Ok((margins, firsts))
 }
 
@@ -400,8 +390,14 @@ type UnitRows = Vec<(String, u32)>;
 type Blocks = HashMap<String, (String, u32)>;
 
 /// Each unit's name on the summary sheet a link to its block on its unit sheet (the same text, underlined).
-fn link_summary(wb: &mut Workbook, ctx: &ReportContext, firsts: &[(String, u32)], blocks: &Blocks) -> Result<()> {
-    let ws = wb.worksheet_from_name(SUMMARY).map_err(xerr)?;
+fn link_summary(
+    wb: &mut Workbook,
+    ctx: &ReportContext,
+    firsts: &[(String, u32)],
+    blocks: &Blocks,
+    f: &Formats,
+) -> Result<()> {
+    let ws = wb.worksheet_from_name(f.w.summary).map_err(xerr)?;
     let depth: HashMap<&str, usize> = ctx.units.iter().map(|u| (u.name.as_str(), u.depth)).collect();
     for (unit, r) in firsts {
         let Some((sheet, row)) = blocks.get(unit) else { continue };
@@ -411,7 +407,8 @@ fn link_summary(wb: &mut Workbook, ctx: &ReportContext, firsts: &[(String, u32)]
             .set_indent(depth.get(unit.as_str()).copied().unwrap_or(0).min(15) as u8)
             .set_font_color("0563C1")
             .set_underline(rust_xlsxwriter::FormatUnderline::Single);
-        ws.write_url_with_format(*r, 0, Url::new(target).set_text(fit(unit)), &link).map_err(xerr)?;
+        let text = fit(ctx.unit_name(unit, f.lang));
+        ws.write_url_with_format(*r, 0, Url::new(target).set_text(text), &link).map_err(xerr)?;
     }
     Ok(())
 }
@@ -440,15 +437,15 @@ fn mark(
     let Some(amount) = amount else { return Ok(()) };
     let formats = if worst == Severity::Error { &f.marked_error } else { &f.marked_warning };
     ws.write_number_with_format(r, col, num(amount), &formats[usize::from(bold)]).map_err(xerr)?;
-    let text: Vec<String> = about.iter().map(|x| finding_line(x)).collect();
+    let text: Vec<String> = about.iter().map(|x| finding_line(x, f.lang)).collect();
     let note = Note::new(text.join("\n\n")).set_author("poikkeama").set_width(420).set_height(160);
     ws.insert_note(r, col, &note).map_err(xerr)?;
     Ok(())
 }
 
 /// A finding as a sheet prints it: `virhe: <message>`.
-fn finding_line(x: &Finding) -> String {
-    format!("{}: {}", super::text::severity_name(x.severity, Lang::Fi), super::text::message(x, Lang::Fi))
+fn finding_line(x: &Finding, lang: Lang) -> String {
+    format!("{}: {}", super::text::severity_name(x.severity, lang), super::text::message(x, lang))
 }
 
 /// The finance office's explanation of a row's variance; a significant variance without one says so. Returns
@@ -460,7 +457,7 @@ fn explanation_cell(
     (r, c): (u32, u16),
     f: &Formats,
 ) -> Result<u32> {
-    match ctx.explanation(row) {
+    match ctx.explanation_in(row, f.lang) {
         Some(text) => {
             ws.write_string_with_format(r, c, fit(text), &f.wrap).map_err(xerr)?;
             // Wrapped text needs its row's height: about 45 characters a line in this column.
@@ -477,7 +474,7 @@ fn explanation_cell(
                 ctx.thresholds.explain_percent,
             ) =>
         {
-            ws.write_string_with_format(r, c, "perustelu puuttuu", &f.warning).map(|_| 1).map_err(xerr)
+            ws.write_string_with_format(r, c, f.w.missing, &f.warning).map(|_| 1).map_err(xerr)
         }
         None => Ok(1),
     }
@@ -497,22 +494,8 @@ fn unit_sheet<'a>(
     let ws = add_sheet(wb, name)?;
     // Each unit's block starts a printed page (Excel keeps at most 1 023 breaks a sheet).
     let mut breaks: Vec<u32> = Vec::new();
-    let head = [
-        "Rivi",
-        "TA",
-        "TA-muutokset",
-        "TA muutosten jälkeen",
-        "TP",
-        "Poikkeama, raportoitu",
-        "Poikkeama, laskettu",
-        "Eroavat",
-        "Poikkeama, %",
-        "Toteutuma, %",
-        "TS",
-        "Muutos edellisestä TP:stä",
-        "Perustelu",
-        "Lähdesolut",
-    ];
+    let (w, lang) = (f.w, f.lang);
+    let head = w.unit_head;
     let mut r = 0;
     let mut first_header = None;
     // Units that findings are about: only their cells are looked up (most units of a large city have none).
@@ -527,13 +510,13 @@ fn unit_sheet<'a>(
             }
         }
         blocks.insert(unit.to_string(), (name.to_string(), r));
-        ws.write_string_with_format(r, 0, fit(unit), &f.title).map_err(xerr)?;
+        ws.write_string_with_format(r, 0, fit(ctx.unit_name(unit, lang)), &f.title).map_err(xerr)?;
         r += 2;
         let mut years: Vec<i32> = ctx.unit_rows(unit).iter().map(|r| r.year).collect();
         years.sort_unstable_by(|a, b| b.cmp(a));
         years.dedup();
         for year in years {
-            ws.write_string_with_format(r, 0, format!("Vuosi {year}"), &f.bold).map_err(xerr)?;
+            ws.write_string_with_format(r, 0, format!("{} {year}", w.year), &f.bold).map_err(xerr)?;
             r += 1;
             headers(ws, r, &head, f)?;
             first_header.get_or_insert(r);
@@ -547,16 +530,16 @@ fn unit_sheet<'a>(
                         .iter()
                         .any(|o| !o.line_item.of_which_internal && o.line_item.item.is_under(row.line_item.item));
                 let label = if row.line_item.of_which_internal {
-                    format!("  {}", row.line_item.label("fi"))
+                    format!("  {}", row.line_item.label(lang.code()))
                 } else {
-                    row.line_item.label("fi")
+                    row.line_item.label(lang.code())
                 };
                 ws.write_string_with_format(r, 0, fit(&label), if bold { &f.bold } else { &f.text }).map_err(xerr)?;
                 computed_cells(ws, r, row, [1, 2, 3, 4, 6, 8, 9], bold, Some(5), f)?;
                 let money = if bold { &f.money_bold } else { &f.money };
                 value(ws, r, 5, row.poikkeama_reported, money)?;
                 if row.variance_differs {
-                    ws.write_string_with_format(r, 7, "≠ eroaa", &f.error).map_err(xerr)?;
+                    ws.write_string_with_format(r, 7, w.differs, &f.error).map_err(xerr)?;
                 }
                 value(ws, r, 10, row.ts, money)?;
                 if row.tp_change.is_some() {
@@ -564,9 +547,9 @@ fn unit_sheet<'a>(
                     value(ws, r, 11, row.tp_change, money)?;
                 }
                 explanation_cell(ws, ctx, row, (r, 12), f)?;
-                let sources = ctx.sources_in(row, super::fmt::Lang::Fi);
+                let sources = ctx.sources_in(row, lang);
                 if !sources.is_empty() {
-                    ws.write_string(r, 13, fit(&super::text::source_in(&sources, Lang::Fi))).map_err(xerr)?;
+                    ws.write_string(r, 13, fit(&super::text::source_in(&sources, lang))).map_err(xerr)?;
                 }
                 for (sc, col) in [
                     (Scenario::Ta, 1u16),
@@ -599,7 +582,7 @@ fn unit_sheet<'a>(
     if first_header.is_some() {
         // Several units' blocks follow each other: the label column stays, no header row is frozen.
         ws.set_freeze_panes(0, 1).map_err(xerr)?;
-        print_setup(ws, None);
+        print_setup(ws, None, f);
         // The page holds the figures and explanations; the source cells stay on screen (column N) so that
         // they do not shrink the printed figures.
         ws.set_print_area(0, 0, r.max(1), 12).map_err(xerr)?;
@@ -608,22 +591,10 @@ fn unit_sheet<'a>(
     Ok(())
 }
 
-fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &Formats) -> Result<()> {
-    let ws = add_sheet(wb, FINDINGS)?;
-    let head = [
-        "Vakavuus",
-        "Sääntö",
-        "Yksikkö",
-        "Rivi",
-        "Skenaario",
-        "Vuosi",
-        "Odotettu",
-        "Taulukossa",
-        "Ero",
-        "Viesti",
-        "Lähdesolut",
-        "Raportissa",
-    ];
+fn findings_sheet(wb: &mut Workbook, ctx: &ReportContext, places: &Places, f: &Formats) -> Result<()> {
+    let (w, lang, findings) = (f.w, f.lang, &ctx.analysis.findings);
+    let ws = add_sheet(wb, w.findings)?;
+    let head = w.findings_head;
     headers(ws, 0, &head, f)?;
     // Every cell of a finding's row sits at the top, beside its wrapped message.
     let top = |fmt: &Format| fmt.clone().set_align(FormatAlign::Top);
@@ -631,19 +602,20 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
     let (error, warning) = (top(&f.error), top(&f.warning));
     for (i, x) in findings.iter().enumerate() {
         let r = i as u32 + 1;
-        let (sev, sev_fmt) = match x.severity {
-            Severity::Error => ("virhe", &error),
-            Severity::Warning => ("varoitus", &warning),
-            Severity::Info => ("huomio", &text),
+        let sev = super::text::severity_name(x.severity, lang);
+        let sev_fmt = match x.severity {
+            Severity::Error => &error,
+            Severity::Warning => &warning,
+            Severity::Info => &text,
         };
         ws.write_string_with_format(r, 0, sev, sev_fmt).map_err(xerr)?;
-        ws.write_string_with_format(r, 1, super::text::rule_name(x.rule, Lang::Fi), &text).map_err(xerr)?;
-        ws.write_string_with_format(r, 2, fit(&x.unit), &text).map_err(xerr)?;
+        ws.write_string_with_format(r, 1, super::text::rule_name(x.rule, lang), &text).map_err(xerr)?;
+        ws.write_string_with_format(r, 2, fit(ctx.unit_name(&x.unit, lang)), &text).map_err(xerr)?;
         if let Some(li) = x.line_item {
-            ws.write_string_with_format(r, 3, li.label("fi"), &text).map_err(xerr)?;
+            ws.write_string_with_format(r, 3, li.label(lang.code()), &text).map_err(xerr)?;
         }
         if let Some(s) = x.scenario {
-            ws.write_string_with_format(r, 4, s.label("fi"), &text).map_err(xerr)?;
+            ws.write_string_with_format(r, 4, s.label(lang.code()), &text).map_err(xerr)?;
         }
         if let Some(y) = x.year {
             ws.write_number_with_format(r, 5, y, &text).map_err(xerr)?;
@@ -651,9 +623,9 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
         value(ws, r, 6, x.expected, &money)?;
         value(ws, r, 7, x.actual, &money)?;
         value(ws, r, 8, x.difference, &money)?;
-        let message = super::text::message(x, Lang::Fi);
+        let message = super::text::message(x, lang);
         ws.write_string_with_format(r, 9, fit(&message), &f.wrap).map_err(xerr)?;
-        let sources: Vec<String> = x.sources.iter().map(|s| super::text::source_in(s, Lang::Fi)).collect();
+        let sources: Vec<String> = x.sources.iter().map(|s| super::text::source_in(s, lang)).collect();
         ws.write_string_with_format(r, 10, fit(&sources.join("\n")), &f.wrap).map_err(xerr)?;
         // Wrapped text needs its rows' height: about 62 characters a line in the message column.
         let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).clamp(1, 30);
@@ -683,18 +655,19 @@ fn findings_sheet(wb: &mut Workbook, findings: &[Finding], places: &Places, f: &
     ws.set_column_width(11, 28).map_err(xerr)?;
     // The page holds the finding and its message; the cells and links stay on screen.
     ws.set_print_area(0, 0, last.max(1), 9).map_err(xerr)?;
-    print_setup(ws, Some(0));
+    print_setup(ws, Some(0), f);
     Ok(())
 }
 
 fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)], f: &Formats) -> Result<()> {
-    let ws = add_sheet(wb, CHART)?;
-    headers(ws, 0, &["Yksikkö", "Toimintakatteen poikkeama, €"], f)?;
+    let (w, lang) = (f.w, f.lang);
+    let ws = add_sheet(wb, w.chart)?;
+    headers(ws, 0, &w.chart_head, f)?;
     for (i, (unit, summary_row)) in margins.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string(r, 0, fit(unit)).map_err(xerr)?;
+        ws.write_string(r, 0, fit(ctx.unit_name(unit, lang))).map_err(xerr)?;
         let v = ctx.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance_shown()).map(num);
-        formula(ws, r, 1, &format!("='{SUMMARY}'!{}", cell_ref(*summary_row, 6)), v, &f.money)?;
+        formula(ws, r, 1, &format!("='{}'!{}", w.summary, cell_ref(*summary_row, 6)), v, &f.money)?;
     }
     ws.set_column_width(0, 38).map_err(xerr)?;
     ws.set_column_width(1, 18).map_err(xerr)?;
@@ -713,13 +686,11 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
-            .set_name("Toimintakatteen poikkeama")
-            .set_categories((CHART, 1, 0, n, 0))
-            .set_values((CHART, 1, 1, n, 1))
+            .set_name(w.chart_series)
+            .set_categories((w.chart, 1, 0, n, 0))
+            .set_values((w.chart, 1, 1, n, 1))
             .set_points(&points);
-        chart
-            .title()
-            .set_name(&format!("Ulkoisen toimintakatteen poikkeama {} (TP − TA muutosten jälkeen), €", ctx.year));
+        chart.title().set_name(&super::chart::title(ctx.year, lang));
         chart.legend().set_hidden();
         // In a bar chart the value axis runs horizontally (x) and the categories vertically (y).
         chart.x_axis().set_num_format(MONEY);
@@ -727,13 +698,16 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
         chart.set_width(760).set_height(120 + 40 * n);
         ws.insert_chart(1, 3, &chart).map_err(xerr)?;
     }
-    print_setup(ws, Some(0));
+    print_setup(ws, Some(0), f);
     Ok(())
 }
 
 /// The workbook as bytes.
+/// The workbook as bytes, in the run's first language.
 pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
-    let f = Formats::new();
+    let lang = ctx.lang;
+    let f = Formats::new(lang);
+    let w = f.w;
     let mut wb = Workbook::new();
     // Compressing the XML is much of the time a large workbook takes; level 1 is several times faster than
     // the default 6 for a file about a third larger.
@@ -747,8 +721,8 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&created)
-            .set_title(format!("Talousarvion toteutuminen {}", ctx.year))
-            .set_subject("Talousarvion ja tilinpäätöksen poikkeamat")
+            .set_title(format!("{} {}", capitalised(w.title), ctx.year))
+            .set_subject(w.subject)
             .set_company(&org_name)
             .set_author("poikkeama"),
     );
@@ -760,7 +734,7 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     lap("summary sheet");
     // "History" is reserved by Excel.
     let mut taken: std::collections::HashSet<String> =
-        [SUMMARY, FINDINGS, CHART, TABLES, "History"].iter().map(|n| n.to_lowercase()).collect();
+        [w.summary, w.findings, w.chart, w.tables, "History"].iter().map(|n| n.to_lowercase()).collect();
     let mut places = places(&ctx.analysis.findings);
     let marks = marks(&ctx.analysis.findings);
     // Units come in tree order: each top-level unit with the units under it (below a municipality total added
@@ -775,13 +749,13 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     }
     let mut blocks = HashMap::new();
     for group in &groups {
-        let name = sheet_name(&group[0].name, &taken);
+        let name = sheet_name(ctx.unit_name(&group[0].name, lang), &taken);
         taken.insert(name.to_lowercase());
         unit_sheet(&mut wb, ctx, group, &name, (&mut places, &mut blocks), &marks, &f)?;
     }
-    link_summary(&mut wb, ctx, &firsts, &blocks)?;
+    link_summary(&mut wb, ctx, &firsts, &blocks, &f)?;
     lap("unit sheets");
-    findings_sheet(&mut wb, &ctx.analysis.findings, &places, &f)?;
+    findings_sheet(&mut wb, ctx, &places, &f)?;
     lap("findings sheet");
     // The chart shows the overview's units; every unit is on the summary sheet.
     let overview: std::collections::HashSet<&str> = ctx.overview_units().iter().map(|u| u.name.as_str()).collect();
@@ -799,32 +773,17 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
 /// it was passed over), its unit, year, money unit and signs with their evidence, its columns, its rows read
 /// and not read, and its budget changes with their decisions. One row a table, cells wrapped at the top.
 fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &Formats) -> Result<()> {
-    let ws = add_sheet(wb, TABLES)?;
-    let head = [
-        "Tiedosto",
-        "Paikka",
-        "Luettu",
-        "Yksikkö",
-        "Yksikkö mistä",
-        "Vuosi",
-        "Vuosi mistä",
-        "Rahayksikkö (€)",
-        "Rahayksikkö mistä",
-        "Etumerkit",
-        "Sarakkeet",
-        "Rivejä luettu",
-        "Lukuja",
-        "Rivit, joita ei luettu",
-        "Talousarviomuutokset",
-    ];
+    let w = f.w;
+    let ws = add_sheet(wb, w.tables)?;
+    let head = w.tables_head;
     headers(ws, 0, &head, f)?;
     let text = f.text.clone().set_align(FormatAlign::Top).set_text_wrap();
     let number = f.text.clone().set_align(FormatAlign::Top);
     for (i, t) in tables.iter().enumerate() {
         let r = i as u32 + 1;
         let read = match &t.passed_over {
-            None => "luettu".to_string(),
-            Some(why) => format!("ohitettu: {why}"),
+            None => w.read.to_string(),
+            Some(why) => format!("{}: {why}", w.passed_over),
         };
         let not_read: Vec<String> = t.rows_not_read.iter().map(|(p, l, why)| format!("{p} \"{l}\": {why}")).collect();
         let changes: Vec<String> = t.changes.iter().map(|(p, li, v, d)| format!("{p} {li} {v} \"{d}\"")).collect();
@@ -856,8 +815,14 @@ fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &For
         ws.set_column_width(c as u16, *w).map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    print_setup(ws, Some(0));
+    print_setup(ws, Some(0), f);
     Ok(())
+}
+
+/// "talousarvion toteutuminen" → "Talousarvion toteutuminen".
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|first| first.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
