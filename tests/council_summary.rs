@@ -240,3 +240,25 @@ fn at_city_scale_the_overview_keeps_the_largest_and_sums_the_others() {
     assert_eq!(svg.matches("<rect x=").count(), 40, "one bar per row of the table");
     assert!(svg.contains("Muut 262 yksikköä yhteensä"));
 }
+
+/// A ledger run prints no variance of its own: a finding about the variance (the overrun's missing
+/// explanation) links to the computed variance the sheet shows (column G), not the empty reported one (F).
+#[test]
+fn a_ledger_runs_variance_finding_links_to_the_variance_shown() {
+    let dir = setup("");
+    let (out, _, _) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let file = std::fs::File::open(dir.path().join("o/poikkeama.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.to_string())).collect();
+    let mut links = Vec::new();
+    for name in names.iter().filter(|n| n.starts_with("xl/worksheets/sheet")) {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+        links.extend(xml.split("display=\"").skip(1).map(|t| t[..t.find('"').unwrap()].to_string()));
+    }
+    // Findings: the binding overrun on TP (column E) and the missing explanation on the variance (G).
+    assert!(links.iter().any(|l| l.starts_with("Keskus!E")), "{links:?}");
+    assert!(links.iter().any(|l| l.starts_with("Keskus!G")), "{links:?}");
+    assert!(!links.iter().any(|l| l.starts_with("Keskus!F")), "{links:?}");
+}

@@ -563,7 +563,9 @@ fn unit_sheet<'a>(
                         break;
                     }
                     if let Some(slot) = places.get_mut(&(unit, row.line_item, year, sc)) {
-                        *slot = Some((name.to_string(), cell_ref(r, u32::from(col))));
+                        // A variance no table printed (a ledger's) is the computed one, beside the empty column.
+                        let at = if sc == Scenario::Poikkeama && row.poikkeama_reported.is_none() { 6 } else { col };
+                        *slot = Some((name.to_string(), cell_ref(r, u32::from(at))));
                     }
                     mark(ws, marks, (unit, row, sc), (r, col), bold, f)?;
                 }
