@@ -65,6 +65,10 @@ pub struct RunArgs {
     /// The year of tables whose columns, captions, page headers, title and file name give none (2024).
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1990..=2100))]
     pub year: Option<i32>,
+    /// An interim report up to the end of this month (2024-08): ledger actuals dated later are not read and
+    /// the actuals are actuals to date; by default a ledger's last month of actuals, where it is not December.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_period)]
+    pub period: Option<(i32, u8)>,
 
     /// Workbooks or folders of them; override the configuration's inputs.
     #[arg(value_name = "INPUT")]
@@ -109,6 +113,9 @@ pub struct ValidateArgs {
     /// The year of tables whose columns, captions, page headers, title and file name give none (2024).
     #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1990..=2100))]
     pub year: Option<i32>,
+    /// An interim report up to the end of this month (2024-08): see `run --period`.
+    #[arg(long, value_name = "YYYY-MM", value_parser = parse_period)]
+    pub period: Option<(i32, u8)>,
 
     /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
     #[arg(value_name = "INPUT", required = true)]
@@ -155,4 +162,18 @@ pub struct ExtractArgs {
     /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,
+}
+
+/// `2024-08` (or `8/2024`): the year and the month an interim period ends with.
+pub fn parse_period(text: &str) -> Result<(i32, u8), String> {
+    let t = text.trim();
+    let (y, m) = match (t.split_once('-'), t.split_once('/')) {
+        (Some((y, m)), _) => (y, m),
+        (None, Some((m, y))) => (y, m),
+        _ => return Err(format!("\"{t}\" is not a month: give it as 2024-08")),
+    };
+    match (y.trim().parse::<i32>(), m.trim().parse::<u8>()) {
+        (Ok(y), Ok(m)) if (1990..=2100).contains(&y) && (1..=12).contains(&m) => Ok((y, m)),
+        _ => Err(format!("\"{t}\" is not a month: give it as 2024-08 (a year 1990–2100, a month 1–12)")),
+    }
 }

@@ -90,6 +90,8 @@ struct ConfigFile {
     /// The year of tables whose columns and document name none (the last resort: headers, captions, page
     /// headers, the title and the file's name come first).
     year: Option<i32>,
+    /// `period = "2024-08"`: an interim report up to the end of that month.
+    period: Option<String>,
     #[serde(default)]
     thresholds: Option<Thresholds>,
     #[serde(default)]
@@ -114,6 +116,8 @@ pub struct RunConfig {
     pub strict: bool,
     /// `year =`: the year of tables nothing else gives one.
     pub year: Option<i32>,
+    /// `period =` / `--period`: an interim report up to the end of that month (year, month).
+    pub period: Option<(i32, u8)>,
     pub thresholds: Thresholds,
     /// What one input may cost (`[limits]`).
     pub limits: crate::ingest::limits::Limits,
@@ -156,6 +160,11 @@ impl RunConfig {
                 message: "key \"thresholds\": need 0 ≤ hieman < selvasti (percent)".into(),
             });
         }
+        let period =
+            file.period.as_deref().map(crate::cli::parse_period).transpose().map_err(|e| Error::Config {
+                path: path.display().to_string(),
+                message: format!("key \"period\": {e}"),
+            })?;
         Ok(RunConfig {
             inputs: file.inputs.into_iter().map(rel).collect(),
             org: file.org.map(rel),
@@ -167,6 +176,7 @@ impl RunConfig {
             langs: if langs.is_empty() { vec![Lang::Fi] } else { langs },
             strict: file.strict,
             year: file.year,
+            period,
             thresholds,
             limits: file.limits,
         })

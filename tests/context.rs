@@ -81,7 +81,8 @@ fn headings_are_never_units() {
     assert!(stdout(&out).contains("unit: 100 Vaalit (from the title \"Tulosalue 100 VAALIT\")"));
 }
 
-/// A column of actuals to date is not the year's actuals: not read, and said so.
+/// A column of actuals to date is not the year's actuals: read as actuals to date (issue 21), with its period;
+/// its forecast column beside it is read as the forecast.
 #[test]
 fn part_of_a_year_is_never_the_years_actuals() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,7 +93,11 @@ fn part_of_a_year_is_never_the_years_actuals() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let rows = parse_extract(&stdout(&out));
     assert!(rows.iter().all(|(_, k)| k.2 != "tp"), "{rows:?}");
-    assert!(stderr(&out).contains("\"TOTEUMA 1-8/2024\" is for part of a year"), "{}", stderr(&out));
+    let get = |sc: &str| rows.iter().find(|(_, k)| k.1 == "toimintakate" && k.2 == sc).map(|(_, k)| k.4.clone());
+    assert_eq!(get("toteuma_kausi").as_deref(), Some("-700"), "{rows:?}");
+    assert_eq!(get("ennuste").as_deref(), Some("-1100"), "{rows:?}");
+    let out = run_in(dir.path(), &["extract", "--explain", "osavuosi.txt"]);
+    assert!(stdout(&out).contains("actuals to date (months 1–8): read as actuals to date"), "{}", stdout(&out));
 }
 
 /// Scenarios as rows with costs printed positive (the layout of many towns' execution tables), in report

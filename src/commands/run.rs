@@ -37,6 +37,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
             langs: vec![poikkeama::report::fmt::Lang::Fi],
             strict: false,
             year: None,
+            period: None,
             thresholds: Thresholds::default(),
             limits: Default::default(),
         },
@@ -67,6 +68,9 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     if args.year.is_some() {
         cfg.year = args.year;
     }
+    if args.period.is_some() {
+        cfg.period = args.period;
+    }
     if cfg.inputs.is_empty() {
         return Err(Error::Usage(
             "no inputs: give INPUT workbooks or folders, or a configuration (--config FILE, or poikkeama.toml here)"
@@ -82,6 +86,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     let cfg = run_config(&args)?;
     poikkeama::ingest::limits::install(cfg.limits);
     ingest::context::install_year(cfg.year);
+    ingest::context::install_period(cfg.period);
     report::check_out_dir(&cfg.out)?;
     install_scheme(cfg.scheme.as_deref())?;
     let org = load_org(cfg.org.as_deref())?;
@@ -128,6 +133,9 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_printed_totals(&extraction.totals);
     analysis.add_input_warnings(&extraction.warnings);
+    if let Some(period) = extraction.period.clone() {
+        analysis = analysis.with_period(period, org.as_ref());
+    }
     check_explanations(&mut analysis, &explanations, &cfg.thresholds);
     let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     let errors = analysis.count(engine::Severity::Error);

@@ -7,6 +7,7 @@ use poikkeama::config::parse_langs;
 /// `validate`: the findings, as text or JSON; exit 1 when the figures have errors.
 pub fn validate(args: ValidateArgs) -> Result<u8, Error> {
     let (org, options) = setup(args.config.as_deref(), &args.org, &args.scheme, &args.accounts, args.year)?;
+    ingest::context::install_period(args.period);
     let lang = parse_langs(std::slice::from_ref(&args.lang))?.first().copied().unwrap_or(Lang::Fi);
     let mut extraction = ingest::extract_with(&args.inputs, org.as_ref(), &options)?;
     strict_rows(&extraction, args.strict)?;
@@ -15,6 +16,9 @@ pub fn validate(args: ValidateArgs) -> Result<u8, Error> {
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_printed_totals(&extraction.totals);
     analysis.add_input_warnings(&extraction.warnings);
+    if let Some(period) = extraction.period.clone() {
+        analysis = analysis.with_period(period, org.as_ref());
+    }
     let mut explanations = extraction.explanations.clone();
     if let Some(path) = &args.explanations {
         explanations.extend(ingest::explanations::load(path, org.as_ref())?);

@@ -51,6 +51,8 @@ pub enum Rule {
     Input,
     /// A significant variance without the finance office's explanation (perustelu puuttuu).
     ExplanationMissing,
+    /// An interim report's forecast overruns a binding appropriation (beyond any overrun right).
+    ForecastOverrun,
 }
 
 impl Rule {
@@ -68,6 +70,7 @@ impl Rule {
             Rule::BindingWithinRight => "binding_within_overrun_right",
             Rule::Input => "input",
             Rule::ExplanationMissing => "explanation_missing",
+            Rule::ForecastOverrun => "forecast_overrun",
         }
     }
 }
@@ -169,6 +172,8 @@ pub enum Note {
         percent: f64,
         pct: Option<f64>,
     },
+    /// An interim forecast: the period (its Finnish label) and the forecast's method id.
+    Forecast { period: String, method: String },
     /// A binding appropriation: the variance readers see (the reported one where it agrees within
     /// rounding), its percent of the budget, and the overrun right granted, if any.
     Binding {

@@ -7,6 +7,7 @@ mod build;
 mod checks;
 mod finding;
 pub mod frame;
+pub mod interim;
 mod rollup;
 mod wide;
 
@@ -33,6 +34,8 @@ pub struct Row {
     pub ennuste: Option<Decimal>,
     pub ehdotus: Option<Decimal>,
     pub ylitysoikeus: Option<Decimal>,
+    /// Actuals to date of an interim period ([`crate::model::Period`]).
+    pub kausi: Option<Decimal>,
     /// The variance as the source reports it.
     pub poikkeama_reported: Option<Decimal>,
     /// tp − ta_muutettu, computed.
@@ -92,9 +95,43 @@ pub struct Analysis {
     /// Errors first, then warnings, then info.
     pub findings: Vec<Finding>,
     pub bindings: Vec<Binding>,
+    /// An interim report's period (set by [`Analysis::with_period`]) and its rows.
+    pub period: Option<crate::model::Period>,
+    pub interim: Vec<interim::InterimRow>,
 }
 
 impl Analysis {
+    /// An interim report of `period`: its rows computed ([`interim::interim`]), and each binding
+    /// appropriation whose forecast overruns it a warning.
+    pub fn with_period(mut self, period: crate::model::Period, org: Option<&Org>) -> Analysis {
+        self.interim = interim::interim(&self.rows, &period, org);
+        // Warnings go after the errors and warnings there are, before the info.
+        let first_info = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
+        let overruns: Vec<&interim::InterimRow> =
+            self.interim.iter().filter(|r| r.risk == Some(interim::Risk::Overrun)).collect();
+        for (at, r) in (first_info..).zip(overruns) {
+            self.findings.insert(
+                at,
+                Finding {
+                    severity: Severity::Warning,
+                    rule: Rule::ForecastOverrun,
+                    unit: r.unit.clone(),
+                    line_item: Some(r.line_item),
+                    scenario: Some(Scenario::Kausi),
+                    year: Some(period.year),
+                    expected: Some(r.budget),
+                    actual: Some(r.forecast),
+                    difference: Some(r.forecast_variance),
+                    sources: Vec::new(),
+                    notes: vec![Note::Forecast { period: period.label("fi"), method: r.method.id().to_string() }],
+                    explained_by: None,
+                },
+            );
+        }
+        self.period = Some(period);
+        self
+    }
+
     pub fn has_errors(&self) -> bool {
         self.findings.iter().any(|f| f.severity == Severity::Error)
     }
@@ -294,7 +331,7 @@ pub fn analyze_tables(figures: &[Figure], table_sums: &[TableSum], org: Option<&
     rollup::unplaced(&mut findings, &units, figures);
     rollup::explain(&mut findings, &units);
     sort_findings(&mut findings, &units);
-    Ok(Analysis { rows, findings, bindings })
+    Ok(Analysis { rows, findings, bindings, period: None, interim: Vec::new() })
 }
 
 /// Errors first, then warnings, then info; within each, in tree order. A finding that follows from another

@@ -119,6 +119,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
     let (ta, tam_ch, tam, tp, ts, poik) =
         (get("ta")?, get("ta_muutokset")?, get("ta_muutettu")?, get("tp")?, get("ts")?, get("poikkeama")?);
     let (ennuste, ehdotus, ylitysoikeus) = (get("ennuste")?, get("ehdotus")?, get("ylitysoikeus")?);
+    let kausi = get("toteuma_kausi")?;
     let (tam_eff, tam_calc, variance, tp_change) =
         (get("tam_eff")?, get("tam_calc")?, get("variance")?, get("tp_change")?);
     let (diff_tam, tol_tam, diff_poik, tol_poik) =
@@ -189,6 +190,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             ennuste: ennuste[i],
             ehdotus: ehdotus[i],
             ylitysoikeus: ylitysoikeus[i],
+            kausi: kausi[i],
             poikkeama_reported: poik[i],
             variance: variance[i],
             variance_differs,

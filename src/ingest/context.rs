@@ -7,6 +7,17 @@
 use super::header::classify;
 
 static CONFIGURED_YEAR: std::sync::OnceLock<Option<i32>> = std::sync::OnceLock::new();
+static CONFIGURED_PERIOD: std::sync::OnceLock<Option<(i32, u8)>> = std::sync::OnceLock::new();
+
+/// Sets the interim period `--period` or `period =` gives (the year and the month it ends with). Once.
+pub fn install_period(period: Option<(i32, u8)>) {
+    let _ = CONFIGURED_PERIOD.set(period);
+}
+
+/// The configured interim period's end, if any.
+pub fn configured_period() -> Option<(i32, u8)> {
+    CONFIGURED_PERIOD.get().copied().flatten()
+}
 
 /// Sets the year `--year` or `year =` in poikkeama.toml gives: the last resort for a table's year. Once, at
 /// start-up.

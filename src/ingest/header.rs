@@ -11,8 +11,10 @@ pub struct ColumnHeader {
     /// A percent column (toteutuma-%, poikkeama %): not money, not read.
     pub percent: bool,
     /// A column for part of a year (`Toteuma 1-8/2024`, `tammi–elokuu`, `1.1.–31.8.2024`, `Utfall jan–aug`):
-    /// actuals to date are never the year's actuals, so it is not read.
+    /// actuals to date are never the year's actuals: read as actuals to date where it runs from January.
     pub part_of_year: bool,
+    /// The months of such a column (first, last).
+    pub months: Option<(u8, u8)>,
 }
 
 const MONTHS_FI: [&str; 12] =
@@ -22,6 +24,12 @@ const MONTHS_SV: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAJ", "JUN", "JUL", 
 /// Does a header name part of a year: a month range that is not January–December, or a date range that
 /// does not end on 31 December?
 pub fn names_part_of_year(text: &str) -> bool {
+    period_months(text).is_some_and(|r| r != (1, 12))
+}
+
+/// The months a header's period covers (`Toteuma 1-8/2024`, `TOT 01–08/2024`, `tammi–elokuu 2024`,
+/// `1.1.–31.8.2024`, `Utfall jan–aug 2024`): first and last, 1–12. None where it names no month range.
+pub fn period_months(text: &str) -> Option<(u8, u8)> {
     let t = text.to_uppercase().replace(['–', '—', '−'], "-");
     let chars: Vec<char> = t.chars().collect();
     // "1-8/2024", "01-08/2024", "1-8 2024": month numbers around a dash, then a year.
@@ -52,14 +60,22 @@ pub fn names_part_of_year(text: &str) -> bool {
         let Some((b, l)) = number_at(k) else { continue };
         let slash_year = chars.get(l) == Some(&'/') || chars.get(l) == Some(&' ');
         if slash_year && (1..=12).contains(&a) && (1..=12).contains(&b) && a <= b && chars.get(l) != Some(&'.') {
-            return !(a == 1 && b == 12);
+            return Some((a as u8, b as u8));
         }
     }
-    // "1.1.-31.8.2024": a period that does not end on 31.12.
-    if t.contains("1.1.") && t.contains('-') && !t.contains("31.12") {
-        let after = t.split_once('-').map_or("", |(_, b)| b).trim();
-        if after.chars().next().is_some_and(|c| c.is_ascii_digit()) && after.contains('.') {
-            return true;
+    // "1.1.-31.8.2024": from a day and month to a day and month.
+    if let Some((from, to)) = t.split_once('-') {
+        let dm = |s: &str| -> Option<u8> {
+            let parts: Vec<&str> = s.trim().split('.').collect();
+            let (d, m) = (parts.first()?.trim().parse::<u8>().ok()?, parts.get(1)?.trim().parse::<u8>().ok()?);
+            ((1..=31).contains(&d) && (1..=12).contains(&m)).then_some(m)
+        };
+        let from_word = from.split_whitespace().last().unwrap_or("");
+        let to_word = to.split_whitespace().next().unwrap_or("");
+        if let (Some(a), Some(b)) = (dm(from_word), dm(to_word)) {
+            if from_word.matches('.').count() >= 2 && a <= b {
+                return Some((a, b));
+            }
         }
     }
     // "TAMMI-ELOKUU", "TAMMIKUU-ELOKUU", "JAN-AUG".
@@ -68,11 +84,13 @@ pub fn names_part_of_year(text: &str) -> bool {
             let Some((a, b)) = part.split_once('-') else { continue };
             let month = |w: &str| months.iter().position(|m| w.starts_with(m));
             if let (Some(x), Some(y)) = (month(a), month(b)) {
-                return !(x == 0 && y == 11);
+                if x <= y {
+                    return Some((x as u8 + 1, y as u8 + 1));
+                }
             }
         }
     }
-    false
+    None
 }
 
 /// Joins header fragments (cells of a multi-row header, lines of one cell) into one upper-case text,
@@ -196,7 +214,8 @@ pub fn classify(text: &str) -> ColumnHeader {
     } else {
         None
     };
-    ColumnHeader { scenario, year, percent, part_of_year: names_part_of_year(text) }
+    let months = period_months(text).filter(|r| *r != (1, 12));
+    ColumnHeader { scenario, year, percent, part_of_year: months.is_some(), months }
 }
 
 fn has_word(text: &str, word: &str) -> bool {
@@ -289,7 +308,13 @@ mod tests {
     fn seed_001_headers() {
         assert_eq!(
             col(&["TALOUSARVIO\n2024"]),
-            ColumnHeader { scenario: Some(Scenario::Ta), year: Some(2024), percent: false, part_of_year: false }
+            ColumnHeader {
+                scenario: Some(Scenario::Ta),
+                year: Some(2024),
+                percent: false,
+                part_of_year: false,
+                months: None
+            }
         );
         assert_eq!(col(&["TALOUSARVIO-\nMUUTOKSET"]).scenario, Some(Scenario::TaMuutokset));
         let after = col(&["TALOUSARVIO\n2024\nMUUTOSTEN\nJÄLKEEN"]);
@@ -323,7 +348,13 @@ mod tests {
         assert_eq!(col(&["Ekonomiplan 2025"]).scenario, Some(Scenario::Ts));
         assert_eq!(
             col(&["TP2023"]),
-            ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2023), percent: false, part_of_year: false }
+            ColumnHeader {
+                scenario: Some(Scenario::Tp),
+                year: Some(2023),
+                percent: false,
+                part_of_year: false,
+                months: None
+            }
         );
         assert_eq!(col(&["TA 2024"]).year, Some(2024));
         assert!(col(&["Toteutuma-%"]).percent);
@@ -335,7 +366,13 @@ mod tests {
         assert_eq!(col(&["Toteutunut 2023"]).scenario, Some(Scenario::Tp));
         assert_eq!(
             col(&["Käyttö", "2021"]),
-            ColumnHeader { scenario: Some(Scenario::Tp), year: Some(2021), percent: false, part_of_year: false }
+            ColumnHeader {
+                scenario: Some(Scenario::Tp),
+                year: Some(2021),
+                percent: false,
+                part_of_year: false,
+                months: None
+            }
         );
         assert_eq!(col(&["Förbrukning 2023"]).scenario, Some(Scenario::Tp));
         assert!(col(&["Käyttö-%"]).percent);

@@ -38,6 +38,8 @@ pub struct Extraction {
     pub changes: Vec<crate::model::BudgetChange>,
     /// Totals a ledger export prints as rows (group rows), with the sums of the rows they head.
     pub totals: Vec<crate::model::PrintedTotal>,
+    /// The interim period the inputs' actuals to date cover (one per run), if any.
+    pub period: Option<crate::model::Period>,
 }
 
 /// Expands inputs: a directory stands for the workbooks, report texts, PDFs and ledger exports directly inside
@@ -182,9 +184,35 @@ pub fn extract_with_progress(
                 out.warnings.extend(wb.warnings);
                 out.sums.extend(wb.sums);
                 out.explanations.extend(wb.explanations);
+                let tables_before = out.tables.len();
                 out.tables.extend(wb.tables);
                 out.changes.extend(wb.changes);
                 out.totals.extend(wb.totals);
+                let from_tables = out.tables[tables_before..].iter().filter_map(|t| {
+                    t.period.map(|(year, months)| crate::model::Period {
+                        year,
+                        months,
+                        from: format!("{} {}", t.file, t.from),
+                    })
+                });
+                let periods: Vec<crate::model::Period> = wb.periods.into_iter().chain(from_tables).collect();
+                for p in periods {
+                    match &out.period {
+                        Some(q) if (q.year, q.months) != (p.year, p.months) => errors.push(Error::File {
+                            path: shown.clone(),
+                            reason: format!(
+                                "its actuals cover {} ({}), another input's {} ({}): one run reports one period; give \
+                                 it with --period",
+                                p.label("fi"),
+                                p.from,
+                                q.label("fi"),
+                                q.from
+                            ),
+                        }),
+                        Some(_) => {}
+                        None => out.period = Some(p),
+                    }
+                }
                 errors.extend(wb.errors);
             }
             Err(e) => errors.push(e),

@@ -73,6 +73,8 @@ pub struct RawReport {
     pub rows_read: usize,
     /// Cell, label, reason.
     pub rows_not_read: Vec<(String, String, String)>,
+    /// Actuals to date read (`Toteuma 1-8/2024`): their year and the month they end with.
+    pub period: Option<(i32, u8)>,
 }
 
 impl Table {
@@ -207,6 +209,7 @@ impl Table {
             signs: r.signs.clone(),
             columns: r.columns.clone(),
             rows_read: r.rows_read,
+            period: r.period,
             figures: self.figures.len(),
             rows_not_read: r.rows_not_read.iter().map(|(c, l, why)| (place(c), l.clone(), why.clone())).collect(),
             changes: self
@@ -556,6 +559,7 @@ fn read_table(
     let mut explanation_col = None;
     let mut column_notes = Vec::new();
     let mut part_of_year = Vec::new();
+    let mut kausi_months: Option<u8> = None;
     let mut unheaded = Vec::new();
     for c in grid.start.1..grid.col_end() {
         let text = column_text(grid, header.clone(), c, first_value);
@@ -576,6 +580,20 @@ fn read_table(
         if h.scenario.is_none() && h.year.is_some() && !h.percent && statement {
             // A bare year under a year-end statement's title: that year's actuals.
             h.scenario = Some(Scenario::Tp);
+        }
+        // Actuals from January to a month before December: actuals to date, never the year's.
+        if h.part_of_year && h.scenario == Some(Scenario::Tp) && !h.percent {
+            if let Some((1, m)) = h.months {
+                h.scenario = Some(Scenario::Kausi);
+                kausi_months.get_or_insert(m);
+                column_notes.push(format!(
+                    "{} \"{}\": actuals to date (months 1–{m}): read as actuals to date, not the year's actuals",
+                    grid.cell_ref(top, c),
+                    super::context::short(&text)
+                ));
+                columns.push((c, h, text));
+                continue;
+            }
         }
         if h.scenario.is_some() && !h.percent && !h.part_of_year {
             columns.push((c, h, text));
@@ -598,7 +616,8 @@ fn read_table(
     let mut unheaded_said = Vec::new();
     unheaded.retain(|&c| match actuals_by_arithmetic(grid, *header.end() + 1..body_limit, &columns, c) {
         Some((year, rows, example)) => {
-            let h = ColumnHeader { scenario: Some(Scenario::Tp), year, percent: false, part_of_year: false };
+            let h =
+                ColumnHeader { scenario: Some(Scenario::Tp), year, percent: false, part_of_year: false, months: None };
             let at = columns.iter().position(|(k, _, _)| *k > c).unwrap_or(columns.len());
             columns.insert(at, (c, h, "(no heading)".to_string()));
             unheaded_said.push((grid.cell_ref(top, c), Said::UnheadedActuals { rows, example }));
@@ -752,6 +771,8 @@ fn read_table(
         }
     }
     let from = *header.end() + 1;
+    let period =
+        kausi_months.and_then(|m| value_columns.iter().find(|v| v.scenario == Scenario::Kausi).map(|v| (v.year, m)));
     // A summary whose rows are units and whose column groups name the line item.
     let items: Vec<Option<crate::model::Item>> = value_columns
         .iter()
@@ -784,6 +805,7 @@ fn read_table(
                 columns: column_notes,
                 rows_read: read.rows_read,
                 rows_not_read: read.not_read,
+                period,
             };
             let mut t = Table::not_read(titles, factor, header_cell, report, (top, end), near_text);
             if t.report.passed_over.is_none() {
@@ -871,6 +893,7 @@ fn read_table(
         columns: column_notes,
         rows_read: known_rows,
         rows_not_read: not_read.clone(),
+        period,
     };
     if known_rows == 0 {
         // Goals, key figures, investments, the balance sheet: no row names a line item of the scheme.

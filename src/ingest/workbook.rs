@@ -26,6 +26,8 @@ pub struct WorkbookFigures {
     pub changes: Vec<crate::model::BudgetChange>,
     /// Totals a ledger export prints as rows, with the sums of the rows they head.
     pub totals: Vec<crate::model::PrintedTotal>,
+    /// The interim period the file's actuals cover (a ledger's dates, `--period`), if part of a year.
+    pub periods: Vec<crate::model::Period>,
 }
 
 /// The reader's error in a user's terms: what the file turned out to be, never the library's type names.

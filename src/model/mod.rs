@@ -38,10 +38,13 @@ pub enum Scenario {
     /// An overrun right the council granted (ylitysoikeus / överskridningsrätt): an overrun of a binding
     /// appropriation up to it is allowed.
     Ylitysoikeus,
+    /// Actuals to date (toteuma ajalta, `Toteuma 1-8/2024`): part of the year, the run's period
+    /// ([`Period`]); never the year's actuals.
+    Kausi,
 }
 
 impl Scenario {
-    pub const COUNT: usize = 9;
+    pub const COUNT: usize = 10;
     pub const ALL: [Scenario; Scenario::COUNT] = [
         Scenario::Ta,
         Scenario::TaMuutokset,
@@ -52,6 +55,7 @@ impl Scenario {
         Scenario::Ennuste,
         Scenario::Ehdotus,
         Scenario::Ylitysoikeus,
+        Scenario::Kausi,
     ];
 
     pub fn id(self) -> &'static str {
@@ -65,6 +69,7 @@ impl Scenario {
             Scenario::Ennuste => "ennuste",
             Scenario::Ehdotus => "ehdotus",
             Scenario::Ylitysoikeus => "ylitysoikeus",
+            Scenario::Kausi => "toteuma_kausi",
         }
     }
 
@@ -94,6 +99,7 @@ impl Scenario {
             (Scenario::Ennuste, "sv") => "Prognos",
             (Scenario::Ehdotus, "sv") => "Förslag",
             (Scenario::Ylitysoikeus, "sv") => "Överskridningsrätt",
+            (Scenario::Kausi, "sv") => "Utfall hittills",
             (Scenario::Ta, "en") => "Budget",
             (Scenario::TaMuutokset, "en") => "Budget changes",
             (Scenario::TaMuutettu, "en") => "Budget after changes",
@@ -103,6 +109,7 @@ impl Scenario {
             (Scenario::Ennuste, "en") => "Forecast",
             (Scenario::Ehdotus, "en") => "Proposal",
             (Scenario::Ylitysoikeus, "en") => "Overrun right",
+            (Scenario::Kausi, "en") => "Actual to date",
             (Scenario::Ta, _) => "Talousarvio",
             (Scenario::TaMuutokset, _) => "Talousarviomuutokset",
             (Scenario::TaMuutettu, _) => "TA muutosten jälkeen",
@@ -112,6 +119,7 @@ impl Scenario {
             (Scenario::Ennuste, _) => "Ennuste",
             (Scenario::Ehdotus, _) => "Ehdotus",
             (Scenario::Ylitysoikeus, _) => "Ylitysoikeus",
+            (Scenario::Kausi, _) => "Toteuma ajalta",
         }
     }
 }
@@ -119,6 +127,60 @@ impl Scenario {
 impl fmt::Display for Scenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
+    }
+}
+
+/// The part of a year an interim report covers: January to the end of month `months` of `year` (1–11; a
+/// whole year is a year-end report), and where the run took it from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub year: i32,
+    pub months: u8,
+    pub from: String,
+}
+
+impl Period {
+    /// `tammi–elokuu 2024`, `januari–augusti 2024`, `January–August 2024`.
+    pub fn label(&self, lang: &str) -> String {
+        const FI: [&str; 12] =
+            ["tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras", "joulu"];
+        const SV: [&str; 12] = [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let m = usize::from(self.months.clamp(1, 12)) - 1;
+        match lang {
+            "sv" if m == 0 => format!("januari {}", self.year),
+            "sv" => format!("januari–{} {}", SV[m], self.year),
+            "en" if m == 0 => format!("January {}", self.year),
+            "en" => format!("January–{} {}", EN[m], self.year),
+            _ if m == 0 => format!("tammikuu {}", self.year),
+            _ => format!("tammi–{}kuu {}", FI[m], self.year),
+        }
     }
 }
 
@@ -300,6 +362,8 @@ pub struct TableReport {
     pub unit_evidence: String,
     pub year: Option<i32>,
     pub year_evidence: String,
+    /// Actuals to date read from it: their year and the month they end with.
+    pub period: Option<(i32, u8)>,
     #[serde(with = "rust_decimal::serde::str")]
     pub money_unit: Decimal,
     pub money_evidence: String,
@@ -349,6 +413,10 @@ pub enum Said {
     NetAmounts { net: String, others: Vec<String> },
     /// A ledger with its header and no rows: no figures.
     EmptyLedger,
+    /// A ledger's actuals cover part of the year (`period`, by `--period` or by the ledger's dates): read as
+    /// actuals to date, never the year's; rows dated after the period not read (`after_rows`, their sum),
+    /// actuals rows without a month the period cannot cut (`undated`).
+    ActualsToDate { year: i32, months: u8, by_option: bool, after_rows: u64, after_sum: String, undated: u64 },
     /// Account codes that head other codes of the file and whose rows are their sums: group rows, not summed.
     CodeGroups { codes: Vec<String>, rows: u64 },
     /// An account code that heads other codes of the file (or whose name names a scheme total above its line:
@@ -431,6 +499,7 @@ impl Said {
                 | Said::GroupRows { .. }
                 | Said::ColumnYear { .. }
                 | Said::LedgerYear { .. }
+                | Said::ActualsToDate { undated: 0, .. }
                 | Said::NetAmounts { .. }
                 | Said::ColumnNotRead { .. }
                 | Said::CodeGroups { .. }
@@ -511,6 +580,22 @@ impl fmt::Display for Said {
             )
             }
             Said::EmptyLedger => write!(f, "the ledger has a header and no rows: it gives no figures"),
+            Said::ActualsToDate { year, months, by_option, after_rows, after_sum, undated } => {
+                let period = Period { year: *year, months: *months, from: String::new() }.label("en");
+                write!(
+                    f,
+                    "the actuals cover {period} ({}): read as actuals to date, not the year's actuals (an interim \
+                     report)",
+                    if *by_option { "--period" } else { "the last month the ledger's actuals are dated" }
+                )?;
+                if *after_rows > 0 {
+                    write!(f, "; {after_rows} actuals row(s) dated after it not read (their sum {after_sum})")?;
+                }
+                if *undated > 0 {
+                    write!(f, "; {undated} actuals row(s) without a month could not be cut to the period: check them")?;
+                }
+                Ok(())
+            }
             Said::UnheadedColumn => write!(f, "a column of figures without a heading: not read"),
             Said::UnheadedActuals { rows, example } => write!(
                 f,

@@ -29,6 +29,10 @@ pub fn title(year: i32, lang: Lang) -> String {
 
 /// Bars right of the zero line are favourable (green), left unfavourable (red).
 pub fn render(ctx: &ReportContext, lang: Lang) -> String {
+    // An interim report's chart: realisation against the elapsed share of the year.
+    if let Some(period) = &ctx.analysis.period {
+        return super::interim::chart(ctx, period, lang);
+    }
     let li = LineItem::new(Item::TOIMINTAKATE);
     let overview = ctx.overview();
     let mut bars: Vec<(String, usize, rust_decimal::Decimal)> = overview

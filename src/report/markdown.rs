@@ -252,17 +252,77 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let year = ctx.year;
     let mut md = String::new();
     let org_name = ctx.org.and_then(|o| o.name.as_deref()).map(md_escape);
+    // An interim report names its period (`tammi–elokuu 2024`).
+    let when = a.period.as_ref().map_or(year.to_string(), |p| p.label(lang.code()));
     match &org_name {
         Some(o) => {
-            let _ = writeln!(md, "# {o}: {} {year}\n", w.title.to_lowercase());
+            let _ = writeln!(md, "# {o}: {} {when}\n", w.title.to_lowercase());
         }
         None => {
-            let _ = writeln!(md, "# {} {year}\n", w.title);
+            let _ = writeln!(md, "# {} {when}\n", w.title);
         }
     }
     // What the variances' signs mean, before any variance.
     let _ = writeln!(md, "{}\n", signs_line(lang));
 
+    match &a.period {
+        Some(period) => super::interim::sections(&mut md, ctx, period, lang),
+        None => year_end_sections(&mut md, ctx, &w, lang),
+    }
+
+    // Errors in the source figures, plainly.
+    let _ = writeln!(md, "## {}\n", w.errors);
+    let errors: Vec<_> = a.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    if errors.is_empty() {
+        let _ = writeln!(md, "{}", w.no_errors);
+    }
+    const LISTED: usize = 100;
+    for f in errors.iter().take(LISTED) {
+        let cell = f
+            .sources
+            .first()
+            .map(|s| format!(" (`{}`)", super::text::source_in(s, lang).replace('`', "'")))
+            .unwrap_or_default();
+        // Text from the inputs (names, labels) is escaped; the cell goes in as code after escaping.
+        let text = md_escape(&message_at(f, lang, "\u{1}")).replace('\u{1}', &cell);
+        // An error that follows from one listed above it is a sub-item of it.
+        let follows = f.explained_by.as_ref().is_some_and(|c| errors.iter().any(|e| Cause::of(e) == *c));
+        let indent = if follows { "  " } else { "" };
+        let _ = writeln!(md, "{indent}- **{}**: {text}", md_escape(ctx.unit_name(&f.unit, lang)));
+    }
+    if errors.len() > LISTED {
+        let n = errors.len() - LISTED;
+        let sheet = super::xlsx_words::words(ctx.lang).findings;
+        let _ = writeln!(
+            md,
+            "\n{}",
+            match lang {
+                Lang::Fi => format!(
+                    "… ja {n} muuta virhettä: kaikki ovat työkirjan välilehdellä {} ja tiedostossa {}.",
+                    sheet,
+                    super::FINDINGS
+                ),
+                Lang::Sv => format!(
+                    "… och {n} fel till: alla finns i arbetsbokens flik {} och i filen {}.",
+                    sheet,
+                    super::FINDINGS
+                ),
+                Lang::En => format!(
+                    "… and {n} more errors: all are on the workbook's {} sheet and in {}.",
+                    sheet,
+                    super::FINDINGS
+                ),
+            }
+        );
+    }
+    md
+}
+
+/// The year-end summary's sections: binding appropriations, the opening, notable units, the units table with
+/// its chart, the largest variances.
+fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang) {
+    let a = ctx.analysis;
+    let year = ctx.year;
     // Binding appropriations: all of them in one table, overruns first, each with its status and the finance
     // office's explanation (an overrun without one is flagged: every overrun is explained to the council).
     let mut bindings: Vec<_> = a.bindings.iter().filter(|b| b.year == year).collect();
@@ -518,57 +578,10 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
                     r.line_item.label(lang.code()),
                     r.variance_shown().map(|v| signed_number(v, lang)).unwrap_or_default(),
                     r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
-                    explanation(r, ctx, &w, lang),
+                    explanation(r, ctx, w, lang),
                 ])
             );
         }
         md.push('\n');
     }
-
-    // Errors in the source figures, plainly.
-    let _ = writeln!(md, "## {}\n", w.errors);
-    let errors: Vec<_> = a.findings.iter().filter(|f| f.severity == Severity::Error).collect();
-    if errors.is_empty() {
-        let _ = writeln!(md, "{}", w.no_errors);
-    }
-    const LISTED: usize = 100;
-    for f in errors.iter().take(LISTED) {
-        let cell = f
-            .sources
-            .first()
-            .map(|s| format!(" (`{}`)", super::text::source_in(s, lang).replace('`', "'")))
-            .unwrap_or_default();
-        // Text from the inputs (names, labels) is escaped; the cell goes in as code after escaping.
-        let text = md_escape(&message_at(f, lang, "\u{1}")).replace('\u{1}', &cell);
-        // An error that follows from one listed above it is a sub-item of it.
-        let follows = f.explained_by.as_ref().is_some_and(|c| errors.iter().any(|e| Cause::of(e) == *c));
-        let indent = if follows { "  " } else { "" };
-        let _ = writeln!(md, "{indent}- **{}**: {text}", md_escape(ctx.unit_name(&f.unit, lang)));
-    }
-    if errors.len() > LISTED {
-        let n = errors.len() - LISTED;
-        let sheet = super::xlsx_words::words(ctx.lang).findings;
-        let _ = writeln!(
-            md,
-            "\n{}",
-            match lang {
-                Lang::Fi => format!(
-                    "… ja {n} muuta virhettä: kaikki ovat työkirjan välilehdellä {} ja tiedostossa {}.",
-                    sheet,
-                    super::FINDINGS
-                ),
-                Lang::Sv => format!(
-                    "… och {n} fel till: alla finns i arbetsbokens flik {} och i filen {}.",
-                    sheet,
-                    super::FINDINGS
-                ),
-                Lang::En => format!(
-                    "… and {n} more errors: all are on the workbook's {} sheet and in {}.",
-                    sheet,
-                    super::FINDINGS
-                ),
-            }
-        );
-    }
-    md
 }

@@ -11,6 +11,7 @@ pub mod findings;
 pub mod flat;
 pub mod fmt;
 pub mod html;
+pub mod interim;
 pub mod manifest;
 pub mod markdown;
 pub mod output;

@@ -36,8 +36,11 @@ pub fn rule_name(r: Rule, lang: Lang) -> &'static str {
         (Lang::Fi, Rule::BindingWithinRight) => "ylitys ylitysoikeuden rajoissa",
         (Lang::Fi, Rule::Input) => "lähtötieto",
         (Lang::Fi, Rule::ExplanationMissing) => "perustelu puuttuu",
+        (Lang::Fi, Rule::ForecastOverrun) => "ennuste ylittää sitovan määrärahan",
         (Lang::Sv, Rule::ExplanationMissing) => "motivering saknas",
+        (Lang::Sv, Rule::ForecastOverrun) => "prognosen överskrider bindande anslag",
         (Lang::En, Rule::ExplanationMissing) => "explanation missing",
+        (Lang::En, Rule::ForecastOverrun) => "forecast overruns a binding appropriation",
         (Lang::Sv, Rule::Sum) => "summan av raderna",
         (Lang::Sv, Rule::TaMuutettu) => "budget + ändringar",
         (Lang::Sv, Rule::Poikkeama) => "avvikelsens beräkning",
@@ -237,6 +240,37 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
             }
         }
         Rule::BindingOverrun | Rule::BindingWithin | Rule::BindingWithinRight => binding_message(f, lang),
+        Rule::ForecastOverrun => {
+            let li = f.line_item.map(|l| mid_sentence(&l.label(lang.code()))).unwrap_or_default();
+            let (period, method) = f
+                .notes
+                .iter()
+                .find_map(|n| match n {
+                    Note::Forecast { period, method } => Some((period.as_str(), method.as_str())),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let method = if method == "document" {
+                crate::engine::interim::Method::Document
+            } else {
+                crate::engine::interim::Method::RunRate
+            };
+            let (budget, forecast) = (f.expected.map(&m).unwrap_or_default(), f.actual.map(&m).unwrap_or_default());
+            let over = f.difference.map(|d| money(d.abs(), lang)).unwrap_or_default();
+            match lang {
+                Lang::Fi => format!(
+                    "Sitova määräraha ({li}): {period} ennuste {forecast} ylittää määrärahan {budget} {over} \
+                     (ennuste: {})."
+                , method.label("fi")),
+                Lang::Sv => format!(
+                    "Bindande anslag ({li}): prognosen {forecast} överskrider anslaget {budget} med {over} (prognos: {})."
+                , method.label("sv")),
+                Lang::En => format!(
+                    "Binding appropriation ({li}): the forecast {forecast} overruns the appropriation {budget} by {over} \
+                     (forecast: {})."
+                , method.label("en")),
+            }
+        }
         Rule::ExplanationMissing if f.notes.iter().any(|n| matches!(n, Note::Binding { .. })) => {
             let line = about(f.line_item, None, f.year, lang);
             let v = f.actual.map(|d| signed_money(d, lang)).unwrap_or_default();
@@ -402,6 +436,7 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
         }
         Note::Given { .. }
         | Note::Closest { .. }
+        | Note::Forecast { .. }
         | Note::Binding { .. }
         | Note::Input { .. }
         | Note::Significant { .. } => String::new(),
@@ -466,7 +501,35 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::Sv, Said::ColumnYear { column, year }) => {
             format!("kolumnen \"{column}\" anger inget år: läst för {year}, året alla andra beloppskolumner anger")
         }
-        (Lang::En, Said::ColumnYear { .. } | Said::LedgerYear { .. }) => said.to_string(),
+        (Lang::En, Said::ColumnYear { .. } | Said::LedgerYear { .. } | Said::ActualsToDate { .. }) => said.to_string(),
+        (Lang::Fi, Said::ActualsToDate { year, months, by_option, after_rows, after_sum, undated }) => {
+            let period = crate::model::Period { year: *year, months: *months, from: String::new() }.label("fi");
+            let mut s = format!(
+                "toteuma kattaa vain ajan {period} ({}): luettu toteumaksi ajalta, ei vuoden toteumaksi (osavuosiraportti)",
+                if *by_option { "--period" } else { "viimeinen kuukausi, jolle toteumaa on kirjattu" }
+            );
+            if *after_rows > 0 {
+                s.push_str(&format!("; kauden jälkeen päivättyjä toteumarivejä ei luettu: {after_rows} riviä, summa {after_sum}"));
+            }
+            if *undated > 0 {
+                s.push_str(&format!("; {undated} toteumariviltä puuttuu kuukausi, eikä niitä voitu rajata kauteen: tarkista ne"));
+            }
+            s
+        }
+        (Lang::Sv, Said::ActualsToDate { year, months, by_option, after_rows, after_sum, undated }) => {
+            let period = crate::model::Period { year: *year, months: *months, from: String::new() }.label("sv");
+            let mut s = format!(
+                "utfallet täcker bara {period} ({}): läst som utfall hittills, inte årets utfall (delårsrapport)",
+                if *by_option { "--period" } else { "den sista månaden med bokfört utfall" }
+            );
+            if *after_rows > 0 {
+                s.push_str(&format!("; utfallsrader daterade efter perioden lästes inte: {after_rows} rader, summa {after_sum}"));
+            }
+            if *undated > 0 {
+                s.push_str(&format!("; {undated} utfallsrader saknar månad och kunde inte avgränsas till perioden: kontrollera dem"));
+            }
+            s
+        }
         (Lang::Fi, Said::LedgerYear { columns, year, by_option }) => format!(
             "vuosisaraketta ei ole, eikä sarakkeiden {} otsikoissa ole vuotta: luettu vuodelle {year}, {}",
             columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),

@@ -181,8 +181,10 @@ fn read_csv<'a, R: std::io::Read>(
         let side = sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), Some(&family));
         said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, Mapper::new(org, chart));
     }
+    let period = super::interim_period(&chunk);
     let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
+    super::apply_period(&mut out, period, shown);
     Ok(out)
 }
 
@@ -233,6 +235,12 @@ pub(super) fn sum_rows<R: std::io::Read>(
     let (mut named_seen, mut named_heads): (std::collections::HashSet<u64, FastHash>, Vec<(u64, Item)>) =
         Default::default();
     let mut last_named = u64::MAX;
+    // Interim periods: the end `--period` gives, the slots holding actuals, what the dates say.
+    let cutoff = crate::ingest::context::configured_period();
+    let actual_slots: u32 =
+        amount_cols.iter().enumerate().filter(|(_, (_, sc))| *sc == Scenario::Tp).fold(0, |m, (k, _)| m | (1 << k));
+    let (mut last_month, mut after_period, mut undated): (Vec<(i32, u8)>, (u64, Decimal), u64) =
+        (Vec::new(), (0, Decimal::ZERO), 0);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -259,11 +267,16 @@ pub(super) fn sum_rows<R: std::io::Read>(
             continue;
         }
         // The row's year (0 when every amount column's header names its own).
+        let mut month = None;
         let year = match year_col {
             None => Some(0),
             Some(c) => match digits_u64(trim_bytes(record.get(c).unwrap_or_default())) {
                 Some(y) if (1900..=2100).contains(&y) => Some(y as i32),
-                _ => year_of_cell(&field(c)),
+                _ => {
+                    let text = field(c);
+                    month = super::header::month_of_cell(&text);
+                    year_of_cell(&text)
+                }
             },
         };
         let Some(year) = year else {
@@ -337,6 +350,42 @@ pub(super) fn sum_rows<R: std::io::Read>(
         for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
             if let Some(d) = amount_bytes(trim_bytes(record.get(*c).unwrap_or_default())) {
                 *t = t.checked_add(d).unwrap_or(*t);
+            }
+        }
+        // Actuals by month: the last month each year's are dated; after an interim period's end, not read.
+        if filled & actual_slots != 0 && family.is_none() {
+            match month {
+                Some(m) => {
+                    match last_month.iter_mut().find(|(y, _)| *y == year) {
+                        Some(e) => e.1 = e.1.max(m),
+                        None => last_month.push((year, m)),
+                    }
+                    if cutoff.is_some_and(|(py, pm)| year == py && m > pm) {
+                        for k in (0..SLOTS).filter(|k| actual_slots & (1 << k) != 0) {
+                            after_period.1 = after_period.1.checked_add(amounts[k]).unwrap_or(after_period.1);
+                            amounts[k] = Decimal::ZERO;
+                        }
+                        after_period.0 += 1;
+                        filled &= !actual_slots;
+                        if filled == 0 {
+                            continue;
+                        }
+                    }
+                }
+                None if cutoff.is_some() && year_col.is_some() => undated += 1,
+                None => {}
+            }
+        } else if family.is_some() {
+            if let (Some(m), Some((py, pm))) = (month, cutoff) {
+                if year == py && m > pm {
+                    for k in (0..SLOTS).filter(|k| actual_slots & (1 << k) != 0) {
+                        amounts[k] = Decimal::ZERO;
+                    }
+                    filled &= !actual_slots;
+                    if filled == 0 {
+                        continue;
+                    }
+                }
             }
         }
         // A report export's group or total row: kept to be checked, never summed as an account.
@@ -431,7 +480,22 @@ pub(super) fn sum_rows<R: std::io::Read>(
         .collect();
     let accounts = mapper.accounts();
     named_heads.sort_unstable_by_key(|(a, _)| *a);
-    Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, accounts, named_heads }
+    Chunk {
+        sums,
+        names,
+        seen,
+        errors,
+        groups,
+        groups_dropped,
+        cost_centers,
+        cc_items,
+        unread,
+        accounts,
+        named_heads,
+        last_month,
+        after_period,
+        undated,
+    }
 }
 
 /// Adds a row's amounts to a key's sums, and counts the row once for each figure it fills (`filled`: its amount

@@ -202,6 +202,21 @@ pub(super) fn year_of_cell(text: &str) -> Option<i32> {
     years.next().is_none().then_some(first)
 }
 
+/// The month of a date or period cell: `2024-03`, `03/2024`, `15.3.2024`, `2024-03-15`, `202403`, `20240315`.
+/// None for a bare year or anything else.
+pub(super) fn month_of_cell(text: &str) -> Option<u8> {
+    let runs: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|r| !r.is_empty()).collect();
+    let month = match runs.as_slice() {
+        [r] if r.len() == 6 || r.len() == 8 => r[4..6].parse().ok()?,
+        // The year first (`2024-03`, `2024-03-15`): the month after it; else the month before the year
+        // (`03/2024`, `15.3.2024`).
+        [y, m, ..] if y.len() == 4 => m.parse().ok()?,
+        [.., m, y] if y.len() == 4 => m.parse().ok()?,
+        _ => return None,
+    };
+    (1..=12).contains(&month).then_some(month)
+}
+
 /// Where the columns are.
 pub(super) struct Layout {
     /// The year column, or a date or period column; none when every amount column's header names its year.

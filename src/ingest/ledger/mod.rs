@@ -514,6 +514,54 @@ struct Chunk {
     /// Accounts whose names name a scheme total above the line the chart gives their codes (`4000
     /// Personalkostnader`, `3000 Toimintatuotot`), with that total: groups where their figures show it.
     pub named_heads: Vec<(u64, Item)>,
+    /// Per year, the last month an actuals row is dated (a ledger with dates or periods).
+    pub last_month: Vec<(i32, u8)>,
+    /// Actuals rows dated after an interim period's end (`--period`): not read; their count and sum.
+    pub after_period: (u64, Decimal),
+    /// Actuals rows without a month while a period is given: it cannot cut them.
+    pub undated: u64,
+}
+
+/// The interim period a ledger's actuals cover: up to `--period`'s month (its later actuals not read), else
+/// up to the last month the report year's actuals are dated where that is not December; none for a whole year
+/// or a ledger without months. With what to say about it.
+fn interim_period(chunk: &Chunk) -> Option<(crate::model::Period, Said)> {
+    let (after_rows, after_sum) = chunk.after_period;
+    let (year, months, by_option) = match crate::ingest::context::configured_period() {
+        Some((y, m)) => (y, m, true),
+        None => {
+            let (y, m) = chunk.last_month.iter().max_by_key(|(y, _)| *y).copied()?;
+            (y, m, false)
+        }
+    };
+    if months >= 12 || !chunk.last_month.iter().any(|(y, _)| *y == year) {
+        return None;
+    }
+    let from = if by_option { format!("--period {year}-{months:02}") } else { "the ledger's dates".to_string() };
+    let period = crate::model::Period { year, months, from };
+    let said = Said::ActualsToDate {
+        year,
+        months,
+        by_option,
+        after_rows,
+        after_sum: after_sum.normalize().to_string(),
+        undated: chunk.undated,
+    };
+    Some((period, said))
+}
+
+/// A ledger's actuals of an interim period's year are actuals to date ([`Scenario::Kausi`]), never the
+/// year's: relabelled, said, and the period handed on.
+fn apply_period(out: &mut WorkbookFigures, period: Option<(crate::model::Period, Said)>, shown: &str) {
+    let Some((period, said)) = period else { return };
+    for f in out.figures.iter_mut().filter(|f| f.scenario == Scenario::Tp && f.year == period.year) {
+        f.scenario = Scenario::Kausi;
+    }
+    for t in out.totals.iter_mut().filter(|t| t.scenario == Scenario::Tp && t.year == period.year) {
+        t.scenario = Scenario::Kausi;
+    }
+    out.warnings.push(Warning { location: shown.to_string(), said });
+    out.periods.push(period);
 }
 
 impl Chunk {
@@ -593,6 +641,15 @@ impl Chunk {
         self.accounts.sort_unstable();
         self.accounts.dedup();
         self.named_heads.extend(other.named_heads);
+        for (y, m) in other.last_month {
+            match self.last_month.iter_mut().find(|(x, _)| *x == y) {
+                Some(e) => e.1 = e.1.max(m),
+                None => self.last_month.push((y, m)),
+            }
+        }
+        self.after_period.0 += other.after_period.0;
+        self.after_period.1 = self.after_period.1.checked_add(other.after_period.1).unwrap_or(self.after_period.1);
+        self.undated += other.undated;
         self.named_heads.sort_unstable_by_key(|(a, _)| *a);
         self.named_heads.dedup_by_key(|(a, _)| *a);
         let mut have: std::collections::HashSet<(String, Option<Item>)> = self.cc_items.drain(..).collect();
