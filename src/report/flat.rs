@@ -5,6 +5,7 @@
 //! never recomputed. Amounts are exact (decimal text in the CSV, a Decimal column in Parquet).
 
 use super::ReportContext;
+use crate::engine::interim::{InterimRow, Risk};
 use crate::engine::Row;
 use crate::error::{Error, Result};
 use rust_decimal::Decimal;
@@ -13,7 +14,7 @@ pub const CSV: &str = "rivit.csv";
 pub const PARQUET: &str = "rivit.parquet";
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 20] = [
     "unit",
     "unit_path",
     "line_item",
@@ -29,10 +30,19 @@ pub const COLUMNS: [&str; 15] = [
     "explanation",
     "sources",
     "rolled_up",
+    // An interim report's: actuals to date, the forecast to year end, its method (`document`, `run_rate`), its
+    // variance against the budget after changes, and a binding appropriation's risk (`within`, `within_right`,
+    // `overrun`).
+    "toteuma_kausi",
+    "forecast",
+    "forecast_method",
+    "forecast_variance",
+    "forecast_risk",
 ];
 
 /// The amount columns (exact decimals).
-const AMOUNTS: [&str; 5] = ["ta", "ta_muutokset", "ta_muutettu", "tp", "variance"];
+const AMOUNTS: [&str; 8] =
+    ["ta", "ta_muutokset", "ta_muutettu", "tp", "variance", "toteuma_kausi", "forecast", "forecast_variance"];
 
 /// A unit's path from its root, ` / ` between names (`Kaupunki / Sivistystoimi / Perusopetus`).
 fn path(ctx: &ReportContext, unit: &str) -> String {
@@ -66,6 +76,13 @@ fn binding(ctx: &ReportContext, row: &Row) -> &'static str {
 /// Each row's cells as text (amounts as exact decimal text, blank where there is none).
 fn cells(ctx: &ReportContext, row: &Row) -> Vec<String> {
     let d = |x: Option<Decimal>| x.map(|d| d.normalize().to_string()).unwrap_or_default();
+    let interim = interim_of(ctx, row);
+    let risk = match interim.and_then(|i| i.risk) {
+        Some(Risk::Within) => "within",
+        Some(Risk::WithinRight) => "within_right",
+        Some(Risk::Overrun) => "overrun",
+        None => "",
+    };
     vec![
         row.unit.clone(),
         path(ctx, &row.unit),
@@ -82,7 +99,21 @@ fn cells(ctx: &ReportContext, row: &Row) -> Vec<String> {
         ctx.explanation(row).unwrap_or_default().to_string(),
         ctx.sources(row),
         if row.rolled_up { "true" } else { "false" }.to_string(),
+        d(row.kausi),
+        d(interim.map(|i| i.forecast)),
+        interim.map(|i| i.method.id()).unwrap_or_default().to_string(),
+        d(interim.map(|i| i.forecast_variance)),
+        risk.to_string(),
     ]
+}
+
+/// A row's interim figures, where the run is an interim report.
+fn interim_of<'a>(ctx: &'a ReportContext, row: &Row) -> Option<&'a InterimRow> {
+    ctx.analysis
+        .interim
+        .iter()
+        .find(|i| i.unit == row.unit && i.line_item == row.line_item)
+        .filter(|_| ctx.analysis.period.as_ref().is_some_and(|p| p.year == row.year))
 }
 
 /// The rows as CSV (UTF-8, comma-separated, a header row).
@@ -106,7 +137,19 @@ pub fn render_parquet(ctx: &ReportContext) -> Result<Vec<u8>> {
         .analysis
         .rows
         .iter()
-        .flat_map(|r| [r.ta, r.ta_muutokset, r.ta_muutettu, r.tp, r.variance_shown()])
+        .flat_map(|r| {
+            let i = interim_of(ctx, r);
+            [
+                r.ta,
+                r.ta_muutokset,
+                r.ta_muutettu,
+                r.tp,
+                r.variance_shown(),
+                r.kausi,
+                i.map(|i| i.forecast),
+                i.map(|i| i.forecast_variance),
+            ]
+        })
         .flatten()
         .map(|d| d.normalize().scale())
         .max()

@@ -67,6 +67,15 @@ fn words(lang: Lang) -> Words {
     }
 }
 
+/// What an interim report's signs mean.
+pub fn signs_line(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fi => "Ennusteen poikkeama = ennuste − talousarvio muutosten jälkeen: **+** on talousarviota parempi, **−** heikompi (tuotot positiivisina, kulut negatiivisina). Toteuma-% = toteuma ajalta / talousarvio.",
+        Lang::Sv => "Prognosens avvikelse = prognos − budget efter ändringar: **+** är bättre än budgeten, **−** sämre (intäkter positiva, kostnader negativa). Utfall-% = utfall hittills / budget.",
+        Lang::En => "Forecast variance = forecast − budget after changes: **+** is better than budget, **−** worse (revenues positive, costs negative). Outturn % = actual to date / budget.",
+    }
+}
+
 fn table_row(cells: &[String]) -> String {
     format!("| {} |", cells.join(" | "))
 }

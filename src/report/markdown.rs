@@ -263,7 +263,8 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
         }
     }
     // What the variances' signs mean, before any variance.
-    let _ = writeln!(md, "{}\n", signs_line(lang));
+    let signs = if a.period.is_some() { super::interim::signs_line(lang) } else { signs_line(lang) };
+    let _ = writeln!(md, "{signs}\n");
 
     match &a.period {
         Some(period) => super::interim::sections(&mut md, ctx, period, lang),

@@ -733,10 +733,13 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         tracing::debug!(seconds = t.elapsed().as_secs_f64(), "workbook: {what}");
     };
     let (margins, firsts) = summary_sheet(&mut wb, ctx, &f)?;
+    if let Some(period) = &ctx.analysis.period {
+        interim_sheet(&mut wb, ctx, period, &f)?;
+    }
     lap("summary sheet");
     // "History" is reserved by Excel.
     let mut taken: std::collections::HashSet<String> =
-        [w.summary, w.findings, w.chart, w.tables, "History"].iter().map(|n| n.to_lowercase()).collect();
+        [w.summary, w.findings, w.chart, w.tables, w.interim, "History"].iter().map(|n| n.to_lowercase()).collect();
     let mut places = places(&ctx.analysis.findings);
     let marks = marks(&ctx.analysis.findings);
     // Units come in tree order: each top-level unit with the units under it (below a municipality total added
@@ -818,6 +821,57 @@ fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &For
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     print_setup(ws, Some(0), f);
+    Ok(())
+}
+
+/// An interim report's sheet: every unit's line items with a budget and actuals to date, in tree order, with
+/// the realisation against the elapsed share of the year, the forecast (its method named), its variance and a
+/// binding appropriation's risk.
+fn interim_sheet(wb: &mut Workbook, ctx: &ReportContext, period: &crate::model::Period, f: &Formats) -> Result<()> {
+    use crate::engine::interim::{elapsed_pct, Risk};
+    let (w, lang) = (f.w, f.lang);
+    let ws = add_sheet(wb, w.interim)?;
+    let title = format!("{} {}", capitalised(w.title), period.label(lang.code()));
+    ws.write_string_with_format(0, 0, fit(&title), &f.title).map_err(xerr)?;
+    let h = 2;
+    headers(ws, h, &w.interim_head, f)?;
+    let order: HashMap<&str, usize> = ctx.units.iter().enumerate().map(|(i, u)| (u.name.as_str(), i)).collect();
+    let mut rows: Vec<&crate::engine::interim::InterimRow> = ctx.analysis.interim.iter().collect();
+    rows.sort_by_key(|r| (order.get(r.unit.as_str()).copied().unwrap_or(usize::MAX), r.line_item));
+    let pct = |p: f64| p / 100.0;
+    let mut r = h + 1;
+    for x in rows {
+        let bold = x.line_item.item == Item::TOIMINTAKATE;
+        let (text, money) = if bold { (&f.bold, &f.money_bold) } else { (&f.text, &f.money) };
+        ws.write_string_with_format(r, 0, fit(ctx.unit_name(&x.unit, lang)), text).map_err(xerr)?;
+        ws.write_string_with_format(r, 1, x.line_item.label(lang.code()), text).map_err(xerr)?;
+        value(ws, r, 2, Some(x.budget), money)?;
+        value(ws, r, 3, Some(x.to_date), money)?;
+        if let Some(p) = x.realisation_pct {
+            ws.write_number_with_format(r, 4, pct(p), &f.pct).map_err(xerr)?;
+        }
+        ws.write_number_with_format(r, 5, pct(elapsed_pct(period)), &f.pct).map_err(xerr)?;
+        value(ws, r, 6, Some(x.forecast), money)?;
+        value(ws, r, 7, Some(x.forecast_variance), money)?;
+        ws.write_string_with_format(r, 8, x.method.label(lang.code()), &f.text).map_err(xerr)?;
+        if let Some(risk) = x.risk {
+            let (t, fmt) = match risk {
+                Risk::Within => (w.risk[0], &f.text),
+                Risk::WithinRight => (w.risk[1], &f.text),
+                Risk::Overrun => (w.risk[2], &f.error),
+            };
+            ws.write_string_with_format(r, 9, t, fmt).map_err(xerr)?;
+        }
+        r += 1;
+    }
+    colour_by_sign(ws, h + 1, r.saturating_sub(1), 7, f)?;
+    ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
+    ws.set_column_width(0, 38).map_err(xerr)?;
+    ws.set_column_width(1, 24).map_err(xerr)?;
+    ws.set_column_range_width(2, 7, 15).map_err(xerr)?;
+    ws.set_column_width(8, 32).map_err(xerr)?;
+    ws.set_column_width(9, 26).map_err(xerr)?;
+    print_setup(ws, Some(h), f);
     Ok(())
 }
 

@@ -25,6 +25,11 @@ pub(super) struct Words {
     pub read: &'static str,
     pub passed_over: &'static str,
     pub page: &'static str,
+    /// An interim report's sheet, its headings, and a binding appropriation's risk (within, within the
+    /// overrun right, overrun).
+    pub interim: &'static str,
+    pub interim_head: [&'static str; 10],
+    pub risk: [&'static str; 3],
 }
 
 impl Words {
@@ -123,6 +128,20 @@ static FI: Words = Words {
     read: "luettu",
     passed_over: "ohitettu",
     page: "Sivu",
+    interim: "Osavuosi",
+    interim_head: [
+        "Yksikkö",
+        "Rivi",
+        "TA muutosten jälkeen",
+        "Toteuma ajalta",
+        "Toteuma, %",
+        "Aikaa kulunut, %",
+        "Ennuste",
+        "Ennusteen poikkeama",
+        "Ennusteen peruste",
+        "Sitova määräraha: ennuste",
+    ],
+    risk: ["Pysyy määrärahassa", "Ylittyy ylitysoikeuden rajoissa", "Ylittyy"],
 };
 
 static SV: Words = Words {
@@ -202,6 +221,20 @@ static SV: Words = Words {
     read: "läst",
     passed_over: "förbigången",
     page: "Sida",
+    interim: "Delår",
+    interim_head: [
+        "Enhet",
+        "Rad",
+        "Budget efter ändringar",
+        "Utfall hittills",
+        "Utfall, %",
+        "Förfluten tid, %",
+        "Prognos",
+        "Prognosens avvikelse",
+        "Prognosens grund",
+        "Bindande anslag: prognos",
+    ],
+    risk: ["Håller anslaget", "Överskrids inom överskridningsrätten", "Överskrids"],
 };
 
 static EN: Words = Words {
@@ -281,4 +314,18 @@ static EN: Words = Words {
     read: "read",
     passed_over: "passed over",
     page: "Page",
+    interim: "Interim",
+    interim_head: [
+        "Unit",
+        "Line",
+        "Budget after changes",
+        "Actual to date",
+        "Outturn, %",
+        "Year elapsed, %",
+        "Forecast",
+        "Forecast variance",
+        "Forecast by",
+        "Binding appropriation: forecast",
+    ],
+    risk: ["Within", "Overrun within the overrun right", "Overrun"],
 };

@@ -1,0 +1,212 @@
+//! Interim reports (issue 21): a monthly ledger, generated here, cut at several months, against an independent
+//! computation of every interim figure: actuals to date, realisation, the run-rate forecast to the cent, its
+//! variance, and the binding appropriation's risk. The expected figures are computed here in integer cents,
+//! never by the program.
+
+// Amounts in cents are written euros_cents (`1_200_000_00` is 1 200 000,00 €).
+#![allow(clippy::inconsistent_digit_grouping)]
+
+mod common;
+use common::*;
+use std::collections::BTreeMap;
+
+const ORG: &str = "name = \"Kunta\"\n\
+[[unit]]\nname = \"Keskus\"\nbinding = [\"toimintakate\"]\ncodes = [\"1000\"]\n\
+[[unit]]\nname = \"Alue A\"\nparent = \"Keskus\"\ncodes = [\"1100\"]\n\
+[[unit]]\nname = \"Alue B\"\nparent = \"Keskus\"\ncodes = [\"1200\"]\n";
+
+/// (cost center, account, year's budget in cents as booked: costs positive, revenues negative).
+const BUDGET: &[(u32, u32, i64)] = &[
+    (1000, 4300, 1_200_000_00),
+    (1100, 3000, -240_000_00),
+    (1100, 4000, 2_400_000_00),
+    (1200, 4300, 600_000_00),
+    (1200, 3200, -60_000_00),
+];
+
+/// A month's actuals of one account, booked (cents): the twelfth of the budget, give or take a varying amount.
+fn actual(cc: u32, account: u32, month: u32) -> i64 {
+    let budget = BUDGET.iter().find(|b| b.0 == cc && b.1 == account).unwrap().2;
+    let wobble = i64::from((month * 7919 + cc * 31 + account) % 100_003) - 40_000;
+    budget / 12 + if budget > 0 { wobble } else { -wobble / 10 }
+}
+
+fn euros(cents: i64) -> String {
+    format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
+}
+
+/// The ledger: the year's budget dated 1 January, each month's actuals on its 15th, months 1..=last.
+fn ledger(last: u32) -> String {
+    let mut out = String::from("kirjauspäivä;kustannuspaikka;tili;talousarvio;toteuma\n");
+    for (cc, account, budget) in BUDGET {
+        out.push_str(&format!("1.1.2024;{cc};{account};{};\n", euros(*budget)));
+    }
+    for month in 1..=last {
+        for (cc, account, _) in BUDGET {
+            out.push_str(&format!("15.{month}.2024;{cc};{account};;{}\n", euros(actual(*cc, *account, month))));
+        }
+    }
+    out
+}
+
+/// Rounds `num / den` to the nearest integer, halves away from zero.
+fn div_round(num: i128, den: i128) -> i128 {
+    let q = (2 * num.abs() + den) / (2 * den);
+    if num < 0 {
+        -q
+    } else {
+        q
+    }
+}
+
+/// The margin of a unit (cost centers), the reports' signs: (budget, actuals to date through `months`).
+fn margin(ccs: &[u32], months: u32) -> (i64, i64) {
+    let budget: i64 = BUDGET.iter().filter(|b| ccs.contains(&b.0)).map(|b| -b.2).sum();
+    let to_date: i64 = (1..=months)
+        .flat_map(|m| BUDGET.iter().filter(|b| ccs.contains(&b.0)).map(move |b| -actual(b.0, b.1, m)))
+        .sum();
+    (budget, to_date)
+}
+
+/// The flat rows' interim columns by (unit, line item): toteuma_kausi, forecast, method, variance, risk.
+fn interim_rows(dir: &std::path::Path) -> BTreeMap<(String, String), Vec<String>> {
+    let mut rd = csv::Reader::from_path(dir.join("o/rivit.csv")).unwrap();
+    let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let cols = ["toteuma_kausi", "forecast", "forecast_method", "forecast_variance", "forecast_risk", "tp"];
+    rd.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                (r[at("unit")].to_string(), r[at("line_item")].to_string()),
+                cols.iter().map(|c| r[at(c)].to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+fn cents(text: &str) -> i128 {
+    let d: rust_decimal::Decimal = text.parse().unwrap();
+    (d * rust_decimal::Decimal::from(100)).normalize().mantissa()
+}
+
+#[test]
+fn a_monthly_ledger_cut_at_several_months_gives_the_interim_figures_of_an_independent_computation() {
+    for cut in [3u32, 8, 11] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+        std::fs::write(dir.path().join("l.csv"), ledger(12)).unwrap();
+        let period = format!("2024-{cut:02}");
+        let out = run_in(dir.path(), &["run", "--org", "org.toml", "--period", &period, "--out", "o", "l.csv"]);
+        assert!(code(&out) <= 1, "{}", stderr(&out));
+        let rows = interim_rows(dir.path());
+        for (unit, ccs) in [("Keskus", &[1000, 1100, 1200][..]), ("Alue A", &[1100][..]), ("Alue B", &[1200][..])] {
+            let (budget, to_date) = margin(ccs, cut);
+            let forecast = div_round(i128::from(to_date) * 12, i128::from(cut));
+            let variance = forecast - i128::from(budget);
+            let got = &rows[&(unit.to_string(), "toimintakate".to_string())];
+            assert_eq!(cents(&got[0]), i128::from(to_date), "{unit} actuals to date, cut {cut}");
+            assert_eq!(cents(&got[1]), forecast, "{unit} forecast, cut {cut}");
+            assert_eq!(got[2], "run_rate");
+            assert_eq!(cents(&got[3]), variance, "{unit} forecast variance, cut {cut}");
+            assert_eq!(got[5], "", "{unit}: never the year's actuals");
+            if unit == "Keskus" {
+                let risk = if variance >= 0 { "within" } else { "overrun" };
+                assert_eq!(got[4], risk, "cut {cut}");
+            }
+        }
+        // The summary's headline names the period and the elapsed share.
+        let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+        let elapsed = format!("{:.1}", f64::from(cut) / 12.0 * 100.0).replace('.', ",");
+        assert!(md.contains(&format!("aikaa kulunut {elapsed}\u{a0}%")), "{md}");
+        // Actuals dated after the period are named with their count.
+        let after = (12 - cut) as usize * BUDGET.len();
+        let findings = std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap();
+        let said = format!("kauden jälkeen päivättyjä toteumarivejä ei luettu: {after} riviä");
+        assert!(findings.contains(&said), "{said} in {findings}");
+    }
+}
+
+/// Without --period a ledger whose actuals end in August is an interim report of January–August, said; with
+/// all twelve months it is the year's, as before.
+#[test]
+fn a_ledgers_last_month_gives_the_period_and_a_whole_year_stays_year_end() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    std::fs::write(dir.path().join("l.csv"), ledger(8)).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "l.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("the actuals cover January–August 2024"), "{}", stderr(&out));
+    let figures = parse_extract(&stdout(&out));
+    assert!(figures.iter().all(|(_, k)| k.2 != "tp"), "no actuals of the year");
+    let (_, to_date) = margin(&[1100], 8);
+    assert!(figures.iter().any(|(_, k)| k.0 == "Alue A"
+        && k.1 == "toimintakate"
+        && k.2 == "toteuma_kausi"
+        && cents(&k.4) == i128::from(to_date)));
+    std::fs::write(dir.path().join("l.csv"), ledger(12)).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "l.csv"]);
+    let figures = parse_extract(&stdout(&out));
+    assert!(figures.iter().all(|(_, k)| k.2 != "toteuma_kausi"), "a whole year");
+    let (_, year) = margin(&[1100], 12);
+    assert!(figures
+        .iter()
+        .any(|(_, k)| k.0 == "Alue A" && k.1 == "toimintakate" && k.2 == "tp" && cents(&k.4) == i128::from(year)));
+}
+
+/// An interim table as towns publish it (`TA 2024 | TA-muutokset | TOTEUMA 1-8/2024 | ENNUSTE 2024`, the
+/// layout of the published "Talousarvion toteutuminen 1–8/2024" reports): the eight months are actuals to
+/// date, never the year's, and the table's own forecast is used and named; it shows the overrun.
+#[test]
+fn an_interim_table_is_read_with_its_period_and_its_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    let text =
+        "Talousarvion toteutuminen 1-8/2024\n\nKeskus\n\tTA 2024\tTA-muutokset\tTOTEUMA 1-8/2024\tENNUSTE 2024\n\
+        Toimintatuotot\t300 000\t0\t190 000\t290 000\n\
+        Toimintakulut\t-4 200 000\t-50 000\t-2 700 000\t-4 330 000\n\
+        Toimintakate\t-3 900 000\t-50 000\t-2 510 000\t-4 040 000\n";
+    std::fs::write(dir.path().join("seuranta.txt"), text).unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--out", "o", "seuranta.txt"]);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let rows = interim_rows(dir.path());
+    let got = &rows[&("Keskus".to_string(), "toimintakate".to_string())];
+    // Budget after changes −3 950 000; forecast −4 040 000: 90 000 over, the document's forecast.
+    assert_eq!(got[..5], ["-2510000", "-4040000", "document", "-90000", "overrun"]);
+    assert_eq!(got[5], "");
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    assert!(md.contains("# Kunta: talousarvion toteutuminen tammi–elokuu 2024"), "{md}");
+    assert!(md.contains("**ennuste ylittää määrärahan 90\u{a0}000\u{a0}€**"), "{md}");
+    let findings = std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap();
+    assert!(findings.contains("\"forecast_overrun\""), "{findings}");
+}
+
+/// The workbook's interim sheet carries the same figures as the flat rows and the summary.
+#[test]
+fn the_workbook_has_an_interim_sheet_with_the_same_figures() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    std::fs::write(dir.path().join("l.csv"), ledger(12)).unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--period", "2024-08", "--out", "o", "l.csv"]);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("o/poikkeama.xlsx")).unwrap();
+    assert_eq!(book.sheet_names()[1], "Osavuosi");
+    let sheet = book.worksheet_range("Osavuosi").unwrap();
+    let (budget, to_date) = margin(&[1000, 1100, 1200], 8);
+    let forecast = div_round(i128::from(to_date) * 12, 8);
+    let row = (3..sheet.height() as u32)
+        .find(|r| {
+            sheet.get_value((*r, 0)) == Some(&Data::String("Keskus".into()))
+                && sheet.get_value((*r, 1)) == Some(&Data::String("Toimintakate ulkoinen".into()))
+        })
+        .expect("Keskus' margin");
+    let num = |c: u32| match sheet.get_value((row, c)) {
+        Some(Data::Float(v)) => (*v * 100.0).round() as i128,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        (num(2), num(3), num(6), num(7)),
+        (i128::from(budget), i128::from(to_date), forecast, forecast - i128::from(budget))
+    );
+}
