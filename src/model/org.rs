@@ -110,6 +110,58 @@ impl Codes {
     }
 }
 
+/// A cost-center code or range that two units claim: the same code, the same range, or ranges that overlap
+/// without one holding the other (a range inside another is the more specific claim and wins). Each is an error
+/// naming both units: a row would otherwise go to one of them by the order of the file.
+fn claimed_twice(units: &[Unit]) -> std::result::Result<(), String> {
+    // Every claim: its unit, its text, and its span (numbers of one prefix, "" for plain numbers).
+    let mut ones: HashMap<&str, &str> = HashMap::new();
+    let mut spans: Vec<(&str, &str, u64, u64, &str)> = Vec::new();
+    for u in units {
+        for c in &u.codes {
+            match c {
+                Codes::One(code) => {
+                    if let Some(other) = ones.insert(code.as_str(), u.name.as_str()).filter(|o| *o != u.name) {
+                        return Err(format!(
+                            "cost-center code \"{code}\" is claimed by both \"{other}\" and \"{}\"",
+                            u.name
+                        ));
+                    }
+                }
+                Codes::Range(lo, hi) => spans.push(("", &u.name, *lo, *hi, "")),
+                Codes::Prefixed { prefix, lo, hi } => spans.push((prefix, &u.name, *lo, *hi, prefix)),
+            }
+        }
+    }
+    // Nested ranges are compared pairwise: bounded so that a file of ranges inside ranges stays quick.
+    if spans.len() > 10_000 {
+        return Err(format!("{} code ranges: more than the 10 000 an org file may have", spans.len()));
+    }
+    spans.sort_by(|a, b| (a.0, a.2, std::cmp::Reverse(a.3)).cmp(&(b.0, b.2, std::cmp::Reverse(b.3))));
+    // Sorted by start (the wider first): a range overlaps a later one of its prefix that starts inside it; the
+    // later one must end inside it too (nested), and not be the same range of another unit.
+    for (k, a) in spans.iter().enumerate() {
+        for b in spans[k + 1..].iter().take_while(|b| b.0 == a.0 && b.2 <= a.3) {
+            if a.1 == b.1 {
+                continue;
+            }
+            let show = |s: &(&str, &str, u64, u64, &str)| format!("{}{}-{}{}", s.4, s.2, s.4, s.3);
+            if (a.2, a.3) == (b.2, b.3) || b.3 > a.3 {
+                return Err(format!(
+                    "cost-center codes {} of \"{}\" and {} of \"{}\" overlap: a code in both would go to one by the \
+                     order of the file; give each code to one unit (a range inside another is allowed: the narrower \
+                     wins)",
+                    show(a),
+                    a.1,
+                    show(b),
+                    b.1
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Words before a unit's name that say what kind of unit it is (folded).
 const UNIT_KINDS: [&str; 16] = [
     "tulosalue",
@@ -240,15 +292,18 @@ impl Org {
                 if folded.is_empty() {
                     return Err(format!("unit \"{name}\" has an empty alias"));
                 }
-                if let Some(&other) = lookup.get(&folded) {
-                    let other: &Unit = &units[other];
-                    return Err(if other.name == name {
-                        format!("unit \"{name}\": \"{key}\" is given twice")
-                    } else {
-                        format!("\"{key}\" names both \"{}\" and \"{name}\"", other.name)
-                    });
+                match lookup.get(&folded) {
+                    // The unit's own name again (an alias or a Swedish name the same as the name, in any case):
+                    // the same name, accepted.
+                    Some(&other) if other == i => {}
+                    Some(&other) => {
+                        let other = units.get(other).map_or(name.as_str(), |u: &Unit| u.name.as_str());
+                        return Err(format!("\"{key}\" names both \"{other}\" and \"{name}\""));
+                    }
+                    None => {
+                        lookup.insert(folded, i);
+                    }
                 }
-                lookup.insert(folded, i);
             }
             let codes = entry
                 .codes
@@ -265,6 +320,7 @@ impl Org {
                 codes,
             });
         }
+        claimed_twice(&units)?;
         let mut org = Org { name: file.name, units, lookup, total: None };
         org.resolve_parents()?;
         match file.total {
@@ -659,6 +715,29 @@ aliases = ["Talouspalvelut"]
         // A unit under the total's name: an error saying what to do.
         let err = Org::parse(&format!("name = \"Kunta\"\n{two}[[unit]]\nname = \"Kunta yhteensä\"\n")).unwrap_err();
         assert!(err.contains("names both the unit \"Kunta yhteensä\" and the municipality total"), "{err}");
+    }
+
+    #[test]
+    fn an_alias_may_repeat_the_name_and_no_code_is_claimed_twice() {
+        let org = Org::parse("[[unit]]\nname = \"Keskus\"\naliases = [\"keskus\"]\nname_sv = \"Keskus\"\n").unwrap();
+        assert_eq!(org.find("KESKUS").unwrap().name, "Keskus");
+        let two = |a: &str, b: &str| {
+            Org::parse(&format!("[[unit]]\nname = \"A\"\ncodes = [{a}]\n[[unit]]\nname = \"B\"\ncodes = [{b}]\n"))
+        };
+        let e = two("\"1100\"", "\"1100\"").unwrap_err();
+        assert!(e.contains("\"1100\" is claimed by both \"A\" and \"B\""), "{e}");
+        let e = two("\"1000-1999\"", "\"1000-1999\"").unwrap_err();
+        assert!(e.contains("1000-1999 of \"A\" and 1000-1999 of \"B\" overlap"), "{e}");
+        let e = two("\"KP100-KP150\"", "\"KP140-KP199\"").unwrap_err();
+        assert!(e.contains("KP100-KP150 of \"A\" and KP140-KP199 of \"B\" overlap"), "{e}");
+        // Nested: the narrower wins; a code inside a range: the code wins; other prefixes do not meet.
+        let org = two("\"1000-1999\"", "\"1500-1599\"").unwrap();
+        assert_eq!(
+            (org.unit_of_code("1550").unwrap().name.as_str(), org.unit_of_code("1600").unwrap().name.as_str()),
+            ("B", "A")
+        );
+        assert!(two("\"1000-1999\"", "\"1500\"").is_ok());
+        assert!(two("\"KP100-KP199\"", "\"KT100-KT199\"").is_ok());
     }
 
     #[test]

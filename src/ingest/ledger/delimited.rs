@@ -164,6 +164,7 @@ fn read_csv<'a, R: std::io::Read>(
     };
     tracing::debug!(seconds = t0.elapsed().as_secs_f64(), keys = chunk.sums.len(), "ledger: rows summed");
     let mut chunk = chunk;
+    chunk.overflow_error(shown);
     // Codes that head other codes of the file (`4000` and `400010`), and codes named as a scheme total above
     // their own line (`4000 Personalkostnader`): read again for those accounts and the ones they would head
     // alone, and each head's rows that are their sum are group rows, taken out of the sums.
@@ -495,6 +496,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
         last_month,
         after_period,
         undated,
+        overflowed: false,
     }
 }
 

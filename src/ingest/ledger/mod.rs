@@ -520,6 +520,8 @@ struct Chunk {
     pub after_period: (u64, Decimal),
     /// Actuals rows without a month while a period is given: it cannot cut them.
     pub undated: u64,
+    /// Two halves' sums of one key passed the exact decimal range when added (see [`Chunk::overflow_error`]).
+    pub overflowed: bool,
 }
 
 /// The interim period a ledger's actuals cover: up to `--period`'s month (its later actuals not read), else
@@ -565,6 +567,18 @@ fn apply_period(out: &mut WorkbookFigures, period: Option<(crate::model::Period,
 }
 
 impl Chunk {
+    /// The error for sums past the exact range, naming the file (the rows' own sums name their lines).
+    fn overflow_error(&mut self, shown: &str) {
+        if self.overflowed && self.errors.is_empty() {
+            self.errors.push(Error::File {
+                path: shown.to_string(),
+                reason: "the amounts of one cost center and account sum past the exact decimal range (more than \
+                         7.9 × 10^28): check the amounts"
+                    .into(),
+            });
+        }
+    }
+
     /// A code's key (see [`code_key`]).
     pub fn key(&mut self, code: &str, interned: &mut HashMap<String, u64>) -> u64 {
         code_key(code.as_bytes(), || code.to_string(), &mut self.names, interned)
@@ -611,7 +625,10 @@ impl Chunk {
             let key = (year, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
             let entry = self.sums.entry(key).or_insert(([Decimal::ZERO; SLOTS], [0; SLOTS]));
             for (sum, a) in entry.0.iter_mut().zip(amounts) {
-                *sum += a;
+                match sum.checked_add(a) {
+                    Some(s) => *sum = s,
+                    None => self.overflowed = true,
+                }
             }
             for (n, r) in entry.1.iter_mut().zip(rows) {
                 *n += r;
@@ -650,6 +667,7 @@ impl Chunk {
         self.after_period.0 += other.after_period.0;
         self.after_period.1 = self.after_period.1.checked_add(other.after_period.1).unwrap_or(self.after_period.1);
         self.undated += other.undated;
+        self.overflowed |= other.overflowed;
         self.named_heads.sort_unstable_by_key(|(a, _)| *a);
         self.named_heads.dedup_by_key(|(a, _)| *a);
         let mut have: std::collections::HashSet<(String, Option<Item>)> = self.cc_items.drain(..).collect();

@@ -201,6 +201,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         for state in states {
             chunk = chunk.merge(state.finish()?);
         }
+        chunk.overflow_error(shown);
         tracing::debug!(
             rows = rows_read.load(std::sync::atomic::Ordering::Relaxed),
             keys = chunk.sums.len(),
