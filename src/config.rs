@@ -138,7 +138,7 @@ pub fn parse_langs(list: &[String]) -> Result<Vec<Lang>> {
 impl RunConfig {
     /// Reads a config file. Relative paths in it are taken from the file's folder.
     pub fn load(path: &Path) -> Result<RunConfig> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        let text = crate::ingest::limits::read_side_text(path, "configuration")?;
         let file: ConfigFile = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.display().to_string(),
             message: crate::error::toml_message(&text, &e),

@@ -605,6 +605,34 @@ fn fifos_and_devices_are_refused_by_name() {
     assert!(err.contains("nolla.txt: not a regular file"), "{err}");
 }
 
+/// The files beside the inputs (org, scheme, explanations, chart of accounts, configuration) are read as inputs
+/// are: a FIFO or a device is refused by name at once, never waited on or read without end.
+#[test]
+fn side_files_that_are_no_regular_files_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("org.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo not available: skipped");
+        return;
+    }
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("tilit.csv")).unwrap();
+    std::fs::write(dir.path().join("l.csv"), "vuosi;kustannuspaikka;tili;toteuma\n2024;1100;4300;5\n").unwrap();
+    for (args, named) in [
+        (&["extract", "--org", "org.toml", "l.csv"][..], "org.toml: the org file is not a regular file"),
+        (
+            &["extract", "--accounts", "tilit.csv", "l.csv"][..],
+            "tilit.csv: the chart of accounts is not a regular file",
+        ),
+        (&["run", "--config", "org.toml"][..], "org.toml: the configuration is not a regular file"),
+        (&["run", "--explanations", "tilit.csv", "--out", "o", "l.csv"][..], "tilit.csv: the explanations file is not"),
+    ] {
+        let out = run_in(dir.path(), args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(named), "{args:?}: {}", stderr(&out));
+    }
+}
+
 /// A bad cell's value is quoted short and without control characters: one bad cell cannot flood the console.
 #[test]
 fn bad_values_are_quoted_short_and_clean() {

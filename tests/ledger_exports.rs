@@ -577,3 +577,29 @@ fn a_parquet_report_exports_group_rows_are_never_summed() {
     assert!(err.contains("4 of their figures checked"), "{err}");
     assert!(err.contains("accounts 4000 head other accounts"), "{err}");
 }
+
+/// A ledger with a thousand cost centers no unit claims: the twenty largest are named with their totals, the
+/// other 980 counted and summed in one line per scenario and year; nothing of their money unsaid.
+#[test]
+fn many_unmapped_codes_are_named_by_the_largest_and_the_rest_summed() {
+    let mut text = String::from("vuosi;kustannuspaikka;tili;toteuma\n2024;1100;4300;10\n");
+    for k in 0..1000u32 {
+        text.push_str(&format!("2024;{};4300;{}\n", 50_000 + k, k + 1));
+    }
+    let dir = setup(&text);
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    let named: Vec<&str> = err.lines().filter(|l| l.contains("is in no unit's codes")).collect();
+    assert_eq!(named.len(), 20, "{err}");
+    // The largest: 51 000 … 50 980 (amounts 1 000 … 981).
+    assert!(named.iter().any(|l| l.contains("cost center 50999 ")), "{err}");
+    // The rest: amounts 1 … 980, summed 480 690, in 980 rows.
+    let more: Vec<&str> = err.lines().filter(|l| l.contains("more cost centers map to nothing")).collect();
+    assert_eq!(more.len(), 1, "{err}");
+    assert!(
+        more[0].contains("980 more cost centers") && more[0].contains("480690") && more[0].contains("980 rows"),
+        "{}",
+        more[0]
+    );
+}

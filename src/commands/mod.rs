@@ -34,7 +34,7 @@ pub(crate) fn ledger_options(
 ) -> Result<poikkeama::ingest::ledger::LedgerOptions, Error> {
     let chart = match accounts {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+            let text = poikkeama::ingest::limits::read_side_text(path, "chart of accounts")?;
             poikkeama::ingest::ledger::Chart::parse(&text)
                 .map_err(|message| Error::Config { path: path.display().to_string(), message })?
         }

@@ -20,7 +20,7 @@ const LANG: &[&str] = &["kieli", "språk", "sprak", "lang", "language"];
 pub fn load(path: &Path, org: Option<&Org>) -> Result<Vec<Explanation>> {
     let shown = path.display().to_string();
     let bad = |message: String| Error::Config { path: shown.clone(), message };
-    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+    let bytes = crate::ingest::limits::read_side_file(path, "explanations file")?;
     let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text: save the file as UTF-8".into()))?;
     let raw = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")) {
         from_toml(&text).map_err(bad)?

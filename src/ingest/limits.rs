@@ -47,3 +47,44 @@ pub fn limits() -> &'static Limits {
 }
 
 pub const MB: u64 = 1 << 20;
+
+/// The largest file beside the inputs a run reads (config, org, scheme, explanations, chart of accounts), MB:
+/// an org file of 3 000 units is well under 1 MB.
+pub const SIDE_FILE_MB: u64 = 64;
+
+/// Reads a file the run is told of beside its inputs (`what`: "org file", "configuration" …) as the inputs
+/// are read: a regular file only (a FIFO would hang the run, /dev/zero never ends), within
+/// [`SIDE_FILE_MB`], never more bytes than that even if it grows while read.
+pub fn read_side_file(path: &std::path::Path, what: &str) -> crate::error::Result<Vec<u8>> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| crate::error::Error::Io { path: path.to_path_buf(), source: e };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(crate::error::Error::Usage(format!(
+            "{shown}: the {what} is not a regular file (a FIFO, device or folder): not read"
+        )));
+    }
+    let too_big = || crate::error::Error::File {
+        path: shown.clone(),
+        reason: format!("the {what} is larger than {SIDE_FILE_MB} MB: not read (is it the right file?)"),
+    };
+    if meta.len() > SIDE_FILE_MB * MB {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path).map_err(io)?.take(SIDE_FILE_MB * MB + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > SIDE_FILE_MB * MB {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// [`read_side_file`] as UTF-8 text.
+pub fn read_side_text(path: &std::path::Path, what: &str) -> crate::error::Result<String> {
+    let bytes = read_side_file(path, what)?;
+    String::from_utf8(bytes).map_err(|_| crate::error::Error::File {
+        path: path.display().to_string(),
+        reason: format!("the {what} is not UTF-8 text: save it as UTF-8"),
+    })
+}

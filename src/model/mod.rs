@@ -458,6 +458,16 @@ pub enum Said {
         amount: Decimal,
         rows: u64,
     },
+    /// Unmapped codes beyond those named (the largest are): how many, their total and rows, per scenario and year.
+    UnmappedMore {
+        accounts: bool,
+        count: u64,
+        scenario: Scenario,
+        year: i32,
+        #[serde(with = "rust_decimal::serde::str")]
+        amount: Decimal,
+        rows: u64,
+    },
     /// A ledger's account that the chart of accounts maps to no line item.
     UnmappedAccount {
         account: String,
@@ -631,6 +641,12 @@ impl fmt::Display for Said {
             Said::UnmappedCostCenter { code, scenario, year, amount, rows } => write!(
                 f,
                 "cost center {code} is in no unit's codes: {scenario} {year} {amount} in {} not read",
+                rows_en(*rows)
+            ),
+            Said::UnmappedMore { accounts, count, scenario, year, amount, rows } => write!(
+                f,
+                "{count} more {} map to nothing (the largest are named above): {scenario} {year} {amount} in {} not read",
+                if *accounts { "accounts" } else { "cost centers" },
                 rows_en(*rows)
             ),
             Said::UnmappedAccount { account, scenario, year, amount, rows } => {

@@ -229,7 +229,7 @@ pub struct Org {
 impl Org {
     /// Reads and checks an org file.
     pub fn load(path: &Path) -> Result<Org> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
+        let text = crate::ingest::limits::read_side_text(path, "org file")?;
         Org::parse(&text).map_err(|message| Error::Org { path: path.display().to_string(), message })
     }
 

@@ -240,8 +240,7 @@ impl Scheme {
 
     /// The default scheme extended by a user's scheme file.
     pub fn load_extension(path: &Path) -> crate::error::Result<Scheme> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| crate::error::Error::Io { path: path.to_path_buf(), source: e })?;
+        let text = crate::ingest::limits::read_side_text(path, "scheme file")?;
         Scheme::extend_default(&text)
             .map_err(|message| crate::error::Error::Scheme { path: path.display().to_string(), message })
     }

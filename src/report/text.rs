@@ -679,6 +679,28 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
                 ),
             }
         }
+        (_, Said::UnmappedMore { accounts, count, scenario, year, amount, rows }) => {
+            let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
+            match (lang, accounts) {
+                (Lang::Fi, false) => format!(
+                    "{count} muuta kustannuspaikkaa ei kuulu minkään yksikön koodeihin (suurimmat yllä): {col} {year} {m} ({}) jäi lukematta",
+                    rows_in(*rows, lang)
+                ),
+                (Lang::Fi, true) => format!(
+                    "{count} muuta tiliä ei kuulu tililuettelon toimintariveihin (suurimmat yllä): {col} {year} {m} ({}) jäi lukematta",
+                    rows_in(*rows, lang)
+                ),
+                (Lang::Sv, false) => format!(
+                    "{count} kostnadsställen till hör inte till någon enhets koder (de största ovan): {col} {year} {m} ({}) lästes inte",
+                    rows_in(*rows, lang)
+                ),
+                (Lang::Sv, true) => format!(
+                    "{count} konton till hör inte till kontoplanens verksamhetsrader (de största ovan): {col} {year} {m} ({}) lästes inte",
+                    rows_in(*rows, lang)
+                ),
+                (Lang::En, _) => said.to_string(),
+            }
+        }
         (_, Said::UnmappedAccount { account, scenario, year, amount, rows }) => {
             let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
             match lang {

@@ -463,18 +463,34 @@ fn figures_from_sums(
     })?;
     figures.sort_by(|a, b| (&a.unit, a.line_item, a.scenario, a.year).cmp(&(&b.unit, b.line_item, b.scenario, b.year)));
     out.figures = figures;
+    // Unmapped codes: the largest by amount named (their codes cut short), the rest counted and summed per
+    // scenario and year, so that a million stray codes make a few lines, not a million.
+    const NAMED: usize = 20;
     let mut unmapped: Vec<Warning> = Vec::new();
-    for ((key, scenario, year), (amount, rows)) in no_unit {
-        unmapped.push(Warning {
-            location: shown.to_string(),
-            said: Said::UnmappedCostCenter { code: code(key), scenario, year, amount, rows },
-        });
-    }
-    for ((key, scenario, year), (amount, rows)) in no_item {
-        unmapped.push(Warning {
-            location: shown.to_string(),
-            said: Said::UnmappedAccount { account: code(key), scenario, year, amount, rows },
-        });
+    let at = |said| Warning { location: shown.to_string(), said };
+    for (accounts, entries) in [(false, no_unit.into_iter().collect::<Vec<_>>()), (true, no_item.into_iter().collect())]
+    {
+        let mut entries = entries;
+        entries.sort_by(|a, b| b.1 .0.abs().cmp(&a.1 .0.abs()).then(a.0 .0.cmp(&b.0 .0)));
+        let mut rest: std::collections::BTreeMap<(Scenario, i32), (u64, Decimal, u64)> = Default::default();
+        for (k, ((key, scenario, year), (amount, rows))) in entries.into_iter().enumerate() {
+            if k >= NAMED {
+                let e = rest.entry((scenario, year)).or_default();
+                e.0 += 1;
+                e.1 = e.1.checked_add(amount).unwrap_or(e.1);
+                e.2 += rows;
+                continue;
+            }
+            let shortened = crate::ingest::context::short(&code(key));
+            unmapped.push(at(if accounts {
+                Said::UnmappedAccount { account: shortened, scenario, year, amount, rows }
+            } else {
+                Said::UnmappedCostCenter { code: shortened, scenario, year, amount, rows }
+            }));
+        }
+        for ((scenario, year), (count, amount, rows)) in rest {
+            unmapped.push(at(Said::UnmappedMore { accounts, count, scenario, year, amount, rows }));
+        }
     }
     unmapped.sort_by_key(|w| w.said.to_string());
     out.warnings.extend(unmapped);
