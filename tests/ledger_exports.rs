@@ -603,3 +603,40 @@ fn many_unmapped_codes_are_named_by_the_largest_and_the_rest_summed() {
         more[0]
     );
 }
+
+/// Rows whose sums pass the exact decimal range are one error naming the first row and how many there are, not
+/// a line each; a Parquet file that is no Parquet file says so in plain words.
+#[test]
+fn sums_past_the_range_are_one_line_and_a_damaged_parquet_is_said_plainly() {
+    let big = "79228162514264337593543950335";
+    let mut text = String::from("vuosi;kustannuspaikka;tili;toteuma\n");
+    for _ in 0..50 {
+        text.push_str(&format!("2024;1100;4300;{big}\n"));
+    }
+    let dir = setup(&text);
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().filter(|l| l.contains("beyond the exact range")).count(), 1, "{err}");
+    assert!(err.contains("raportti.csv:3: the amounts' sum is beyond the exact range (49 rows in all)"), "{err}");
+    // A stray quote: one line saying so, not the rest of the file echoed.
+    std::fs::write(
+        dir.path().join("lainaus.csv"),
+        "vuosi;kustannuspaikka;tili;toteuma\n2024;1100;4300;\"10\n2024;1100;4300;20\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "lainaus.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("lainaus.csv:2: column \"toteuma\": a quote (\") opens here and is not closed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    std::fs::write(dir.path().join("rikki.parquet"), b"PAR1 this is not a parquet file at all PAR1").unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "rikki.parquet"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("rikki.parquet: not a readable Parquet ledger: the file is damaged"), "{err}");
+    assert!(!err.contains("Error {") && !err.contains("source_location"), "{err}");
+}

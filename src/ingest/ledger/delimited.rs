@@ -236,6 +236,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
     let (mut named_seen, mut named_heads): (std::collections::HashSet<u64, FastHash>, Vec<(u64, Item)>) =
         Default::default();
     let mut last_named = u64::MAX;
+    let (mut overflow_rows, mut overflow_at) = (0u64, 0u64);
     // Interim periods: the end `--period` gives, the slots holding actuals, what the dates say.
     let cutoff = crate::ingest::context::configured_period();
     let actual_slots: u32 =
@@ -334,10 +335,19 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 Parsed::Number(d) => amounts[k] = d,
                 Parsed::Blank => {}
                 Parsed::NotANumber => {
-                    errors.push(line_err(
-                        line,
-                        format!("column \"{}\": {} is not an amount", header[*c], crate::error::quoted(&field(*c))),
-                    ));
+                    let cell = field(*c);
+                    // A quote opened and never closed swallows the lines after it into this cell.
+                    let message = if cell.contains('\n') {
+                        format!(
+                            "column \"{}\": a quote (\") opens here and is not closed on this line, so the {} lines \
+                             after it read as one cell: close or remove the quote",
+                            header[*c],
+                            cell.matches('\n').count()
+                        )
+                    } else {
+                        format!("column \"{}\": {} is not an amount", header[*c], crate::error::quoted(&cell))
+                    };
+                    errors.push(line_err(line, message));
                     bad = true;
                 }
             }
@@ -463,7 +473,11 @@ pub(super) fn sum_rows<R: std::io::Read>(
             cc_items.insert(last_pair);
         }
         if !add_row(sums.entry((year, cc_key, acc_key)).or_default(), &amounts, filled, layout) {
-            errors.push(line_err(line, "the amounts' sum is beyond the exact range".into()));
+            // One line for them all: the first row, and how many more (a file of such rows is one mistake).
+            overflow_rows += 1;
+            if overflow_rows == 1 {
+                overflow_at = line;
+            }
         }
         for (k, (_, sc)) in amount_cols.iter().enumerate() {
             let year = layout.year_of_slot(k, year);
@@ -471,6 +485,10 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 seen.push((*sc, year));
             }
         }
+    }
+    if overflow_rows > 0 {
+        let more = if overflow_rows > 1 { format!(" ({overflow_rows} rows in all)") } else { String::new() };
+        errors.push(line_err(overflow_at, format!("the amounts' sum is beyond the exact range{more}")));
     }
     let cost_centers = mapper.cost_centers(&names);
     let cc_items = cc_items

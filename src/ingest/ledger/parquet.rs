@@ -639,8 +639,40 @@ fn check_pages(
     Ok(())
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or(s)
+/// polars' and the Parquet decoder's error in a user's terms: what is wrong with the file, on one line, never
+/// the library's type names (`Error { source_location: … }`, `InvalidByte(390, 64)`, `NegativeFooterLength`).
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or(s);
+    let lower = line.to_lowercase();
+    if let Some(at) = lower.find("casting from ") {
+        // `casting from Boolean to Decimal(38, 2)`: a column of something else where amounts are read.
+        let from = line[at + 13..].split_whitespace().next().unwrap_or("another type");
+        return format!("a column read as amounts holds {} values, not numbers", from.to_lowercase());
+    }
+    let damaged = [
+        "source_location",
+        "invalidbyte",
+        "footer",
+        "out of spec",
+        "outofspec",
+        "thrift",
+        "magic",
+        "eof",
+        "unexpected end",
+        "compression",
+        "decompress",
+        "snappy",
+        "zstd",
+        "gzip",
+        "lz4",
+        "page header",
+        "overflow",
+    ];
+    if damaged.iter().any(|w| lower.contains(w)) {
+        return "the file is damaged (its metadata or pages cannot be decoded; is it a whole Parquet file?)".into();
+    }
+    // Anything else: its first line, cut short and without control characters.
+    crate::ingest::context::short(&line.chars().filter(|c| !c.is_control()).collect::<String>())
 }
 
 #[cfg(test)]
