@@ -9,6 +9,13 @@ use poikkeama::Error;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A child reading one PDF's glyphs under limits (see `ingest::pdf`): nothing else.
+    if std::env::args_os().nth(1).is_some_and(|a| a == poikkeama::ingest::pdf::WORKER_ARG) {
+        return poikkeama::ingest::pdf::worker_main();
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        poikkeama::ingest::pdf::install_worker(exe);
+    }
     // polars' streaming Parquet reader decodes up to 16 row groups ahead of whoever takes its rows; a ledger's
     // rows are summed as they come, so one is enough and keeps the memory near a bare scan's (10 M rows:
     // 0.2–0.3 GiB instead of 0.4). Set here, before any thread exists; a value the user set is kept.

@@ -676,3 +676,38 @@ fn unreadable_files_say_what_they_are() {
         }
     }
 }
+
+/// A PDF nested 200 000 arrays deep overflows the PDF decoder's stack: the decoder runs in a child process
+/// under limits, so the run gives one plain error naming the file (exit 2), never an abort.
+#[test]
+fn a_pdf_that_breaks_the_decoder_is_one_plain_error() {
+    let depth = 200_000;
+    let content = format!("BT /F1 12 Tf 10 10 Td {}(x){} TJ ET", "[".repeat(depth), "]".repeat(depth));
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for o in offsets {
+        pdf.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("syva.pdf"), pdf).unwrap();
+    let out = run_in(dir.path(), &["extract", "syva.pdf"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: syva.pdf: not a readable PDF"), "{err}");
+}

@@ -20,6 +20,10 @@ pub struct Limits {
     pub text_mb: u64,
     /// A PDF's size, MB.
     pub pdf_mb: u64,
+    /// The memory the PDF decoder may take (its child process's address space), MB.
+    pub pdf_memory_mb: u64,
+    /// The CPU time the PDF decoder may take for one file, seconds.
+    pub pdf_seconds: u64,
 }
 
 impl Default for Limits {
@@ -31,6 +35,8 @@ impl Default for Limits {
             shared_strings: 2_000_000,
             text_mb: 64,
             pdf_mb: 256,
+            pdf_memory_mb: 1024,
+            pdf_seconds: 120,
         }
     }
 }

@@ -10,7 +10,7 @@ pub mod label;
 pub mod ledger;
 pub mod limits;
 pub mod number;
-pub(crate) mod pdf;
+pub mod pdf;
 mod scenario_rows;
 mod signs;
 mod structure;

@@ -143,6 +143,148 @@ impl pdf_extract::OutputDev for Collector {
 /// The glyphs of each page. The crate may panic on fonts it does not know: that is caught and reported as
 /// an unreadable PDF.
 fn pages_glyphs(bytes: &[u8]) -> std::result::Result<Vec<Vec<layout::Glyph>>, String> {
+    match WORKER.get() {
+        Some(exe) => glyphs_in_child(exe, bytes),
+        None => glyphs_in_process(bytes),
+    }
+}
+
+/// The program that reads a PDF's glyphs in a child process (the `poikkeama` binary itself), once set by it:
+/// the PDF decoder is not ours, and a file nested thousands deep, a page tree that loops or a stream that
+/// inflates to gigabytes must not take the run down. Unset (a library caller, the tests of the library), the
+/// glyphs are read in this process.
+static WORKER: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// The argument that makes the `poikkeama` binary a PDF glyph reader (hidden from the CLI).
+pub const WORKER_ARG: &str = "__pdf-glyphs";
+
+/// Reads PDFs in child processes of `exe` (the `poikkeama` binary: `exe __pdf-glyphs`).
+pub fn install_worker(exe: std::path::PathBuf) {
+    let _ = WORKER.set(exe);
+}
+
+/// The child's side: the PDF on stdin, its glyphs on stdout (one line a glyph, a `P` line opening each page),
+/// an error on stderr with exit 3.
+pub fn worker_main() -> std::process::ExitCode {
+    use std::io::{Read, Write};
+    let mut bytes = Vec::new();
+    if std::io::stdin().read_to_end(&mut bytes).is_err() {
+        return std::process::ExitCode::from(3);
+    }
+    match glyphs_in_process(&bytes) {
+        Ok(pages) => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for (p, glyphs) in pages.iter().enumerate() {
+                let _ = writeln!(out, "P\t{p}");
+                for g in glyphs {
+                    let text =
+                        g.text.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r");
+                    let _ = writeln!(out, "{}\t{}\t{}\t{}\t{text}", g.x0, g.x1, g.y, g.size);
+                }
+            }
+            if out.flush().is_err() {
+                return std::process::ExitCode::from(3);
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::from(3)
+        }
+    }
+}
+
+/// Reads the glyphs in a child process with a memory and a CPU-time limit ([limits] pdf_memory_mb,
+/// pdf_seconds): whatever the file does to the decoder, this run gets glyphs or one plain error.
+fn glyphs_in_child(exe: &std::path::Path, bytes: &[u8]) -> std::result::Result<Vec<Vec<layout::Glyph>>, String> {
+    use std::io::Write;
+    use std::os::unix::process::CommandExt;
+    let limits = super::limits::limits();
+    let (memory, seconds) = (limits.pdf_memory_mb.saturating_mul(super::limits::MB), limits.pdf_seconds);
+    let mut command = std::process::Command::new(exe);
+    command
+        .arg(WORKER_ARG)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: between fork and exec only async-signal-safe calls (setrlimit) are made.
+    unsafe {
+        command.pre_exec(move || {
+            let set = |resource, value: u64| {
+                let limit = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+                if libc::setrlimit(resource, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            };
+            set(libc::RLIMIT_AS, memory)?;
+            set(libc::RLIMIT_CPU, seconds)?;
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(|e| format!("the PDF reader could not be started: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("the PDF reader could not be started")?;
+    let output = std::thread::scope(|scope| {
+        // The PDF goes in while the glyphs come out (a large file would fill both pipes otherwise).
+        scope.spawn(move || {
+            let _ = stdin.write_all(bytes);
+        });
+        child.wait_with_output()
+    })
+    .map_err(|e| format!("the PDF reader stopped: {e}"))?;
+    if !output.status.success() {
+        use std::os::unix::process::ExitStatusExt;
+        let said = String::from_utf8_lossy(&output.stderr);
+        let said = said.lines().next().unwrap_or("").trim();
+        return Err(match (output.status.code(), output.status.signal()) {
+            (Some(3), _) if !said.is_empty() => said.to_string(),
+            _ => format!(
+                "not a readable PDF: reading it passed the limits ({} MB of memory, {seconds} s; [limits] pdf_memory_mb, \
+                 pdf_seconds) or broke the PDF decoder (a file nested too deep, a page tree that loops)",
+                memory >> 20
+            ),
+        });
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| "the PDF reader's output was not text".to_string())?;
+    let mut pages: Vec<Vec<layout::Glyph>> = Vec::new();
+    for line in text.lines() {
+        let mut parts = line.splitn(5, '\t');
+        let first = parts.next().unwrap_or("");
+        if first == "P" {
+            pages.push(Vec::new());
+            continue;
+        }
+        let num = |s: Option<&str>| s.and_then(|s| s.parse::<f64>().ok());
+        let (Some(x0), Some(x1), Some(y), Some(size)) =
+            (num(Some(first)), num(parts.next()), num(parts.next()), num(parts.next()))
+        else {
+            return Err("the PDF reader's output could not be read".into());
+        };
+        let raw = parts.next().unwrap_or("");
+        let mut text = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('t') => text.push('\t'),
+                    Some('n') => text.push('\n'),
+                    Some('r') => text.push('\r'),
+                    Some(other) => text.push(other),
+                    None => {}
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        match pages.last_mut() {
+            Some(page) => page.push(layout::Glyph { x0, x1, y, size, text }),
+            None => return Err("the PDF reader's output could not be read".into()),
+        }
+    }
+    Ok(pages)
+}
+
+fn glyphs_in_process(bytes: &[u8]) -> std::result::Result<Vec<Vec<layout::Glyph>>, String> {
     let result = super::isolated(|| {
         let mut doc = pdf_extract::Document::load_mem(bytes).map_err(pdf_extract::OutputError::PdfError)?;
         if doc.is_encrypted() {
