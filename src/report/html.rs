@@ -23,7 +23,9 @@ h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #bbb; padding
 table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1em; font-size: 0.92em; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; vertical-align: top; }
 th { background: #f0f0f0; text-align: left; }
-td[style*='right'], th[style*='right'] { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td[style*='right'] { white-space: nowrap; font-variant-numeric: tabular-nums; }
+th[style*='right'] { text-align: right; }
+td:last-child:not([style*='right']) { min-width: 16em; }
 svg { max-width: 100%; height: auto; }
 @page { size: A4; margin: 18mm 15mm 20mm; @bottom-center { content: counter(page) ' / ' counter(pages); } }
 @media print {

@@ -562,6 +562,11 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
     largest.sort_by(|x, y| {
         y.variance_shown().map(|v| v.abs()).cmp(&x.variance_shown().map(|v| v.abs())).then(x.unit.cmp(&y.unit))
     });
+    // Not the crumbs: a variance under 1 % of the largest one is no "largest variance" (a +1 € row).
+    if let Some(top) = largest.first().and_then(|r| r.variance_shown()).map(|v| v.abs()) {
+        let floor = top / Decimal::ONE_HUNDRED;
+        largest.retain(|r| r.variance_shown().is_some_and(|v| v.abs() >= floor));
+    }
     if !largest.is_empty() {
         let _ = writeln!(md, "## {}\n", w.largest);
         let _ = writeln!(
