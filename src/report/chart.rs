@@ -18,6 +18,18 @@ pub fn file_name(lang: Lang) -> &'static str {
     }
 }
 
+/// An SVG chart's opening: its size, a white ground and its title.
+pub(super) fn svg_open(width: f64, height: f64, title: &str) -> String {
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Arial, Helvetica, sans-serif" font-size="13">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(svg, r#"<text x="10" y="24" font-size="15" font-weight="bold">{}</text>"#, xml_escape(title));
+    svg
+}
+
 /// The chart's title (the workbook's native chart has the same).
 pub fn title(year: i32, lang: Lang) -> String {
     match lang {
@@ -64,13 +76,7 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             _ => 0.0,
         };
     let scale = if has_neg && has_pos { plot_w / 2.0 / max } else { plot_w / max };
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Arial, Helvetica, sans-serif" font-size="13">"#
-    );
-    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(svg, r#"<text x="10" y="24" font-size="15" font-weight="bold">{}</text>"#, xml_escape(&title));
+    let mut svg = svg_open(width, height, &title);
     for (i, (name, depth, v)) in bars.iter().enumerate() {
         let y = top + i as f64 * bar_h;
         let len = v.abs().to_f64().unwrap_or(0.0) * scale;

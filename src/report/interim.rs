@@ -198,13 +198,7 @@ pub fn chart(ctx: &ReportContext, period: &Period, lang: Lang) -> String {
     let max = bars.iter().map(|b| b.2).fold(100.0_f64, f64::max).min(400.0);
     let x = |p: f64| label_w + p.clamp(0.0, max) / max * plot_w;
     let elapsed = elapsed_pct(period);
-    let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Arial, Helvetica, sans-serif" font-size="13">"#
-    );
-    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(svg, r#"<text x="10" y="24" font-size="15" font-weight="bold">{}</text>"#, xml_escape(&title));
+    let mut svg = super::chart::svg_open(width, height, &title);
     for (i, (name, depth, p, cost)) in bars.iter().enumerate() {
         let y = top + i as f64 * bar_h;
         let fill = if (*p > elapsed) == *cost { "#c0392b" } else { "#2e8b57" };

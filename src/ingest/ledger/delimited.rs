@@ -168,20 +168,11 @@ fn read_csv<'a, R: std::io::Read>(
     // Codes that head other codes of the file (`4000` and `400010`), and codes named as a scheme total above
     // their own line (`4000 Personalkostnader`): read again for those accounts and the ones they would head
     // alone, and each head's rows that are their sum are group rows, taken out of the sums.
-    let heads = super::groups::heads(&chunk.accounts, &chunk.named_heads);
-    let mut said = Vec::new();
-    if !heads.is_empty() && chunk.errors.is_empty() {
-        let family: std::collections::HashSet<u64> = chunk
-            .accounts
-            .iter()
-            .copied()
-            .filter(|a| heads.iter().any(|h| h.heads(*a, chart) || h.code == *a))
-            .collect();
+    let said = super::groups::separate_groups(&mut chunk, Mapper::new(org, chart), |family| {
         let mut rd = again()?;
         rd.byte_headers().map_err(|e| line_err(lines_above + 1, e.to_string()))?;
-        let side = sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), Some(&family));
-        said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, Mapper::new(org, chart));
-    }
+        Ok(sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), Some(family)))
+    })?;
     let period = super::interim_period(&chunk);
     let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));

@@ -308,6 +308,25 @@ pub(super) fn named_total(code: &str, name: &str, chart: &super::Chart) -> Optio
     }
 }
 
+/// Takes a report export's coded group rows out of the sums: finds the codes that may head others ([`heads`]),
+/// has `read_side` read the file again for those accounts and the ones they would head alone, and separates
+/// the heads whose rows are those accounts' sums ([`separate_prefix_groups`]). What to say about them.
+pub(super) fn separate_groups(
+    chunk: &mut Chunk,
+    mapper: Mapper,
+    read_side: impl FnOnce(&std::collections::HashSet<u64>) -> crate::error::Result<Chunk>,
+) -> crate::error::Result<Vec<Said>> {
+    let heads = heads(&chunk.accounts, &chunk.named_heads);
+    if heads.is_empty() || !chunk.errors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let chart = mapper.chart;
+    let family: std::collections::HashSet<u64> =
+        chunk.accounts.iter().copied().filter(|a| heads.iter().any(|h| h.heads(*a, chart) || h.code == *a)).collect();
+    let side = read_side(&family)?;
+    Ok(separate_prefix_groups(chunk, side, &heads, mapper))
+}
+
 /// A report export's group rows told by their codes: each head (see [`Head`]) whose rows, per year and cost
 /// center, are in every column the sum of the rows of the codes it heads (by code, or by the total its name
 /// names) is a group there, and its rows are taken out of the sums (`side` holds the sums of the heads and the

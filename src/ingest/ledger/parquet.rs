@@ -210,19 +210,8 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         Ok(chunk)
     };
     let mut chunk = scan(None)?;
-    let heads = super::groups::heads(&chunk.accounts, &chunk.named_heads);
-    let mut said = Vec::new();
-    if !heads.is_empty() && chunk.errors.is_empty() {
-        let chart = &options.chart;
-        let family: std::collections::HashSet<u64> = chunk
-            .accounts
-            .iter()
-            .copied()
-            .filter(|a| heads.iter().any(|h| h.heads(*a, chart) || h.code == *a))
-            .collect();
-        let side = scan(Some(&family))?;
-        said = super::groups::separate_prefix_groups(&mut chunk, side, &heads, Mapper::new(org, chart));
-    }
+    let said =
+        super::groups::separate_groups(&mut chunk, Mapper::new(org, &options.chart), |family| scan(Some(family)))?;
     let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
     Ok(out)
