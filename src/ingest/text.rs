@@ -313,6 +313,9 @@ pub(super) fn is_year(w: &str) -> bool {
 /// Splits a header's words into its columns: a word that names a scenario starts a column, unless it
 /// continues the one before (after a hyphen, or a continuation word). Words before the first column (a title
 /// in capitals) come back apart.
+/// The most lines one header block of report text spans (header lines and the blank lines between them).
+const MAX_HEADER_LINES: usize = 40;
+
 fn header_columns(words: &[String]) -> (String, Vec<String>) {
     let mended = mend_words(words);
     let first = mended.iter().position(|w| classify(&w.to_uppercase()).scenario.is_some()).unwrap_or(0);
@@ -404,7 +407,12 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, std::collections::HashMa
             let start = n;
             let mut words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
             let mut j = i;
-            while j < lines.len() && (lines[j].trim().is_empty() || is_header_line(&lines[j]) || fragment(&lines[j])) {
+            // At most 40 lines: a header is a few lines (and blank lines between them); without the bound a
+            // file of header words alone was read again from every line (quadratic: 2 000 lines took minutes).
+            while j < lines.len()
+                && j - i < MAX_HEADER_LINES
+                && (lines[j].trim().is_empty() || is_header_line(&lines[j]) || fragment(&lines[j]))
+            {
                 words.extend(lines[j].split_whitespace().map(str::to_string));
                 j += 1;
             }
