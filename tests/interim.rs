@@ -73,7 +73,7 @@ fn interim_rows(dir: &std::path::Path) -> BTreeMap<(String, String), Vec<String>
     let mut rd = csv::Reader::from_path(dir.join("o/rivit.csv")).unwrap();
     let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
     let at = |name: &str| head.iter().position(|h| h == name).unwrap();
-    let cols = ["toteuma_kausi", "forecast", "forecast_method", "forecast_variance", "forecast_risk", "tp"];
+    let cols = ["toteuma_kausi", "forecast", "forecast_method", "forecast_variance", "forecast_risk", "tp", "ta_kausi"];
     rd.records()
         .map(|r| {
             let r = r.unwrap();
@@ -110,6 +110,12 @@ fn a_monthly_ledger_cut_at_several_months_gives_the_interim_figures_of_an_indepe
             assert_eq!(got[2], "run_rate");
             assert_eq!(cents(&got[3]), variance, "{unit} forecast variance, cut {cut}");
             assert_eq!(got[5], "", "{unit}: never the year's actuals");
+            // The budget for the months elapsed: budget × months / 12, to the cent.
+            assert_eq!(
+                cents(&got[6]),
+                div_round(i128::from(budget) * i128::from(cut), 12),
+                "{unit} periodised, cut {cut}"
+            );
             if unit == "Keskus" {
                 let risk = if variance >= 0 { "within" } else { "overrun" };
                 assert_eq!(got[4], risk, "cut {cut}");
@@ -205,8 +211,10 @@ fn the_workbook_has_an_interim_sheet_with_the_same_figures() {
         Some(Data::Float(v)) => (*v * 100.0).round() as i128,
         other => panic!("{other:?}"),
     };
+    // The budget for the eight months elapsed: budget × 8 / 12, to the cent.
+    let periodised = div_round(i128::from(budget) * 8, 12);
     assert_eq!(
-        (num(2), num(3), num(6), num(7)),
-        (i128::from(budget), i128::from(to_date), forecast, forecast - i128::from(budget))
+        (num(2), num(3), num(4), num(7), num(8)),
+        (i128::from(budget), periodised, i128::from(to_date), forecast, forecast - i128::from(budget))
     );
 }

@@ -56,6 +56,8 @@ pub struct InterimRow {
     pub line_item: LineItem,
     /// The budget after changes for the year.
     pub budget: Decimal,
+    /// The budget for the months elapsed (periodised by months: budget × months / 12, to the cent).
+    pub budget_to_date: Decimal,
     pub to_date: Decimal,
     /// Actuals to date / budget × 100.
     pub realisation_pct: Option<f64>,
@@ -91,6 +93,13 @@ pub fn interim(rows: &[Row], period: &Period, org: Option<&Org>) -> Vec<InterimR
         };
         let Some(forecast) = forecast else { continue };
         let Some(forecast_variance) = forecast.checked_sub(budget) else { continue };
+        let Some(budget_to_date) = budget
+            .checked_mul(months)
+            .and_then(|x| x.checked_div(Decimal::from(12)))
+            .map(|x| x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+        else {
+            continue;
+        };
         let realisation_pct = (!budget.is_zero())
             .then(|| to_date.checked_div(budget))
             .flatten()
@@ -110,6 +119,7 @@ pub fn interim(rows: &[Row], period: &Period, org: Option<&Org>) -> Vec<InterimR
             unit: row.unit.clone(),
             line_item: row.line_item,
             budget,
+            budget_to_date,
             to_date,
             realisation_pct,
             forecast,
@@ -161,6 +171,7 @@ mod tests {
         assert_eq!((r.forecast, r.method), ("-1275.02".parse().unwrap(), Method::RunRate));
         assert_eq!(r.forecast_variance, "-75.02".parse::<Decimal>().unwrap());
         assert_eq!(r.risk, Some(Risk::Overrun));
+        assert_eq!(r.budget_to_date, Decimal::from(-800));
         // The document's forecast wins: within.
         let r = &interim(&[row("-850.01", Some("-1150"))], &period, Some(&org))[0];
         assert_eq!((r.forecast, r.method, r.risk), (Decimal::from(-1150), Method::Document, Some(Risk::Within)));

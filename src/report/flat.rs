@@ -14,7 +14,7 @@ pub const CSV: &str = "rivit.csv";
 pub const PARQUET: &str = "rivit.parquet";
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 21] = [
     "unit",
     "unit_path",
     "line_item",
@@ -30,10 +30,11 @@ pub const COLUMNS: [&str; 20] = [
     "explanation",
     "sources",
     "rolled_up",
-    // An interim report's: actuals to date, the forecast to year end, its method (`document`, `run_rate`), its
+    // An interim report's: actuals to date, the budget for the months elapsed, the forecast to year end, its method (`document`, `run_rate`), its
     // variance against the budget after changes, and a binding appropriation's risk (`within`, `within_right`,
     // `overrun`).
     "toteuma_kausi",
+    "ta_kausi",
     "forecast",
     "forecast_method",
     "forecast_variance",
@@ -41,8 +42,17 @@ pub const COLUMNS: [&str; 20] = [
 ];
 
 /// The amount columns (exact decimals).
-const AMOUNTS: [&str; 8] =
-    ["ta", "ta_muutokset", "ta_muutettu", "tp", "variance", "toteuma_kausi", "forecast", "forecast_variance"];
+const AMOUNTS: [&str; 9] = [
+    "ta",
+    "ta_muutokset",
+    "ta_muutettu",
+    "tp",
+    "variance",
+    "toteuma_kausi",
+    "ta_kausi",
+    "forecast",
+    "forecast_variance",
+];
 
 /// A unit's path from its root, ` / ` between names (`Kaupunki / Sivistystoimi / Perusopetus`).
 fn path(ctx: &ReportContext, unit: &str) -> String {
@@ -100,6 +110,7 @@ fn cells(ctx: &ReportContext, row: &Row) -> Vec<String> {
         ctx.sources(row),
         if row.rolled_up { "true" } else { "false" }.to_string(),
         d(row.kausi),
+        d(interim.map(|i| i.budget_to_date)),
         d(interim.map(|i| i.forecast)),
         interim.map(|i| i.method.id()).unwrap_or_default().to_string(),
         d(interim.map(|i| i.forecast_variance)),
@@ -146,6 +157,7 @@ pub fn render_parquet(ctx: &ReportContext) -> Result<Vec<u8>> {
                 r.tp,
                 r.variance_shown(),
                 r.kausi,
+                i.map(|i| i.budget_to_date),
                 i.map(|i| i.forecast),
                 i.map(|i| i.forecast_variance),
             ]

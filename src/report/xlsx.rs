@@ -846,31 +846,32 @@ fn interim_sheet(wb: &mut Workbook, ctx: &ReportContext, period: &crate::model::
         ws.write_string_with_format(r, 0, fit(ctx.unit_name(&x.unit, lang)), text).map_err(xerr)?;
         ws.write_string_with_format(r, 1, x.line_item.label(lang.code()), text).map_err(xerr)?;
         value(ws, r, 2, Some(x.budget), money)?;
-        value(ws, r, 3, Some(x.to_date), money)?;
+        value(ws, r, 3, Some(x.budget_to_date), money)?;
+        value(ws, r, 4, Some(x.to_date), money)?;
         if let Some(p) = x.realisation_pct {
-            ws.write_number_with_format(r, 4, pct(p), &f.pct).map_err(xerr)?;
+            ws.write_number_with_format(r, 5, pct(p), &f.pct).map_err(xerr)?;
         }
-        ws.write_number_with_format(r, 5, pct(elapsed_pct(period)), &f.pct).map_err(xerr)?;
-        value(ws, r, 6, Some(x.forecast), money)?;
-        value(ws, r, 7, Some(x.forecast_variance), money)?;
-        ws.write_string_with_format(r, 8, x.method.label(lang.code()), &f.text).map_err(xerr)?;
+        ws.write_number_with_format(r, 6, pct(elapsed_pct(period)), &f.pct).map_err(xerr)?;
+        value(ws, r, 7, Some(x.forecast), money)?;
+        value(ws, r, 8, Some(x.forecast_variance), money)?;
+        ws.write_string_with_format(r, 9, x.method.label(lang.code()), &f.text).map_err(xerr)?;
         if let Some(risk) = x.risk {
             let (t, fmt) = match risk {
                 Risk::Within => (w.risk[0], &f.text),
                 Risk::WithinRight => (w.risk[1], &f.text),
                 Risk::Overrun => (w.risk[2], &f.error),
             };
-            ws.write_string_with_format(r, 9, t, fmt).map_err(xerr)?;
+            ws.write_string_with_format(r, 10, t, fmt).map_err(xerr)?;
         }
         r += 1;
     }
-    colour_by_sign(ws, h + 1, r.saturating_sub(1), 7, f)?;
+    colour_by_sign(ws, h + 1, r.saturating_sub(1), 8, f)?;
     ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
     ws.set_column_width(0, 38).map_err(xerr)?;
     ws.set_column_width(1, 24).map_err(xerr)?;
-    ws.set_column_range_width(2, 7, 15).map_err(xerr)?;
-    ws.set_column_width(8, 32).map_err(xerr)?;
-    ws.set_column_width(9, 26).map_err(xerr)?;
+    ws.set_column_range_width(2, 8, 15).map_err(xerr)?;
+    ws.set_column_width(9, 32).map_err(xerr)?;
+    ws.set_column_width(10, 26).map_err(xerr)?;
     print_setup(ws, Some(h), f);
     Ok(())
 }

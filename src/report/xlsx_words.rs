@@ -28,7 +28,7 @@ pub(super) struct Words {
     /// An interim report's sheet, its headings, and a binding appropriation's risk (within, within the
     /// overrun right, overrun).
     pub interim: &'static str,
-    pub interim_head: [&'static str; 10],
+    pub interim_head: [&'static str; 11],
     pub risk: [&'static str; 3],
 }
 
@@ -133,6 +133,7 @@ static FI: Words = Words {
         "Yksikkö",
         "Rivi",
         "TA muutosten jälkeen",
+        "TA ajalta (kuukausin jaksotettu)",
         "Toteuma ajalta",
         "Toteuma, %",
         "Aikaa kulunut, %",
@@ -226,6 +227,7 @@ static SV: Words = Words {
         "Enhet",
         "Rad",
         "Budget efter ändringar",
+        "Budget hittills (periodiserad per månad)",
         "Utfall hittills",
         "Utfall, %",
         "Förfluten tid, %",
@@ -319,6 +321,7 @@ static EN: Words = Words {
         "Unit",
         "Line",
         "Budget after changes",
+        "Budget to date (by months)",
         "Actual to date",
         "Outturn, %",
         "Year elapsed, %",
