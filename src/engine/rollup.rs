@@ -31,7 +31,15 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
         .collect()
         .map_err(engine_err)?;
     let unit_frame = units.frame()?;
-    for depth in (1..=units.max_depth()).rev() {
+    // From the deepest level any figure is on (the levels below hold nothing to roll up: an org 3 000 deep with
+    // figures at its top took a polars pass for every empty level).
+    let deepest = eff
+        .column("depth")
+        .ok()
+        .and_then(|c| c.as_materialized_series().i32().ok().and_then(|ca| ca.max()))
+        .unwrap_or(0)
+        .min(units.max_depth());
+    for depth in (1..=deepest).rev() {
         let kids = eff
             .clone()
             .lazy()
