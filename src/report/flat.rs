@@ -84,9 +84,9 @@ fn binding(ctx: &ReportContext, row: &Row) -> &'static str {
 }
 
 /// Each row's cells as text (amounts as exact decimal text, blank where there is none).
-fn cells(ctx: &ReportContext, row: &Row) -> Vec<String> {
+fn cells(ctx: &ReportContext, interims: &Interims, row: &Row) -> Vec<String> {
     let d = |x: Option<Decimal>| x.map(|d| d.normalize().to_string()).unwrap_or_default();
-    let interim = interim_of(ctx, row);
+    let interim = interim_of(ctx, interims, row);
     let risk = match interim.and_then(|i| i.risk) {
         Some(Risk::Within) => "within",
         Some(Risk::WithinRight) => "within_right",
@@ -118,13 +118,17 @@ fn cells(ctx: &ReportContext, row: &Row) -> Vec<String> {
     ]
 }
 
+/// An interim report's rows by unit and line item (looked up once a row: a city has tens of thousands).
+type Interims<'a> = std::collections::HashMap<(&'a str, crate::model::LineItem), &'a InterimRow>;
+
+fn interims<'a>(ctx: &'a ReportContext) -> Interims<'a> {
+    ctx.analysis.interim.iter().map(|i| ((i.unit.as_str(), i.line_item), i)).collect()
+}
+
 /// A row's interim figures, where the run is an interim report.
-fn interim_of<'a>(ctx: &'a ReportContext, row: &Row) -> Option<&'a InterimRow> {
-    ctx.analysis
-        .interim
-        .iter()
-        .find(|i| i.unit == row.unit && i.line_item == row.line_item)
-        .filter(|_| ctx.analysis.period.as_ref().is_some_and(|p| p.year == row.year))
+fn interim_of<'a>(ctx: &ReportContext, interims: &Interims<'a>, row: &Row) -> Option<&'a InterimRow> {
+    ctx.analysis.period.as_ref().filter(|p| p.year == row.year)?;
+    interims.get(&(row.unit.as_str(), row.line_item)).copied()
 }
 
 /// The rows as CSV (UTF-8, comma-separated, a header row).
@@ -132,8 +136,9 @@ pub fn render_csv(ctx: &ReportContext) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let err = |e: csv::Error| Error::Report(format!("{CSV}: {e}"));
     w.write_record(COLUMNS).map_err(err)?;
+    let interims = interims(ctx);
     for row in &ctx.analysis.rows {
-        w.write_record(cells(ctx, row)).map_err(err)?;
+        w.write_record(cells(ctx, &interims, row)).map_err(err)?;
     }
     w.into_inner().map_err(|e| Error::Report(format!("{CSV}: {e}")))
 }
@@ -143,13 +148,14 @@ pub fn render_csv(ctx: &ReportContext) -> Result<Vec<u8>> {
 pub fn render_parquet(ctx: &ReportContext) -> Result<Vec<u8>> {
     use polars::prelude::*;
     let err = |e: PolarsError| Error::Report(format!("{PARQUET}: {e}"));
-    let rows: Vec<Vec<String>> = ctx.analysis.rows.iter().map(|r| cells(ctx, r)).collect();
+    let interims = interims(ctx);
+    let rows: Vec<Vec<String>> = ctx.analysis.rows.iter().map(|r| cells(ctx, &interims, r)).collect();
     let scale = ctx
         .analysis
         .rows
         .iter()
         .flat_map(|r| {
-            let i = interim_of(ctx, r);
+            let i = interim_of(ctx, &interims, r);
             [
                 r.ta,
                 r.ta_muutokset,

@@ -135,13 +135,7 @@ pub fn sections(md: &mut String, ctx: &ReportContext, period: &Period, lang: Lan
             let unit = md_escape(ctx.unit_name(&r.unit, lang));
             let li = r.line_item.label(lang.code()).to_lowercase();
             let mut line = format!("- **{unit}** ({li}): {}.", headline(r, period, lang));
-            if let Some(e) = ctx
-                .analysis
-                .rows
-                .iter()
-                .find(|x| x.unit == r.unit && x.line_item == r.line_item && x.year == period.year)
-                .and_then(|x| ctx.explanation_in(x, lang))
-            {
+            if let Some(e) = ctx.row(&r.unit, r.line_item, period.year).and_then(|x| ctx.explanation_in(x, lang)) {
                 line.push_str(&format!(" {}: {}", w.col_expl, md_escape(e)));
             }
             let _ = writeln!(md, "{line}");

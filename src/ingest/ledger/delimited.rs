@@ -354,40 +354,34 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 *t = t.checked_add(d).unwrap_or(*t);
             }
         }
-        // Actuals by month: the last month each year's are dated; after an interim period's end, not read.
-        if filled & actual_slots != 0 && family.is_none() {
+        // Actuals by month: the last month each year's are dated; after an interim period's end, not read (in
+        // the second reading too, so that both readings sum the same rows; counted and said once, in the first).
+        if filled & actual_slots != 0 {
+            let first = family.is_none();
             match month {
                 Some(m) => {
-                    match last_month.iter_mut().find(|(y, _)| *y == year) {
-                        Some(e) => e.1 = e.1.max(m),
-                        None => last_month.push((year, m)),
+                    if first {
+                        match last_month.iter_mut().find(|(y, _)| *y == year) {
+                            Some(e) => e.1 = e.1.max(m),
+                            None => last_month.push((year, m)),
+                        }
                     }
                     if cutoff.is_some_and(|(py, pm)| year == py && m > pm) {
                         for k in (0..SLOTS).filter(|k| actual_slots & (1 << k) != 0) {
-                            after_period.1 = after_period.1.checked_add(amounts[k]).unwrap_or(after_period.1);
+                            if first {
+                                after_period.1 = after_period.1.checked_add(amounts[k]).unwrap_or(after_period.1);
+                            }
                             amounts[k] = Decimal::ZERO;
                         }
-                        after_period.0 += 1;
+                        after_period.0 += u64::from(first);
                         filled &= !actual_slots;
                         if filled == 0 {
                             continue;
                         }
                     }
                 }
-                None if cutoff.is_some() && year_col.is_some() => undated += 1,
+                None if first && cutoff.is_some() && year_col.is_some() => undated += 1,
                 None => {}
-            }
-        } else if family.is_some() {
-            if let (Some(m), Some((py, pm))) = (month, cutoff) {
-                if year == py && m > pm {
-                    for k in (0..SLOTS).filter(|k| actual_slots & (1 << k) != 0) {
-                        amounts[k] = Decimal::ZERO;
-                    }
-                    filled &= !actual_slots;
-                    if filled == 0 {
-                        continue;
-                    }
-                }
             }
         }
         // A report export's group or total row: kept to be checked, never summed as an account.
