@@ -218,3 +218,42 @@ fn the_workbook_has_an_interim_sheet_with_the_same_figures() {
         (i128::from(budget), periodised, i128::from(to_date), forecast, forecast - i128::from(budget))
     );
 }
+
+/// A ledger sheet whose booking dates are date cells (as Excel keeps them: day numbers) is cut by month like a
+/// CSV's dates: its actuals through August are actuals to date.
+#[test]
+fn a_ledger_sheets_date_cells_give_its_months() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("d.m.yyyy");
+    for (c, h) in ["Kirjauspäivä", "Kustannuspaikka", "Tili", "Talousarvio", "Toteuma"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_datetime_with_format(1, 0, ExcelDateTime::from_ymd(2024, 1, 1).unwrap(), &date).unwrap();
+    ws.write_number(1, 1, 1100).unwrap();
+    ws.write_number(1, 2, 4000).unwrap();
+    ws.write_number(1, 3, 12000).unwrap();
+    for m in 1..=8u8 {
+        let r = u32::from(m) + 1;
+        ws.write_datetime_with_format(r, 0, ExcelDateTime::from_ymd(2024, m, 15).unwrap(), &date).unwrap();
+        ws.write_number(r, 1, 1100).unwrap();
+        ws.write_number(r, 2, 4000).unwrap();
+        ws.write_number(r, 4, 1000.0 + f64::from(m)).unwrap();
+    }
+    wb.save(dir.path().join("kirjaukset.xlsx")).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "kirjaukset.xlsx"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("the actuals cover January–August 2024"), "{}", stderr(&out));
+    let figures = parse_extract(&stdout(&out));
+    // Costs 1 001 … 1 008: 8 036 to date, in the reports' signs.
+    assert!(
+        figures.iter().any(|(_, k)| k.0 == "Alue A"
+            && k.1 == "palkat_ja_palkkiot"
+            && k.2 == "toteuma_kausi"
+            && cents(&k.4) == -8_036_00),
+        "{figures:?}"
+    );
+}

@@ -208,6 +208,11 @@ fn cell_text(d: &calamine::Data) -> String {
             super::number::decimal_from_f64(*f).map(|d| d.normalize().to_string()).unwrap_or_default()
         }
         calamine::Data::Int(i) => i.to_string(),
+        // A date cell (a booking date) as its ISO date: the ledger reads its year and month from it.
+        calamine::Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{day:02}")
+        }
         other => other.to_string(),
     }
 }
