@@ -69,6 +69,11 @@ pub struct RunArgs {
     /// the actuals are actuals to date; by default a ledger's last month of actuals, where it is not December.
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_period)]
     pub period: Option<(i32, u8)>,
+    /// An interim report's phasing (CSV: kuukausi;osuus, optionally yksikkö): the share of the year's budget
+    /// due each month; it periodises the budgets and makes the forecasts. Default: last year's monthly
+    /// profile where the ledger holds last year's months, else months elapsed.
+    #[arg(long, value_name = "FILE")]
+    pub phasing: Option<PathBuf>,
 
     /// Workbooks or folders of them; override the configuration's inputs.
     #[arg(value_name = "INPUT")]
@@ -116,6 +121,9 @@ pub struct ValidateArgs {
     /// An interim report up to the end of this month (2024-08): see `run --period`.
     #[arg(long, value_name = "YYYY-MM", value_parser = parse_period)]
     pub period: Option<(i32, u8)>,
+    /// An interim report's phasing file: see `run --phasing`.
+    #[arg(long, value_name = "FILE")]
+    pub phasing: Option<PathBuf>,
 
     /// Workbooks (.xlsx, .xls, .ods …) or folders of them.
     #[arg(value_name = "INPUT", required = true)]

@@ -79,6 +79,8 @@ struct ConfigFile {
     org: Option<PathBuf>,
     scheme: Option<PathBuf>,
     explanations: Option<PathBuf>,
+    /// `phasing = "jaksotus.csv"`: how budgets spread over the months, for an interim report.
+    phasing: Option<PathBuf>,
     accounts: Option<PathBuf>,
     #[serde(default)]
     ledger: crate::ingest::ledger::LedgerColumns,
@@ -107,6 +109,8 @@ pub struct RunConfig {
     pub scheme: Option<PathBuf>,
     /// The finance office's explanations of variances (CSV or TOML).
     pub explanations: Option<PathBuf>,
+    /// The phasing file (kausijaksotus) of an interim report.
+    pub phasing: Option<PathBuf>,
     /// A chart of accounts replacing the default one, for ledger exports.
     pub accounts: Option<PathBuf>,
     /// A ledger export's column names where they differ from the defaults.
@@ -170,6 +174,7 @@ impl RunConfig {
             org: file.org.map(rel),
             scheme: file.scheme.map(rel),
             explanations: file.explanations.map(rel),
+            phasing: file.phasing.map(rel),
             accounts: file.accounts.map(rel),
             ledger: file.ledger,
             out: rel(file.out.unwrap_or_else(|| PathBuf::from("outputs"))),

@@ -51,6 +51,7 @@ fn ledger(last: u32) -> String {
 
 /// Rounds `num / den` to the nearest integer, halves away from zero.
 fn div_round(num: i128, den: i128) -> i128 {
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
     let q = (2 * num.abs() + den) / (2 * den);
     if num < 0 {
         -q
@@ -68,15 +69,16 @@ fn margin(ccs: &[u32], months: u32) -> (i64, i64) {
     (budget, to_date)
 }
 
-/// The flat rows' interim columns by (unit, line item): toteuma_kausi, forecast, method, variance, risk.
+/// The flat rows' interim columns of 2024 by (unit, line item): toteuma_kausi, forecast, method, variance, risk.
 fn interim_rows(dir: &std::path::Path) -> BTreeMap<(String, String), Vec<String>> {
     let mut rd = csv::Reader::from_path(dir.join("o/rivit.csv")).unwrap();
     let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
     let at = |name: &str| head.iter().position(|h| h == name).unwrap();
     let cols = ["toteuma_kausi", "forecast", "forecast_method", "forecast_variance", "forecast_risk", "tp", "ta_kausi"];
     rd.records()
+        .map(Result::unwrap)
+        .filter(|r| &r[at("year")] == "2024")
         .map(|r| {
-            let r = r.unwrap();
             (
                 (r[at("unit")].to_string(), r[at("line_item")].to_string()),
                 cols.iter().map(|c| r[at(c)].to_string()).collect(),
@@ -256,4 +258,158 @@ fn a_ledger_sheets_date_cells_give_its_months() {
             && cents(&k.4) == -8_036_00),
         "{figures:?}"
     );
+}
+
+/// Last year's month of one account, booked (cents): its twelfth of this year's budget by a seasonal weight
+/// (July light, autumn heavy), so that last year's profile differs from the months'.
+fn last_year_actual(cc: u32, account: u32, month: u32) -> i64 {
+    const WEIGHT: [i64; 12] = [10, 10, 10, 10, 10, 12, 4, 8, 10, 12, 12, 12];
+    let budget = BUDGET.iter().find(|b| b.0 == cc && b.1 == account).unwrap().2;
+    budget / 12 * WEIGHT[month as usize - 1] / 10 + i64::from(cc % 7) * 100
+}
+
+/// A ledger of last year's twelve months and this year's budget and months 1..=8.
+fn two_year_ledger() -> String {
+    let mut out = ledger(8);
+    for month in 1..=12 {
+        for (cc, account, _) in BUDGET {
+            out.push_str(&format!(
+                "15.{month}.2023;{cc};{account};;{}\n",
+                euros(last_year_actual(*cc, *account, month))
+            ));
+        }
+    }
+    out
+}
+
+/// Where the ledger holds last year's months, the budget is periodised and the forecast made by last year's
+/// profile (its actuals to August over its year's), named; checked against an independent computation in
+/// cents, for every unit (the parent's from the rolled-up sums). Last year's actuals to date are a figure of
+/// their own (toteuma_kausi 2023).
+#[test]
+fn last_years_months_give_the_profile_of_the_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    std::fs::write(dir.path().join("l.csv"), two_year_ledger()).unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--out", "o", "l.csv"]);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let mut rd = csv::Reader::from_path(dir.path().join("o/rivit.csv")).unwrap();
+    let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    let get = |unit: &str, year: &str| {
+        rows.iter()
+            .find(|r| &r[at("unit")] == unit && &r[at("line_item")] == "toimintakate" && &r[at("year")] == year)
+            .unwrap_or_else(|| panic!("{unit} {year}"))
+            .clone()
+    };
+    for (unit, ccs) in [("Keskus", &[1000, 1100, 1200][..]), ("Alue A", &[1100][..]), ("Alue B", &[1200][..])] {
+        let (budget, to_date) = margin(ccs, 8);
+        let last = |months: u32| -> i128 {
+            (1..=months)
+                .flat_map(|m| BUDGET.iter().filter(|b| ccs.contains(&b.0)).map(move |b| -last_year_actual(b.0, b.1, m)))
+                .map(i128::from)
+                .sum()
+        };
+        let (last_to_date, last_year) = (last(8), last(12));
+        // Forecast = actuals to date × last year's / last year's to date; budget due = budget × the inverse.
+        let forecast = div_round(i128::from(to_date) * last_year, last_to_date);
+        let due = div_round(i128::from(budget) * last_to_date, last_year);
+        let r = get(unit, "2024");
+        assert_eq!(&r[at("forecast_method")], "last_year_profile", "{unit}");
+        assert_eq!(cents(&r[at("forecast")]), forecast, "{unit} forecast");
+        assert_eq!(cents(&r[at("ta_kausi")]), due, "{unit} budget due by August");
+        assert_eq!(cents(&r[at("forecast_variance")]), forecast - i128::from(budget), "{unit} variance");
+        let r = get(unit, "2023");
+        assert_eq!(cents(&r[at("toteuma_kausi")]), last_to_date, "{unit} last year's actuals to August");
+        assert_eq!(cents(&r[at("tp")]), last_year, "{unit} last year's actuals");
+    }
+    let md = std::fs::read_to_string(dir.path().join("o/yhteenveto.md")).unwrap();
+    assert!(md.contains("edellisen vuoden profiilin mukaan"), "{md}");
+    assert!(md.contains("edellisen vuoden kuukausiprofiili"), "{md}");
+}
+
+/// A phasing file periodises the budget and makes the forecast (it wins over last year's profile); a unit
+/// with a phasing of its own takes it, its children too, the others the common one.
+#[test]
+fn a_phasing_file_periodises_the_budget_and_makes_the_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    std::fs::write(dir.path().join("l.csv"), two_year_ledger()).unwrap();
+    // Common: summer light (9 × 9 + 3 × 3 = 90; by August 5 × 9 + 3 × 3 = 54). Alue B: even months.
+    let mut phasing = String::from("kuukausi;osuus;yksikkö\n");
+    for (m, w) in [9, 9, 9, 9, 9, 3, 3, 3, 9, 9, 9, 9].iter().enumerate() {
+        phasing.push_str(&format!("{};{w};\n", m + 1));
+    }
+    for m in 1..=12 {
+        phasing.push_str(&format!("{m};1;Alue B\n"));
+    }
+    std::fs::write(dir.path().join("jaksotus.csv"), phasing).unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--phasing", "jaksotus.csv", "--out", "o", "l.csv"]);
+    assert!(code(&out) <= 1, "{}", stderr(&out));
+    let rows = interim_rows(dir.path());
+    for (unit, ccs, (num, den)) in [
+        ("Keskus", &[1000, 1100, 1200][..], (54, 90)),
+        ("Alue A", &[1100][..], (54, 90)),
+        ("Alue B", &[1200][..], (8, 12)),
+    ] {
+        let (budget, to_date) = margin(ccs, 8);
+        let got = &rows[&(unit.to_string(), "toimintakate".to_string())];
+        assert_eq!(got[2], "phasing", "{unit}");
+        assert_eq!(cents(&got[1]), div_round(i128::from(to_date) * den, num), "{unit} forecast");
+        assert_eq!(cents(&got[6]), div_round(i128::from(budget) * num, den), "{unit} budget due");
+    }
+    // A phasing file that is not a phasing: the file, the line and what is wrong; nothing written.
+    std::fs::write(dir.path().join("bad.csv"), "kuukausi;osuus\n1;5\n13;5\n").unwrap();
+    let out = run_in(dir.path(), &["run", "--org", "org.toml", "--phasing", "bad.csv", "--out", "o2", "l.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("bad.csv:3: \"13\" is not a month"), "{}", stderr(&out));
+    assert!(!dir.path().join("o2").exists());
+}
+
+/// A table's printed forecast variance (`Ennusteen poikkeama`) is checked against forecast − budget after
+/// changes: right, printed the other way round (budget − forecast: a warning naming the convention, not an
+/// error), and wrong (an error with the difference). It is never read as the forecast.
+#[test]
+fn a_printed_forecast_variance_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    let table = |rows: &str| {
+        format!(
+            "Talousarvion toteutuminen 1-8/2024\n\nKeskus\n\tTA 2024\tTA-muutokset\tTOTEUMA 1-8/2024\tENNUSTE 2024\t\
+             Ennusteen poikkeama\n{rows}"
+        )
+    };
+    let run = |rows: &str| {
+        std::fs::write(dir.path().join("seuranta.txt"), table(rows)).unwrap();
+        let _ = std::fs::remove_dir_all(dir.path().join("o"));
+        let out = run_in(dir.path(), &["run", "--org", "org.toml", "--out", "o", "seuranta.txt"]);
+        let findings: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("o/findings.json")).unwrap()).unwrap();
+        let ours: Vec<serde_json::Value> = findings["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "forecast_variance")
+            .cloned()
+            .collect();
+        (code(&out), ours, interim_rows(dir.path()))
+    };
+    // Right: −4 040 000 − (−3 950 000) = −90 000.
+    let (c, found, rows) = run("Toimintakate\t-3 900 000\t-50 000\t-2 510 000\t-4 040 000\t-90 000\n");
+    assert_eq!((c, found.len()), (0, 0), "{found:?}");
+    assert_eq!(
+        rows[&("Keskus".to_string(), "toimintakate".to_string())][1],
+        "-4040000",
+        "the forecast, not its variance"
+    );
+    // The other way round: a warning, exit 0.
+    let (c, found, _) = run("Toimintakate\t-3 900 000\t-50 000\t-2 510 000\t-4 040 000\t90 000\n");
+    assert_eq!(c, 0);
+    assert_eq!((found.len(), found[0]["severity"].as_str()), (1, Some("warning")), "{found:?}");
+    // Wrong by 10 000: an error with the difference.
+    let (c, found, _) = run("Toimintakate\t-3 900 000\t-50 000\t-2 510 000\t-4 040 000\t-80 000\n");
+    assert_eq!(c, 1);
+    assert_eq!(found[0]["severity"], "error", "{found:?}");
+    assert_eq!(found[0]["difference"], "10000");
 }

@@ -72,6 +72,37 @@ pub(crate) fn print_warnings(warnings: &[poikkeama::model::Warning], lang: Optio
     }
 }
 
+/// An interim report where the inputs give a period (with the phasing file, if one is given); a phasing file
+/// given to a year-end run is read (its errors stop the run) and said not to be used.
+pub(crate) fn with_period(
+    analysis: engine::Analysis,
+    extraction: &ingest::Extraction,
+    org: Option<&poikkeama::model::Org>,
+    phasing: Option<&Path>,
+    lang: Lang,
+) -> Result<engine::Analysis, Error> {
+    let read = phasing.map(|p| ingest::phasing::load(p, org)).transpose()?;
+    Ok(match extraction.period.clone() {
+        Some(period) => analysis.with_period(period, org, read.as_ref()),
+        None => {
+            if let (Some(p), false) = (phasing, quiet()) {
+                let line = match lang {
+                    Lang::Fi => "jaksotustiedostoa ei käytetty: aineisto on koko vuoden (ei osavuotta)",
+                    Lang::Sv => "periodiseringsfilen användes inte: materialet gäller hela året",
+                    Lang::En => "the phasing file was not used: the inputs cover the whole year (no interim period)",
+                };
+                let kind = match lang {
+                    Lang::Fi => "varoitus",
+                    Lang::Sv => "varning",
+                    Lang::En => "warning",
+                };
+                eprintln!("{kind}: {}: {line}", p.display());
+            }
+            analysis
+        }
+    })
+}
+
 /// `extract` and `validate`: the scheme installed, the org loaded and the ledger options, from the files given,
 /// else from the configuration's (`--config`), whose [ledger] column names and [limits] also apply.
 pub(crate) fn setup(

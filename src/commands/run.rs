@@ -31,6 +31,7 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
             org: None,
             scheme: None,
             explanations: None,
+            phasing: None,
             accounts: None,
             ledger: Default::default(),
             out: PathBuf::from("outputs"),
@@ -53,6 +54,9 @@ fn run_config(args: &RunArgs) -> Result<RunConfig, Error> {
     }
     if args.explanations.is_some() {
         cfg.explanations = args.explanations.clone();
+    }
+    if args.phasing.is_some() {
+        cfg.phasing = args.phasing.clone();
     }
     if args.accounts.is_some() {
         cfg.accounts = args.accounts.clone();
@@ -133,9 +137,8 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_printed_totals(&extraction.totals);
     analysis.add_input_warnings(&extraction.warnings);
-    if let Some(period) = extraction.period.clone() {
-        analysis = analysis.with_period(period, org.as_ref());
-    }
+    let first_lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
+    analysis = with_period(analysis, &extraction, org.as_ref(), cfg.phasing.as_deref(), first_lang)?;
     check_explanations(&mut analysis, &explanations, &cfg.thresholds);
     let lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     let errors = analysis.count(engine::Severity::Error);

@@ -16,9 +16,7 @@ pub fn validate(args: ValidateArgs) -> Result<u8, Error> {
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_printed_totals(&extraction.totals);
     analysis.add_input_warnings(&extraction.warnings);
-    if let Some(period) = extraction.period.clone() {
-        analysis = analysis.with_period(period, org.as_ref());
-    }
+    analysis = with_period(analysis, &extraction, org.as_ref(), args.phasing.as_deref(), lang)?;
     let mut explanations = extraction.explanations.clone();
     if let Some(path) = &args.explanations {
         explanations.extend(ingest::explanations::load(path, org.as_ref())?);

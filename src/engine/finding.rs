@@ -53,6 +53,8 @@ pub enum Rule {
     ExplanationMissing,
     /// An interim report's forecast overruns a binding appropriation (beyond any overrun right).
     ForecastOverrun,
+    /// A printed forecast variance against forecast − budget after changes.
+    ForecastVariance,
 }
 
 impl Rule {
@@ -71,6 +73,7 @@ impl Rule {
             Rule::Input => "input",
             Rule::ExplanationMissing => "explanation_missing",
             Rule::ForecastOverrun => "forecast_overrun",
+            Rule::ForecastVariance => "forecast_variance",
         }
     }
 }
@@ -174,6 +177,9 @@ pub enum Note {
     },
     /// An interim forecast: the period (its Finnish label) and the forecast's method id.
     Forecast { period: String, method: String },
+    /// A printed variance that equals the computed one with the sign turned: the source's convention (budget −
+    /// forecast), not an error of its figures.
+    OppositeSign,
     /// A binding appropriation: the variance readers see (the reported one where it agrees within
     /// rounding), its percent of the budget, and the overrun right granted, if any.
     Binding {

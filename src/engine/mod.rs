@@ -103,8 +103,13 @@ pub struct Analysis {
 impl Analysis {
     /// An interim report of `period`: its rows computed ([`interim::interim`]), and each binding
     /// appropriation whose forecast overruns it a warning.
-    pub fn with_period(mut self, period: crate::model::Period, org: Option<&Org>) -> Analysis {
-        self.interim = interim::interim(&self.rows, &period, org);
+    pub fn with_period(
+        mut self,
+        period: crate::model::Period,
+        org: Option<&Org>,
+        phasing: Option<&crate::model::Phasing>,
+    ) -> Analysis {
+        self.interim = interim::interim(&self.rows, &period, org, phasing);
         // Warnings go after the errors and warnings there are, before the info.
         let first_info = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         let overruns: Vec<&interim::InterimRow> =

@@ -4,7 +4,7 @@
 
 use super::build::UnitInfo;
 use super::checks::{source, Check, Dedup};
-use super::finding::{within_rounding, Finding, Rule};
+use super::finding::{within_rounding, Finding, Note, Rule, Severity};
 use super::frame::*;
 use super::Row;
 use crate::error::Result;
@@ -105,6 +105,13 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
                     .then(f0("ulp_ta_muutettu"))
                     .otherwise(f0("ulp_ta") + f0("ulp_ta_muutokset")))
             .alias("tol_poik"),
+            (col("ennusteen_poikkeama") - (col("ennuste") - col("tam_eff"))).alias("diff_epoik"),
+            (f0("ulp_ennusteen_poikkeama")
+                + f0("ulp_ennuste")
+                + when(col("ta_muutettu").is_not_null())
+                    .then(f0("ulp_ta_muutettu"))
+                    .otherwise(f0("ulp_ta") + f0("ulp_ta_muutokset")))
+            .alias("tol_epoik"),
         ])
         .sort(["unit", "line_item", "year"], SortMultipleOptions::default())
         .collect()
@@ -124,6 +131,7 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
         (get("tam_eff")?, get("tam_calc")?, get("variance")?, get("tp_change")?);
     let (diff_tam, tol_tam, diff_poik, tol_poik) =
         (get("diff_tam")?, get("tol_tam")?, get("diff_poik")?, get("tol_poik")?);
+    let (epoik, diff_epoik, tol_epoik) = (get("ennusteen_poikkeama")?, get("diff_epoik")?, get("tol_epoik")?);
     let tam_computed = read_bool(&df, "tam_computed")?;
     let rolled_up = read_bool(&df, "rolled_up")?;
     let src: Vec<Vec<Option<u32>>> =
@@ -167,6 +175,24 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
                 findings.push(
                     row_check(Rule::Poikkeama, Scenario::Poikkeama, variance[i], poik[i], d, t, sources).finding(),
                 );
+            }
+        }
+        // A printed forecast variance: forecast − budget after changes. Printed the other way round (budget −
+        // forecast, as some towns print a cost's) it is a warning naming the convention, not an error.
+        if let (Some(d), Some(t)) = (diff_epoik[i], tol_epoik[i]) {
+            if !d.is_zero() {
+                let sources = cells(&[Scenario::EnnusteenPoikkeama, Scenario::Ennuste, Scenario::TaMuutettu]);
+                let expected = ennuste[i].zip(tam_eff[i]).and_then(|(e, b)| e.checked_sub(b));
+                let mut f =
+                    row_check(Rule::ForecastVariance, Scenario::EnnusteenPoikkeama, expected, epoik[i], d, t, sources)
+                        .finding();
+                let turned =
+                    expected.zip(epoik[i]).and_then(|(x, p)| x.checked_add(p)).is_some_and(|s| within_rounding(s, t));
+                if turned && f.severity == Severity::Error {
+                    f.severity = Severity::Warning;
+                    f.notes.push(Note::OppositeSign);
+                }
+                findings.push(f);
             }
         }
         let pct = |num: Option<Decimal>, den: Option<Decimal>| -> Option<f64> {

@@ -21,6 +21,20 @@ const MONTHS_FI: [&str; 12] =
     ["TAMMI", "HELMI", "MAALIS", "HUHTI", "TOUKO", "KESÄ", "HEINÄ", "ELO", "SYYS", "LOKA", "MARRAS", "JOULU"];
 const MONTHS_SV: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAJ", "JUN", "JUL", "AUG", "SEP", "OKT", "NOV", "DEC"];
 
+/// A month a cell names: its number (`8`, `08`) or its name in Finnish, Swedish or English, whole or cut
+/// (`elokuu`, `elo`, `augusti`, `Aug`).
+pub fn month_of_word(text: &str) -> Option<u8> {
+    let t = text.trim().trim_end_matches('.').to_uppercase();
+    if let Ok(n) = t.parse::<u8>() {
+        return (1..=12).contains(&n).then_some(n);
+    }
+    const EN: [&str; 12] = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+    let found = |names: &[&str; 12]| names.iter().position(|m| t.starts_with(m));
+    // "MAALIS" before "MAR…", "HUHTI" before nothing alike: the Finnish names first, whole.
+    let m = found(&MONTHS_FI).or_else(|| (t.len() >= 3).then(|| found(&MONTHS_SV).or_else(|| found(&EN))).flatten())?;
+    Some(m as u8 + 1)
+}
+
 /// Does a header name part of a year: a month range that is not January–December, or a date range that
 /// does not end on 31 December?
 pub fn names_part_of_year(text: &str) -> bool {
@@ -159,6 +173,12 @@ pub fn classify(text: &str) -> ColumnHeader {
     let change_word = has("MUUTOS") || has("MUUTOKSET") || has("ÄNDRING") || has("ÄNDRINGAR");
     let scenario = if starts("YLITYSOIKE") || starts("ÖVERSKRIDNINGSRÄTT") {
         Some(Scenario::Ylitysoikeus)
+    } else if (ends("ENNUSTE") || starts("ENNUSTE") || has("PROGNOS") || ends("PROGNOS") || starts("PROGNOSENS"))
+        && (has("POIKKEAMA") || has("ERO") || has("EROTUS") || has("AVVIKELSE") || has("POIKK"))
+    {
+        // `Ennusteen poikkeama`, `Ero ennuste – TA`, `Prognosens avvikelse`: the forecast's variance, not the
+        // forecast.
+        Some(Scenario::EnnusteenPoikkeama)
     } else if ends("ENNUSTE") || starts("ENNUSTE") || has("PROGNOS") || ends("PROGNOS") {
         Some(Scenario::Ennuste)
     } else if ends("EHDOTUS") || starts("EHDOTUS") || has("FÖRSLAG") || ends("FÖRSLAG") {
@@ -383,6 +403,10 @@ mod tests {
         assert_eq!(col(&["Talousarvioehdotus 2025"]).scenario, Some(Scenario::Ehdotus));
         assert_eq!(col(&["Förslag 2023"]).scenario, Some(Scenario::Ehdotus));
         assert_eq!(col(&["Ylitysoikeus"]).scenario, Some(Scenario::Ylitysoikeus));
+        assert_eq!(col(&["Ennusteen poikkeama"]).scenario, Some(Scenario::EnnusteenPoikkeama));
+        assert_eq!(col(&["Ero ennuste-TA"]).scenario, Some(Scenario::EnnusteenPoikkeama));
+        assert_eq!(col(&["Prognosens avvikelse"]).scenario, Some(Scenario::EnnusteenPoikkeama));
+        assert_eq!(col(&["Ennuste 2024"]).scenario, Some(Scenario::Ennuste));
         assert_eq!(col(&["Överskridningsrätt"]).scenario, Some(Scenario::Ylitysoikeus));
         assert_eq!(col(&["TA-muutokset"]).scenario, Some(Scenario::TaMuutokset));
         let period = col(&["1.1.-31.12.2018"]);

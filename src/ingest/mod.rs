@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod limits;
 pub mod number;
 pub mod pdf;
+pub mod phasing;
 mod scenario_rows;
 mod signs;
 mod structure;

@@ -741,7 +741,11 @@ fn read_table(
         let Some(scenario) = h.scenario else { continue };
         let budget_only = matches!(
             scenario,
-            Scenario::TaMuutokset | Scenario::TaMuutettu | Scenario::Poikkeama | Scenario::Ylitysoikeus
+            Scenario::TaMuutokset
+                | Scenario::TaMuutettu
+                | Scenario::Poikkeama
+                | Scenario::Ylitysoikeus
+                | Scenario::EnnusteenPoikkeama
         );
         let year = match h.year {
             Some(y) => Some((y, "its header".to_string())),

@@ -41,10 +41,12 @@ pub enum Scenario {
     /// Actuals to date (toteuma ajalta, `Toteuma 1-8/2024`): part of the year, the run's period
     /// ([`Period`]); never the year's actuals.
     Kausi,
+    /// A forecast's variance as the source prints it (ennusteen poikkeama): forecast − budget after changes.
+    EnnusteenPoikkeama,
 }
 
 impl Scenario {
-    pub const COUNT: usize = 10;
+    pub const COUNT: usize = 11;
     pub const ALL: [Scenario; Scenario::COUNT] = [
         Scenario::Ta,
         Scenario::TaMuutokset,
@@ -56,6 +58,7 @@ impl Scenario {
         Scenario::Ehdotus,
         Scenario::Ylitysoikeus,
         Scenario::Kausi,
+        Scenario::EnnusteenPoikkeama,
     ];
 
     pub fn id(self) -> &'static str {
@@ -70,6 +73,7 @@ impl Scenario {
             Scenario::Ehdotus => "ehdotus",
             Scenario::Ylitysoikeus => "ylitysoikeus",
             Scenario::Kausi => "toteuma_kausi",
+            Scenario::EnnusteenPoikkeama => "ennusteen_poikkeama",
         }
     }
 
@@ -100,6 +104,7 @@ impl Scenario {
             (Scenario::Ehdotus, "sv") => "Förslag",
             (Scenario::Ylitysoikeus, "sv") => "Överskridningsrätt",
             (Scenario::Kausi, "sv") => "Utfall hittills",
+            (Scenario::EnnusteenPoikkeama, "sv") => "Prognosens avvikelse",
             (Scenario::Ta, "en") => "Budget",
             (Scenario::TaMuutokset, "en") => "Budget changes",
             (Scenario::TaMuutettu, "en") => "Budget after changes",
@@ -110,6 +115,7 @@ impl Scenario {
             (Scenario::Ehdotus, "en") => "Proposal",
             (Scenario::Ylitysoikeus, "en") => "Overrun right",
             (Scenario::Kausi, "en") => "Actual to date",
+            (Scenario::EnnusteenPoikkeama, "en") => "Forecast variance",
             (Scenario::Ta, _) => "Talousarvio",
             (Scenario::TaMuutokset, _) => "Talousarviomuutokset",
             (Scenario::TaMuutettu, _) => "TA muutosten jälkeen",
@@ -120,6 +126,7 @@ impl Scenario {
             (Scenario::Ehdotus, _) => "Ehdotus",
             (Scenario::Ylitysoikeus, _) => "Ylitysoikeus",
             (Scenario::Kausi, _) => "Toteuma ajalta",
+            (Scenario::EnnusteenPoikkeama, _) => "Ennusteen poikkeama",
         }
     }
 }
@@ -137,6 +144,52 @@ pub struct Period {
     pub year: i32,
     pub months: u8,
     pub from: String,
+}
+
+/// A phasing of the year (kausijaksotus) the user gives: how budgets spread over the months, as a weight per
+/// month, for every unit or for named units. A unit without a phasing of its own takes its nearest ancestor's,
+/// else the common one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Phasing {
+    pub common: Option<[Decimal; 12]>,
+    pub units: Vec<(String, [Decimal; 12])>,
+    /// The file it was read from.
+    pub from: String,
+}
+
+impl Phasing {
+    /// The share of `unit`'s year due by the end of month `months`, as its months' weights over the year's
+    /// (a fraction, so that it scales exactly), and the unit whose phasing gave it (none: the common one). None
+    /// where no phasing covers the unit.
+    pub fn fraction_by(&self, unit: &str, months: u8, org: Option<&Org>) -> Option<((Decimal, Decimal), Option<&str>)> {
+        let mut name = Some(unit.to_string());
+        let mut found: Option<(&[Decimal; 12], Option<&str>)> = None;
+        // The org's parent chain, bounded by its size (a cycle in it is refused where the org is read).
+        let mut steps = org.map_or(1, |o| o.units.len() + 1);
+        while let (Some(n), true) = (name, steps > 0) {
+            if let Some((u, w)) = self.units.iter().find(|(u, _)| fold_name(u) == fold_name(&n)) {
+                found = Some((w, Some(u.as_str())));
+                break;
+            }
+            name = org.and_then(|o| o.find(&n)).and_then(|u| u.parent.clone());
+            steps -= 1;
+        }
+        let (weights, by) = found.or_else(|| self.common.as_ref().map(|w| (w, None)))?;
+        let m = usize::from(months.clamp(1, 12));
+        let year = weights.iter().try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))?;
+        let to_date = weights[..m].iter().try_fold(Decimal::ZERO, |a, w| a.checked_add(*w))?;
+        (!year.is_zero()).then_some(((to_date, year), by))
+    }
+
+    /// [`Phasing::fraction_by`] without who gave it.
+    pub fn fraction(&self, unit: &str, months: u8, org: Option<&Org>) -> Option<(Decimal, Decimal)> {
+        self.fraction_by(unit, months, org).map(|(f, _)| f)
+    }
+
+    /// The share as one number (0–1).
+    pub fn share(&self, unit: &str, months: u8, org: Option<&Org>) -> Option<(Decimal, Option<&str>)> {
+        self.fraction_by(unit, months, org).and_then(|((a, b), by)| Some((a.checked_div(b)?, by)))
+    }
 }
 
 impl Period {

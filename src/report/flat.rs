@@ -30,7 +30,8 @@ pub const COLUMNS: [&str; 21] = [
     "explanation",
     "sources",
     "rolled_up",
-    // An interim report's: actuals to date, the budget for the months elapsed, the forecast to year end, its method (`document`, `run_rate`), its
+    // An interim report's: actuals to date, the budget due by now, the forecast to year end, its method (`document`,
+    // `run_rate`, `phasing`, `last_year_profile`), its
     // variance against the budget after changes, and a binding appropriation's risk (`within`, `within_right`,
     // `overrun`).
     "toteuma_kausi",

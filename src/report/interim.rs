@@ -5,7 +5,7 @@
 
 use super::fmt::{md_escape, money, number, percent, signed_number, xml_escape, Lang};
 use super::ReportContext;
-use crate::engine::interim::{elapsed_pct, InterimRow, Risk};
+use crate::engine::interim::{elapsed_pct, Basis, InterimRow, Risk};
 use crate::model::{Item, LineItem, Period};
 use std::fmt::Write;
 
@@ -85,7 +85,7 @@ fn table_row(cells: &[String]) -> String {
 fn headline(r: &InterimRow, period: &Period, lang: Lang) -> String {
     let label = period.label(lang.code());
     let real = r.realisation_pct.map(|p| percent(p, lang)).unwrap_or_else(|| "–".into());
-    let elapsed = percent(elapsed_pct(period), lang);
+    let elapsed = expected(r.expected_pct, r.basis, lang);
     let over = money(r.forecast_variance.abs(), lang);
     match (lang, r.risk) {
         (Lang::Fi, risk) => {
@@ -94,7 +94,7 @@ fn headline(r: &InterimRow, period: &Period, lang: Lang) -> String {
                 Some(Risk::WithinRight) => format!("ennuste ylittää määrärahan {over} ylitysoikeuden rajoissa"),
                 _ => format!("ennuste alittaa määrärahan {over}"),
             };
-            format!("{label}: toteuma {real} talousarviosta, aikaa kulunut {elapsed}; {tail}")
+            format!("{label}: toteuma {real} talousarviosta, {elapsed}; {tail}")
         }
         (Lang::Sv, risk) => {
             let tail = match risk {
@@ -104,7 +104,7 @@ fn headline(r: &InterimRow, period: &Period, lang: Lang) -> String {
                 }
                 _ => format!("prognosen underskrider anslaget med {over}"),
             };
-            format!("{label}: utfall {real} av budgeten, förfluten tid {elapsed}; {tail}")
+            format!("{label}: utfall {real} av budgeten, {elapsed}; {tail}")
         }
         (Lang::En, risk) => {
             let tail = match risk {
@@ -112,8 +112,17 @@ fn headline(r: &InterimRow, period: &Period, lang: Lang) -> String {
                 Some(Risk::WithinRight) => format!("the forecast overruns it by {over}, within the overrun right"),
                 _ => format!("the forecast stays {over} within the appropriation"),
             };
-            format!("{label}: actual {real} of the budget, {elapsed} of the year elapsed; {tail}")
+            format!("{label}: actual {real} of the budget, {elapsed}; {tail}")
         }
+    }
+}
+
+/// The share of the year expected by now in words: `aikaa kulunut 67 %`, `jaksotuksen mukaan 60 %`,
+/// `67 % of the year elapsed`.
+pub fn expected(pct: f64, basis: Basis, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{} {}", percent(pct, lang), basis.words(lang.code())),
+        _ => format!("{} {}", basis.words(lang.code()), percent(pct, lang)),
     }
 }
 
@@ -175,14 +184,15 @@ pub fn sections(md: &mut String, ctx: &ReportContext, period: &Period, lang: Lan
 /// year as a line across them.
 pub fn chart(ctx: &ReportContext, period: &Period, lang: Lang) -> String {
     let margin = LineItem::new(Item::TOIMINTAKATE);
-    // (name, depth, realisation, whether the budget is a net cost: then running ahead of time is unfavourable).
-    let bars: Vec<(String, usize, f64, bool)> = ctx
+    // (name, depth, realisation, whether the budget is a net cost: then running ahead of time is unfavourable,
+    // the share expected by now).
+    let bars: Vec<(String, usize, f64, bool, f64)> = ctx
         .overview_units()
         .into_iter()
         .filter_map(|u| {
             let r = ctx.analysis.interim.iter().find(|r| r.unit == u.name && r.line_item == margin)?;
             let cost = r.budget.is_sign_negative();
-            Some((ctx.unit_name(&u.name, lang).to_string(), u.depth, r.realisation_pct?, cost))
+            Some((ctx.unit_name(&u.name, lang).to_string(), u.depth, r.realisation_pct?, cost, r.expected_pct))
         })
         .collect();
     let title = format!("{} {}, %", words(lang).chart, period.label(lang.code()));
@@ -193,9 +203,9 @@ pub fn chart(ctx: &ReportContext, period: &Period, lang: Lang) -> String {
     let x = |p: f64| label_w + p.clamp(0.0, max) / max * plot_w;
     let elapsed = elapsed_pct(period);
     let mut svg = super::chart::svg_open(width, height, &title);
-    for (i, (name, depth, p, cost)) in bars.iter().enumerate() {
+    for (i, (name, depth, p, cost, due)) in bars.iter().enumerate() {
         let y = top + i as f64 * bar_h;
-        let fill = if (*p > elapsed) == *cost { "#c0392b" } else { "#2e8b57" };
+        let fill = if (*p > *due) == *cost { "#c0392b" } else { "#2e8b57" };
         let _ = writeln!(
             svg,
             r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
@@ -211,6 +221,16 @@ pub fn chart(ctx: &ReportContext, period: &Period, lang: Lang) -> String {
             bar_h - 8.0
         );
         let _ = writeln!(svg, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, x(*p) + 6.0, y + 17.0, percent(*p, lang));
+        // A phasing's or last year's share, where it is not the months': a mark across the bar.
+        if (*due - elapsed).abs() > 0.05 {
+            let dx = x(*due);
+            let _ = writeln!(
+                svg,
+                r##"<line x1="{dx:.1}" y1="{:.1}" x2="{dx:.1}" y2="{:.1}" stroke="#333" stroke-width="3"/>"##,
+                y + 1.0,
+                y + bar_h - 1.0
+            );
+        }
     }
     let ex = x(elapsed);
     let _ = writeln!(

@@ -37,6 +37,9 @@ pub fn rule_name(r: Rule, lang: Lang) -> &'static str {
         (Lang::Fi, Rule::Input) => "lähtötieto",
         (Lang::Fi, Rule::ExplanationMissing) => "perustelu puuttuu",
         (Lang::Fi, Rule::ForecastOverrun) => "ennuste ylittää sitovan määrärahan",
+        (Lang::Fi, Rule::ForecastVariance) => "ennusteen poikkeaman laskenta",
+        (Lang::Sv, Rule::ForecastVariance) => "prognosavvikelsens beräkning",
+        (Lang::En, Rule::ForecastVariance) => "forecast variance arithmetic",
         (Lang::Sv, Rule::ExplanationMissing) => "motivering saknas",
         (Lang::Sv, Rule::ForecastOverrun) => "prognosen överskrider bindande anslag",
         (Lang::En, Rule::ExplanationMissing) => "explanation missing",
@@ -73,6 +76,9 @@ fn rule_failed(rule: Rule, lang: Lang) -> String {
         (Lang::Fi, Rule::Sum) => "ei ole rivien summa".into(),
         (Lang::Fi, Rule::Poikkeama) => "ei ole TP − TA muutosten jälkeen".into(),
         (Lang::Fi, Rule::TaMuutettu) => "ei ole TA + muutokset".into(),
+        (Lang::Fi, Rule::ForecastVariance) => "ei ole ennuste − TA muutosten jälkeen".into(),
+        (Lang::Sv, Rule::ForecastVariance) => "är inte prognos − budget efter ändringar".into(),
+        (Lang::En, Rule::ForecastVariance) => "is not forecast − budget after changes".into(),
         (Lang::Sv, Rule::Rollup) => "är inte summan av underenheterna".into(),
         (Lang::Sv, Rule::Sum) => "är inte summan av raderna".into(),
         (Lang::Sv, Rule::Poikkeama) => "är inte bokslut − budget efter ändringar".into(),
@@ -145,7 +151,7 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
     let what = about(f.line_item, f.scenario, f.year, lang);
     let m = |d| money(d, lang);
     let mut out = match f.rule {
-        Rule::Sum | Rule::TaMuutettu | Rule::Poikkeama | Rule::Rollup => {
+        Rule::Sum | Rule::TaMuutettu | Rule::Poikkeama | Rule::Rollup | Rule::ForecastVariance => {
             let (table, computed, diff) = match lang {
                 Lang::Fi => ("taulukossa", "laskettuna", "ero"),
                 Lang::Sv => ("i tabellen", "beräknat", "skillnad"),
@@ -250,11 +256,8 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
                     _ => None,
                 })
                 .unwrap_or_default();
-            let method = if method == "document" {
-                crate::engine::interim::Method::Document
-            } else {
-                crate::engine::interim::Method::RunRate
-            };
+            let method =
+                crate::engine::interim::Method::from_id(method).unwrap_or(crate::engine::interim::Method::RunRate);
             let (budget, forecast) = (f.expected.map(&m).unwrap_or_default(), f.actual.map(&m).unwrap_or_default());
             let over = f.difference.map(|d| money(d.abs(), lang)).unwrap_or_default();
             match lang {
@@ -434,6 +437,13 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
                 Lang::En => format!(" Not confirmed: a sub-unit does not print the line {li}, only parts of it that its own table does not confirm: {listed}."),
             }
         }
+        Note::OppositeSign => match lang {
+            Lang::Fi => " Taulukko esittää poikkeaman käänteisellä etumerkillä (TA − ennuste); luvut täsmäävät.".into(),
+            Lang::Sv => " Tabellen visar avvikelsen med omvänt tecken (budget − prognos); siffrorna stämmer.".into(),
+            Lang::En => {
+                " The table prints the variance the other way round (budget − forecast); the figures agree.".into()
+            }
+        },
         Note::Given { .. }
         | Note::Closest { .. }
         | Note::Forecast { .. }

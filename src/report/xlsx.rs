@@ -828,7 +828,7 @@ fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &For
 /// the realisation against the elapsed share of the year, the forecast (its method named), its variance and a
 /// binding appropriation's risk.
 fn interim_sheet(wb: &mut Workbook, ctx: &ReportContext, period: &crate::model::Period, f: &Formats) -> Result<()> {
-    use crate::engine::interim::{elapsed_pct, Risk};
+    use crate::engine::interim::Risk;
     let (w, lang) = (f.w, f.lang);
     let ws = add_sheet(wb, w.interim)?;
     let title = format!("{} {}", capitalised(w.title), period.label(lang.code()));
@@ -851,7 +851,7 @@ fn interim_sheet(wb: &mut Workbook, ctx: &ReportContext, period: &crate::model::
         if let Some(p) = x.realisation_pct {
             ws.write_number_with_format(r, 5, pct(p), &f.pct).map_err(xerr)?;
         }
-        ws.write_number_with_format(r, 6, pct(elapsed_pct(period)), &f.pct).map_err(xerr)?;
+        ws.write_number_with_format(r, 6, pct(x.expected_pct), &f.pct).map_err(xerr)?;
         value(ws, r, 7, Some(x.forecast), money)?;
         value(ws, r, 8, Some(x.forecast_variance), money)?;
         ws.write_string_with_format(r, 9, x.method.label(lang.code()), &f.text).map_err(xerr)?;

@@ -174,7 +174,7 @@ fn read_csv<'a, R: std::io::Read>(
         Ok(sum_rows(&mut rd, lines_above, &layout, shown, &mut Mapper::new(org, chart), Some(family)))
     })?;
     let period = super::interim_period(&chunk);
-    let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
+    let mut out = figures_from_sums(chunk, &layout, shown, org, options, period.as_ref().map(|p| &p.0))?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
     super::apply_period(&mut out, period, shown);
     Ok(out)
@@ -234,6 +234,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
         amount_cols.iter().enumerate().filter(|(_, (_, sc))| *sc == Scenario::Tp).fold(0, |m, (k, _)| m | (1 << k));
     let (mut last_month, mut after_period, mut undated): (Vec<(i32, u8)>, (u64, Decimal), u64) =
         (Vec::new(), (0, Decimal::ZERO), 0);
+    // Dated actuals per (year, month, cost center, account): last year's months give its monthly profile.
+    let mut monthly: Monthly = HashMap::default();
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -464,6 +466,18 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 overflow_at = line;
             }
         }
+        if let Some(m) = month.filter(|_| filled & actual_slots != 0) {
+            let own: Vec<usize> = (0..SLOTS)
+                .filter(|k| actual_slots & filled & (1 << k) != 0 && layout.year_of_slot(*k, year) == year)
+                .collect();
+            if !own.is_empty() {
+                let e = monthly.entry((year, m, cc_key, acc_key)).or_default();
+                for k in own {
+                    e.0 = e.0.checked_add(amounts[k]).unwrap_or(e.0);
+                }
+                e.1 += 1;
+            }
+        }
         for (k, (_, sc)) in amount_cols.iter().enumerate() {
             let year = layout.year_of_slot(k, year);
             if filled & (1 << k) != 0 && !seen.contains(&(*sc, year)) {
@@ -499,6 +513,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
         last_month,
         after_period,
         undated,
+        monthly,
         overflowed: false,
     }
 }

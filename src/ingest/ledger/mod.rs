@@ -266,6 +266,7 @@ fn figures_from_sums(
     shown: &str,
     org: Option<&Org>,
     options: &LedgerOptions,
+    period: Option<&crate::model::Period>,
 ) -> Result<WorkbookFigures> {
     let slots = &layout.slots()[..];
     let chart = &options.chart;
@@ -273,7 +274,8 @@ fn figures_from_sums(
     type MonthKey = (Option<u32>, Option<Item>, Scenario, i32);
     let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
     let has_months = |k: usize| layout.check_of.contains(&Some(k));
-    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, .. } = chunk;
+    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, monthly, .. } =
+        chunk;
     let mut not_read: Vec<Warning> = layout
         .unread_cols
         .iter()
@@ -370,13 +372,30 @@ fn figures_from_sums(
             }
         }
     }
+    // Last year's actuals up to the interim period's month (its actuals to date): the months of its rows the
+    // sums still hold (a group row taken out of the sums is out of these too).
+    if let Some(p) = period {
+        let last = p.year - 1;
+        for ((year, month, cc_key, acc_key), (amount, rows)) in &monthly {
+            if *year != last || *month > p.months || !sums.contains_key(&(*year, *cc_key, *acc_key)) {
+                continue;
+            }
+            let (Some(Some(u)), Some(Some(it))) = (units.get(cc_key), items.get(acc_key)) else { continue };
+            let e: &mut Total = mapped.entry((*u, *it, Scenario::Kausi, last)).or_default();
+            e.0 = e.0.checked_add(*amount).ok_or_else(|| Error::File {
+                path: shown.to_string(),
+                reason: "the amounts' sum is beyond the exact range".into(),
+            })?;
+            e.1 += rows;
+        }
+    }
     let mut out = WorkbookFigures::default();
     // The signs: a ledger books costs as positive (debit) and revenues as negative (credit); the reports, as
     // the published tables, print revenues positive and costs negative. Costs summing positive while revenues
     // do not are the ledger's convention (a purchase-invoice export has costs only, positive), and every
     // amount is turned; the findings say so.
     let (mut costs, mut revenues) = (Decimal::ZERO, Decimal::ZERO);
-    for ((_, item, _, _), (amount, _)) in &mapped {
+    for ((_, item, _, _), (amount, _)) in mapped.iter().filter(|((_, _, sc, _), _)| *sc != Scenario::Kausi) {
         match item.kind() {
             Kind::Cost => costs = costs.checked_add(*amount).unwrap_or(costs),
             Kind::Revenue => revenues = revenues.checked_add(*amount).unwrap_or(revenues),
@@ -505,6 +524,9 @@ fn figures_from_sums(
     Ok(out)
 }
 
+/// Dated actuals per (year, month, cost center key, account key): their sum and rows.
+type Monthly = HashMap<(i32, u8, u64, u64), (Decimal, u64), FastHash>;
+
 /// A key's sums per amount slot, and per slot the rows that fill it (a blank cell is no row of that figure).
 type Sums = ([Decimal; SLOTS], [u64; SLOTS]);
 
@@ -536,6 +558,9 @@ struct Chunk {
     pub after_period: (u64, Decimal),
     /// Actuals rows without a month while a period is given: it cannot cut them.
     pub undated: u64,
+    /// Dated actuals per (year, month, cost center, account) as the sums key them, with their rows: the
+    /// months of last year up to the period's month are its actuals to date, the monthly profile of a forecast.
+    pub monthly: Monthly,
     /// Two halves' sums of one key passed the exact decimal range when added (see [`Chunk::overflow_error`]).
     pub overflowed: bool,
 }
@@ -679,6 +704,15 @@ impl Chunk {
                 Some(e) => e.1 = e.1.max(m),
                 None => self.last_month.push((y, m)),
             }
+        }
+        for ((year, month, cc, acc), (amount, rows)) in other.monthly {
+            let key = (year, month, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
+            let e = self.monthly.entry(key).or_default();
+            match e.0.checked_add(amount) {
+                Some(s) => e.0 = s,
+                None => self.overflowed = true,
+            }
+            e.1 += rows;
         }
         self.after_period.0 += other.after_period.0;
         self.after_period.1 = self.after_period.1.checked_add(other.after_period.1).unwrap_or(self.after_period.1);

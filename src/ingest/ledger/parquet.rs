@@ -212,7 +212,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     let mut chunk = scan(None)?;
     let said =
         super::groups::separate_groups(&mut chunk, Mapper::new(org, &options.chart), |family| scan(Some(family)))?;
-    let mut out = figures_from_sums(chunk, &layout, shown, org, options)?;
+    let mut out = figures_from_sums(chunk, &layout, shown, org, options, None)?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
     Ok(out)
 }
