@@ -136,6 +136,7 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     }
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_printed_totals(&extraction.totals);
+    analysis.add_printed_percents(&extraction.percents);
     analysis.add_input_warnings(&extraction.warnings);
     let first_lang = cfg.langs.first().copied().unwrap_or(Lang::Fi);
     analysis = with_period(analysis, &extraction, org.as_ref(), cfg.phasing.as_deref(), first_lang)?;

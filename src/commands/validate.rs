@@ -15,6 +15,7 @@ pub fn validate(args: ValidateArgs) -> Result<u8, Error> {
     print_warnings(&extraction.warnings, Some(lang));
     let mut analysis = engine::analyze_tables(&extraction.figures, &extraction.sums, org.as_ref())?;
     analysis.add_printed_totals(&extraction.totals);
+    analysis.add_printed_percents(&extraction.percents);
     analysis.add_input_warnings(&extraction.warnings);
     analysis = with_period(analysis, &extraction, org.as_ref(), args.phasing.as_deref(), lang)?;
     let mut explanations = extraction.explanations.clone();

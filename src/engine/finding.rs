@@ -55,6 +55,8 @@ pub enum Rule {
     ForecastOverrun,
     /// A printed forecast variance against forecast − budget after changes.
     ForecastVariance,
+    /// A printed realisation percentage against actuals / budget × 100.
+    Percent,
 }
 
 impl Rule {
@@ -74,6 +76,7 @@ impl Rule {
             Rule::ExplanationMissing => "explanation_missing",
             Rule::ForecastOverrun => "forecast_overrun",
             Rule::ForecastVariance => "forecast_variance",
+            Rule::Percent => "percent",
         }
     }
 }
@@ -177,6 +180,8 @@ pub enum Note {
     },
     /// An interim forecast: the period (its Finnish label) and the forecast's method id.
     Forecast { period: String, method: String },
+    /// A realisation percentage: the budget it was worked against (after changes, or the original).
+    PercentOf { budget: Scenario },
     /// A printed variance that equals the computed one with the sign turned: the source's convention (budget −
     /// forecast), not an error of its figures.
     OppositeSign,

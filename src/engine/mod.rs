@@ -179,6 +179,32 @@ impl Analysis {
         self.findings.splice(at..at, warnings);
     }
 
+    /// Printed realisation percentages their rows do not give: errors where the table prints the budget they
+    /// are of, warnings where it may be of a budget the table does not print.
+    pub fn add_printed_percents(&mut self, percents: &[crate::model::PrintedPercent]) {
+        let (errors, warnings): (Vec<Finding>, Vec<Finding>) = percents
+            .iter()
+            .map(|p| Finding {
+                severity: if p.certain { Severity::Error } else { Severity::Warning },
+                rule: Rule::Percent,
+                unit: p.unit.clone(),
+                line_item: Some(p.line_item),
+                scenario: Some(p.actual),
+                year: Some(p.year),
+                expected: Some(p.computed),
+                actual: Some(p.printed),
+                difference: p.printed.checked_sub(p.computed),
+                sources: vec![p.source.clone()],
+                notes: vec![finding::Note::PercentOf { budget: p.budget }],
+                explained_by: None,
+            })
+            .partition(|f| f.severity == Severity::Error);
+        let at = self.findings.iter().position(|f| f.severity != Severity::Error).unwrap_or(self.findings.len());
+        self.findings.splice(at..at, errors);
+        let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
+        self.findings.splice(at..at, warnings);
+    }
+
     pub fn add_input_warnings(&mut self, warnings: &[crate::model::Warning]) {
         let at = self.findings.iter().position(|f| f.severity == Severity::Info).unwrap_or(self.findings.len());
         let input = warnings.iter().map(|w| {

@@ -92,6 +92,46 @@ pub fn period_months(text: &str) -> Option<(u8, u8)> {
             }
         }
     }
+    // Up to a month's end: "elokuun loppuun (mennessä)", "heinäkuun lopussa", "t.o.m. augusti", "till och med
+    // augusti", "to end of August", "per 31.8.", "31.8. mennessä", "31.8.2024 asti".
+    let ws: Vec<&str> = t.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+    let fi_month = |w: &str| MONTHS_FI.iter().position(|m| w.starts_with(m) && w.contains("KUU"));
+    for (i, w) in ws.iter().enumerate() {
+        let next = ws.get(i + 1).copied().unwrap_or("");
+        // "ELOKUUN LOPPUUN", "ELOKUUN LOPUSSA", "ELOKUUN LOPPUUN MENNESSÄ".
+        if let Some(m) = fi_month(w).filter(|_| w.ends_with("KUUN") && next.starts_with("LOP")) {
+            return Some((1, m as u8 + 1));
+        }
+        // "T.O.M. AUGUSTI", "TOM AUGUSTI", "TILL OCH MED AUGUSTI", "END OF AUGUST".
+        let after = match *w {
+            "T.O.M." | "T.O.M" | "TOM" => Some(next),
+            "MED" if i >= 2 && ws[i - 2] == "TILL" && ws[i - 1] == "OCH" => Some(next),
+            "OF" if i >= 1 && ws[i - 1] == "END" => Some(next),
+            _ => None,
+        };
+        if let Some(m) = after.and_then(|a| month_of_word(a).filter(|_| a.len() >= 3)) {
+            return Some((1, m));
+        }
+        // "PER 31.8.", "31.8. MENNESSÄ", "31.8.2024 ASTI": a day and month other than 31.12.
+        let day_month = |x: &str| -> Option<u8> {
+            let parts: Vec<&str> = x.split('.').collect();
+            if parts.len() < 3 {
+                return None;
+            }
+            let (d, m) = (parts[0].parse::<u8>().ok()?, parts[1].parse::<u8>().ok()?);
+            ((1..=31).contains(&d) && (1..=12).contains(&m)).then_some(m)
+        };
+        if *w == "PER" {
+            if let Some(m) = day_month(next) {
+                return Some((1, m));
+            }
+        }
+        if matches!(next, "MENNESSÄ" | "ASTI" | "SAAKKA") {
+            if let Some(m) = day_month(w) {
+                return Some((1, m));
+            }
+        }
+    }
     // "TAMMI-ELOKUU", "TAMMIKUU-ELOKUU", "JAN-AUG".
     for months in [&MONTHS_FI[..], &MONTHS_SV[..]] {
         for part in t.split(|c: char| c.is_whitespace()) {
@@ -161,7 +201,8 @@ pub fn classify(text: &str) -> ColumnHeader {
         // "TA2024", "TP2023": a scenario abbreviation glued to its year.
         ws.iter().find_map(|w| w.get(2..).filter(|_| w.len() == 6).and_then(year_of))
     });
-    let percent = text.contains('%') || starts("PROSENT") || has("PROS") || starts("TOTEUTUMISASTE");
+    let percent =
+        text.contains('%') || ws.iter().any(|w| w.contains("PROSENT")) || has("PROS") || starts("TOTEUTUMISASTE");
     let glued = |p: &str| ws.iter().any(|w| w.len() == 6 && w.starts_with(p) && year_of(&w[2..]).is_some());
 
     let ends = |p: &str| ws.iter().any(|x| x.ends_with(p));
@@ -216,6 +257,8 @@ pub fn classify(text: &str) -> ColumnHeader {
         || has("BOKSLUT")
         || has("UTFALL")
         || has("TOTEUTUNUT")
+        || has("TOTEUTUNEET")
+        || has("TOT")
         || has("KÄYTTÖ")
         || has("FÖRBRUKNING")
         || glued("TP")
@@ -319,8 +362,23 @@ mod tests {
             "TA 2024-2025",
             "tammi–joulukuu 2024",
             "Talousarvio €",
+            "Joulukuun loppuun mennessä",
+            "per 31.12.2024",
+            "Kuukauden loppuun",
         ] {
             assert!(!names_part_of_year(t), "{t}");
+        }
+        // Up to a month's end, in words.
+        for (t, m) in [
+            ("Käyttö elokuun loppuun mennessä", 8),
+            ("toteutuneet eurot heinäkuun lopussa", 7),
+            ("Utfall t.o.m. augusti 2024", 8),
+            ("Utfall till och med juni", 6),
+            ("Actual to end of September", 9),
+            ("Toteuma per 30.4.2024", 4),
+            ("Toteuma 31.8. mennessä", 8),
+        ] {
+            assert_eq!(period_months(t), Some((1, m)), "{t}");
         }
     }
 

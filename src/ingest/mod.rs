@@ -41,6 +41,8 @@ pub struct Extraction {
     pub totals: Vec<crate::model::PrintedTotal>,
     /// The interim period the inputs' actuals to date cover (one per run), if any.
     pub period: Option<crate::model::Period>,
+    /// Printed realisation percentages their rows' figures do not give.
+    pub percents: Vec<crate::model::PrintedPercent>,
 }
 
 /// Expands inputs: a directory stands for the workbooks, report texts, PDFs and ledger exports directly inside
@@ -189,6 +191,7 @@ pub fn extract_with_progress(
                 out.tables.extend(wb.tables);
                 out.changes.extend(wb.changes);
                 out.totals.extend(wb.totals);
+                out.percents.extend(wb.percents);
                 let from_tables = out.tables[tables_before..].iter().filter_map(|t| {
                     t.period.map(|(year, months)| crate::model::Period {
                         year,

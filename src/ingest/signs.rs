@@ -1,7 +1,8 @@
-//! Tables that print costs positive (`Toimintamenot 605 700`, `Netto (Toimintakate)` = tulot − menot),
-//! recognised by the table's own arithmetic and turned to the reports' signs (revenues positive, costs
-//! negative). Never guessed from the figures' look: only a margin that is revenues minus costs in the
-//! table's own columns says so.
+//! Tables that print costs positive (`Toimintamenot 605 700`, `Netto (Toimintakate)` = tulot − menot), or
+//! costs and the margin as a net cost (`Menot 81 615`, `Tulot 22 682`, `Netto 58 933` = menot − tulot),
+//! recognised by the table's own arithmetic and turned to the reports' signs (revenues positive, costs and a
+//! net cost negative). Never guessed from the figures' look: only a margin that is revenues minus costs (or
+//! costs minus revenues) in every one of the table's columns that prints all three says so.
 
 use super::structure::BodyRow;
 use super::table::ValueColumn;
@@ -22,6 +23,8 @@ fn tolerance(values: &[Decimal]) -> Decimal {
 pub struct Turned {
     pub evidence_columns: usize,
     pub variance_turned: bool,
+    /// The margin was printed as a net cost (costs − revenues) and was turned too.
+    pub net_cost: bool,
 }
 
 /// Turns a table that prints costs positive. The margin row (toimintakate), the revenue total and the cost
@@ -34,25 +37,33 @@ pub fn turn_positive_costs(rows: &mut [BodyRow], columns: &[ValueColumn]) -> Opt
         rows.iter().position(|r| r.line.is_some_and(|l| l.item == item && !l.of_which_internal) && !r.of_which)
     };
     let (kate, tuotot, kulut) = (find(Item::TOIMINTAKATE)?, find(Item::TOIMINTATUOTOT)?, find(Item::TOIMINTAKULUT)?);
-    let mut minus = 0;
+    // Per column with all three: revenues − costs (costs positive), or costs − revenues (a net cost); one
+    // reading for every such column, and never where revenues + costs would do as well.
+    let (mut minus, mut net) = (0, 0);
     for (c, vc) in columns.iter().enumerate() {
-        if vc.scenario == Scenario::Poikkeama {
+        if matches!(vc.scenario, Scenario::Poikkeama | Scenario::EnnusteenPoikkeama) {
             continue;
         }
         let (Some(k), Some(t), Some(m)) = (rows[kate].values[c], rows[tuotot].values[c], rows[kulut].values[c]) else {
             continue;
         };
         let tol = tolerance(&[k, t, m]);
-        let as_minus = (t - m - k).abs() <= tol;
-        let as_plus = (t + m - k).abs() <= tol;
-        if as_plus || !as_minus {
-            return None;
+        let near = |x: Option<Decimal>| x.is_some_and(|x| x.abs() <= tol);
+        let as_plus = near(t.checked_add(m).and_then(|x| x.checked_sub(k)));
+        let as_minus = near(t.checked_sub(m).and_then(|x| x.checked_sub(k)));
+        let as_net = near(m.checked_sub(t).and_then(|x| x.checked_sub(k)));
+        match (as_plus, as_minus, as_net) {
+            (false, true, false) => minus += 1,
+            (false, false, true) => net += 1,
+            _ => return None,
         }
-        minus += 1;
     }
-    if minus == 0 {
+    if minus + net == 0 || (minus > 0 && net > 0) {
         return None;
     }
+    let net_cost = net > 0;
+    // In a net-cost table the margin is a cost like the costs: turned with them.
+    let is_cost = |item: Item| is_cost(item) || (net_cost && item == Item::TOIMINTAKATE);
     // Cost variances: budget − actuals as printed positive is the reports' variance; actuals − budget is not.
     let budget = columns
         .iter()
@@ -83,5 +94,5 @@ pub fn turn_positive_costs(rows: &mut [BodyRow], columns: &[ValueColumn]) -> Opt
             }
         }
     }
-    Some(Turned { evidence_columns: minus, variance_turned })
+    Some(Turned { evidence_columns: minus + net, variance_turned, net_cost })
 }

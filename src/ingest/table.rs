@@ -8,7 +8,8 @@ use super::label::{match_label, LabelMatch};
 use super::number::{parse_figure, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
 use crate::model::{
-    BudgetChange, Explanation, Figure, LineItem, Place, Said, Scenario, Source, TableReport, TableSum, Unread,
+    BudgetChange, Explanation, Figure, LineItem, Place, PrintedPercent, Said, Scenario, Source, TableReport, TableSum,
+    Unread,
 };
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -19,6 +20,21 @@ pub struct ValueColumn {
     pub col: u32,
     pub scenario: Scenario,
     pub year: i32,
+}
+
+/// A printed realisation percentage (actuals / budget × 100) that its row's figures do not give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawPercent {
+    pub line_item: LineItem,
+    pub year: i32,
+    /// The actuals (to date, or the year's) and the budget it was worked against.
+    pub actual: Scenario,
+    pub budget: Scenario,
+    pub printed: Decimal,
+    pub computed: Decimal,
+    pub cell: String,
+    /// False where the table prints no budget after changes (the percentage may be of one it does not print).
+    pub certain: bool,
 }
 
 /// One figure read from a table, before its unit is resolved.
@@ -52,6 +68,8 @@ pub struct Table {
     pub explanations: Vec<(LineItem, i32, String, String)>,
     /// Budget changes printed as rows of their own, with their decisions (scenarios as rows).
     pub changes: Vec<(LineItem, i32, String, Decimal, String)>,
+    /// Printed realisation percentages that their rows' figures do not give.
+    pub percents: Vec<RawPercent>,
     /// What was read and why, with grid cells for places.
     pub report: RawReport,
     /// The grid rows from the header's first to the one after the body.
@@ -88,7 +106,8 @@ impl Table {
         near_text: Vec<String>,
     ) -> Table {
         let (figures, sums, explanations, changes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        Table { titles, factor, header_cell, figures, sums, explanations, changes, report, span, near_text }
+        let percents = Vec::new();
+        Table { titles, factor, header_cell, figures, sums, explanations, changes, percents, report, span, near_text }
     }
 
     /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
@@ -109,6 +128,24 @@ impl Table {
     ) -> (Vec<Figure>, Vec<TableSum>, Vec<Explanation>) {
         let (figures, sums, explanations, _) = self.into_model_with_changes(unit, file, place);
         (figures, sums, explanations)
+    }
+
+    /// The table's printed realisation percentages that its figures do not give, in `unit`, traced to their cells.
+    pub fn percents_model(&self, unit: &str, file: &str, place: &dyn Fn(&str) -> Place) -> Vec<PrintedPercent> {
+        self.percents
+            .iter()
+            .map(|p| PrintedPercent {
+                unit: unit.to_string(),
+                line_item: p.line_item,
+                year: p.year,
+                actual: p.actual,
+                budget: p.budget,
+                printed: p.printed,
+                computed: p.computed,
+                source: Source { file: file.to_string(), place: place(&p.cell), factor: Decimal::ONE }.to_string(),
+                certain: p.certain,
+            })
+            .collect()
     }
 
     /// [`Table::into_model_at`] with the table's budget change rows.
@@ -555,6 +592,9 @@ fn read_table(
     let statement = under_statement_title(grid, top);
     let mut columns: Vec<(u32, ColumnHeader, String)> = Vec::new();
     let mut factor = None;
+    let mut realisation_cols: Vec<u32> = Vec::new();
+    let mut bare_percent_cols: Vec<u32> = Vec::new();
+    let mut weak_factor: Option<String> = None;
     let mut money_evidence = String::new();
     let mut explanation_col = None;
     let mut column_notes = Vec::new();
@@ -564,9 +604,15 @@ fn read_table(
     for c in grid.start.1..grid.col_end() {
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
-            factor = unit_factor(&text);
-            if factor.is_some() {
-                money_evidence = format!("the header \"{}\" ({})", super::context::short(&text), grid.cell_ref(top, c));
+            let found = unit_factor(&text);
+            let evidence = || format!("the header \"{}\" ({})", super::context::short(&text), grid.cell_ref(top, c));
+            // A euro word in a column's words ("toteutuneet eurot") says euros but no scale: a caption's explicit
+            // "1000 euroa" wins over it; it counts where nothing else states a unit.
+            if found == Some(Decimal::ONE) && !text.contains('€') && weak_factor.is_none() {
+                weak_factor = Some(evidence());
+            } else if found.is_some() && found != Some(Decimal::ONE) || text.contains('€') {
+                factor = found;
+                money_evidence = evidence();
             }
         }
         if c < first_value {
@@ -603,6 +649,12 @@ fn read_table(
             let why = if h.part_of_year {
                 part_of_year.push((grid.cell_ref(top, c), Said::PartOfYear { column: super::context::short(&text) }));
                 "part of a year (actuals to date are never the year's actuals): not read"
+            } else if h.percent && is_realisation_percent(&text) {
+                realisation_cols.push(c);
+                "a realisation percentage: checked against its row's actuals / budget"
+            } else if h.percent && text.trim() == "%" {
+                bare_percent_cols.push(c);
+                "a percentage (its heading says of what only where the table has no variance column)"
             } else if h.percent {
                 "a percentage: not read"
             } else {
@@ -610,6 +662,10 @@ fn read_table(
             };
             column_notes.push(format!("{} \"{}\": {why}", grid.cell_ref(top, c), super::context::short(&text)));
         }
+    }
+    // A bare "%" in a table without a variance column is its realisation (budget, actuals, %): checked.
+    if !columns.iter().any(|(_, h, _)| matches!(h.scenario, Some(Scenario::Poikkeama | Scenario::EnnusteenPoikkeama))) {
+        realisation_cols.append(&mut bare_percent_cols);
     }
     // A column of figures whose heading the page left out: the actuals where the table's own arithmetic shows
     // it (the variance is it minus the budget on every row), else not read, and said.
@@ -660,6 +716,25 @@ fn read_table(
             }
         }
     }
+    // A caption right above the table naming part of a year ("Tuloslaskelma 1 - 7 kk", "Toteuma tammi–heinäkuu
+    // 2025") makes its actuals columns without a period of their own actuals to date: never the year's.
+    if let Some((t, m)) = near_text
+        .iter()
+        .take(3)
+        .find_map(|t| super::header::period_months(t).filter(|r| r.0 == 1 && r.1 < 12).map(|r| (t.clone(), r.1)))
+    {
+        for (c, h, _) in columns.iter_mut().filter(|(_, h, _)| h.scenario == Some(Scenario::Tp) && h.months.is_none()) {
+            h.scenario = Some(Scenario::Kausi);
+            h.part_of_year = true;
+            h.months = Some((1, m));
+            kausi_months.get_or_insert(m);
+            column_notes.push(format!(
+                "{}: actuals to date (months 1–{m}) by the caption \"{}\": read as actuals to date, not the year's actuals",
+                grid.cell_ref(top, *c),
+                super::context::short(&t)
+            ));
+        }
+    }
     // The header's cells left of the values are the table's caption too (a statement's "TULOSLASKELMA
     // (ULKOINEN)").
     for c in grid.start.1..first_value {
@@ -703,7 +778,13 @@ fn read_table(
         titles = nearer;
     }
     if factor.is_none() {
-        money_evidence = "none stated: euros".into();
+        money_evidence = match weak_factor {
+            Some(evidence) => {
+                factor = Some(Decimal::ONE);
+                evidence
+            }
+            None => "none stated: euros".into(),
+        };
     }
     let factor = factor.unwrap_or(Decimal::ONE);
 
@@ -820,7 +901,7 @@ fn read_table(
     }
     let mut changes = Vec::new();
     let mut signs = "as printed (revenues positive, costs negative)".to_string();
-    let (mut rows, cells, not_read, end, value_columns) = if !value_columns.is_empty()
+    let (mut rows, cells, not_read, end, value_columns, sheet_rows) = if !value_columns.is_empty()
         && super::scenario_rows::detect(grid, from, body_limit, first_value)
     {
         let turned = super::scenario_rows::turn(grid, from, body_limit, first_value, &value_columns, ctx.unreadable);
@@ -832,7 +913,7 @@ fn read_table(
         signs = "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); ".to_string() + &signs;
         let (rows, cells): (Vec<BodyRow>, Vec<Vec<Vec<String>>>) =
             turned.rows.into_iter().map(|t| (t.row, t.cells)).unzip();
-        (rows, cells, not_read, turned.end, turned.columns)
+        (rows, cells, not_read, turned.end, turned.columns, Vec::new())
     } else {
         let body = read_body(grid, from, body_limit, label_col, &value_columns, &mut local, ctx);
         let cells = body
@@ -840,7 +921,7 @@ fn read_table(
             .iter()
             .map(|&r| value_columns.iter().map(|vc| vec![grid.cell_ref(r, vc.col)]).collect())
             .collect();
-        (body.rows, cells, body.not_read, body.end, value_columns)
+        (body.rows, cells, body.not_read, body.end, value_columns, body.sheet_rows)
     };
     // Columns of figures without a heading, not shown to be anything by the arithmetic: not read, and said.
     for c in unheaded {
@@ -921,7 +1002,11 @@ fn read_table(
     if let Some(turned) = super::signs::turn_positive_costs(&mut rows, &value_columns) {
         local.warnings.push((
             header_cell.clone(),
-            Said::CostsTurned { columns: turned.evidence_columns, variance_turned: turned.variance_turned },
+            Said::CostsTurned {
+                columns: turned.evidence_columns,
+                variance_turned: turned.variance_turned,
+                net_cost: turned.net_cost,
+            },
         ));
         let layout = if signs.starts_with("scenarios as rows") {
             "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); "
@@ -929,12 +1014,16 @@ fn read_table(
             ""
         };
         signs = format!(
-            "{layout}costs printed positive (the margin is revenues − costs in {} column(s)): turned{}",
+            "{layout}costs printed positive (the margin is {} in {} column(s)): turned{}",
+            if turned.net_cost { "costs − revenues, a net cost, turned too" } else { "revenues − costs" },
             turned.evidence_columns,
             if turned.variance_turned { ", cost variances too (printed actuals − budget)" } else { "" }
         );
         for ch in changes.iter_mut() {
-            if ch.0.item == crate::model::Item::TOIMINTAKULUT || ch.0.item.is_under(crate::model::Item::TOIMINTAKULUT) {
+            if ch.0.item == crate::model::Item::TOIMINTAKULUT
+                || ch.0.item.is_under(crate::model::Item::TOIMINTAKULUT)
+                || (turned.net_cost && ch.0.item == crate::model::Item::TOIMINTAKATE)
+            {
                 ch.3 = -ch.3;
             }
         }
@@ -947,6 +1036,7 @@ fn read_table(
         }
     }
     let (mut figures, sums) = figures_and_sums(&rows, &cells, &value_columns);
+    let percents = realisation_checks(grid, &rows, &sheet_rows, &value_columns, &realisation_cols);
     problems.warnings.append(&mut local.warnings);
     problems.errors.append(&mut local.errors);
     problems.empty_figure_cells.append(&mut local.empty_figure_cells);
@@ -992,12 +1082,93 @@ fn read_table(
             sums,
             explanations,
             changes,
+            percents,
             report,
             span: (top, end),
             near_text,
         }),
         end,
     )
+}
+
+/// A percent column of realisation (`toteutumis-%`, `Käyttö-%`, `toteutumisprosentti`, `Tot-%`, `Utfall %`),
+/// not of a variance or a change.
+fn is_realisation_percent(text: &str) -> bool {
+    let t = text.to_uppercase();
+    let says = |w: &str| t.contains(w);
+    (says("TOTEUTUM") || says("TOTEUM") || says("TOT") || says("KÄYTTÖ") || says("UTFALL") || says("FÖRBRUKNING"))
+        && !(says("POIKKEAMA") || says("ERO") || says("MUUTOS") || says("AVVIKELSE") || says("FÖRÄNDRING"))
+}
+
+/// Each row's printed realisation percentage against its own actuals (to date, else the year's) over its
+/// budget (after changes where the table prints it, else the original), within the rounding of the printed
+/// percentage and of the figures. Only the ones that do not agree come back; where the table prints no budget
+/// after changes, a percentage computed against one it does not print would look wrong, so it is not certain.
+fn realisation_checks(
+    grid: &Grid,
+    rows: &[BodyRow],
+    sheet_rows: &[u32],
+    columns: &[ValueColumn],
+    percent_cols: &[u32],
+) -> Vec<RawPercent> {
+    let actual = columns
+        .iter()
+        .position(|v| v.scenario == Scenario::Kausi)
+        .or_else(|| columns.iter().position(|v| v.scenario == Scenario::Tp));
+    let Some(a) = actual else { return Vec::new() };
+    let year = columns[a].year;
+    let of_year = |s: Scenario| columns.iter().position(|v| v.scenario == s && v.year == year);
+    let budgets: Vec<(usize, Scenario)> =
+        [Scenario::TaMuutettu, Scenario::Ta].into_iter().filter_map(|s| of_year(s).map(|k| (k, s))).collect();
+    let Some(&(main, budget)) = budgets.first() else { return Vec::new() };
+    // Certain where the table prints the budget after changes, or shows there were no changes.
+    let certain = budget == Scenario::TaMuutettu
+        || of_year(Scenario::TaMuutokset).is_some_and(|k| rows.iter().all(|r| r.values[k].is_none_or(|v| v.is_zero())));
+    let half = |d: Decimal| Decimal::new(5, d.scale() + 1);
+    let mut out = Vec::new();
+    for &pc in percent_cols {
+        for (row, &r) in rows.iter().zip(sheet_rows) {
+            let Some(li) = row.line.filter(|_| !row.of_which) else { continue };
+            let Ok(Some(printed)) = figure_cell(grid.get(r, pc)) else { continue };
+            let Some(av) = row.values[a] else { continue };
+            // The candidates: every budget the row prints; the percentage agrees with one of them, or it is
+            // reported against the table's main budget (after changes where printed).
+            let mut against_main: Option<Decimal> = None;
+            let mut agrees = false;
+            for &(k, _) in &budgets {
+                let Some(bv) = row.values[k].filter(|b| !b.is_zero()) else { continue };
+                let Some(computed) = av.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(bv)) else {
+                    continue;
+                };
+                // The printed percent's rounding, and the figures' (each off by half its last digit).
+                let spread = half(av)
+                    .checked_div(bv.abs())
+                    .zip(av.abs().checked_mul(half(bv)).and_then(|x| x.checked_div(bv * bv)))
+                    .map(|(x, y)| (x + y) * Decimal::ONE_HUNDRED)
+                    .unwrap_or_default();
+                let tol = half(printed) + spread;
+                if (printed - computed).abs() <= tol {
+                    agrees = true;
+                    break;
+                }
+                if k == main {
+                    against_main = Some(computed);
+                }
+            }
+            let Some(computed) = against_main.filter(|_| !agrees) else { continue };
+            out.push(RawPercent {
+                line_item: li,
+                year,
+                actual: columns[a].scenario,
+                budget,
+                printed,
+                computed: computed.round_dp(printed.scale().max(1) + 1),
+                cell: grid.cell_ref(r, pc),
+                certain,
+            });
+        }
+    }
+    out
 }
 
 /// A column of explanations: "Perustelu", "Perustelut", "Poikkeaman perustelu", "Selitys", "Motivering",

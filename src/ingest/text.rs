@@ -181,6 +181,7 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         }
         out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
         let place = |cell: &str| place_of_line(line_of(cell));
+        out.percents.extend(table.percents_model(&unit, shown, &place));
         let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
         out.figures.extend(figures);
         out.sums.extend(sums);
@@ -288,23 +289,69 @@ fn clean_line(line: &str) -> String {
 /// A header line of a space-separated table: scenario words, years, and the words that continue them.
 fn is_header_line(line: &str) -> bool {
     let t = line.trim();
-    if t.is_empty() || t.chars().count() > 60 {
+    if t.is_empty() || t.chars().count() > 100 {
         return false;
     }
+    // A money unit in the stub's place ("1000 euroa  TA 2021  TP 2021", "t€  TA 2024"): not a header word, but
+    // no figure either.
+    let t = money_unit_prefix(t).map_or(t, |rest| rest.trim_start());
     let words: Vec<&str> = t.split_whitespace().collect();
-    words.iter().all(|w| {
-        let w = w.trim_end_matches('-');
-        let upper = w.to_uppercase();
-        is_year(w)
-            || classify(&upper).scenario.is_some()
-            || CONTINUATIONS.contains(&upper.as_str())
-            || (w.chars().all(char::is_alphabetic) && w == upper && w.chars().count() <= 3)
-    }) && t.chars().filter(char::is_ascii_digit).count() <= 4 * words.len()
+    !words.is_empty()
+        && words.iter().all(|w| {
+            let w = w.trim_end_matches('-');
+            let upper = w.to_uppercase();
+            is_year(w)
+                || classify(&upper).scenario.is_some()
+                || classify(&upper).percent
+                || CONTINUATIONS.contains(&upper.as_str())
+                || is_period_word(&upper)
+                || (w.chars().all(char::is_alphabetic) && w == upper && w.chars().count() <= 3)
+        })
+        && t.chars().filter(char::is_ascii_digit).count() <= 4 * words.len()
+}
+
+/// A money unit opening a header line (`1000 euroa`, `1 000 €`, `t€`, `€`, `euroa`, `tuhatta euroa`): the
+/// rest of the line.
+fn money_unit_prefix(t: &str) -> Option<&str> {
+    let words: Vec<(usize, &str)> =
+        t.split_whitespace().map(|w| (w.as_ptr() as usize - t.as_ptr() as usize, w)).collect();
+    for n in (1..=3).rev() {
+        let Some(&(at, last)) = words.get(n - 1) else { continue };
+        let end = at + last.len();
+        let head = &t[..end];
+        let digits_or_unit = words[..n].iter().all(|(_, w)| {
+            w.chars().all(|c| c.is_ascii_digit()) || crate::ingest::header::unit_factor(w).is_some() || *w == "tuhatta"
+        });
+        if digits_or_unit && crate::ingest::header::unit_factor(head).is_some() && !is_year(words[0].1) {
+            return Some(&t[end..]);
+        }
+    }
+    None
+}
+
+/// Words of a period's end in a header (`elokuun loppuun mennessä`, `t.o.m. augusti`, `per 31.8.`).
+fn is_period_word(upper: &str) -> bool {
+    matches!(
+        upper,
+        "LOPPUUN" | "LOPUSSA" | "MENNESSÄ" | "ASTI" | "SAAKKA" | "T.O.M." | "TOM" | "PER" | "TILL" | "OCH" | "MED"
+    ) || (upper.ends_with("KUUN") && crate::ingest::header::month_of_word(upper).is_some())
+        || (upper.contains('.') && upper.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
 /// Header words that continue a column's heading rather than start one.
-const CONTINUATIONS: &[&str] =
-    &["MUUTOSTEN", "JÄLKEEN", "MUUTOKSINEEN", "MUUTOKSET", "SUUNNITELMA", "EFTER", "ÄNDRINGAR", "VUOSI", "ÅR"];
+const CONTINUATIONS: &[&str] = &[
+    "MUUTOSTEN",
+    "JÄLKEEN",
+    "MUUTOKSINEEN",
+    "MUUTOKSET",
+    "SUUNNITELMA",
+    "EFTER",
+    "ÄNDRINGAR",
+    "VUOSI",
+    "ÅR",
+    "EUROT",
+    "EUROA",
+];
 
 pub(super) fn is_year(w: &str) -> bool {
     w.len() == 4 && w.parse::<i32>().is_ok_and(|y| (1990..=2100).contains(&y))
@@ -328,7 +375,8 @@ fn header_columns(words: &[String]) -> (String, Vec<String>) {
         let continues = cols.last().is_some_and(|c| c.last().is_some_and(|p| p.ends_with('-')))
             || CONTINUATIONS.contains(&bare)
             || is_year(bare);
-        let starts = classify(bare).scenario.is_some() && !continues;
+        // A percent word starts a column of its own ("Käyttö elokuun loppuun toteutumisprosentti").
+        let starts = (classify(bare).scenario.is_some() || classify(bare).percent) && !continues;
         match cols.last_mut() {
             Some(c) if !starts => c.push(w.clone()),
             _ => cols.push(vec![w.clone()]),

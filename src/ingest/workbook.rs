@@ -28,6 +28,8 @@ pub struct WorkbookFigures {
     pub totals: Vec<crate::model::PrintedTotal>,
     /// The interim period the file's actuals cover (a ledger's dates, `--period`), if part of a year.
     pub periods: Vec<crate::model::Period>,
+    /// Printed realisation percentages their rows' figures do not give.
+    pub percents: Vec<crate::model::PrintedPercent>,
 }
 
 /// The reader's error in a user's terms: what the file turned out to be, never the library's type names.
@@ -306,6 +308,7 @@ fn read_inner(
             }
             out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
             let place = |cell: &str| crate::model::Place::Cell { sheet: sheet.clone(), cell: cell.to_string() };
+            out.percents.extend(table.percents_model(&unit, shown, &place));
             let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
             out.figures.extend(figures);
             out.sums.extend(sums);

@@ -9,7 +9,7 @@ mod sums;
 pub use line_item::{Item, Kind, LineItem};
 pub use org::{Org, Unit};
 pub use scheme::Scheme;
-pub use sums::{scheme_sums, PrintedTotal, TableSum, Unread};
+pub use sums::{scheme_sums, PrintedPercent, PrintedTotal, TableSum, Unread};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -492,7 +492,13 @@ pub enum Said {
     RowNotRead { label: String, reason: String },
     /// A table that prints costs positive, recognised by its margin (revenues − costs) in `columns` columns:
     /// its costs were turned to the reports' signs (and its cost variances too when printed actuals − budget).
-    CostsTurned { columns: usize, variance_turned: bool },
+    CostsTurned {
+        columns: usize,
+        variance_turned: bool,
+        /// The margin was printed as a net cost (costs − revenues), turned too.
+        #[serde(default)]
+        net_cost: bool,
+    },
     /// A table under no title that names a unit of the org file, no unit named above it in its section,
     /// and an org of several roots: its figures were not read.
     NoUnit { titles: Vec<String> },
@@ -665,12 +671,14 @@ impl fmt::Display for Said {
                 "a column without a heading read as the actuals: on all {rows} rows with figures in it the variance \
                  is it minus the budget ({example})"
             ),
-            Said::CostsTurned { columns, variance_turned } => write!(
+            Said::CostsTurned { columns, variance_turned, net_cost } => write!(
                 f,
-                "the table prints costs positive (its margin is revenues − costs in {columns} column{}): costs turned \
-                 to the reports' signs{}",
+                "the table prints costs positive (its margin is {} in {columns} column{}): costs{} turned to the \
+                 reports' signs{}",
+                if *net_cost { "costs − revenues, a net cost" } else { "revenues − costs" },
                 if *columns == 1 { "" } else { "s" },
-                if *variance_turned { ", and its cost variances (printed actuals − budget)" } else { "" }
+                if *net_cost { " and the margin" } else { "" },
+                if *variance_turned { ", and their variances (printed actuals − budget)" } else { "" }
             ),
             Said::NoUnit { titles } => write!(
                 f,

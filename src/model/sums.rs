@@ -38,6 +38,25 @@ pub struct PrintedTotal {
     pub certain: bool,
 }
 
+/// A table's printed realisation percentage (toteutumis-%, käyttö-%) that its row's actuals over its budget do
+/// not give within rounding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintedPercent {
+    pub unit: String,
+    pub line_item: LineItem,
+    pub year: i32,
+    /// The actuals (to date or the year's) and the budget the percentage was worked against.
+    pub actual: Scenario,
+    pub budget: Scenario,
+    pub printed: Decimal,
+    pub computed: Decimal,
+    /// Its cell (`file:line`, `file:sheet!D7`).
+    pub source: String,
+    /// False where the table prints no budget after changes: the percentage may be of one it does not print
+    /// (a warning, not an error).
+    pub certain: bool,
+}
+
 /// A row the extraction could not place: its label, where it is, and its figures in euros.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unread {

@@ -38,6 +38,9 @@ pub fn rule_name(r: Rule, lang: Lang) -> &'static str {
         (Lang::Fi, Rule::ExplanationMissing) => "perustelu puuttuu",
         (Lang::Fi, Rule::ForecastOverrun) => "ennuste ylittää sitovan määrärahan",
         (Lang::Fi, Rule::ForecastVariance) => "ennusteen poikkeaman laskenta",
+        (Lang::Fi, Rule::Percent) => "toteutumisprosentti",
+        (Lang::Sv, Rule::Percent) => "utfallsprocent",
+        (Lang::En, Rule::Percent) => "realisation percentage",
         (Lang::Sv, Rule::ForecastVariance) => "prognosavvikelsens beräkning",
         (Lang::En, Rule::ForecastVariance) => "forecast variance arithmetic",
         (Lang::Sv, Rule::ExplanationMissing) => "motivering saknas",
@@ -175,6 +178,41 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
                 (Severity::Warning, Lang::En) => format!("{} does not match the figures read", rule_name(f.rule, lang)),
             };
             format!("{what}: {verdict}: {figures}.")
+        }
+        Rule::Percent => {
+            let budget = f
+                .notes
+                .iter()
+                .find_map(|n| match n {
+                    Note::PercentOf { budget } => Some(mid_sentence(budget.label(lang.code()))),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let actual = f.scenario.map(|s| mid_sentence(s.label(lang.code()))).unwrap_or_default();
+            let pct = |d: Option<rust_decimal::Decimal>| {
+                let t = d.map(|d| d.to_string()).unwrap_or_default();
+                if lang == Lang::En {
+                    format!("{t} %")
+                } else {
+                    format!("{} %", t.replace('.', ","))
+                }
+            };
+            let (printed, computed) = (pct(f.actual), pct(f.expected));
+            let uncertain = f.severity != Severity::Error;
+            match lang {
+                Lang::Fi => format!(
+                    "{what}: taulukon toteutumisprosentti {printed} ei ole {actual} / {budget} × 100: laskettuna {computed}.{}",
+                    if uncertain { " Taulukossa ei ole muutettua talousarviota: prosentti voi olla laskettu siitä." } else { "" }
+                ),
+                Lang::Sv => format!(
+                    "{what}: tabellens utfallsprocent {printed} är inte {actual} / {budget} × 100: beräknat {computed}.{}",
+                    if uncertain { " Tabellen visar ingen ändrad budget: procenten kan vara beräknad mot den." } else { "" }
+                ),
+                Lang::En => format!(
+                    "{what}: the table's realisation percentage {printed} is not {actual} / {budget} × 100: computed {computed}.{}",
+                    if uncertain { " The table prints no budget after changes: the percentage may be of one." } else { "" }
+                ),
+            }
         }
         Rule::Sign => {
             let revenue = f.line_item.is_some_and(|l| l.item.kind() == crate::model::Kind::Revenue);
@@ -437,6 +475,7 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
                 Lang::En => format!(" Not confirmed: a sub-unit does not print the line {li}, only parts of it that its own table does not confirm: {listed}."),
             }
         }
+        Note::PercentOf { .. } => String::new(),
         Note::OppositeSign => match lang {
             Lang::Fi => " Taulukko esittää poikkeaman käänteisellä etumerkillä (TA − ennuste); luvut täsmäävät.".into(),
             Lang::Sv => " Tabellen visar avvikelsen med omvänt tecken (budget − prognos); siffrorna stämmer.".into(),
@@ -618,15 +657,19 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         (Lang::Fi, Said::RowNotRead { label, reason }) => format!("riviä \"{label}\" ei luettu: {reason}"),
         (Lang::Sv, Said::RowNotRead { label, reason }) => format!("raden \"{label}\" lästes inte: {reason}"),
         (Lang::En, Said::RowNotRead { label, reason }) => format!("row \"{label}\" not read: {reason}"),
-        (Lang::Fi, Said::CostsTurned { columns, variance_turned }) => format!(
-            "taulukko esittää kulut positiivisina (toimintakate = tulot − menot {columns} sarakkeessa): kulut käännetty \
+        (Lang::Fi, Said::CostsTurned { columns, variance_turned, net_cost }) => format!(
+            "taulukko esittää kulut positiivisina (toimintakate = {} {columns} sarakkeessa): kulut{} käännetty \
              raporttien etumerkkeihin{}",
-            if *variance_turned { ", samoin kulujen poikkeamat" } else { "" }
+            if *net_cost { "menot − tulot eli nettokulu" } else { "tulot − menot" },
+            if *net_cost { " ja toimintakate" } else { "" },
+            if *variance_turned { ", samoin niiden poikkeamat" } else { "" }
         ),
-        (Lang::Sv, Said::CostsTurned { columns, variance_turned }) => format!(
-            "tabellen visar kostnaderna positiva (verksamhetsbidrag = intäkter − kostnader i {columns} kolumner): \
-             kostnaderna vända till rapporternas tecken{}",
-            if *variance_turned { ", likaså kostnadernas avvikelser" } else { "" }
+        (Lang::Sv, Said::CostsTurned { columns, variance_turned, net_cost }) => format!(
+            "tabellen visar kostnaderna positiva (verksamhetsbidrag = {} i {columns} kolumner): kostnaderna{} vända \
+             till rapporternas tecken{}",
+            if *net_cost { "kostnader − intäkter, en nettokostnad" } else { "intäkter − kostnader" },
+            if *net_cost { " och verksamhetsbidraget" } else { "" },
+            if *variance_turned { ", likaså deras avvikelser" } else { "" }
         ),
         (Lang::En, Said::CostsTurned { .. }) => said.to_string(),
         (Lang::Fi, Said::NoUnit { titles }) => format!(
