@@ -180,6 +180,8 @@ pub enum Note {
     },
     /// An interim forecast: the period (its Finnish label) and the forecast's method id.
     Forecast { period: String, method: String },
+    /// A total checked against the month columns beside it.
+    OfMonths,
     /// A realisation percentage: the budget it was worked against (after changes, or the original).
     PercentOf { budget: Scenario },
     /// A printed variance that equals the computed one with the sign turned: the source's convention (budget −

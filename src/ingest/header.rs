@@ -329,6 +329,17 @@ pub fn caption_factor(text: &str) -> Option<Decimal> {
         return None;
     }
     let without_unit = text.replace("1 000", "").replace("1\u{a0}000", "").replace("1000", "").replace("1.000", "");
+    // A year or a period with one ("2024", "1-3/2024", "31.8.2024") is no figure: a title may name it beside
+    // its unit ("Talousarvion toteutuminen 1-3/2024, 1000 €").
+    let has_year = |w: &str| {
+        w.split(|c: char| !c.is_ascii_digit())
+            .any(|run| run.len() == 4 && run.parse::<i32>().is_ok_and(|y| (1990..=2100).contains(&y)))
+    };
+    let without_unit: String = without_unit
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !has_year(w))
+        .collect::<Vec<_>>()
+        .join(" ");
     if without_unit.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }

@@ -70,6 +70,9 @@ pub struct Table {
     pub changes: Vec<(LineItem, i32, String, Decimal, String)>,
     /// Printed realisation percentages that their rows' figures do not give.
     pub percents: Vec<RawPercent>,
+    /// Month columns beside the actuals to date: per row, the printed total and the months' sum (as printed,
+    /// in the table's signs), the total's cell and the months' cells.
+    pub month_sums: Vec<(LineItem, Scenario, i32, Decimal, Decimal, String, String)>,
     /// What was read and why, with grid cells for places.
     pub report: RawReport,
     /// The grid rows from the header's first to the one after the body.
@@ -106,8 +109,21 @@ impl Table {
         near_text: Vec<String>,
     ) -> Table {
         let (figures, sums, explanations, changes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let percents = Vec::new();
-        Table { titles, factor, header_cell, figures, sums, explanations, changes, percents, report, span, near_text }
+        let (percents, month_sums) = (Vec::new(), Vec::new());
+        Table {
+            titles,
+            factor,
+            header_cell,
+            figures,
+            sums,
+            explanations,
+            changes,
+            percents,
+            month_sums,
+            report,
+            span,
+            near_text,
+        }
     }
 
     /// The table's figures and sums as the model has them: in `unit`, in euros (the money unit applied), each
@@ -144,6 +160,33 @@ impl Table {
                 computed: p.computed,
                 source: Source { file: file.to_string(), place: place(&p.cell), factor: Decimal::ONE }.to_string(),
                 certain: p.certain,
+            })
+            .collect()
+    }
+
+    /// The table's month columns against its actuals to date, per row, as printed totals (in euros, in `unit`).
+    pub fn month_totals_model(
+        &self,
+        unit: &str,
+        file: &str,
+        place: &dyn Fn(&str) -> Place,
+    ) -> Vec<crate::model::PrintedTotal> {
+        self.month_sums
+            .iter()
+            .filter_map(|(li, scenario, year, printed, sum, at, from)| {
+                let src =
+                    |cell: &str| Source { file: file.to_string(), place: place(cell), factor: self.factor }.to_string();
+                Some(crate::model::PrintedTotal {
+                    unit: unit.to_string(),
+                    line_item: Some(*li),
+                    scenario: *scenario,
+                    year: *year,
+                    printed: printed.checked_mul(self.factor)?,
+                    computed: sum.checked_mul(self.factor)?,
+                    printed_at: src(at),
+                    computed_from: format!("{} (the month columns)", src(from)),
+                    certain: true,
+                })
             })
             .collect()
     }
@@ -594,6 +637,7 @@ fn read_table(
     let mut factor = None;
     let mut realisation_cols: Vec<u32> = Vec::new();
     let mut bare_percent_cols: Vec<u32> = Vec::new();
+    let mut month_cols: Vec<(u32, u8)> = Vec::new();
     let mut weak_factor: Option<String> = None;
     let mut money_evidence = String::new();
     let mut explanation_col = None;
@@ -652,6 +696,9 @@ fn read_table(
             } else if h.percent && is_realisation_percent(&text) {
                 realisation_cols.push(c);
                 "a realisation percentage: checked against its row's actuals / budget"
+            } else if let Some(m) = month_column(&text).filter(|_| h.scenario.is_none() && !h.percent) {
+                month_cols.push((c, m));
+                "a month's actuals: checked to sum to the actuals to date"
             } else if h.percent && text.trim() == "%" {
                 bare_percent_cols.push(c);
                 "a percentage (its heading says of what only where the table has no variance column)"
@@ -1037,6 +1084,7 @@ fn read_table(
     }
     let (mut figures, sums) = figures_and_sums(&rows, &cells, &value_columns);
     let percents = realisation_checks(grid, &rows, &sheet_rows, &value_columns, &realisation_cols);
+    let month_sums = month_checks(grid, &rows, &sheet_rows, &value_columns, &month_cols);
     problems.warnings.append(&mut local.warnings);
     problems.errors.append(&mut local.errors);
     problems.empty_figure_cells.append(&mut local.empty_figure_cells);
@@ -1083,12 +1131,76 @@ fn read_table(
             explanations,
             changes,
             percents,
+            month_sums,
             report,
             span: (top, end),
             near_text,
         }),
         end,
     )
+}
+
+/// A column headed by one month (`Tammikuu`, `tammi`, `Jan 2024`, `01/2024`): its number.
+fn month_column(text: &str) -> Option<u8> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        [w] | [w, _] if words.get(1).is_none_or(|y| super::text::is_year(y)) => {
+            if let Some((m, y)) = w.split_once('/') {
+                return (super::text::is_year(y))
+                    .then(|| m.parse::<u8>().ok().filter(|m| (1..=12).contains(m)))
+                    .flatten();
+            }
+            (w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
+                .then(|| super::header::month_of_word(w))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Month columns beside actuals to date (or the year's actuals): on each row with figures in all of them, their
+/// sum against the total, as printed. Only where the months are January to the total's last month, each once.
+fn month_checks(
+    grid: &Grid,
+    rows: &[BodyRow],
+    sheet_rows: &[u32],
+    columns: &[ValueColumn],
+    months: &[(u32, u8)],
+) -> Vec<(LineItem, Scenario, i32, Decimal, Decimal, String, String)> {
+    let mut have: Vec<u8> = months.iter().map(|(_, m)| *m).collect();
+    have.sort_unstable();
+    let n = have.len() as u8;
+    if n == 0 || have != (1..=n).collect::<Vec<u8>>() {
+        return Vec::new();
+    }
+    let total =
+        columns.iter().find(|v| (v.scenario == Scenario::Kausi && n < 12) || (v.scenario == Scenario::Tp && n == 12));
+    let Some(total) = total else { return Vec::new() };
+    let mut out = Vec::new();
+    for (row, &r) in rows.iter().zip(sheet_rows) {
+        let Some(li) = row.line.filter(|_| !row.of_which) else { continue };
+        let Ok(Some(printed)) = figure_cell(grid.get(r, total.col)) else { continue };
+        // Each printed figure is off by up to half its last digit: the months' sum may differ from the total
+        // by that much and be right.
+        let half = |d: Decimal| Decimal::new(5, d.scale() + 1);
+        let (mut sum, mut slack) = (Some(Decimal::ZERO), half(printed));
+        for (c, _) in months {
+            match figure_cell(grid.get(r, *c)) {
+                Ok(Some(v)) => {
+                    sum = sum.and_then(|s| s.checked_add(v));
+                    slack += half(v);
+                }
+                Ok(None) => {}
+                Err(_) => sum = None,
+            }
+        }
+        let Some(sum) = sum else { continue };
+        if sum.checked_sub(printed).is_some_and(|d| d.abs() > slack) {
+            let first = grid.cell_ref(r, months.iter().map(|(c, _)| *c).min().unwrap_or(total.col));
+            out.push((li, total.scenario, total.year, printed, sum, grid.cell_ref(r, total.col), first));
+        }
+    }
+    out
 }
 
 /// A percent column of realisation (`toteutumis-%`, `Käyttö-%`, `toteutumisprosentti`, `Tot-%`, `Utfall %`),

@@ -309,6 +309,7 @@ fn read_inner(
             out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
             let place = |cell: &str| crate::model::Place::Cell { sheet: sheet.clone(), cell: cell.to_string() };
             out.percents.extend(table.percents_model(&unit, shown, &place));
+            out.totals.extend(table.month_totals_model(&unit, shown, &place));
             let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
             out.figures.extend(figures);
             out.sums.extend(sums);

@@ -166,7 +166,11 @@ pub fn message_at(f: &Finding, lang: Lang, place: &str) -> String {
                 f.expected.map(m).unwrap_or_default(),
                 f.difference.map(|d| signed_money(d, lang)).unwrap_or_default()
             );
+            let months = f.notes.contains(&Note::OfMonths);
             let verdict = match (f.severity, lang) {
+                (Severity::Error, Lang::Fi) if months => "ei ole kuukausien summa".into(),
+                (Severity::Error, Lang::Sv) if months => "är inte summan av månaderna".into(),
+                (Severity::Error, Lang::En) if months => "is not the sum of its months".into(),
                 (Severity::Error, _) => rule_failed(f.rule, lang),
                 (Severity::Info, Lang::Fi) => format!("pyöristysero ({})", rule_name(f.rule, lang)),
                 (Severity::Info, Lang::Sv) => format!("avrundningsdifferens ({})", rule_name(f.rule, lang)),
@@ -475,7 +479,7 @@ fn note_text(n: &Note, f: &Finding, lang: Lang) -> String {
                 Lang::En => format!(" Not confirmed: a sub-unit does not print the line {li}, only parts of it that its own table does not confirm: {listed}."),
             }
         }
-        Note::PercentOf { .. } => String::new(),
+        Note::PercentOf { .. } | Note::OfMonths => String::new(),
         Note::OppositeSign => match lang {
             Lang::Fi => " Taulukko esittää poikkeaman käänteisellä etumerkillä (TA − ennuste); luvut täsmäävät.".into(),
             Lang::Sv => " Tabellen visar avvikelsen med omvänt tecken (budget − prognos); siffrorna stämmer.".into(),
