@@ -563,3 +563,64 @@ fn month_columns_sum_to_the_periods_total() {
     assert_eq!(by("toimintakate")["difference"], "-11000");
     assert!(by("toimintakulut")["message"].as_str().unwrap().contains("ei ole kuukausien summa"));
 }
+
+/// A Parquet ledger with a date column is cut and profiled as its CSV is: the two-year ledger written both
+/// ways gives the same interim rows (actuals to date, last year's profile, forecasts), and `--period` cuts it
+/// the same, naming the rows after the period.
+#[test]
+fn a_parquet_ledgers_dates_give_the_same_interim_report_as_its_csv() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("org.toml"), ORG).unwrap();
+    let csv_text = two_year_ledger();
+    std::fs::write(dir.path().join("l.csv"), &csv_text).unwrap();
+    let rows: Vec<Vec<&str>> = csv_text.lines().skip(1).map(|l| l.split(';').collect()).collect();
+    // ISO dates, as a system's export writes them (the CSV's are Finnish: 15.3.2024).
+    let iso = |d: &str| {
+        let p: Vec<&str> = d.split('.').collect();
+        format!("{}-{:0>2}-{:0>2}", p[2], p[1], p[0])
+    };
+    let text = |k: usize| rows.iter().map(|r| (!r[k].is_empty()).then(|| r[k].to_string())).collect::<Vec<_>>();
+    let mut df = polars::df!(
+        "kirjauspäivä" => rows.iter().map(|r| iso(r[0])).collect::<Vec<_>>(),
+        "kustannuspaikka" => rows.iter().map(|r| r[1].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "tili" => rows.iter().map(|r| r[2].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "talousarvio" => text(3),
+        "toteuma" => text(4),
+    )
+    .unwrap();
+    for c in ["talousarvio", "toteuma"] {
+        let d = df.column(c).unwrap().cast(&DataType::Decimal(14, 2)).unwrap();
+        df.with_column(d).unwrap();
+    }
+    ParquetWriter::new(std::fs::File::create(dir.path().join("l.parquet")).unwrap()).finish(&mut df).unwrap();
+    let run = |file: &str, extra: &[&str]| {
+        let out_dir = format!("o_{file}_{}", extra.len());
+        let mut args = vec!["run", "--org", "org.toml", "--out", &out_dir];
+        args.extend_from_slice(extra);
+        args.push(file);
+        let out = run_in(dir.path(), &args);
+        assert!(code(&out) <= 1, "{file}: {}", stderr(&out));
+        let flat = std::fs::read_to_string(dir.path().join(&out_dir).join("rivit.csv")).unwrap();
+        (
+            flat.lines()
+                .map(|l| {
+                    l.split(',')
+                        .filter(|c| !c.contains("l.csv") && !c.contains("l.parquet"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .collect::<Vec<_>>(),
+            stderr(&out),
+        )
+    };
+    let (csv_rows, _) = run("l.csv", &[]);
+    let (pq_rows, said) = run("l.parquet", &[]);
+    assert!(said.contains("2024"), "{said}");
+    assert!(pq_rows.iter().any(|r| r.contains("last_year_profile")), "{pq_rows:?}");
+    assert_eq!(csv_rows, pq_rows);
+    let (csv_rows, _) = run("l.csv", &["--period", "2024-05"]);
+    let (pq_rows, said) = run("l.parquet", &["--period", "2024-05"]);
+    assert_eq!(csv_rows, pq_rows);
+    assert!(said.contains(&(3 * BUDGET.len()).to_string()), "the rows of June–August named: {said}");
+}

@@ -104,6 +104,13 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
             sums: HashMap::default(),
             interned: HashMap::new(),
             row: 0,
+            cutoff: crate::ingest::context::configured_period(),
+            actual_slots: layout
+                .amount_cols
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, sc))| *sc == crate::model::Scenario::Tp)
+                .fold(0, |m, (k, _)| m | (1 << k)),
         };
         const WORKERS: usize = 2;
         const SLICE_ROWS: u64 = 4_000_000;
@@ -212,8 +219,10 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     let mut chunk = scan(None)?;
     let said =
         super::groups::separate_groups(&mut chunk, Mapper::new(org, &options.chart), |family| scan(Some(family)))?;
-    let mut out = figures_from_sums(chunk, &layout, shown, org, options, None)?;
+    let period = super::interim_period(&chunk);
+    let mut out = figures_from_sums(chunk, &layout, shown, org, options, period.as_ref().map(|p| &p.0))?;
     out.warnings.extend(said.into_iter().map(|said| crate::model::Warning { location: shown.to_string(), said }));
+    super::apply_period(&mut out, period, shown);
     Ok(out)
 }
 
@@ -325,6 +334,10 @@ struct Summing<'a> {
     cc_items: std::collections::HashSet<(u64, u64), FastHash>,
     /// The last (cost center, line item) pair met.
     last_pair: (u64, u64),
+    /// The end of an interim period `--period` gives: actuals dated later are not read.
+    cutoff: Option<(i32, u8)>,
+    /// The amount slots holding actuals.
+    actual_slots: u32,
 }
 
 impl Summing<'_> {
@@ -452,6 +465,42 @@ impl Summing<'_> {
                 vals[slot] = m;
                 filled |= 1 << slot;
             }
+            // Actuals by month, as a CSV ledger's: the last month each year's are dated; after an interim period's
+            // end, not read (in the second reading too; counted and said once, in the first).
+            let month = match &years {
+                Codes::Texts(v) => v.get(g).and_then(super::header::month_of_cell),
+                Codes::Numbers(_) => None,
+            };
+            let first = self.family.is_none();
+            let decimal = |m: i128| Decimal::try_from_i128_with_scale(m, self.scale).unwrap_or_default();
+            if filled & self.actual_slots != 0 {
+                match month {
+                    Some(m) => {
+                        if first {
+                            match self.chunk.last_month.iter_mut().find(|(y, _)| *y == year) {
+                                Some(e) => e.1 = e.1.max(m),
+                                None => self.chunk.last_month.push((year, m)),
+                            }
+                        }
+                        if self.cutoff.is_some_and(|(py, pm)| year == py && m > pm) {
+                            for k in (0..SLOTS).filter(|k| self.actual_slots & (1 << k) != 0) {
+                                if first {
+                                    let after = &mut self.chunk.after_period.1;
+                                    *after = after.checked_add(decimal(vals[k])).unwrap_or(*after);
+                                }
+                                vals[k] = 0;
+                            }
+                            self.chunk.after_period.0 += u64::from(first);
+                            filled &= !self.actual_slots;
+                            if filled == 0 {
+                                continue;
+                            }
+                        }
+                    }
+                    None if first && self.cutoff.is_some() && self.layout.year_col.is_some() => self.chunk.undated += 1,
+                    None => {}
+                }
+            }
             let name = names.as_ref().and_then(|n| n.get(g)).unwrap_or("").trim();
             // A report export's group or total row: kept to be checked, never summed as an account.
             if self.family.is_none() {
@@ -513,6 +562,21 @@ impl Summing<'_> {
                     if (cc_raw, acc) != self.last_pair {
                         self.last_pair = (cc_raw, acc);
                         self.cc_items.insert(self.last_pair);
+                    }
+                    // Dated actuals per month: last year's months give its monthly profile.
+                    if let Some(m) = month.filter(|_| filled & self.actual_slots != 0) {
+                        let own: Vec<usize> = (0..SLOTS)
+                            .filter(|k| {
+                                self.actual_slots & filled & (1 << k) != 0 && self.layout.year_of_slot(*k, year) == year
+                            })
+                            .collect();
+                        if !own.is_empty() {
+                            let e = self.chunk.monthly.entry((year, m, cc, acc)).or_default();
+                            for k in own {
+                                e.0 = e.0.checked_add(decimal(vals[k])).unwrap_or(e.0);
+                            }
+                            e.1 += 1;
+                        }
                     }
                     (year, cc, acc)
                 }
