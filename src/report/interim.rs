@@ -245,6 +245,15 @@ pub fn chart(ctx: &ReportContext, period: &Period, lang: Lang) -> String {
         Lang::En => format!("{} of the year elapsed", percent(elapsed, lang)),
     };
     let _ = writeln!(svg, r#"<text x="{ex:.1}" y="{:.1}" text-anchor="middle">{caption}</text>"#, height - 14.0);
+    // The solid marks: each unit's own share due by now (a phasing, last year's profile), named.
+    if bars.iter().any(|b| (b.4 - elapsed).abs() > 0.05) {
+        let marks = match lang {
+            Lang::Fi => "▍ odotettu osuus (jaksotus tai edellisen vuoden profiili)",
+            Lang::Sv => "▍ väntad andel (periodisering eller föregående års profil)",
+            Lang::En => "▍ share due (phasing or last year's profile)",
+        };
+        let _ = writeln!(svg, r#"<text x="10" y="{:.1}">{marks}</text>"#, height - 14.0);
+    }
     svg.push_str("</svg>\n");
     svg
 }
