@@ -118,6 +118,27 @@ pub fn toml_message(text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// A message as the console shows it: one line, control characters (an escape sequence, a bell, a carriage
+/// return or a line break from a file's cell or name) shown as `\u{..}`, never acted on by the terminal.
+///
+/// ```
+/// use poikkeama::error::plain_line;
+///
+/// assert_eq!(plain_line("rivi \u{1b}[31mpunainen"), "rivi \\u{1b}[31mpunainen");
+/// assert_eq!(plain_line("a\nb"), "a\\u{a}b");
+/// ```
+pub fn plain_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_control() {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A value from an input as a message quotes it: control characters shown as `\u{..}`, and a long value cut
 /// with its length, so that one bad cell cannot flood the console.
 ///

@@ -46,8 +46,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            // One line per problem (a list of errors is one per line), each plain.
             for line in e.to_string().lines() {
-                eprintln!("error: {line}");
+                eprintln!("error: {}", poikkeama::error::plain_line(line));
             }
             ExitCode::from(2)
         }

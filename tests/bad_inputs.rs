@@ -33,6 +33,16 @@ const CASES: &[(&str, i32, &str)] = &[
     ("unknown_labels.xlsx", 0, "cell A4: tuntematon rivin nimi \"Kahvikassan saldo\": riviä ei luettu"),
     ("duplicate_tables.xlsx", 1, "tilinpäätös 2024 on annettu useammin kuin kerran eri luvuin: 90"),
     ("windows_1252.txt", 0, ""),
+    // The second torture run's (issue 22): an escape sequence and a bell in a label, shown, never acted on.
+    ("control_chars.txt", 0, "tuntematon rivin nimi \"Kahvi\\u{1b}[31m kassa\\u{7}\""),
+    ("decimals_28.txt", 2, "decimals_28.txt:4: a figure with more than 18 decimals cannot be checked exactly"),
+    ("ledger_overflow.csv", 2, "ledger_overflow.csv:3: the amounts' sum is beyond the exact range"),
+    (
+        "ledger_stray_quote.csv",
+        2,
+        "ledger_stray_quote.csv:2: column \"talousarvio\": a quote (\") opens here and is not closed on this line, so \
+         the 2 lines after it read as one cell",
+    ),
 ];
 
 #[test]
@@ -52,6 +62,7 @@ fn every_bad_input_gets_its_answer() {
         assert_eq!(code(&out), *exit, "{file}: {all}");
         assert!(all.contains(says), "{file}: expected {says:?} in\n{all}");
         assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{file}: {err}");
+        assert!(all.chars().all(|c| !c.is_control() || c == '\n'), "{file}: no control characters: {all:?}");
         if *exit == 2 {
             assert!(
                 err.lines().all(|l| l.starts_with(&format!("error: {path}"))),

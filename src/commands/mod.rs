@@ -66,8 +66,11 @@ pub(crate) fn print_warnings(warnings: &[poikkeama::model::Warning], lang: Optio
             (Some(Lang::En) | None, false) => "warning",
         };
         match lang {
-            Some(lang) => eprintln!("{kind}: {}: {}", w.location, report::text::said_text(&w.said, lang)),
-            None => eprintln!("{kind}: {w}"),
+            Some(lang) => eprintln!(
+                "{kind}: {}",
+                poikkeama::error::plain_line(&format!("{}: {}", w.location, report::text::said_text(&w.said, lang)))
+            ),
+            None => eprintln!("{kind}: {}", poikkeama::error::plain_line(&w.to_string())),
         }
     }
 }

@@ -146,7 +146,8 @@ pub fn run(args: RunArgs) -> Result<u8, Error> {
     for f in analysis.findings.iter().filter(|f| f.severity == engine::Severity::Error && !quiet()) {
         let follows = if f.explained_by.is_some() { "  ↳ " } else { "" };
         let severity = report::text::severity_name(f.severity, lang);
-        eprintln!("{follows}{severity}: {} · {}", f.unit, report::text::message(f, lang));
+        let text = poikkeama::error::plain_line(&format!("{} · {}", f.unit, report::text::message(f, lang)));
+        eprintln!("{follows}{severity}: {text}");
     }
     let in_figures = report::text::errors_in_figures(errors, lang);
     if errors > 0 && cfg.strict {

@@ -20,11 +20,14 @@ fn cells_word(lang: Lang) -> &'static str {
 fn line(f: &Finding, lang: Lang) -> String {
     let indent = if f.explained_by.is_some() { "  ↳ " } else { "" };
     let pad = if f.explained_by.is_some() { "        " } else { "    " };
-    let mut out = format!("{indent}{} · {} · {}", severity_name(f.severity, lang), rule_name(f.rule, lang), f.unit);
-    out.push_str(&format!("\n{pad}{}", message(f, lang)));
+    // Three lines at most, each plain: a unit, a label or a file name never breaks one or acts on the terminal.
+    let plain = crate::error::plain_line;
+    let mut out =
+        format!("{indent}{} · {} · {}", severity_name(f.severity, lang), rule_name(f.rule, lang), plain(&f.unit));
+    out.push_str(&format!("\n{pad}{}", plain(&message(f, lang))));
     if !f.sources.is_empty() {
         let sources: Vec<String> = f.sources.iter().map(|s| super::text::source_in(s, lang)).collect();
-        out.push_str(&format!("\n{pad}{}: {}", cells_word(lang), sources.join(", ")));
+        out.push_str(&format!("\n{pad}{}: {}", cells_word(lang), plain(&sources.join(", "))));
     }
     out
 }

@@ -116,3 +116,21 @@ open(path("windows_1252.txt"), "wb").write(text.encode("cp1252"))
 # A PDF that is no PDF inside, and a ledger with a bad amount.
 open(path("not_really.pdf"), "wb").write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 open(path("ledger_bad_amount.csv"), "w").write("vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;4300;-100,00;-90\n2024;1100;4300;abc;-1\n")
+
+# The second torture run's minimal inputs (issue 22), each with its answer in tests/bad_inputs.rs.
+# A row label with a terminal escape sequence and a bell: named, never acted on.
+open(path("control_chars.txt"), "w").write(
+    "KAUPUNGINKANSLIAKESKUS\n\n\tTALOUSARVIO 2024\tTILINPÄÄTÖS 2024\nToimintatuotot\t300 500\t281 829\n"
+    "Kahvi\x1b[31m kassa\x07\t5\t5\n")
+# A text total printed with 28 decimals: more decimals than money has.
+open(path("decimals_28.txt"), "w").write(
+    "KAUPUNGINKANSLIAKESKUS\n\n\tTALOUSARVIO 2024\tTILINPÄÄTÖS 2024\n"
+    "Toimintatuotot\t300 500\t0,1234567890123456789012345678\n")
+# Two ledger rows of one cost center and account whose sum passes the exact decimal range.
+big = "79228162514264337593543950335"
+open(path("ledger_overflow.csv"), "w").write(
+    f"vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;4300;{big};1\n2024;1100;4300;{big};1\n")
+# A quote opened and never closed: the lines after it swallowed into one cell, said in one line.
+open(path("ledger_stray_quote.csv"), "w").write(
+    "vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;4300;\"-100,00;-90\n2024;1100;4300;-5;-1\n"
+    "2024;1100;4300;-5;-1\n")
