@@ -836,3 +836,43 @@ fn actuals_by_month_in_columns() {
     let tp = parse_extract(&stdout(&out)).into_iter().find(|(_, k)| k.1 == "palvelujen_ostot" && k.2 == "tp");
     assert_eq!(tp, Some(("kk.csv (2 rows)".into(), key("Alue A", "palvelujen_ostot", "tp", 2024, "-306.5"))));
 }
+
+/// Parquet amounts the decimal cast cannot take (1e300, NaN, infinity in a float column) and columns no code can
+/// be (lists) are named with their row and column in plain words, not polars' (`conversion from f64 to
+/// decimal[38,2] failed in column …`, `cannot cast List type`).
+#[test]
+fn parquet_values_no_amount_or_code_can_be_are_named_by_row_and_column() {
+    use polars::prelude::*;
+    let dir = setup();
+    let write = |name: &str, mut df: DataFrame| {
+        ParquetWriter::new(std::fs::File::create(dir.path().join(name)).unwrap()).finish(&mut df).unwrap();
+    };
+    let floats = |v: [f64; 3]| {
+        polars::df!(
+            "vuosi" => [2024i64; 3], "kustannuspaikka" => [1100i64; 3], "tili" => [4300i64; 3],
+            "talousarvio" => v, "toteuma" => [1.5, 2.0, 3.0],
+        )
+        .unwrap()
+    };
+    write("huge.parquet", floats([1.0, 2.0, 1e300]));
+    write("nan.parquet", floats([1.0, f64::NAN, 2.0]));
+    write("inf.parquet", floats([f64::NEG_INFINITY, 1.0, 2.0]));
+    let lists = Series::new("kustannuspaikka".into(), [Series::new("".into(), [1i64]), Series::new("".into(), [2i64])]);
+    let mut df = polars::df!("vuosi" => [2024i64; 2], "tili" => [4300i64; 2], "toteuma" => [1.5, 2.0]).unwrap();
+    df.with_column(lists.into_column()).unwrap();
+    write("list.parquet", df);
+    for (file, says) in [
+        ("huge.parquet", "huge.parquet: row 3: column \"talousarvio\": 1e300 is beyond any budget"),
+        ("nan.parquet", "nan.parquet: row 2: column \"talousarvio\": NaN is not a number"),
+        ("inf.parquet", "inf.parquet: row 1: column \"talousarvio\": -inf is not a finite amount"),
+        (
+            "list.parquet",
+            "list.parquet: column \"kustannuspaikka\" holds lists or records (nested values), not cost-center codes",
+        ),
+    ] {
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
+        assert_eq!(code(&out), 2, "{file}: {}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{file}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
+    }
+}

@@ -79,6 +79,58 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
         };
         select.push(amount.alias(format!("a{i}")));
     }
+    // Columns of a type no code, year or amount can be (lists, records, binary data): named before any row is
+    // read (polars' cast would say `cannot cast List type` and no column).
+    let used: Vec<(usize, &str)> = [
+        layout.year_col.map(|k| (k, "years")),
+        Some((layout.cc_col, "cost-center codes")),
+        Some((layout.acc_col, "account codes")),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(layout.amount_cols.iter().map(|(k, _)| (*k, "amounts")))
+    .chain(layout.name_col.map(|k| (k, "names")))
+    .collect();
+    for (k, role) in used {
+        let Some(dt) = schema.get(&name(k)) else { continue };
+        let what = if dt.is_nested() {
+            Some("lists or records (nested values)")
+        } else if matches!(dt, DataType::Binary | DataType::BinaryOffset) {
+            Some("binary data")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            return Err(bad(format!("column \"{}\" holds {what}, not {role}", original[k])));
+        }
+    }
+    // Float amounts: a value past any budget (1e300, infinity, NaN) fails the cast to decimals with no row; the
+    // first such row is found and named first.
+    for n in amount_names.iter().filter(|n| matches!(schema.get(n), Some(DataType::Float32 | DataType::Float64))) {
+        let limit = 1e15;
+        let found = lf
+            .clone()
+            .with_row_index("__row", None)
+            .filter(col(n.clone()).gt(lit(limit)).or(col(n.clone()).lt(lit(-limit))))
+            .select([col("__row"), col(n.clone()).cast(DataType::Float64)])
+            .limit(1)
+            .collect()
+            .map_err(plain)?;
+        if found.height() > 0 {
+            let row = found.column("__row").ok().and_then(|c| c.get(0).ok()).map(|v| v.to_string()).unwrap_or_default();
+            let value =
+                found.column(n.as_str()).ok().and_then(|c| c.f64().ok().and_then(|f| f.get(0))).unwrap_or(f64::NAN);
+            let row: u64 = row.parse::<u64>().map_or(0, |r| r + 1);
+            let what = if value.is_nan() {
+                "NaN is not a number".to_string()
+            } else if value.is_infinite() {
+                format!("{value} is not a finite amount")
+            } else {
+                format!("{value:e} is beyond any budget (more than 10^15 €)")
+            };
+            return Err(bad(format!("row {row}: column \"{n}\": {what}")));
+        }
+    }
     let lf = lf.select(select);
     // polars' streaming engine reads the file in morsels and hands them, in order and numbered by their first
     // row, to two summing threads, which sum them as the CSV reader sums its rows: each distinct code mapped
