@@ -24,6 +24,12 @@ pub struct Limits {
     pub pdf_memory_mb: u64,
     /// The CPU time the PDF decoder may take for one file, seconds.
     pub pdf_seconds: u64,
+    /// The rows one table of a workbook, report text or PDF may have (a city's budget book: a few thousand).
+    pub table_rows: u64,
+    /// The lines a report text (or a PDF's laid-out text) may have (a 1 000-page budget book: about 60 000).
+    pub text_lines: u64,
+    /// The pages a PDF may have.
+    pub pdf_pages: u64,
 }
 
 impl Default for Limits {
@@ -37,6 +43,9 @@ impl Default for Limits {
             pdf_mb: 256,
             pdf_memory_mb: 1024,
             pdf_seconds: 120,
+            table_rows: 50_000,
+            text_lines: 500_000,
+            pdf_pages: 5_000,
         }
     }
 }

@@ -1393,7 +1393,20 @@ fn read_body(
     let mut previous: Option<LineItem> = None;
     let mut blank_run = 0;
     let mut last_row = from;
+    let max_rows = crate::ingest::limits::limits().table_rows;
     for r in from..limit {
+        // A table of more rows than any budget table has: not read past the limit, and an error (its figures
+        // would be held row by row: a million rows under one header took 2 GB).
+        if rows.len() as u64 >= max_rows {
+            problems.errors.push((
+                grid.cell_ref(r, label_col),
+                format!(
+                    "the table goes on past {max_rows} rows, more than any budget table has (a ledger export is read \
+                     as CSV); [limits] table_rows raises the limit"
+                ),
+            ));
+            break;
+        }
         let label = grid.get(r, label_col).text();
         // A new page goes on with the table only where its first row has figures (a table the PDF reader
         // found running on); page furniture or another text ends it.

@@ -34,6 +34,16 @@ pub fn read_pdf(path: &Path, shown: &str, org: Option<&Org>) -> Result<WorkbookF
 /// Reads pages of positioned glyphs: lays each into lines and tables, tables running on over page breaks,
 /// and reads the result as report text, each line keeping its page and line.
 fn read_pages(pages: Vec<Vec<layout::Glyph>>, shown: &str, org: Option<&Org>) -> Result<WorkbookFigures> {
+    let max_pages = crate::ingest::limits::limits().pdf_pages;
+    if pages.len() as u64 > max_pages {
+        return Err(Error::File {
+            path: shown.to_string(),
+            reason: format!(
+                "{} pages, more than the {max_pages} a PDF may have ([limits] pdf_pages raises the limit)",
+                pages.len()
+            ),
+        });
+    }
     let mut text = String::new();
     let mut places = Vec::new();
     let mut carry = layout::Carry::default();
