@@ -876,3 +876,69 @@ fn parquet_values_no_amount_or_code_can_be_are_named_by_row_and_column() {
         assert!(stderr(&out).contains(says), "{file}: {}", stderr(&out));
     }
 }
+
+/// Many distinct cost centers in no unit (here 12 000, past the 5 000 a reading keeps sums of their own for):
+/// the largest named, the rest counted and summed exactly, per scenario, whichever thread read them; memory
+/// stays bounded (a million such codes took 1.7 GB; now about 0.2 GB, BENCHMARKS.md).
+#[test]
+fn many_unmapped_cost_centers_are_counted_and_summed_exactly() {
+    let dir = setup();
+    let n = 12_000i64;
+    let mut text = String::from("vuosi;kustannuspaikka;tili;talousarvio;toteuma\n");
+    for i in 0..n {
+        // Budget on every code; actuals on the even ones only.
+        let tp = if i % 2 == 0 { format!("-{}.{:02}", i / 100, i % 100) } else { String::new() };
+        text.push_str(&format!("2024;{};4300;-1,00;{tp}\n", 500_000 + i));
+    }
+    text.push_str("2024;1100;4300;-5,00;-4,00\n");
+    std::fs::write(dir.path().join("hajalla.csv"), &text).unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "hajalla.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    let named: Vec<&str> = err.lines().filter(|l| l.contains("is in no unit's codes")).collect();
+    assert_eq!(named.len(), 20, "{err}");
+    // Past the first 5 000 codes a reading thread meets, codes are summed together: the 20 named are the
+    // largest of those with sums of their own, and the message says so. The rest is everything else.
+    let named_tp: i64 = err
+        .lines()
+        .filter(|l| l.contains("is in no unit's codes: tp 2024 -"))
+        .map(|l| {
+            let amount = l.split("tp 2024 -").nth(1).unwrap().split(' ').next().unwrap();
+            let (e, c) = amount.split_once('.').unwrap();
+            e.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+        })
+        .sum();
+    let all_tp: i64 = (0..n).filter(|i| i % 2 == 0).sum();
+    let rest_tp = all_tp - named_tp;
+    // How many kept sums of their own: as the message says (one or two readings of 5 000 each).
+    let own: u64 = err
+        .split("the largest of the first ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    assert!((5_000..=10_000).contains(&own), "{err}");
+    let tp_line = format!(
+        "{} more cost centers map to nothing (the largest of the first {} met are named above): tp 2024 -{}.{:02} in {} \
+         rows not read",
+        n / 2 - 20,
+        own,
+        rest_tp / 100,
+        rest_tp % 100,
+        n / 2 - 20
+    );
+    assert!(err.contains(&tp_line), "{tp_line} in {err}");
+    let ta_line = format!(
+        "{n} more cost centers map to nothing (the largest of the first {own} met are named above): ta 2024 -{n}.00 \
+         in {n} rows not read"
+    );
+    assert!(err.contains(&ta_line), "{ta_line} in {err}");
+    assert!(
+        err.contains(&format!(
+            "tp 2024: all rows -{}.{:02} = mapped -4.00",
+            (all_tp + 400) / 100,
+            (all_tp + 400) % 100
+        )),
+        "{err}"
+    );
+}

@@ -521,6 +521,9 @@ pub enum Said {
     UnmappedMore {
         accounts: bool,
         count: u64,
+        /// Where codes past the first N met were summed together: the named are the largest of those N.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        among_first: Option<u64>,
         scenario: Scenario,
         year: i32,
         #[serde(with = "rust_decimal::serde::str")]
@@ -704,10 +707,12 @@ impl fmt::Display for Said {
                 "cost center {code} is in no unit's codes: {scenario} {year} {amount} in {} not read",
                 rows_en(*rows)
             ),
-            Said::UnmappedMore { accounts, count, scenario, year, amount, rows } => write!(
+            Said::UnmappedMore { accounts, count, among_first, scenario, year, amount, rows } => write!(
                 f,
-                "{count} more {} map to nothing (the largest are named above): {scenario} {year} {amount} in {} not read",
+                "{count} more {} map to nothing (the largest{} are named above): {scenario} {year} {amount} in {} not \
+                 read",
                 if *accounts { "accounts" } else { "cost centers" },
+                among_first.map(|n| format!(" of the first {n} met")).unwrap_or_default(),
                 rows_en(*rows)
             ),
             Said::UnmappedAccount { account, scenario, year, amount, rows } => {

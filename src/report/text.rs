@@ -736,11 +736,12 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
                 ),
             }
         }
-        (_, Said::UnmappedMore { accounts, count, scenario, year, amount, rows }) => {
+        (_, Said::UnmappedMore { accounts, count, among_first, scenario, year, amount, rows }) => {
             let (col, m) = (mid_sentence(scenario.label(lang.code())), money_cents(*amount, lang));
             match (lang, accounts) {
                 (Lang::Fi, false) => format!(
-                    "{count} muuta kustannuspaikkaa ei kuulu minkään yksikön koodeihin (suurimmat yllä): {col} {year} {m} ({}) jäi lukematta",
+                    "{count} muuta kustannuspaikkaa ei kuulu minkään yksikön koodeihin (suurimmat{} yllä): {col} {year} {m} ({}) jäi lukematta",
+                    among_first.map(|n| format!(" ensimmäisistä {n}:sta")).unwrap_or_default(),
                     rows_in(*rows, lang)
                 ),
                 (Lang::Fi, true) => format!(
@@ -748,7 +749,8 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
                     rows_in(*rows, lang)
                 ),
                 (Lang::Sv, false) => format!(
-                    "{count} kostnadsställen till hör inte till någon enhets koder (de största ovan): {col} {year} {m} ({}) lästes inte",
+                    "{count} kostnadsställen till hör inte till någon enhets koder (de största{} ovan): {col} {year} {m} ({}) lästes inte",
+                    among_first.map(|n| format!(" av de första {n}")).unwrap_or_default(),
                     rows_in(*rows, lang)
                 ),
                 (Lang::Sv, true) => format!(

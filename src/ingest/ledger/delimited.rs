@@ -236,6 +236,10 @@ pub(super) fn sum_rows<R: std::io::Read>(
         (Vec::new(), (0, Decimal::ZERO), 0);
     // Dated actuals per (year, month, cost center, account): last year's months give its monthly profile.
     let mut monthly: Monthly = HashMap::default();
+    // Unmapped cost centers with sums of their own, and those folded into one key past them (with the scenarios
+    // and years of their rows, to be counted).
+    let mut own_unmapped: std::collections::HashSet<u64, FastHash> = Default::default();
+    let mut folded: Folded = Default::default();
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -455,10 +459,26 @@ pub(super) fn sum_rows<R: std::io::Read>(
         }
         let acc_key = acc_raw | internal;
         let (cc_key, acc_key) = (mapper.cost_center(cc_raw, &names), mapper.account(acc_key, &names));
-        if (cc_raw, acc_key) != last_pair {
-            last_pair = (cc_raw, acc_key);
-            cc_items.insert(last_pair);
-        }
+        // Cost centers in no unit past the first few thousand distinct ones: summed under one key, each counted
+        // (a million stray codes took a million sums, 1.7 GB).
+        let cc_key = if mapped_index(cc_key).is_none()
+            && !own_unmapped.contains(&cc_key)
+            && own_unmapped.len() >= super::MAX_OWN_UNMAPPED
+        {
+            for (k, (_, sc)) in amount_cols.iter().enumerate().filter(|(k, _)| filled & (1 << k) != 0) {
+                folded.insert((cc_key, *sc, layout.year_of_slot(k, year)));
+            }
+            super::FOLDED
+        } else {
+            if mapped_index(cc_key).is_none() {
+                own_unmapped.insert(cc_key);
+            }
+            if (cc_raw, acc_key) != last_pair {
+                last_pair = (cc_raw, acc_key);
+                cc_items.insert(last_pair);
+            }
+            cc_key
+        };
         if !add_row(sums.entry((year, cc_key, acc_key)).or_default(), &amounts, filled, layout) {
             // One line for them all: the first row, and how many more (a file of such rows is one mistake).
             overflow_rows += 1;
@@ -514,6 +534,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
         after_period,
         undated,
         monthly,
+        folded,
         overflowed: false,
     }
 }

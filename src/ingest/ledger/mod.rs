@@ -274,8 +274,20 @@ fn figures_from_sums(
     type MonthKey = (Option<u32>, Option<Item>, Scenario, i32);
     let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
     let has_months = |k: usize| layout.check_of.contains(&Some(k));
-    let Chunk { sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, monthly, .. } =
-        chunk;
+    let Chunk {
+        sums,
+        names,
+        seen,
+        errors,
+        groups,
+        groups_dropped,
+        cost_centers,
+        cc_items,
+        unread,
+        monthly,
+        folded,
+        ..
+    } = chunk;
     let mut not_read: Vec<Warning> = layout
         .unread_cols
         .iter()
@@ -487,13 +499,30 @@ fn figures_from_sums(
     const NAMED: usize = 20;
     let mut unmapped: Vec<Warning> = Vec::new();
     let at = |said| Warning { location: shown.to_string(), said };
+    // Folded cost centers counted per scenario and year, less those another reading thread kept sums of.
+    let own: std::collections::HashSet<u64> = no_unit.keys().map(|(k, _, _)| *k).filter(|k| *k != FOLDED).collect();
+    let mut folded_count: HashMap<(Scenario, i32), u64> = HashMap::new();
+    for (cc, sc, y) in &folded {
+        if !own.contains(cc) {
+            *folded_count.entry((*sc, *y)).or_default() += 1;
+        }
+    }
     for (accounts, entries) in [(false, no_unit.into_iter().collect::<Vec<_>>()), (true, no_item.into_iter().collect())]
     {
         let mut entries = entries;
         entries.sort_by(|a, b| b.1 .0.abs().cmp(&a.1 .0.abs()).then(a.0 .0.cmp(&b.0 .0)));
         let mut rest: std::collections::BTreeMap<(Scenario, i32), (u64, Decimal, u64)> = Default::default();
-        for (k, ((key, scenario, year), (amount, rows))) in entries.into_iter().enumerate() {
-            if k >= NAMED {
+        let mut named = 0;
+        for ((key, scenario, year), (amount, rows)) in entries.into_iter() {
+            if !accounts && key == FOLDED {
+                let e = rest.entry((scenario, year)).or_default();
+                e.0 += folded_count.get(&(scenario, year)).copied().unwrap_or(0);
+                e.1 = e.1.checked_add(amount).unwrap_or(e.1);
+                e.2 += rows;
+                continue;
+            }
+            named += 1;
+            if named > NAMED {
                 let e = rest.entry((scenario, year)).or_default();
                 e.0 += 1;
                 e.1 = e.1.checked_add(amount).unwrap_or(e.1);
@@ -508,7 +537,8 @@ fn figures_from_sums(
             }));
         }
         for ((scenario, year), (count, amount, rows)) in rest {
-            unmapped.push(at(Said::UnmappedMore { accounts, count, scenario, year, amount, rows }));
+            let among_first = (!accounts && !folded.is_empty()).then_some(own.len() as u64);
+            unmapped.push(at(Said::UnmappedMore { accounts, count, among_first, scenario, year, amount, rows }));
         }
     }
     unmapped.sort_by_key(|w| w.said.to_string());
@@ -523,6 +553,18 @@ fn figures_from_sums(
     }
     Ok(out)
 }
+
+/// Distinct unmapped cost centers (their keys) folded into [`FOLDED`], with the scenario and year of each figure
+/// they have rows for.
+type Folded = std::collections::HashSet<(u64, Scenario, i32), FastHash>;
+
+/// The key unmapped cost centers past [`MAX_OWN_UNMAPPED`] are summed under: no code's (bit 60 of an interned
+/// key, far above any index), mapped to no unit.
+const FOLDED: u64 = (1 << 63) | (1 << 60);
+
+/// Distinct unmapped cost centers a reading keeps sums of their own for (the largest are named; the rest are
+/// counted and summed anyway).
+const MAX_OWN_UNMAPPED: usize = 5_000;
 
 /// Dated actuals per (year, month, cost center key, account key): their sum and rows.
 type Monthly = HashMap<(i32, u8, u64, u64), (Decimal, u64), FastHash>;
@@ -561,6 +603,8 @@ struct Chunk {
     /// Dated actuals per (year, month, cost center, account) as the sums key them, with their rows: the
     /// months of last year up to the period's month are its actuals to date, the monthly profile of a forecast.
     pub monthly: Monthly,
+    /// Unmapped cost centers summed under [`FOLDED`], with their figures' scenarios and years.
+    pub folded: Folded,
     /// Two halves' sums of one key passed the exact decimal range when added (see [`Chunk::overflow_error`]).
     pub overflowed: bool,
 }
@@ -652,7 +696,7 @@ impl Chunk {
         let mut index: HashMap<String, u64> =
             self.names.iter().enumerate().map(|(i, n)| (n.clone(), (1 << 63) | i as u64)).collect();
         let mut rekey = |k: u64, names: &mut Vec<String>| -> u64 {
-            if k >> 63 == 0 || mapped_index(k).is_some() {
+            if k >> 63 == 0 || mapped_index(k).is_some() || k == FOLDED {
                 return k;
             }
             let flag = k & INTERNAL_BIT;
@@ -704,6 +748,10 @@ impl Chunk {
                 Some(e) => e.1 = e.1.max(m),
                 None => self.last_month.push((y, m)),
             }
+        }
+        for (cc, sc, y) in other.folded {
+            let cc = rekey(cc, &mut self.names);
+            self.folded.insert((cc, sc, y));
         }
         for ((year, month, cc, acc), (amount, rows)) in other.monthly {
             let key = (year, month, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
