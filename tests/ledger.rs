@@ -892,33 +892,45 @@ fn many_unmapped_cost_centers_are_counted_and_summed_exactly() {
     }
     text.push_str("2024;1100;4300;-5,00;-4,00\n");
     std::fs::write(dir.path().join("hajalla.csv"), &text).unwrap();
-    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "hajalla.csv"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let err = stderr(&out);
-    let named: Vec<&str> = err.lines().filter(|l| l.contains("is in no unit's codes")).collect();
-    assert_eq!(named.len(), 20, "{err}");
-    // Past the first 5 000 codes a reading thread meets, codes are summed together: the 20 named are the
-    // largest of those with sums of their own, and the message says so. The rest is everything else.
-    let named_tp: i64 = err
-        .lines()
-        .filter(|l| l.contains("is in no unit's codes: tp 2024 -"))
-        .map(|l| {
-            let amount = l.split("tp 2024 -").nth(1).unwrap().split(' ').next().unwrap();
-            let (e, c) = amount.split_once('.').unwrap();
-            e.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
-        })
-        .sum();
-    let all_tp: i64 = (0..n).filter(|i| i % 2 == 0).sum();
-    let rest_tp = all_tp - named_tp;
-    // How many kept sums of their own: as the message says (one or two readings of 5 000 each).
-    let own: u64 = err
-        .split("the largest of the first ")
-        .nth(1)
-        .and_then(|t| t.split(' ').next())
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
-    assert!((5_000..=10_000).contains(&own), "{err}");
-    let tp_line = format!(
+    // The same rows as Parquet: the same answer.
+    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(';').collect()).collect();
+    let mut df = polars::df!(
+        "vuosi" => rows.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "kustannuspaikka" => rows.iter().map(|r| r[1].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "tili" => rows.iter().map(|r| r[2].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "talousarvio" => rows.iter().map(|r| r[3].replace(',', ".")).collect::<Vec<_>>(),
+        "toteuma" => rows.iter().map(|r| (!r[4].is_empty()).then(|| r[4].replace(',', "."))).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    write_parquet(&mut df, &dir.path().join("hajalla.parquet"), &["talousarvio", "toteuma"]);
+    for file in ["hajalla.csv", "hajalla.parquet"] {
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let err = stderr(&out);
+        let named: Vec<&str> = err.lines().filter(|l| l.contains("is in no unit's codes")).collect();
+        assert_eq!(named.len(), 20, "{err}");
+        // Past the first 5 000 codes a reading thread meets, codes are summed together: the 20 named are the
+        // largest of those with sums of their own, and the message says so. The rest is everything else.
+        let named_tp: i64 = err
+            .lines()
+            .filter(|l| l.contains("is in no unit's codes: tp 2024 -"))
+            .map(|l| {
+                let amount = l.split("tp 2024 -").nth(1).unwrap().split(' ').next().unwrap();
+                let (e, c) = amount.split_once('.').unwrap();
+                e.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+            })
+            .sum();
+        let all_tp: i64 = (0..n).filter(|i| i % 2 == 0).sum();
+        let rest_tp = all_tp - named_tp;
+        // How many kept sums of their own: as the message says (one or two readings of 5 000 each).
+        let own: u64 = err
+            .split("the largest of the first ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        assert!((5_000..=10_000).contains(&own), "{err}");
+        let tp_line = format!(
         "{} more cost centers map to nothing (the largest of the first {} met are named above): tp 2024 -{}.{:02} in {} \
          rows not read",
         n / 2 - 20,
@@ -927,18 +939,19 @@ fn many_unmapped_cost_centers_are_counted_and_summed_exactly() {
         rest_tp % 100,
         n / 2 - 20
     );
-    assert!(err.contains(&tp_line), "{tp_line} in {err}");
-    let ta_line = format!(
+        assert!(err.contains(&tp_line), "{tp_line} in {err}");
+        let ta_line = format!(
         "{n} more cost centers map to nothing (the largest of the first {own} met are named above): ta 2024 -{n}.00 \
          in {n} rows not read"
     );
-    assert!(err.contains(&ta_line), "{ta_line} in {err}");
-    assert!(
-        err.contains(&format!(
-            "tp 2024: all rows -{}.{:02} = mapped -4.00",
-            (all_tp + 400) / 100,
-            (all_tp + 400) % 100
-        )),
-        "{err}"
-    );
+        assert!(err.contains(&ta_line), "{ta_line} in {err}");
+        assert!(
+            err.contains(&format!(
+                "tp 2024: all rows -{}.{:02} = mapped -4.00",
+                (all_tp + 400) / 100,
+                (all_tp + 400) % 100
+            )),
+            "{err}"
+        );
+    }
 }

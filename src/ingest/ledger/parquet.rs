@@ -157,6 +157,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
             interned: HashMap::new(),
             row: 0,
             cutoff: crate::ingest::context::configured_period(),
+            own_unmapped: Default::default(),
             actual_slots: layout
                 .amount_cols
                 .iter()
@@ -390,6 +391,8 @@ struct Summing<'a> {
     cutoff: Option<(i32, u8)>,
     /// The amount slots holding actuals.
     actual_slots: u32,
+    /// Unmapped cost centers with sums of their own (see `MAX_OWN_UNMAPPED`).
+    own_unmapped: std::collections::HashSet<u64, FastHash>,
 }
 
 impl Summing<'_> {
@@ -611,10 +614,27 @@ impl Summing<'_> {
                         self.mapper.cost_center(cc_raw, &self.chunk.names),
                         self.mapper.account(acc_raw | flag, &self.chunk.names),
                     );
-                    if (cc_raw, acc) != self.last_pair {
-                        self.last_pair = (cc_raw, acc);
-                        self.cc_items.insert(self.last_pair);
-                    }
+                    // Cost centers in no unit past the first few thousand: summed under one key, each counted (as
+                    // a CSV's are).
+                    let unmapped = super::mapping::mapped_index(cc).is_none();
+                    let cc = if unmapped
+                        && !self.own_unmapped.contains(&cc)
+                        && self.own_unmapped.len() >= super::MAX_OWN_UNMAPPED
+                    {
+                        for (k, (_, sc)) in amount_cols.iter().enumerate().filter(|(k, _)| filled & (1 << k) != 0) {
+                            self.chunk.folded.insert((cc, *sc, self.layout.year_of_slot(k, year)));
+                        }
+                        super::FOLDED
+                    } else {
+                        if unmapped {
+                            self.own_unmapped.insert(cc);
+                        }
+                        if (cc_raw, acc) != self.last_pair {
+                            self.last_pair = (cc_raw, acc);
+                            self.cc_items.insert(self.last_pair);
+                        }
+                        cc
+                    };
                     // Dated actuals per month: last year's months give its monthly profile.
                     if let Some(m) = month.filter(|_| filled & self.actual_slots != 0) {
                         let own: Vec<usize> = (0..SLOTS)
