@@ -529,6 +529,16 @@ fn printed_realisation_percentages_are_checked() {
     assert_eq!(found[0]["severity"], "warning");
     assert_eq!((found[0]["actual"].as_str(), found[0]["expected"].as_str()), (Some("58.7"), Some("58.94")));
     assert_eq!(found[0]["scenario"], "kausi", "the caption's 1 - 7 kk: actuals to date");
+    // Its revenue row, single spaces between columns and between thousands ("2 155 950 914 455 42,4"), is split
+    // where the printed percentage agrees (914 455 / 2 155 950 = 42,4 %): the answer key's figures.
+    let out =
+        run_in(dir.path(), &["extract", "--org", "kaavi.toml", "--scheme", "scheme.toml", file.to_str().unwrap()]);
+    let got: Vec<(String, String)> = parse_extract(&stdout(&out))
+        .into_iter()
+        .filter(|(_, k)| k.1 == "toimintatuotot")
+        .map(|(_, k)| (k.2, k.4))
+        .collect();
+    assert_eq!(got, [("ta".to_string(), "2155950".to_string()), ("toteuma_kausi".to_string(), "914455".to_string())]);
 }
 
 /// Month columns beside the actuals to date are checked to sum to them, within the rounding of the printed

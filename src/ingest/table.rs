@@ -1205,7 +1205,7 @@ fn month_checks(
 
 /// A percent column of realisation (`toteutumis-%`, `Käyttö-%`, `toteutumisprosentti`, `Tot-%`, `Utfall %`),
 /// not of a variance or a change.
-fn is_realisation_percent(text: &str) -> bool {
+pub(super) fn is_realisation_percent(text: &str) -> bool {
     let t = text.to_uppercase();
     let says = |w: &str| t.contains(w);
     (says("TOTEUTUM") || says("TOTEUM") || says("TOT") || says("KÄYTTÖ") || says("UTFALL") || says("FÖRBRUKNING"))

@@ -525,8 +525,15 @@ fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, std::collections::HashMa
                             h.scenario.map(|s| (s, h.year))
                         })
                         .collect();
+                    // A realisation percentage column (`Käyttö-%`, a bare `%` beside no variance): its
+                    // arithmetic tells a row's splits apart too.
+                    let no_variance = !scenarios.iter().any(|s| s.is_some_and(|(sc, _)| sc == Scenario::Poikkeama));
+                    let percent = cols.iter().position(|c| {
+                        classify(&c.to_uppercase()).percent
+                            && (super::table::is_realisation_percent(c) || (c.trim() == "%" && no_variance))
+                    });
                     let mut cells = vec![label];
-                    match group(&tail, &scenarios) {
+                    match group_with(&tail, &scenarios, percent) {
                         Ok(values) => {
                             cells.extend(values.into_iter().map(|v| v.map(|d| d.to_string()).unwrap_or_default()))
                         }
@@ -670,6 +677,16 @@ pub fn group(
     tail: &str,
     columns: &[Option<(Scenario, Option<i32>)>],
 ) -> std::result::Result<Vec<Option<Decimal>>, String> {
+    group_with(tail, columns, None)
+}
+
+/// [`group`] where column `percent` (if any) is a realisation percentage: actuals / budget × 100 is one more of
+/// the table's relations.
+pub fn group_with(
+    tail: &str,
+    columns: &[Option<(Scenario, Option<i32>)>],
+    percent: Option<usize>,
+) -> std::result::Result<Vec<Option<Decimal>>, String> {
     let n = columns.len();
     // Tokens with the width of the gap before each.
     let mut tokens: Vec<(&str, usize)> = Vec::new();
@@ -708,9 +725,9 @@ pub fn group(
         ));
     }
     // The readings under which the most of the table's relations hold (all of them, for a row without errors).
-    let best = candidates.iter().map(|(c, _)| relations_holding(c, columns)).max().unwrap_or(0);
+    let best = candidates.iter().map(|(c, _)| relations_holding(c, columns, percent)).max().unwrap_or(0);
     let pool: Vec<&(Vec<Option<Decimal>>, bool)> =
-        candidates.iter().filter(|(c, _)| relations_holding(c, columns) == best).collect();
+        candidates.iter().filter(|(c, _)| relations_holding(c, columns, percent) == best).collect();
     let pick = |pool: &[&(Vec<Option<Decimal>>, bool)]| -> Option<Vec<Option<Decimal>>> {
         let first = &pool.first()?.0;
         pool.iter().all(|(c, _)| c == first).then(|| first.clone())
@@ -863,7 +880,11 @@ fn blanks_fit(placed: &[Option<Decimal>], wide: &[bool]) -> bool {
 
 /// How many of the table's relations hold for these figures (blanks as zero): TA + TA-muutokset = TA
 /// muutosten jälkeen, and TP − TA muutosten jälkeen (or TA) = poikkeama, each within rounding.
-fn relations_holding(values: &[Option<Decimal>], columns: &[Option<(Scenario, Option<i32>)>]) -> usize {
+fn relations_holding(
+    values: &[Option<Decimal>],
+    columns: &[Option<(Scenario, Option<i32>)>],
+    percent: Option<usize>,
+) -> usize {
     let find = |sc: Scenario| columns.iter().position(|c| c.is_some_and(|(s, _)| s == sc));
     let v = |i: Option<usize>| i.map(|i| values[i].unwrap_or(Decimal::ZERO));
     let ulp = |i: Option<usize>| i.and_then(|i| values[i]).map_or(Decimal::ZERO, |_| Decimal::new(5, 1));
@@ -882,6 +903,20 @@ fn relations_holding(values: &[Option<Decimal>], columns: &[Option<(Scenario, Op
     let budget_ulp = if tam.is_some() { ulp(tam) } else { ulp(ta) };
     if let (Some(t), Some(b), Some(p)) = (v(tp), budget, v(poik)) {
         holding += usize::from((t - b - p).abs() <= ulp(tp) + budget_ulp + ulp(poik));
+    }
+    // A realisation percentage: actuals (to date) / budget × 100, within the rounding of all three.
+    let actual = find(Scenario::Tp).or(find(Scenario::Kausi)).and_then(|i| values[i]);
+    let budget = tam.or(ta).and_then(|i| values[i]);
+    if let (Some(a), Some(b), Some(p)) = (actual, budget, percent.and_then(|i| values.get(i).copied().flatten())) {
+        let half = |d: Decimal| Decimal::new(5, d.scale() + 1);
+        let computed = a.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(b));
+        let spread = half(a)
+            .checked_div(b.abs())
+            .zip(a.abs().checked_mul(half(b)).and_then(|x| x.checked_div(b * b)))
+            .map(|(x, y)| (x + y) * Decimal::ONE_HUNDRED);
+        if let (Some(c), Some(s)) = (computed, spread) {
+            holding += usize::from((c - p).abs() <= half(p) + s);
+        }
     }
     holding
 }
@@ -1014,6 +1049,17 @@ mod tests {
                 ("poistot_ja_arvonalentumiset".to_string(), "-44594".to_string(), 2024, "t.txt:15".to_string()),
                 ("palvelujen_ostot".to_string(), "-1904647".to_string(), 2024, "t.txt:17".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn a_realisation_percentage_tells_a_rows_splits_apart() {
+        let c = vec![Some((Ta, Some(2025))), Some((Tp, None)), None];
+        // "2 155 950 914 455 42,4": 2 155 | 950 914 455, 2 155 950 | 914 455 … only one gives 42,4 %.
+        assert!(group("2 155 950 914 455 42,4", &c).is_err());
+        assert_eq!(
+            group_with("2 155 950 914 455 42,4", &c, Some(2)).unwrap(),
+            [d(2_155_950), d(914_455), Some(Decimal::new(424, 1))]
         );
     }
 
