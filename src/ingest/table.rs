@@ -1182,13 +1182,12 @@ fn month_checks(
         let Ok(Some(printed)) = figure_cell(grid.get(r, total.col)) else { continue };
         // Each printed figure is off by up to half its last digit: the months' sum may differ from the total
         // by that much and be right.
-        let half = |d: Decimal| Decimal::new(5, d.scale() + 1);
-        let (mut sum, mut slack) = (Some(Decimal::ZERO), half(printed));
+        let (mut sum, mut slack) = (Some(Decimal::ZERO), half_digit(printed));
         for (c, _) in months {
             match figure_cell(grid.get(r, *c)) {
                 Ok(Some(v)) => {
                     sum = sum.and_then(|s| s.checked_add(v));
-                    slack += half(v);
+                    slack += half_digit(v);
                 }
                 Ok(None) => {}
                 Err(_) => sum = None,
@@ -1201,6 +1200,28 @@ fn month_checks(
         }
     }
     out
+}
+
+/// Half the last printed digit of a figure: how far its printed value may be from the one it rounds.
+fn half_digit(d: Decimal) -> Decimal {
+    Decimal::new(5, d.scale() + 1)
+}
+
+/// A realisation percentage worked from its row (actual / budget × 100), and whether the printed one agrees with
+/// it within the rounding of the percentage and of both figures. None for a zero budget or figures whose
+/// arithmetic passes the exact range. Shared by the check of printed percentages and the reading of rows whose
+/// figures split more than one way (`text::group_with`).
+pub(super) fn realisation(actual: Decimal, budget: Decimal, printed: Decimal) -> Option<(Decimal, bool)> {
+    if budget.is_zero() {
+        return None;
+    }
+    let computed = actual.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(budget)?;
+    // The figures' rounding carried into the ratio: d(a/b) ≤ da/|b| + |a|·db/b².
+    let of_actual = half_digit(actual).checked_div(budget.abs())?;
+    let of_budget = actual.abs().checked_mul(half_digit(budget))?.checked_div(budget.checked_mul(budget)?)?;
+    let spread = of_actual.checked_add(of_budget)?.checked_mul(Decimal::ONE_HUNDRED)?;
+    let tol = half_digit(printed).checked_add(spread)?;
+    Some((computed, printed.checked_sub(computed)?.abs() <= tol))
 }
 
 /// A percent column of realisation (`toteutumis-%`, `Käyttö-%`, `toteutumisprosentti`, `Tot-%`, `Utfall %`),
@@ -1236,7 +1257,6 @@ fn realisation_checks(
     // Certain where the table prints the budget after changes, or shows there were no changes.
     let certain = budget == Scenario::TaMuutettu
         || of_year(Scenario::TaMuutokset).is_some_and(|k| rows.iter().all(|r| r.values[k].is_none_or(|v| v.is_zero())));
-    let half = |d: Decimal| Decimal::new(5, d.scale() + 1);
     let mut out = Vec::new();
     for &pc in percent_cols {
         for (row, &r) in rows.iter().zip(sheet_rows) {
@@ -1248,18 +1268,9 @@ fn realisation_checks(
             let mut against_main: Option<Decimal> = None;
             let mut agrees = false;
             for &(k, _) in &budgets {
-                let Some(bv) = row.values[k].filter(|b| !b.is_zero()) else { continue };
-                let Some(computed) = av.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(bv)) else {
-                    continue;
-                };
-                // The printed percent's rounding, and the figures' (each off by half its last digit).
-                let spread = half(av)
-                    .checked_div(bv.abs())
-                    .zip(av.abs().checked_mul(half(bv)).and_then(|x| x.checked_div(bv * bv)))
-                    .map(|(x, y)| (x + y) * Decimal::ONE_HUNDRED)
-                    .unwrap_or_default();
-                let tol = half(printed) + spread;
-                if (printed - computed).abs() <= tol {
+                let Some(bv) = row.values[k] else { continue };
+                let Some((computed, agreeing)) = realisation(av, bv, printed) else { continue };
+                if agreeing {
                     agrees = true;
                     break;
                 }

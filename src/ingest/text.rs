@@ -908,15 +908,7 @@ fn relations_holding(
     let actual = find(Scenario::Tp).or(find(Scenario::Kausi)).and_then(|i| values[i]);
     let budget = tam.or(ta).and_then(|i| values[i]);
     if let (Some(a), Some(b), Some(p)) = (actual, budget, percent.and_then(|i| values.get(i).copied().flatten())) {
-        let half = |d: Decimal| Decimal::new(5, d.scale() + 1);
-        let computed = a.checked_mul(Decimal::ONE_HUNDRED).and_then(|x| x.checked_div(b));
-        let spread = half(a)
-            .checked_div(b.abs())
-            .zip(a.abs().checked_mul(half(b)).and_then(|x| x.checked_div(b * b)))
-            .map(|(x, y)| (x + y) * Decimal::ONE_HUNDRED);
-        if let (Some(c), Some(s)) = (computed, spread) {
-            holding += usize::from((c - p).abs() <= half(p) + s);
-        }
+        holding += usize::from(super::table::realisation(a, b, p).is_some_and(|(_, agrees)| agrees));
     }
     holding
 }
