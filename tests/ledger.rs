@@ -955,3 +955,88 @@ fn many_unmapped_cost_centers_are_counted_and_summed_exactly() {
         );
     }
 }
+
+#[test]
+fn many_unmapped_accounts_are_counted_and_summed_exactly() {
+    // Accounts the chart maps to no line item, under a unit's cost center: past the first 5 000 a reading meets,
+    // summed together and counted, as cost centers are.
+    let dir = setup();
+    let n = 12_000i64;
+    let mut text = String::from("vuosi;kustannuspaikka;tili;talousarvio;toteuma\n");
+    for i in 0..n {
+        let tp = if i % 3 == 0 { format!("{}.{:02}", i / 100, i % 100) } else { String::new() };
+        text.push_str(&format!("2024;1100;{};2,00;{tp}\n", 50_000_000 + i));
+    }
+    text.push_str("2024;1100;4300;-5,00;-4,00\n");
+    std::fs::write(dir.path().join("tilit.csv"), &text).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(';').collect()).collect();
+    let mut df = polars::df!(
+        "vuosi" => rows.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "kustannuspaikka" => rows.iter().map(|r| r[1].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "tili" => rows.iter().map(|r| r[2].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "talousarvio" => rows.iter().map(|r| r[3].replace(',', ".")).collect::<Vec<_>>(),
+        "toteuma" => rows.iter().map(|r| (!r[4].is_empty()).then(|| r[4].replace(',', "."))).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    write_parquet(&mut df, &dir.path().join("tilit.parquet"), &["talousarvio", "toteuma"]);
+    let cents = |t: &str| -> i64 {
+        let (e, c) = t.split_once('.').unwrap();
+        e.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
+    };
+    let all_tp: i64 = (0..n).filter(|i| i % 3 == 0).sum();
+    for file in ["tilit.csv", "tilit.parquet"] {
+        let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let err = stderr(&out);
+        let named: Vec<&str> = err.lines().filter(|l| l.contains("maps to no line item")).collect();
+        assert_eq!(named.len(), 20, "{err}");
+        // Each named with its own amount (account 50 000 000 + i holds i cents), the largest of those kept apart.
+        let mut named_tp = 0;
+        for line in &named {
+            let account: i64 = line.split("account ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+            let amount = cents(line.split("line item: tp 2024 ").nth(1).unwrap().split(' ').next().unwrap());
+            assert_eq!(amount, account - 50_000_000, "{line}");
+            named_tp += amount;
+        }
+        let own: u64 = err
+            .split("the largest of the first ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        assert!((5_000..=10_000).contains(&own), "{err}");
+        let rest = all_tp - named_tp;
+        let tp_line = format!(
+            "{} more accounts map to nothing (the largest of the first {own} met are named above): tp 2024 {}.{:02} in \
+             {} rows not read",
+            n / 3 - 20,
+            rest / 100,
+            rest % 100,
+            n / 3 - 20
+        );
+        assert!(err.contains(&tp_line), "{tp_line} in {err}");
+        let ta_line = format!(
+            "{n} more accounts map to nothing (the largest of the first {own} met are named above): ta 2024 {}.00 in \
+             {n} rows not read",
+            2 * n
+        );
+        assert!(err.contains(&ta_line), "{ta_line} in {err}");
+        // Every euro reconciled: all rows = mapped + not read.
+        assert!(
+            err.contains(&format!(
+                "tp 2024: all rows {}.{:02} = mapped -4.00",
+                (all_tp - 400) / 100,
+                (all_tp - 400) % 100
+            )),
+            "{err}"
+        );
+        // The mapped row reads exactly.
+        let figures = parse_extract(&stdout(&out));
+        assert!(
+            figures.iter().any(|(s, k)| s == &format!("{file} (1 row)")
+                && (k.0.as_str(), k.1.as_str(), k.2.as_str(), k.4.as_str())
+                    == ("Alue A", "palvelujen_ostot", "tp", "-4")),
+            "{figures:?}"
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! the first lines, the rows summed exactly in one streaming pass (on two threads for a large file), each row
 //! an account row or a group row of a report export.
 
+use super::rows::{Dates, Fold};
 use super::*;
 use std::io::Read;
 
@@ -228,18 +229,9 @@ pub(super) fn sum_rows<R: std::io::Read>(
         Default::default();
     let mut last_named = u64::MAX;
     let (mut overflow_rows, mut overflow_at) = (0u64, 0u64);
-    // Interim periods: the end `--period` gives, the slots holding actuals, what the dates say.
-    let cutoff = crate::ingest::context::configured_period();
-    let actual_slots: u32 =
-        amount_cols.iter().enumerate().filter(|(_, (_, sc))| *sc == Scenario::Tp).fold(0, |m, (k, _)| m | (1 << k));
-    let (mut last_month, mut after_period, mut undated): (Vec<(i32, u8)>, (u64, Decimal), u64) =
-        (Vec::new(), (0, Decimal::ZERO), 0);
-    // Dated actuals per (year, month, cost center, account): last year's months give its monthly profile.
-    let mut monthly: Monthly = HashMap::default();
-    // Unmapped cost centers with sums of their own, and those folded into one key past them (with the scenarios
-    // and years of their rows, to be counted).
-    let mut own_unmapped: std::collections::HashSet<u64, FastHash> = Default::default();
-    let mut folded: Folded = Default::default();
+    // What the dates say (interim periods), and unmapped codes folded past the first few thousand.
+    let mut dates = Dates::new(amount_cols);
+    let mut fold = Fold::default();
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -362,33 +354,14 @@ pub(super) fn sum_rows<R: std::io::Read>(
         }
         // Actuals by month: the last month each year's are dated; after an interim period's end, not read (in
         // the second reading too, so that both readings sum the same rows; counted and said once, in the first).
-        if filled & actual_slots != 0 {
-            let first = family.is_none();
-            match month {
-                Some(m) => {
-                    if first {
-                        match last_month.iter_mut().find(|(y, _)| *y == year) {
-                            Some(e) => e.1 = e.1.max(m),
-                            None => last_month.push((year, m)),
-                        }
-                    }
-                    if cutoff.is_some_and(|(py, pm)| year == py && m > pm) {
-                        for k in (0..SLOTS).filter(|k| actual_slots & (1 << k) != 0) {
-                            if first {
-                                after_period.1 = after_period.1.checked_add(amounts[k]).unwrap_or(after_period.1);
-                            }
-                            amounts[k] = Decimal::ZERO;
-                        }
-                        after_period.0 += u64::from(first);
-                        filled &= !actual_slots;
-                        if filled == 0 {
-                            continue;
-                        }
-                    }
-                }
-                None if first && cutoff.is_some() && year_col.is_some() => undated += 1,
-                None => {}
-            }
+        let first = family.is_none();
+        let before = filled;
+        filled = dates.cut(year, month, filled, first, year_col.is_some(), |k| amounts[k]);
+        for k in (0..SLOTS).filter(|k| (before & !filled) & (1 << k) != 0) {
+            amounts[k] = Decimal::ZERO;
+        }
+        if filled == 0 && before != 0 {
+            continue;
         }
         // A report export's group or total row: kept to be checked, never summed as an account.
         let acc_bytes = trim_bytes(record.get(acc_col).unwrap_or_default());
@@ -459,26 +432,15 @@ pub(super) fn sum_rows<R: std::io::Read>(
         }
         let acc_key = acc_raw | internal;
         let (cc_key, acc_key) = (mapper.cost_center(cc_raw, &names), mapper.account(acc_key, &names));
-        // Cost centers in no unit past the first few thousand distinct ones: summed under one key, each counted
-        // (a million stray codes took a million sums, 1.7 GB).
-        let cc_key = if mapped_index(cc_key).is_none()
-            && !own_unmapped.contains(&cc_key)
-            && own_unmapped.len() >= super::MAX_OWN_UNMAPPED
-        {
-            for (k, (_, sc)) in amount_cols.iter().enumerate().filter(|(k, _)| filled & (1 << k) != 0) {
-                folded.insert((cc_key, *sc, layout.year_of_slot(k, year)));
-            }
-            super::FOLDED
-        } else {
-            if mapped_index(cc_key).is_none() {
-                own_unmapped.insert(cc_key);
-            }
-            if (cc_raw, acc_key) != last_pair {
-                last_pair = (cc_raw, acc_key);
-                cc_items.insert(last_pair);
-            }
-            cc_key
-        };
+        // Codes in no unit or line item past the first few thousand distinct ones: summed under one key, each
+        // counted (a million stray codes took a million sums, 1.7 GB).
+        let cc_key = fold.cost_center(cc_key, filled, layout, year);
+        let acc_key =
+            if mapped_index(cc_key).is_some() { fold.account(acc_key, filled, layout, year) } else { acc_key };
+        if cc_key != super::FOLDED && (cc_raw, acc_key) != last_pair {
+            last_pair = (cc_raw, acc_key);
+            cc_items.insert(last_pair);
+        }
         if !add_row(sums.entry((year, cc_key, acc_key)).or_default(), &amounts, filled, layout) {
             // One line for them all: the first row, and how many more (a file of such rows is one mistake).
             overflow_rows += 1;
@@ -486,18 +448,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 overflow_at = line;
             }
         }
-        if let Some(m) = month.filter(|_| filled & actual_slots != 0) {
-            let own: Vec<usize> = (0..SLOTS)
-                .filter(|k| actual_slots & filled & (1 << k) != 0 && layout.year_of_slot(*k, year) == year)
-                .collect();
-            if !own.is_empty() {
-                let e = monthly.entry((year, m, cc_key, acc_key)).or_default();
-                for k in own {
-                    e.0 = e.0.checked_add(amounts[k]).unwrap_or(e.0);
-                }
-                e.1 += 1;
-            }
-        }
+        dates.add_month((year, month), (cc_key, acc_key), filled, layout, |k| amounts[k]);
         for (k, (_, sc)) in amount_cols.iter().enumerate() {
             let year = layout.year_of_slot(k, year);
             if filled & (1 << k) != 0 && !seen.contains(&(*sc, year)) {
@@ -530,11 +481,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
         unread,
         accounts,
         named_heads,
-        last_month,
-        after_period,
-        undated,
-        monthly,
-        folded,
+        dates,
+        fold,
         overflowed: false,
     }
 }

@@ -18,6 +18,7 @@ mod groups;
 mod header;
 mod mapping;
 pub(super) mod parquet;
+mod rows;
 
 pub use chart::Chart;
 pub use delimited::{is_ledger, read_ledger, read_ledger_rows};
@@ -31,6 +32,7 @@ use crate::model::{Figure, Item, Kind, LineItem, Org, Place, Said, Scenario, Sou
 pub use header::is_ledger_header;
 use header::year_of_cell;
 use header::{layout_of, Layout, SLOTS};
+use rows::{Dates, Fold, FOLDED};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::path::Path;
@@ -275,18 +277,7 @@ fn figures_from_sums(
     let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
     let has_months = |k: usize| layout.check_of.contains(&Some(k));
     let Chunk {
-        sums,
-        names,
-        seen,
-        errors,
-        groups,
-        groups_dropped,
-        cost_centers,
-        cc_items,
-        unread,
-        monthly,
-        folded,
-        ..
+        sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, dates, fold, ..
     } = chunk;
     let mut not_read: Vec<Warning> = layout
         .unread_cols
@@ -340,6 +331,9 @@ fn figures_from_sums(
             if let Some(i) = mapped_index(*acc_key) {
                 return Item::from_index(i);
             }
+            if acc_key & !INTERNAL_BIT == FOLDED {
+                return None;
+            }
             let item = chart.item_of(&code(*acc_key))?;
             Some(if acc_key & INTERNAL_BIT != 0 { Item::SISAISET_ERAT } else { item })
         });
@@ -388,7 +382,7 @@ fn figures_from_sums(
     // sums still hold (a group row taken out of the sums is out of these too).
     if let Some(p) = period {
         let last = p.year - 1;
-        for ((year, month, cc_key, acc_key), (amount, rows)) in &monthly {
+        for ((year, month, cc_key, acc_key), (amount, rows)) in &dates.monthly {
             if *year != last || *month > p.months || !sums.contains_key(&(*year, *cc_key, *acc_key)) {
                 continue;
             }
@@ -499,14 +493,13 @@ fn figures_from_sums(
     const NAMED: usize = 20;
     let mut unmapped: Vec<Warning> = Vec::new();
     let at = |said| Warning { location: shown.to_string(), said };
-    // Folded cost centers counted per scenario and year, less those another reading thread kept sums of.
-    let own: std::collections::HashSet<u64> = no_unit.keys().map(|(k, _, _)| *k).filter(|k| *k != FOLDED).collect();
-    let mut folded_count: HashMap<(Scenario, i32), u64> = HashMap::new();
-    for (cc, sc, y) in &folded {
-        if !own.contains(cc) {
-            *folded_count.entry((*sc, *y)).or_default() += 1;
-        }
-    }
+    // Folded codes counted per scenario and year, less those another reading thread kept sums of.
+    let own_of = |m: &HashMap<(u64, Scenario, i32), Total, FastHash>| -> std::collections::HashSet<u64> {
+        m.keys().map(|(k, _, _)| *k).filter(|k| *k != FOLDED).collect()
+    };
+    let own = [own_of(&no_unit), own_of(&no_item)];
+    let folded = [&fold.cost_centers, &fold.accounts];
+    let folded_count = [rows::folded_counts(folded[0], &own[0]), rows::folded_counts(folded[1], &own[1])];
     for (accounts, entries) in [(false, no_unit.into_iter().collect::<Vec<_>>()), (true, no_item.into_iter().collect())]
     {
         let mut entries = entries;
@@ -514,9 +507,9 @@ fn figures_from_sums(
         let mut rest: std::collections::BTreeMap<(Scenario, i32), (u64, Decimal, u64)> = Default::default();
         let mut named = 0;
         for ((key, scenario, year), (amount, rows)) in entries.into_iter() {
-            if !accounts && key == FOLDED {
+            if key == FOLDED {
                 let e = rest.entry((scenario, year)).or_default();
-                e.0 += folded_count.get(&(scenario, year)).copied().unwrap_or(0);
+                e.0 += folded_count[usize::from(accounts)].get(&(scenario, year)).copied().unwrap_or(0);
                 e.1 = e.1.checked_add(amount).unwrap_or(e.1);
                 e.2 += rows;
                 continue;
@@ -537,7 +530,8 @@ fn figures_from_sums(
             }));
         }
         for ((scenario, year), (count, amount, rows)) in rest {
-            let among_first = (!accounts && !folded.is_empty()).then_some(own.len() as u64);
+            let i = usize::from(accounts);
+            let among_first = (!folded[i].is_empty()).then_some(own[i].len() as u64);
             unmapped.push(at(Said::UnmappedMore { accounts, count, among_first, scenario, year, amount, rows }));
         }
     }
@@ -553,21 +547,6 @@ fn figures_from_sums(
     }
     Ok(out)
 }
-
-/// Distinct unmapped cost centers (their keys) folded into [`FOLDED`], with the scenario and year of each figure
-/// they have rows for.
-type Folded = std::collections::HashSet<(u64, Scenario, i32), FastHash>;
-
-/// The key unmapped cost centers past [`MAX_OWN_UNMAPPED`] are summed under: no code's (bit 60 of an interned
-/// key, far above any index), mapped to no unit.
-const FOLDED: u64 = (1 << 63) | (1 << 60);
-
-/// Distinct unmapped cost centers a reading keeps sums of their own for (the largest are named; the rest are
-/// counted and summed anyway).
-const MAX_OWN_UNMAPPED: usize = 5_000;
-
-/// Dated actuals per (year, month, cost center key, account key): their sum and rows.
-type Monthly = HashMap<(i32, u8, u64, u64), (Decimal, u64), FastHash>;
 
 /// A key's sums per amount slot, and per slot the rows that fill it (a blank cell is no row of that figure).
 type Sums = ([Decimal; SLOTS], [u64; SLOTS]);
@@ -594,17 +573,10 @@ struct Chunk {
     /// Accounts whose names name a scheme total above the line the chart gives their codes (`4000
     /// Personalkostnader`, `3000 Toimintatuotot`), with that total: groups where their figures show it.
     pub named_heads: Vec<(u64, Item)>,
-    /// Per year, the last month an actuals row is dated (a ledger with dates or periods).
-    pub last_month: Vec<(i32, u8)>,
-    /// Actuals rows dated after an interim period's end (`--period`): not read; their count and sum.
-    pub after_period: (u64, Decimal),
-    /// Actuals rows without a month while a period is given: it cannot cut them.
-    pub undated: u64,
-    /// Dated actuals per (year, month, cost center, account) as the sums key them, with their rows: the
-    /// months of last year up to the period's month are its actuals to date, the monthly profile of a forecast.
-    pub monthly: Monthly,
-    /// Unmapped cost centers summed under [`FOLDED`], with their figures' scenarios and years.
-    pub folded: Folded,
+    /// What the rows' dates say (a ledger with dates or periods).
+    pub dates: Dates,
+    /// Unmapped codes summed under [`FOLDED`].
+    pub fold: Fold,
     /// Two halves' sums of one key passed the exact decimal range when added (see [`Chunk::overflow_error`]).
     pub overflowed: bool,
 }
@@ -613,15 +585,15 @@ struct Chunk {
 /// up to the last month the report year's actuals are dated where that is not December; none for a whole year
 /// or a ledger without months. With what to say about it.
 fn interim_period(chunk: &Chunk) -> Option<(crate::model::Period, Said)> {
-    let (after_rows, after_sum) = chunk.after_period;
+    let (after_rows, after_sum) = chunk.dates.after_period;
     let (year, months, by_option) = match crate::ingest::context::configured_period() {
         Some((y, m)) => (y, m, true),
         None => {
-            let (y, m) = chunk.last_month.iter().max_by_key(|(y, _)| *y).copied()?;
+            let (y, m) = chunk.dates.last_month.iter().max_by_key(|(y, _)| *y).copied()?;
             (y, m, false)
         }
     };
-    if months >= 12 || !chunk.last_month.iter().any(|(y, _)| *y == year) {
+    if months >= 12 || !chunk.dates.last_month.iter().any(|(y, _)| *y == year) {
         return None;
     }
     let from = if by_option { format!("--period {year}-{months:02}") } else { "the ledger's dates".to_string() };
@@ -632,7 +604,7 @@ fn interim_period(chunk: &Chunk) -> Option<(crate::model::Period, Said)> {
         by_option,
         after_rows,
         after_sum: after_sum.normalize().to_string(),
-        undated: chunk.undated,
+        undated: chunk.dates.undated,
     };
     Some((period, said))
 }
@@ -696,7 +668,7 @@ impl Chunk {
         let mut index: HashMap<String, u64> =
             self.names.iter().enumerate().map(|(i, n)| (n.clone(), (1 << 63) | i as u64)).collect();
         let mut rekey = |k: u64, names: &mut Vec<String>| -> u64 {
-            if k >> 63 == 0 || mapped_index(k).is_some() || k == FOLDED {
+            if k >> 63 == 0 || mapped_index(k).is_some() || k & !INTERNAL_BIT == FOLDED {
                 return k;
             }
             let flag = k & INTERNAL_BIT;
@@ -743,28 +715,9 @@ impl Chunk {
         self.accounts.sort_unstable();
         self.accounts.dedup();
         self.named_heads.extend(other.named_heads);
-        for (y, m) in other.last_month {
-            match self.last_month.iter_mut().find(|(x, _)| *x == y) {
-                Some(e) => e.1 = e.1.max(m),
-                None => self.last_month.push((y, m)),
-            }
-        }
-        for (cc, sc, y) in other.folded {
-            let cc = rekey(cc, &mut self.names);
-            self.folded.insert((cc, sc, y));
-        }
-        for ((year, month, cc, acc), (amount, rows)) in other.monthly {
-            let key = (year, month, rekey(cc, &mut self.names), rekey(acc, &mut self.names));
-            let e = self.monthly.entry(key).or_default();
-            match e.0.checked_add(amount) {
-                Some(s) => e.0 = s,
-                None => self.overflowed = true,
-            }
-            e.1 += rows;
-        }
-        self.after_period.0 += other.after_period.0;
-        self.after_period.1 = self.after_period.1.checked_add(other.after_period.1).unwrap_or(self.after_period.1);
-        self.undated += other.undated;
+        let rekey_names = &mut self.names;
+        self.overflowed |= !self.dates.merge(other.dates, |k| rekey(k, rekey_names));
+        self.fold.merge(other.fold, |k| rekey(k, rekey_names));
         self.overflowed |= other.overflowed;
         self.named_heads.sort_unstable_by_key(|(a, _)| *a);
         self.named_heads.dedup_by_key(|(a, _)| *a);

@@ -152,18 +152,10 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
             bound,
             shown,
             mapper: Mapper::new(org, &options.chart),
-            chunk: Chunk::default(),
+            chunk: Chunk { dates: super::rows::Dates::new(&layout.amount_cols), ..Chunk::default() },
             sums: HashMap::default(),
             interned: HashMap::new(),
             row: 0,
-            cutoff: crate::ingest::context::configured_period(),
-            own_unmapped: Default::default(),
-            actual_slots: layout
-                .amount_cols
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, sc))| *sc == crate::model::Scenario::Tp)
-                .fold(0, |m, (k, _)| m | (1 << k)),
         };
         const WORKERS: usize = 2;
         const SLICE_ROWS: u64 = 4_000_000;
@@ -387,12 +379,6 @@ struct Summing<'a> {
     cc_items: std::collections::HashSet<(u64, u64), FastHash>,
     /// The last (cost center, line item) pair met.
     last_pair: (u64, u64),
-    /// The end of an interim period `--period` gives: actuals dated later are not read.
-    cutoff: Option<(i32, u8)>,
-    /// The amount slots holding actuals.
-    actual_slots: u32,
-    /// Unmapped cost centers with sums of their own (see `MAX_OWN_UNMAPPED`).
-    own_unmapped: std::collections::HashSet<u64, FastHash>,
 }
 
 impl Summing<'_> {
@@ -528,33 +514,14 @@ impl Summing<'_> {
             };
             let first = self.family.is_none();
             let decimal = |m: i128| Decimal::try_from_i128_with_scale(m, self.scale).unwrap_or_default();
-            if filled & self.actual_slots != 0 {
-                match month {
-                    Some(m) => {
-                        if first {
-                            match self.chunk.last_month.iter_mut().find(|(y, _)| *y == year) {
-                                Some(e) => e.1 = e.1.max(m),
-                                None => self.chunk.last_month.push((year, m)),
-                            }
-                        }
-                        if self.cutoff.is_some_and(|(py, pm)| year == py && m > pm) {
-                            for k in (0..SLOTS).filter(|k| self.actual_slots & (1 << k) != 0) {
-                                if first {
-                                    let after = &mut self.chunk.after_period.1;
-                                    *after = after.checked_add(decimal(vals[k])).unwrap_or(*after);
-                                }
-                                vals[k] = 0;
-                            }
-                            self.chunk.after_period.0 += u64::from(first);
-                            filled &= !self.actual_slots;
-                            if filled == 0 {
-                                continue;
-                            }
-                        }
-                    }
-                    None if first && self.cutoff.is_some() && self.layout.year_col.is_some() => self.chunk.undated += 1,
-                    None => {}
-                }
+            let before = filled;
+            let dated = self.layout.year_col.is_some();
+            filled = self.chunk.dates.cut(year, month, filled, first, dated, |k| decimal(vals[k]));
+            for k in (0..SLOTS).filter(|k| (before & !filled) & (1 << k) != 0) {
+                vals[k] = 0;
+            }
+            if filled == 0 && before != 0 {
+                continue;
             }
             let name = names.as_ref().and_then(|n| n.get(g)).unwrap_or("").trim();
             // A report export's group or total row: kept to be checked, never summed as an account.
@@ -614,42 +581,20 @@ impl Summing<'_> {
                         self.mapper.cost_center(cc_raw, &self.chunk.names),
                         self.mapper.account(acc_raw | flag, &self.chunk.names),
                     );
-                    // Cost centers in no unit past the first few thousand: summed under one key, each counted (as
-                    // a CSV's are).
-                    let unmapped = super::mapping::mapped_index(cc).is_none();
-                    let cc = if unmapped
-                        && !self.own_unmapped.contains(&cc)
-                        && self.own_unmapped.len() >= super::MAX_OWN_UNMAPPED
-                    {
-                        for (k, (_, sc)) in amount_cols.iter().enumerate().filter(|(k, _)| filled & (1 << k) != 0) {
-                            self.chunk.folded.insert((cc, *sc, self.layout.year_of_slot(k, year)));
-                        }
-                        super::FOLDED
+                    // Codes in no unit or line item past the first few thousand: summed under one key, each
+                    // counted (as a CSV's are).
+                    let cc = self.chunk.fold.cost_center(cc, filled, self.layout, year);
+                    let acc = if super::mapping::mapped_index(cc).is_some() {
+                        self.chunk.fold.account(acc, filled, self.layout, year)
                     } else {
-                        if unmapped {
-                            self.own_unmapped.insert(cc);
-                        }
-                        if (cc_raw, acc) != self.last_pair {
-                            self.last_pair = (cc_raw, acc);
-                            self.cc_items.insert(self.last_pair);
-                        }
-                        cc
+                        acc
                     };
-                    // Dated actuals per month: last year's months give its monthly profile.
-                    if let Some(m) = month.filter(|_| filled & self.actual_slots != 0) {
-                        let own: Vec<usize> = (0..SLOTS)
-                            .filter(|k| {
-                                self.actual_slots & filled & (1 << k) != 0 && self.layout.year_of_slot(*k, year) == year
-                            })
-                            .collect();
-                        if !own.is_empty() {
-                            let e = self.chunk.monthly.entry((year, m, cc, acc)).or_default();
-                            for k in own {
-                                e.0 = e.0.checked_add(decimal(vals[k])).unwrap_or(e.0);
-                            }
-                            e.1 += 1;
-                        }
+                    if cc != super::rows::FOLDED && (cc_raw, acc) != self.last_pair {
+                        self.last_pair = (cc_raw, acc);
+                        self.cc_items.insert(self.last_pair);
                     }
+                    // Dated actuals per month: last year's months give its monthly profile.
+                    self.chunk.dates.add_month((year, month), (cc, acc), filled, self.layout, |k| decimal(vals[k]));
                     (year, cc, acc)
                 }
             };
