@@ -439,6 +439,70 @@ fn every_amount_column_is_read_or_named_with_its_total() {
     );
 }
 
+/// Columns not read are named with totals that count every form of amount (thousands in spaces); a percentage
+/// is named without a sum; months that name no scenario are one warning with their total, never dropped in
+/// silence; an amount whose one mark could be thousands or decimals is an error naming it, never read 1 000×
+/// too small.
+#[test]
+fn months_percentages_and_thousands_marks_are_named_not_guessed() {
+    let dir = setup(
+        "Testilän kunta – Toteuma kuukausittain 2024\n\
+         Kustannuspaikka;Tili;Talousarvio 2024;Tammi 2024;Helmi 2024;Maalis 2024;Erotus;Käyttö-%\n\
+         1100;4300;-1 000,00;-100,00;-200,50;-300;-1 399,50;140\n\
+         1100;4310;-10;-1;-2;-3;4;60\n",
+    );
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: raportti.csv: 3 month columns (tammi 2024 … maalis 2024) name no scenario and are not read; \
+             their amounts total -606.50"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("column \"erotus\" is not read (no figure of the scheme's scenarios); its amounts total -1395.50"),
+        "{err}"
+    );
+    assert!(err.contains("column \"käyttö-%\" is not read (no figure of the scheme's scenarios)\n"), "{err}");
+    // The budget is read, to the cent.
+    let figures = parse_extract(&stdout(&out));
+    let ta: Vec<&str> =
+        figures.iter().filter(|(_, k)| k.1 == "palvelujen_ostot" && k.2 == "ta").map(|(_, k)| k.4.as_str()).collect();
+    assert_eq!(ta, ["-1010"], "{figures:?}");
+
+    // Thousands marked with dots in a file of whole euros: 250.000 is not read as 250 €.
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "Kustannuspaikka;Tili;TA 2024;Toteuma 2024\n1100;4300;-250.000;-198.455\n1100;4310;-1.250.000;-1.198.455,50\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "raportti.csv:2: column \"ta 2024\": \"-250.000\" is not read: its dot could mark thousands or three \
+             decimals (money has two)"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("could mark thousands").count(), 2, "{err}");
+    // Where the marks show which is which, the amounts read exactly.
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "Kustannuspaikka;Tili;TA 2024;Toteuma 2024\n1100;4310;-1.250.000;-1.198.455,50\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let figures = parse_extract(&stdout(&out));
+    let tp: Vec<&str> =
+        figures.iter().filter(|(_, k)| k.1 == "palvelujen_ostot" && k.2 == "tp").map(|(_, k)| k.4.as_str()).collect();
+    assert_eq!(tp, ["-1198455.5"], "{figures:?}");
+}
+
 /// A row with a name and no account is a total: checked where its figures are the unit's; where they are not,
 /// its role cannot be told, and that is a warning, never a guess and never an error.
 #[test]

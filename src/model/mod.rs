@@ -475,6 +475,13 @@ pub enum Said {
     /// An account code that heads other codes of the file (or whose name names a scheme total above its line:
     /// `named`, that total) but whose rows are not their sum: read as an account.
     CodeNotGroup { code: String, named: Option<String> },
+    /// A ledger's month columns whose headers name no scenario (`Tammi 2025` … `Joulu 2025`): not read, with
+    /// their total; a warning, for they are most likely a figure's months.
+    MonthsNotRead {
+        columns: Vec<String>,
+        #[serde(with = "rust_decimal::serde::str_option")]
+        total: Option<Decimal>,
+    },
     /// A ledger's column whose header says money but no figure it gives (a variance, a percentage, a plan
     /// year, VAT): not read; its total where it was summed.
     ColumnNotRead {
@@ -562,6 +569,15 @@ pub enum Said {
     },
 }
 
+/// The first and last of a run of column names (`Tammi 2025 … Joulu 2025`).
+pub fn month_span(columns: &[String]) -> String {
+    match columns {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, .., last] => format!("{first} … {last}"),
+    }
+}
+
 impl Said {
     /// A record rather than a problem (shown as info): a ledger's reconciliation, its signs turned.
     pub fn is_info(&self) -> bool {
@@ -626,6 +642,16 @@ impl fmt::Display for Said {
                 f,
                 "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
                 if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::MonthsNotRead { columns, total } => write!(
+                f,
+                "{} month columns ({}) name no scenario and are not read{}: name it in their headers (\"Toteuma {}\", \
+                 \"Talousarvio {}\") or beside them in a total column",
+                columns.len(),
+                month_span(columns),
+                total.map(|t| format!("; their amounts total {t}")).unwrap_or_default(),
+                columns[0],
+                columns[0]
             ),
             Said::ColumnNotRead { column, total } => write!(
                 f,

@@ -602,6 +602,25 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::MonthsNotRead { columns, total }) => format!(
+            "{} kuukausisaraketta ({}) eivät nimeä skenaariota, eikä niitä luettu{}: nimeä se niiden otsikoissa \
+             (\"Toteuma {}\", \"Talousarvio {}\") tai niiden vieressä summasarakkeessa",
+            columns.len(),
+            crate::model::month_span(columns),
+            total.map(|t| format!("; niiden summat ovat yhteensä {}", money(t, lang))).unwrap_or_default(),
+            columns[0],
+            columns[0]
+        ),
+        (Lang::Sv, Said::MonthsNotRead { columns, total }) => format!(
+            "{} månadskolumner ({}) nämner inget scenario och lästes inte{}: nämn det i deras rubriker (\"Utfall {}\", \
+             \"Budget {}\") eller bredvid dem i en summakolumn",
+            columns.len(),
+            crate::model::month_span(columns),
+            total.map(|t| format!("; deras belopp är sammanlagt {}", money(t, lang))).unwrap_or_default(),
+            columns[0],
+            columns[0]
+        ),
+        (Lang::En, Said::MonthsNotRead { .. }) => said.to_string(),
         (Lang::Fi, Said::ColumnNotRead { column, total }) => format!(
             "saraketta \"{column}\" ei luettu (se ei anna minkään skenaarion lukua){}",
             total.map(|t| format!("; sen summat ovat yhteensä {}", money(t, lang))).unwrap_or_default()

@@ -334,7 +334,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
                             cell.matches('\n').count()
                         )
                     } else {
-                        format!("column \"{}\": {} is not an amount", header[*c], crate::error::quoted(&cell))
+                        format!("column \"{}\": {}", header[*c], not_an_amount(&cell))
                     };
                     errors.push(line_err(line, message));
                     bad = true;
@@ -348,7 +348,16 @@ pub(super) fn sum_rows<R: std::io::Read>(
             continue;
         }
         for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
-            if let Some(d) = amount_bytes(trim_bytes(record.get(*c).unwrap_or_default())) {
+            let raw = trim_bytes(record.get(*c).unwrap_or_default());
+            let parsed = match amount_bytes(raw) {
+                Some(d) => Some(d),
+                None if raw.is_empty() => None,
+                None => match ledger_amount(&field(*c)) {
+                    Parsed::Number(d) => Some(d),
+                    _ => None,
+                },
+            };
+            if let Some(d) = parsed {
                 *t = t.checked_add(d).unwrap_or(*t);
             }
         }

@@ -186,6 +186,23 @@ fn month_of(header: &str) -> Option<u32> {
     found.next().is_none().then_some(m as u32 + 1)
 }
 
+/// A header that is a month of a year and nothing else: `2025-01`, `01/2025`, `1/2025`, `202501`.
+fn period_header(header: &str) -> bool {
+    let h = header.trim();
+    let runs: Vec<&str> = h.split(['-', '/', '.']).collect();
+    let num =
+        |r: &str, n: std::ops::RangeInclusive<usize>| n.contains(&r.len()) && r.bytes().all(|b| b.is_ascii_digit());
+    let month_ok = |r: &str| r.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m));
+    match runs[..] {
+        [y, m] if num(y, 4..=4) && num(m, 1..=2) => month_ok(m),
+        [m, y] if num(m, 1..=2) && num(y, 4..=4) => month_ok(m),
+        [ym] if num(ym, 6..=6) => {
+            ym[..4].parse::<i32>().is_ok_and(|y| (1900..=2100).contains(&y)) && month_ok(&ym[4..])
+        }
+        _ => false,
+    }
+}
+
 /// The year of a year, date or period cell: `2024`, `2024-03`, `03/2024`, `15.3.2024`, `2024-03-15`, `202403`,
 /// `20240315`. None when it names no year or more than one.
 pub(super) fn year_of_cell(text: &str) -> Option<i32> {
@@ -234,9 +251,13 @@ pub(super) struct Layout {
     pub check_of: Vec<Option<usize>>,
     /// What the header left to be inferred, with the evidence (a change column's year from its neighbours').
     pub inferred: Vec<crate::model::Said>,
-    /// Columns whose headers say money that are not read (a variance, a percentage, a plan year, VAT): named,
-    /// with their totals.
+    /// Columns whose headers say money that are not read (a variance, a percentage, a plan year, VAT, a month
+    /// no scenario names): named, with their totals.
     pub unread_cols: Vec<usize>,
+    /// Of those, the percentages (named, never summed) and the months that name no scenario (named together,
+    /// a warning: they may well be a figure's).
+    pub percent_cols: Vec<usize>,
+    pub month_cols: Vec<usize>,
     /// The long form: the amount column and the scenario column.
     pub long: Option<(usize, usize)>,
     pub internal_col: Option<usize>,
@@ -520,6 +541,8 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     if let Some((a, sc)) = long {
         read.extend([a, sc]);
     }
+    // A month (`Tammi 2025`, `2025-01`, `1/2025`) without a scenario word: a figure's month, but whose?
+    let is_month = |k: usize| month_of(&header[k]).is_some() || period_header(&header[k]);
     let unread_cols: Vec<usize> = (0..header.len())
         .filter(|k| !read.contains(k) && matches!(roles[*k], Role::Other | Role::Figure(..) | Role::Amount))
         .filter(|&k| {
@@ -530,10 +553,18 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
             let money = ws.iter().any(|w| {
                 w.contains("summa")
                     || w.contains("euro")
-                    || ["eur", "amount", "belopp", "alv", "vat", "moms", "maara"].contains(&w.as_str())
+                    || ["eur", "amount", "belopp", "alv", "vat", "moms", "maara", "erotus", "differens", "ero"]
+                        .contains(&w.as_str())
             });
-            !named && (c.scenario.is_some() || c.percent || money)
+            !named && (c.scenario.is_some() || c.percent || money || is_month(k))
         })
+        .collect();
+    let percent_cols: Vec<usize> =
+        unread_cols.iter().copied().filter(|&k| classify(&header[k].to_uppercase()).percent).collect();
+    let month_cols: Vec<usize> = unread_cols
+        .iter()
+        .copied()
+        .filter(|&k| is_month(k) && classify(&header[k].to_uppercase()).scenario.is_none())
         .collect();
     Ok(Layout {
         year_col,
@@ -548,6 +579,8 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
         name_col,
         inferred,
         unread_cols,
+        percent_cols,
+        month_cols,
         header,
     })
 }

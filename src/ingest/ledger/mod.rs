@@ -126,7 +126,13 @@ fn amount_bytes(b: &[u8]) -> Option<Decimal> {
         Some(p) => (&rest[..p], &rest[p + 1..]),
         None => (rest, &rest[rest.len()..]),
     };
-    if int.is_empty() || frac.len() > 9 || int.len() > 18 || (rest.len() > int.len() && frac.is_empty()) {
+    // Three decimals may be a thousands mark: the slow path tells.
+    if int.is_empty()
+        || frac.len() > 9
+        || frac.len() == 3
+        || int.len() > 18
+        || (rest.len() > int.len() && frac.is_empty())
+    {
         return None;
     }
     let i = digits_u64(int)?;
@@ -138,15 +144,86 @@ fn amount_bytes(b: &[u8]) -> Option<Decimal> {
 }
 
 /// A ledger's amount text the fast path did not take: the Finnish number forms (`1 234,50`, `(200,00)`, `−5`),
-/// and a minus after the number as some financial systems print it (`1 234,50-`).
+/// a minus after the number as some financial systems print it (`1 234,50-`), and thousands marked by dots or
+/// commas where the text shows which mark is which (`1.250.000`, `406.000,00`, `1,250,000.50`). One mark
+/// followed by exactly three digits (`250.000`, `198,455`) could be either and is not an amount (see
+/// [`ambiguous_mark`]).
 fn ledger_amount(text: &str) -> Parsed {
     let t = text.trim();
     match t.strip_suffix(['-', '−']) {
-        Some(body) if !body.is_empty() && !body.starts_with(['-', '−', '+', '(']) => match parse_fi(body) {
+        Some(body) if !body.is_empty() && !body.starts_with(['-', '−', '+', '(']) => match plain_amount(body) {
             Parsed::Number(d) => Parsed::Number(negated(d)),
             other => other,
         },
-        _ => parse_fi(t),
+        _ => plain_amount(t),
+    }
+}
+
+/// [`parse_fi`], and thousands marked by dots or commas: the mark used between groups of three digits more
+/// than once, or before the other mark (the decimal one), is the thousands mark.
+fn plain_amount(t: &str) -> Parsed {
+    if ambiguous_mark(t) {
+        return Parsed::NotANumber;
+    }
+    match parse_fi(t) {
+        Parsed::NotANumber => {}
+        other => return other,
+    }
+    let (sign, body) = match t.strip_prefix(['-', '−']) {
+        Some(b) => ("-", b.trim_start()),
+        None => ("", t),
+    };
+    let (dots, commas) = (body.matches('.').count(), body.matches(',').count());
+    let (thousands, decimal) = match (body.rfind('.'), body.rfind(',')) {
+        (Some(d), Some(c)) if d < c && commas == 1 => ('.', Some(',')),
+        (Some(d), Some(c)) if c < d && dots == 1 => (',', Some('.')),
+        (Some(_), None) if dots > 1 => ('.', None),
+        (None, Some(_)) if commas > 1 => (',', None),
+        _ => return Parsed::NotANumber,
+    };
+    let (int, frac) = match decimal.and_then(|m| body.split_once(m)) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let groups: Vec<&str> = int.split(thousands).collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let grouped = groups.iter().all(|g| digits(g))
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && frac.is_none_or(digits);
+    if !grouped {
+        return Parsed::NotANumber;
+    }
+    let plain = format!("{sign}{}{}", groups.concat(), frac.map(|f| format!(".{f}")).unwrap_or_default());
+    parse_fi(&plain)
+}
+
+/// An amount with one dot or comma followed by exactly three digits and at most three before it (`250.000`,
+/// `-198,455`): a thousands mark (250 000) or three decimals (250,000)? Money has two decimals, and the file
+/// does not say: not read, never guessed.
+fn ambiguous_mark(t: &str) -> bool {
+    let body = t.trim().trim_start_matches(['-', '−', '+']).trim_end_matches(['-', '−']);
+    let marks: Vec<usize> = body.match_indices(['.', ',']).map(|(i, _)| i).collect();
+    let [m] = marks[..] else { return false };
+    let (int, frac) = (&body[..m], &body[m + 1..]);
+    frac.len() == 3
+        && (1..=3).contains(&int.len())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && !int.starts_with('0')
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Why an amount cell is not an amount, in words for its error.
+fn not_an_amount(cell: &str) -> String {
+    if ambiguous_mark(cell) {
+        let mark = if cell.contains('.') { "dot" } else { "comma" };
+        format!(
+            "{} is not read: its {mark} could mark thousands or three decimals (money has two), and the file does \
+             not say which; write it without the {mark} or with two decimals",
+            crate::error::quoted(cell)
+        )
+    } else {
+        format!("{} is not an amount", crate::error::quoted(cell))
     }
 }
 
@@ -279,15 +356,25 @@ fn figures_from_sums(
     let Chunk {
         sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, dates, fold, ..
     } = chunk;
-    let mut not_read: Vec<Warning> = layout
-        .unread_cols
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Warning {
-            location: shown.to_string(),
-            said: Said::ColumnNotRead { column: layout.header[*c].clone(), total: unread.get(i).copied() },
-        })
-        .collect();
+    // Columns not read: each named with its total (a percentage's is no sum); months that name no scenario
+    // together, as a warning, with theirs.
+    let mut not_read: Vec<Warning> = Vec::new();
+    let (mut month_names, mut months_total) = (Vec::new(), Some(Decimal::ZERO));
+    for (i, c) in layout.unread_cols.iter().enumerate() {
+        let total = unread.get(i).copied();
+        if layout.month_cols.contains(c) {
+            month_names.push(layout.header[*c].clone());
+            months_total = months_total.zip(total).and_then(|(a, b)| a.checked_add(b));
+            continue;
+        }
+        let total = total.filter(|_| !layout.percent_cols.contains(c));
+        let said = Said::ColumnNotRead { column: layout.header[*c].clone(), total };
+        not_read.push(Warning { location: shown.to_string(), said });
+    }
+    if !month_names.is_empty() {
+        let said = Said::MonthsNotRead { columns: month_names, total: months_total };
+        not_read.push(Warning { location: shown.to_string(), said });
+    }
     if let Some(e) = Error::from_list(errors) {
         return Err(e);
     }
@@ -760,6 +847,8 @@ mod tests {
             check_of: vec![None, None],
             inferred: Vec::new(),
             unread_cols: Vec::new(),
+            percent_cols: Vec::new(),
+            month_cols: Vec::new(),
             long: None,
             internal_col: Some(3),
             name_col: None,
@@ -821,6 +910,34 @@ mod tests {
         assert_eq!(amount_bytes(b"1 234,50"), None, "spaces go through the Finnish parser");
         assert_eq!(amount_bytes(b"12,"), None);
         assert_eq!(amount_bytes(b"abc"), None);
+        // Three decimals may be a thousands mark: the slow path tells.
+        assert_eq!(amount_bytes(b"250.000"), None);
+    }
+
+    #[test]
+    fn thousands_marks_read_where_the_text_shows_them_and_never_guessed() {
+        let n = |s: &str| match ledger_amount(s) {
+            Parsed::Number(d) => Some(d),
+            _ => None,
+        };
+        assert_eq!(n("1.250.000"), Some(Decimal::from(1_250_000)));
+        assert_eq!(n("406.000,00-"), Some(Decimal::from(-406_000)));
+        assert_eq!(n("1,250,000.50"), Some(Decimal::new(125_000_050, 2)));
+        assert_eq!(n("-12.345.678,9"), Some(Decimal::new(-123_456_789, 1)));
+        // One mark before exactly three digits: thousands or decimals? Not read.
+        for s in ["250.000", "-198,455", "12.500", "1,000-"] {
+            assert_eq!(n(s), None, "{s}");
+            assert!(not_an_amount(s).contains("could mark thousands or three decimals"), "{s}");
+        }
+        // Three decimals where no thousands mark could stand: decimals.
+        assert_eq!(n("1250.000"), Some(Decimal::new(1_250_000, 3)));
+        assert_eq!(n("0,125"), Some(Decimal::new(125, 3)));
+        // Groups that are not of three digits, or both marks twice: not an amount.
+        for s in ["1.25.000", "1.250,000,00", "1,250.000.00", "1.2345"] {
+            assert!(n(s).is_none() || s == "1.2345", "{s}");
+        }
+        assert_eq!(n("1.2345"), Some(Decimal::new(12345, 4)));
+        assert_eq!(n("1 234,50"), Some(Decimal::new(123_450, 2)));
         assert_eq!(digits_u64(b"100150"), Some(100150));
         assert_eq!(trim_bytes(b" \"1100\" "), b"1100");
     }

@@ -299,7 +299,7 @@ impl Amounts<'_> {
                 .map(Some)
                 .ok_or_else(|| format!("{} is beyond the exact range", quoted(text))),
             Parsed::Number(_) => Err(format!("{} has more than {scale} decimals", quoted(text))),
-            Parsed::NotANumber => Err(format!("{} is not an amount", quoted(text))),
+            Parsed::NotANumber => Err(super::not_an_amount(text)),
         }
     }
 }
