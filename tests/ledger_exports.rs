@@ -439,6 +439,110 @@ fn every_amount_column_is_read_or_named_with_its_total() {
     );
 }
 
+/// A report export that names each cost center once, on a heading row above its accounts (the accounts' cost
+/// center cells blank): each row takes its heading's cost center, said; nothing was read before.
+#[test]
+fn cost_centers_on_heading_rows_are_their_rows_cost_centers() {
+    let dir = setup(
+        "Testilän kunta\n\
+         Kustannuspaikka;Tili;Tilin nimi;TA 2024;Toteuma 2024\n\
+         1100 Hallinto;;;;\n\
+         ;3010;Myyntituotot;-1 000,00;-1 100,50\n\
+         ;4300;Palvelujen ostot;5 000,00;4 900,00\n\
+         1200 Koulu;;;;\n\
+         ;4300;Palvelujen ostot;7 000,00;7 250,25\n\
+         ;4010;Palkat;10 000,00;9 999,99\n",
+    );
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "raportti.csv:3: cost centers are named on heading rows above their accounts (the first here): 4 rows \
+             with a blank cost center took their heading's"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("in no unit's codes"), "{err}");
+    let figures = parse_extract(&stdout(&out));
+    let find = |unit: &str, item: &str, sc: &str| {
+        figures.iter().find(|(_, k)| k.0 == unit && k.1 == item && k.2 == sc).map(|(_, k)| k.4.clone())
+    };
+    // Costs booked positive are turned to the reports' signs.
+    assert_eq!(find("Hallinto", "myyntituotot", "tp").as_deref(), Some("1100.5"));
+    assert_eq!(find("Hallinto", "palvelujen_ostot", "ta").as_deref(), Some("-5000"));
+    assert_eq!(find("Koulu", "palvelujen_ostot", "tp").as_deref(), Some("-7250.25"));
+    assert_eq!(find("Koulu", "palkat_ja_palkkiot", "tp").as_deref(), Some("-9999.99"));
+}
+
+/// Open data's long form: an amount with its currency (`summa_eur`) beside a scenario column, scenarios in
+/// the singular (`Talousarviomuutos`); where the amount column is not recognised, the hint names the long
+/// form's key, never one that would read every scenario as the actuals.
+#[test]
+fn a_long_form_amount_with_its_currency_and_a_safe_hint() {
+    let dir = setup(
+        "vuosi,kustannuspaikka_id,tili_id,skenaario,summa_eur\n\
+         2024,1100,4300,Talousarvio,-1000\n\
+         2024,1100,4300,Talousarviomuutos,-200.50\n\
+         2024,1100,4300,Toteutuma,-1150.25\n",
+    );
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let mut got: Vec<(String, String)> = parse_extract(&stdout(&out))
+        .into_iter()
+        .filter(|(_, k)| k.1 == "palvelujen_ostot")
+        .map(|(_, k)| (k.2, k.4))
+        .collect();
+    got.sort();
+    let want = [("ta", "-1000"), ("ta_muutokset", "-200.5"), ("tp", "-1150.25")];
+    assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "vuosi,kustannuspaikka_id,tili_id,skenaario,summa_kokonaisuudessaan\n2024,1100,4300,Talousarvio,-1000\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "if \"summa_kokonaisuudessaan\" holds the amounts of the scenarios \"skenaario\" names, say so under \
+             [ledger] in poikkeama.toml: amount = \"summa_kokonaisuudessaan\""
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("actual ="), "{err}");
+}
+
+/// A budget after changes beside the original budget, with no changes column: the changes are unknown, not 0,
+/// so there is no sum to check (74 false errors before); a changes column that is there is checked, a blank
+/// cell in it being 0.
+#[test]
+fn a_budget_after_changes_without_a_changes_column_is_no_sum_to_check() {
+    let dir = setup(
+        "Kustannuspaikka;Tili;Alkuperäinen talousarvio 2024;Muutettu talousarvio 2024;Toteutuma 2024\n\
+         1100;4300;-1000;-1200;-1150\n\
+         1200;4300;-500;-500;-450\n",
+    );
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let dir = setup(
+        "Kustannuspaikka;Tili;Alkuperäinen talousarvio 2024;Muutokset 2024;Muutettu talousarvio 2024;Toteutuma 2024\n\
+         1100;4300;-1000;-100;-1200;-1150\n\
+         1200;4300;-500;;-510;-450\n",
+    );
+    let errors = validate_errors(dir.path());
+    // Each unit's account line (and the totals it is in: toimintakulut, toimintakate), and the municipality's.
+    let mut got: Vec<(&str, &str)> = errors
+        .iter()
+        .filter(|f| f["line_item"] == "palvelujen_ostot")
+        .map(|f| (f["unit"].as_str().unwrap(), f["difference"].as_str().unwrap()))
+        .collect();
+    got.sort();
+    assert_eq!(got, [("Hallinto", "-100"), ("Koulu", "-10"), ("Kunta yhteensä", "-110")], "{errors:?}");
+    assert_eq!(errors.len(), 9, "{errors:?}");
+}
+
 /// Columns not read are named with totals that count every form of amount (thousands in spaces); a percentage
 /// is named without a sum; months that name no scenario are one warning with their total, never dropped in
 /// silence; an amount whose one mark could be thousands or decimals is an error naming it, never read 1 000×

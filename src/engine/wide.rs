@@ -137,6 +137,14 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
     let src: Vec<Vec<Option<u32>>> =
         Scenario::ALL.iter().map(|sc| read_u32(&df, &format!("src_{}", sc.id()))).collect::<Result<_>>()?;
 
+    // The files and years that give changes: a blank changes cell there is 0; where a file gives no changes
+    // at all (its budget after changes beside the original budget), they are unknown, and there is no sum of
+    // budget and changes to check.
+    let changes_given: std::collections::HashSet<(&str, i32)> = figures
+        .iter()
+        .filter(|f| f.scenario == Scenario::TaMuutokset)
+        .map(|f| (f.source.file.as_str(), f.year))
+        .collect();
     let unit_ids = read_u32(&df, "unit")?;
     let mut rows = Vec::with_capacity(df.height());
     let mut keys = Vec::with_capacity(df.height());
@@ -160,7 +168,13 @@ pub fn wide(effective: &Dedup, figures: &[Figure], units: &UnitInfo, findings: &
             tol,
             sources,
         };
-        if let (Some(d), Some(t)) = (diff_tam[i], tol_tam[i]) {
+        let changes_known = tam_ch[i].is_some()
+            || [Scenario::TaMuutettu, Scenario::Ta].iter().any(|sc| {
+                row_src[sc.index() as usize]
+                    .and_then(|k| figures.get(k as usize))
+                    .is_some_and(|f| changes_given.contains(&(f.source.file.as_str(), y)))
+            });
+        if let (Some(d), Some(t), true) = (diff_tam[i], tol_tam[i], changes_known) {
             if !d.is_zero() {
                 let sources = cells(&[Scenario::TaMuutettu, Scenario::Ta, Scenario::TaMuutokset]);
                 findings.push(

@@ -475,6 +475,9 @@ pub enum Said {
     /// An account code that heads other codes of the file (or whose name names a scheme total above its line:
     /// `named`, that total) but whose rows are not their sum: read as an account.
     CodeNotGroup { code: String, named: Option<String> },
+    /// A report export naming each cost center once, on a heading row above its rows: `rows` rows with a blank
+    /// cost center took their heading's.
+    CostCenterHeadings { rows: u64 },
     /// A ledger's month columns whose headers name no scenario (`Tammi 2025` … `Joulu 2025`): not read, with
     /// their total; a warning, for they are most likely a figure's months.
     MonthsNotRead {
@@ -590,6 +593,7 @@ impl Said {
                 | Said::ActualsToDate { undated: 0, .. }
                 | Said::NetAmounts { .. }
                 | Said::ColumnNotRead { .. }
+                | Said::CostCenterHeadings { .. }
                 | Said::CodeGroups { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
@@ -642,6 +646,12 @@ impl fmt::Display for Said {
                 f,
                 "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
                 if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::CostCenterHeadings { rows } => write!(
+                f,
+                "cost centers are named on heading rows above their accounts (the first here): {} with a blank cost \
+                 center took their heading's",
+                rows_en(*rows)
             ),
             Said::MonthsNotRead { columns, total } => write!(
                 f,

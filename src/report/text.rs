@@ -602,6 +602,15 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::CostCenterHeadings { rows }) => format!(
+            "kustannuspaikat on nimetty tiliensä yläpuolella otsikkoriveillä (ensimmäinen tässä): {rows} riviä, joiden \
+             kustannuspaikka on tyhjä, sai otsikkonsa kustannuspaikan"
+        ),
+        (Lang::Sv, Said::CostCenterHeadings { rows }) => format!(
+            "kostnadsställena anges på rubrikrader ovanför sina konton (den första här): {rows} rader med tomt \
+             kostnadsställe fick sin rubriks"
+        ),
+        (Lang::En, Said::CostCenterHeadings { .. }) => said.to_string(),
         (Lang::Fi, Said::MonthsNotRead { columns, total }) => format!(
             "{} kuukausisaraketta ({}) eivät nimeä skenaariota, eikä niitä luettu{}: nimeä se niiden otsikoissa \
              (\"Toteuma {}\", \"Talousarvio {}\") tai niiden vieressä summasarakkeessa",

@@ -119,7 +119,10 @@ fn read_csv<'a, R: std::io::Read>(
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
     let size = file.and_then(|f| std::fs::metadata(f.path).ok()).map_or(0, |m| m.len());
     let split = match file {
-        Some(f) if size > 16 << 20 => split_point(f.path, size).filter(|(mid, _)| *mid > f.start).map(|s| (f, s)),
+        Some(f) if size > 16 << 20 => split_point(f.path, size)
+            .and_then(|mid| at_cost_center(f.path, mid, layout.cc_col, f.delimiter))
+            .filter(|(mid, _)| *mid > f.start)
+            .map(|s| (f, s)),
         _ => None,
     };
     let delimiter = file.map_or(b',', |f| f.delimiter);
@@ -209,6 +212,31 @@ pub(super) fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
     mid
 }
 
+/// The first line at or after `(at, lines)` whose cost-center cell is filled: the second half of a file must
+/// not start below a cost center's heading row, whose rows take its cost center.
+fn at_cost_center(path: &Path, (at, lines): (u64, u64), cc_col: usize, delimiter: u8) -> Option<(u64, u64)> {
+    use std::io::{BufRead, Seek};
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(std::io::SeekFrom::Start(at)).ok()?;
+    let mut rd = std::io::BufReader::new(file);
+    let (mut at, mut lines, mut line) = (at, lines, Vec::new());
+    // A heading's block is short; past a few thousand lines without a cost center, no split.
+    for _ in 0..10_000 {
+        line.clear();
+        let n = rd.read_until(b'\n', &mut line).ok()?;
+        if n == 0 {
+            return None;
+        }
+        let cell = line.split(|b| *b == delimiter).nth(cc_col).unwrap_or_default();
+        if !trim_bytes(cell).is_empty() {
+            return Some((at, lines));
+        }
+        at += n as u64;
+        lines += 1;
+    }
+    None
+}
+
 /// Sums a run of rows. `line0` is the number of lines before the run (for the lines errors name).
 pub(super) fn sum_rows<R: std::io::Read>(
     rd: &mut csv::Reader<R>,
@@ -232,6 +260,10 @@ pub(super) fn sum_rows<R: std::io::Read>(
     // What the dates say (interim periods), and unmapped codes folded past the first few thousand.
     let mut dates = Dates::new(amount_cols);
     let mut fold = Fold::default();
+    // A report export that names each cost center once, on a heading row above its accounts (`1100
+    // Hallinto;;;`, the rows below with the cost center blank): the heading's cost center, and the rows that
+    // took it.
+    let (mut block_cc, mut block_rows, mut first_heading): (Option<String>, u64, u64) = (None, 0, 0);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -257,6 +289,24 @@ pub(super) fn sum_rows<R: std::io::Read>(
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
+        // A cost center's heading row: a cost center, no account and no amount.
+        let cell_blank = |k: usize| trim_bytes(record.get(k).unwrap_or_default()).is_empty();
+        if !cell_blank(cc_col) && cell_blank(acc_col) && amount_cols.iter().all(|(c, _)| cell_blank(*c)) {
+            block_cc = Some(field(cc_col));
+            if first_heading == 0 {
+                first_heading = line;
+            }
+            continue;
+        }
+        // Below a heading, a blank cost center is the heading's.
+        let cc_taken = match &block_cc {
+            Some(cc) if cell_blank(cc_col) => {
+                block_rows += 1;
+                Some(cc.clone())
+            }
+            _ => None,
+        };
+        let cc_field = || cc_taken.clone().unwrap_or_else(|| field(cc_col));
         // The row's year (0 when every amount column's header names its own).
         let mut month = None;
         let year = match year_col {
@@ -381,13 +431,13 @@ pub(super) fn sum_rows<R: std::io::Read>(
             || acc_bytes.is_empty()
         {
             let name = name_col.map(&field).unwrap_or_default();
-            if let Some(total) = total_row(&field(acc_col), &name, &field(cc_col)) {
+            if let Some(total) = total_row(&field(acc_col), &name, &cc_field()) {
                 if groups.len() < MAX_GROUP_ROWS {
                     let (label, item, certain) = (total.label, total.item, total.certain);
                     groups.push(GroupRow {
                         line,
                         year,
-                        cost_center: field(cc_col),
+                        cost_center: cc_field(),
                         label,
                         amounts,
                         filled,
@@ -400,6 +450,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 continue;
             }
         }
+        let cc_taken_key =
+            cc_taken.as_ref().map(|cc| code_key(cc.as_bytes(), || cc.clone(), &mut names, &mut interned));
         let mut key = |k: usize| -> u64 {
             code_key(trim_bytes(record.get(k).unwrap_or_default()), || field(k), &mut names, &mut interned)
         };
@@ -422,7 +474,11 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 continue;
             }
         };
-        let (cc_raw, acc_raw) = (key(cc_col), key(acc_col));
+        let cc_raw = match cc_taken_key {
+            Some(k) => k,
+            None => key(cc_col),
+        };
+        let acc_raw = key(acc_col);
         if family.is_none() && acc_raw != last_named && acc_raw >> 61 == 0 {
             last_named = acc_raw;
             if let Some(c) = name_col.filter(|_| named_seen.insert(acc_raw)) {
@@ -479,6 +535,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
     let accounts = mapper.accounts();
     named_heads.sort_unstable_by_key(|(a, _)| *a);
     Chunk {
+        headed: (block_rows, first_heading),
         sums,
         names,
         seen,

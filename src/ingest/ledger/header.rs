@@ -135,7 +135,9 @@ pub(super) fn role_of(header: &str) -> Role {
     if figure.is_none() && (has(PERIOD_WORDS) || dated) {
         return Role::Period;
     }
-    if ws.len() == 1 && AMOUNT_WORDS.iter().any(|l| fold(l) == ws[0]) {
+    // `Summa`, and an amount with its currency (`summa_eur`, `Määrä euroa`, `Amount EUR`).
+    let currency = |w: &String| ["eur", "euro", "euroa", "euroina", "e", "€"].contains(&w.as_str());
+    if AMOUNT_WORDS.iter().any(|l| ws.first().is_some_and(|w| fold(l) == *w)) && ws[1..].iter().all(currency) {
         return Role::Amount;
     }
     if ws.len() == 1 && SCENARIO_WORDS.contains(&ws[0].as_str()) {
@@ -462,11 +464,21 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     if amount_cols.is_empty() {
         // A column of amounts without a scenario (a purchase-invoice export's `Laskun summa ilman ALV`) is read
         // when the user says which scenario it is.
+        // Never a hint that would read every scenario's amounts as the actuals: beside a scenario column, the
+        // amount column is the long form's.
+        let scenario_col = by_role(&cols.scenario, Role::ScenarioColumn);
         let hint = header
             .iter()
             .find(|h| words(h).iter().any(|w| w.contains("summa") || AMOUNT_WORDS.contains(&w.as_str())))
-            .map(|h| {
-                format!("; if \"{h}\" holds the actuals, say so under [ledger] in poikkeama.toml: actual = \"{h}\"")
+            .map(|h| match scenario_col {
+                Some(k) => format!(
+                    "; if \"{h}\" holds the amounts of the scenarios \"{}\" names, say so under [ledger] in \
+                     poikkeama.toml: amount = \"{h}\"",
+                    header[k]
+                ),
+                None => {
+                    format!("; if \"{h}\" holds the actuals, say so under [ledger] in poikkeama.toml: actual = \"{h}\"")
+                }
             })
             .unwrap_or_default();
         return Err(line_err(format!(

@@ -242,8 +242,13 @@ const AMOUNTS: &[(&[&str], Scenario)] = &[
     (
         &[
             "muutokset",
+            "muutos",
             "ta-muutokset",
             "ta-muutos",
+            "talousarviomuutos",
+            "budjettimuutos",
+            "ändring",
+            "change",
             "talousarviomuutokset",
             "budjettimuutokset",
             "changes",
@@ -354,7 +359,19 @@ fn figures_from_sums(
     let mut months: std::collections::BTreeMap<MonthKey, (Decimal, Decimal)> = Default::default();
     let has_months = |k: usize| layout.check_of.contains(&Some(k));
     let Chunk {
-        sums, names, seen, errors, groups, groups_dropped, cost_centers, cc_items, unread, dates, fold, ..
+        sums,
+        names,
+        seen,
+        errors,
+        groups,
+        groups_dropped,
+        cost_centers,
+        cc_items,
+        unread,
+        dates,
+        fold,
+        headed,
+        ..
     } = chunk;
     // Columns not read: each named with its total (a percentage's is no sum); months that name no scenario
     // together, as a warning, with theirs.
@@ -531,6 +548,12 @@ fn figures_from_sums(
     }
     out.warnings.extend(layout.inferred.iter().map(|said| Warning { location: shown.to_string(), said: said.clone() }));
     out.warnings.append(&mut not_read);
+    if headed.0 > 0 {
+        out.warnings.push(Warning {
+            location: format!("{shown}:{}", headed.1),
+            said: Said::CostCenterHeadings { rows: headed.0 },
+        });
+    }
     if turn {
         for (amount, _) in mapped.values_mut().chain(no_unit.values_mut()).chain(no_item.values_mut()) {
             *amount = negated(*amount);
@@ -664,6 +687,8 @@ struct Chunk {
     pub dates: Dates,
     /// Unmapped codes summed under [`FOLDED`].
     pub fold: Fold,
+    /// Rows whose blank cost center was their heading row's, and the first heading's line.
+    pub headed: (u64, u64),
     /// Two halves' sums of one key passed the exact decimal range when added (see [`Chunk::overflow_error`]).
     pub overflowed: bool,
 }
@@ -805,6 +830,10 @@ impl Chunk {
         let rekey_names = &mut self.names;
         self.overflowed |= !self.dates.merge(other.dates, |k| rekey(k, rekey_names));
         self.fold.merge(other.fold, |k| rekey(k, rekey_names));
+        self.headed.0 += other.headed.0;
+        if self.headed.1 == 0 {
+            self.headed.1 = other.headed.1;
+        }
         self.overflowed |= other.overflowed;
         self.named_heads.sort_unstable_by_key(|(a, _)| *a);
         self.named_heads.dedup_by_key(|(a, _)| *a);
