@@ -514,6 +514,37 @@ fn a_long_form_amount_with_its_currency_and_a_safe_hint() {
     assert!(!err.contains("actual ="), "{err}");
 }
 
+/// A Windows export: lines end in CRLF, and errors name the lines a text editor shows (the csv crate counts
+/// them one short); a header refused names its own line, under the title rows; the title above the header
+/// gives the year columns without one lack ("Tilikausi 2024"), a line of when it was printed does not.
+#[test]
+fn crlf_lines_the_headers_line_and_the_titles_year() {
+    let dir = setup("Kustannuspaikka;Tili;Toteuma 2024\r\n1100;4300;-5\r\n1100;4300;abc\r\n");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("raportti.csv:3: column \"toteuma 2024\": \"abc\" is not an amount"), "{err}");
+    let dir = setup("Talgraf\r\nTilikausi 2024\r\nTulostettu 20.1.2025 klo 9.14\r\n\r\nKustannuspaikka;Tili;Toteuma\r\n1100;4300;-5,25\r\n");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("read for 2024, the year of the title above the header (\"Tilikausi 2024\")"),
+        "{}",
+        stderr(&out)
+    );
+    let figures = parse_extract(&stdout(&out));
+    assert!(
+        figures.iter().any(|(_, k)| (k.0.as_str(), k.1.as_str(), k.2.as_str(), k.3.as_str(), k.4.as_str())
+            == ("Hallinto", "palvelujen_ostot", "tp", "2024", "-5.25")),
+        "{figures:?}"
+    );
+    // Two years in the titles: neither is taken.
+    let dir = setup("Talousarvio 2025 ja toteuma 2024\r\nKustannuspaikka;Tili;Toteuma\r\n1100;4300;-5,25\r\n");
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("raportti.csv:2: no year column"), "{}", stderr(&out));
+}
+
 /// A budget after changes beside the original budget, with no changes column: the changes are unknown, not 0,
 /// so there is no sum to check (74 false errors before); a changes column that is there is checked, a blank
 /// cell in it being 0.

@@ -102,7 +102,11 @@ fn line_item(s: &str) -> Option<LineItem> {
 fn from_csv(text: &str) -> std::result::Result<Vec<Raw>, String> {
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
-    let mut rd = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut rd = csv::ReaderBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let header: Vec<String> =
         rd.headers().map_err(|e| format!("line 1: {e}"))?.iter().map(|h| h.trim().to_lowercase()).collect();
     let find = |words: &[&str], what: &str| {

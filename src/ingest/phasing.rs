@@ -43,7 +43,11 @@ fn parse(text: &str, shown: &str, org: Option<&Org>) -> Result<Phasing> {
         .max_by_key(|d| first.matches(char::from(*d)).count())
         .filter(|d| first.contains(char::from(*d)))
         .ok_or_else(|| at(1, "no header of columns (expected e.g. kuukausi;osuus)".into()))?;
-    let mut rd = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).from_reader(text.as_bytes());
+    let mut rd = csv::ReaderBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let header: Vec<String> = rd
         .headers()
         .map_err(|e| at(1, format!("not a CSV header: {e}")))?

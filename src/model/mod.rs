@@ -460,7 +460,14 @@ pub enum Said {
     ColumnYear { column: String, year: i32 },
     /// A ledger without a year column whose amount columns name no year: read for the year the file's name
     /// gives, or (`by_option`) the year given with `--year`.
-    LedgerYear { columns: Vec<String>, year: i32, by_option: bool },
+    LedgerYear {
+        columns: Vec<String>,
+        year: i32,
+        by_option: bool,
+        /// The title line above the header that named the year.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
     /// A booking export's amounts without VAT read as the actuals; its other amount columns (with VAT, the
     /// VAT) not read.
     NetAmounts { net: String, others: Vec<String> },
@@ -636,11 +643,15 @@ impl fmt::Display for Said {
                 f,
                 "column \"{column}\" names no year: read for {year}, the year every other amount column names"
             ),
-            Said::LedgerYear { columns, year, by_option } => write!(
+            Said::LedgerYear { columns, year, by_option, title } => write!(
                 f,
                 "no year column, and columns {} name no year: read for {year}, {}",
                 columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
-                if *by_option { "the year given with --year" } else { "the year in the file's name" }
+                match (title, by_option) {
+                    (Some(t), _) => format!("the year of the title above the header (\"{t}\")"),
+                    (None, true) => "the year given with --year".to_string(),
+                    (None, false) => "the year in the file's name".to_string(),
+                }
             ),
             Said::NetAmounts { net, others } => write!(
                 f,

@@ -583,15 +583,23 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             }
             s
         }
-        (Lang::Fi, Said::LedgerYear { columns, year, by_option }) => format!(
+        (Lang::Fi, Said::LedgerYear { columns, year, by_option, title }) => format!(
             "vuosisaraketta ei ole, eikä sarakkeiden {} otsikoissa ole vuotta: luettu vuodelle {year}, {}",
             columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
-            if *by_option { "joka annettiin valitsimella --year" } else { "joka on tiedoston nimessä" }
+            match (title, by_option) {
+                (Some(t), _) => format!("joka on otsikkorivin yläpuolella olevassa otsikossa (\"{t}\")"),
+                (None, true) => "joka annettiin valitsimella --year".to_string(),
+                (None, false) => "joka on tiedoston nimessä".to_string(),
+            }
         ),
-        (Lang::Sv, Said::LedgerYear { columns, year, by_option }) => format!(
+        (Lang::Sv, Said::LedgerYear { columns, year, by_option, title }) => format!(
             "ingen årskolumn, och kolumnerna {} anger inget år: läst för {year}, {}",
             columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", "),
-            if *by_option { "året som angavs med --year" } else { "året i filens namn" }
+            match (title, by_option) {
+                (Some(t), _) => format!("året i rubriken ovanför rubrikraden (\"{t}\")"),
+                (None, true) => "året som angavs med --year".to_string(),
+                (None, false) => "året i filens namn".to_string(),
+            }
         ),
         (Lang::Fi, Said::NetAmounts { net, others }) => format!(
             "kirjauksia kirjauspäivineen: sarake \"{net}\" (ilman arvonlisäveroa) luettiin toteumaksi{}",

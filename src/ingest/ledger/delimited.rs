@@ -17,11 +17,12 @@ const PREAMBLE_LINES: usize = 20;
 /// Where a CSV ledger's header is: among its first lines, the first that names a cost-center and an account
 /// column. Its byte offset, the number of lines above it, and its delimiter (`;`, tab or `,`: the one it has
 /// most of).
-fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8)> {
+fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8, Vec<String>)> {
     let file = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     std::io::BufReader::new(file).take(64 * 1024).read_to_end(&mut head).ok()?;
     let mut offset = 0u64;
+    let mut above = Vec::new();
     for (n, line) in head.split_inclusive(|b| *b == b'\n').take(PREAMBLE_LINES + 1).enumerate() {
         let count = |b: u8| line.iter().filter(|&&c| c == b).count();
         let delimiter = [b';', b'\t', b','].into_iter().max_by_key(|&d| count(d)).unwrap_or(b',');
@@ -34,8 +35,10 @@ fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8)> {
                 .map(|c| c.trim().trim_matches('"').to_lowercase())
                 .collect();
         if is_ledger_header(&cells, columns) {
-            return Some((offset, n as u64, delimiter));
+            return Some((offset, n as u64, delimiter, above));
         }
+        let cells = text.trim_start_matches('\u{feff}').trim_end().split(char::from(delimiter));
+        above.push(cells.map(|c| c.trim().trim_matches('"')).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" "));
         offset += line.len() as u64;
     }
     None
@@ -44,7 +47,7 @@ fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8)> {
 /// Reads a ledger export into figures per unit, line item, scenario and year.
 pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
     let io = |e| Error::Io { path: path.to_path_buf(), source: e };
-    let (start, lines_above, delimiter) = header_line(path, &options.columns).ok_or_else(|| Error::File {
+    let (start, lines_above, delimiter, title) = header_line(path, &options.columns).ok_or_else(|| Error::File {
         path: shown.to_string(),
         reason: format!(
             "a CSV file that is not a ledger export: none of its first {} lines names a cost-center and an account \
@@ -57,12 +60,15 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
         let mut file = std::fs::File::open(path).map_err(io)?;
         file.seek(std::io::SeekFrom::Start(start)).map_err(io)?;
         Ok(csv::ReaderBuilder::new()
+            // Lines end at `\n` (a `\r` before it is trimmed with the field): the csv crate counts a CRLF file's
+            // lines one short when the record ends at `\r` (BurntSushi/rust-csv#395).
+            .terminator(csv::Terminator::Any(b'\n'))
             .delimiter(delimiter)
             .flexible(true)
             .from_reader(Box::new(std::io::BufReader::new(file))))
     };
     let file = CsvFile { path, delimiter, start, lines_above };
-    read_csv(open()?, &open, Some(file), lines_above, shown, org, options)
+    read_csv(open()?, &open, Some(file), (lines_above, &title), shown, org, options)
 }
 
 /// A CSV ledger on disk: where its header starts (after `lines_above` lines) and its delimiter, for reading
@@ -93,7 +99,7 @@ pub fn read_ledger_rows(
         Ok(csv::ReaderBuilder::new().flexible(true).from_reader(Box::new(std::io::Cursor::new(bytes.as_slice()))))
     };
     let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes.as_slice()));
-    read_csv(rd, &again, None, rows_above, shown, org, options)
+    read_csv(rd, &again, None, (rows_above, &[]), shown, org, options)
 }
 
 /// Reads a ledger's rows; `file` (the path and its delimiter) lets a large file be read on two threads.
@@ -101,7 +107,7 @@ fn read_csv<'a, R: std::io::Read>(
     mut rd: csv::Reader<R>,
     again: &dyn Fn() -> Result<csv::Reader<Box<dyn std::io::Read + 'a>>>,
     file: Option<CsvFile>,
-    lines_above: u64,
+    (lines_above, title): (u64, &[String]),
     shown: &str,
     org: Option<&Org>,
     options: &LedgerOptions,
@@ -114,7 +120,7 @@ fn read_csv<'a, R: std::io::Read>(
         .iter()
         .map(|h| crate::ingest::text_of_bytes(h).trim().trim_matches('"').to_lowercase())
         .collect();
-    let layout = layout_of(header, cols, shown)?;
+    let layout = layout_of(header, cols, shown, (lines_above + 1, title))?;
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
     let size = file.and_then(|f| std::fs::metadata(f.path).ok()).map_or(0, |m| m.len());
@@ -142,6 +148,7 @@ fn read_csv<'a, R: std::io::Read>(
             let (first, second) = (open(f.start)?, open(mid)?);
             let reader = |f: std::fs::File, limit: u64, headers: bool| {
                 csv::ReaderBuilder::new()
+                    .terminator(csv::Terminator::Any(b'\n'))
                     .delimiter(delimiter)
                     .flexible(true)
                     .has_headers(headers)

@@ -188,6 +188,30 @@ fn month_of(header: &str) -> Option<u32> {
     found.next().is_none().then_some(m as u32 + 1)
 }
 
+/// The one year a report export's title lines name (`Käyttötalouden toteutuminen 1.1.-31.12.2025`), with the
+/// line; a line of when it was printed or made (`Tulostettu 20.1.2026 klo 9.14`) names none. None where the
+/// lines name no year or more than one.
+fn title_year(lines: &[String]) -> Option<(i32, String)> {
+    const WHEN: [&str; 9] =
+        ["tulostettu", "tulostus", "printed", "utskriv", "ajettu", "ajopäivä", "luotu", "created", "päivitetty"];
+    let mut found: Option<(i32, String)> = None;
+    for line in lines {
+        let lower = line.to_lowercase();
+        if WHEN.iter().any(|w| lower.contains(w)) || lower.contains(" klo ") {
+            continue;
+        }
+        let years = line.split(|c: char| !c.is_ascii_digit()).filter(|r| r.len() == 4).filter_map(|r| r.parse().ok());
+        for y in years.filter(|y: &i32| (1900..=2100).contains(y)) {
+            match &found {
+                Some((f, _)) if *f != y => return None,
+                Some(_) => {}
+                None => found = Some((y, crate::ingest::context::short(line.trim()))),
+            }
+        }
+    }
+    found
+}
+
 /// A header that is a month of a year and nothing else: `2025-01`, `01/2025`, `1/2025`, `202501`.
 fn period_header(header: &str) -> bool {
     let h = header.trim();
@@ -302,8 +326,14 @@ pub fn is_ledger_header(cells: &[String], columns: &LedgerColumns) -> bool {
 }
 
 /// The layout of a ledger's header (its cells, lower case).
-pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) -> Result<Layout> {
-    let line_err = |message: String| Error::Line { path: shown.to_string(), at: "1".into(), message };
+/// `line` is the header's line, `title` the lines above it (a report export's title: `Tilikausi 2025`).
+pub(super) fn layout_of(
+    header: Vec<String>,
+    cols: &LedgerColumns,
+    shown: &str,
+    (line, title): (u64, &[String]),
+) -> Result<Layout> {
+    let line_err = |message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     let roles: Vec<Role> = header.iter().map(|h| role_of(h)).collect();
     let listed = || header.join(", ");
     let exact = |name: &str| -> Option<usize> {
@@ -506,11 +536,15 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
     if year_col.is_none() {
         if let Some(k) = undated {
             year_col = by_role(&None, Role::Period);
-            // No year in the rows: the file's name gives it, else `--year` (said, with where it came from).
-            let fallback = match crate::ingest::context::year_in_file_name(shown) {
-                Some(y) => Some((y, false)),
-                None => crate::ingest::context::configured_year().map(|y| (y, true)),
+            // No year in the rows: a title above the header that names one year gives it, else the file's name,
+            // else `--year` (said, with where it came from).
+            let from_title = title_year(title);
+            let fallback = match (&from_title, crate::ingest::context::year_in_file_name(shown)) {
+                (Some((y, _)), _) => Some((*y, false)),
+                (None, Some(y)) => Some((y, false)),
+                (None, None) => crate::ingest::context::configured_year().map(|y| (y, true)),
             };
+            let title_line = from_title.map(|(_, t)| t);
             match (year_col, fallback) {
                 (Some(_), _) => {}
                 (None, Some((year, by_option))) => {
@@ -519,7 +553,7 @@ pub(super) fn layout_of(header: Vec<String>, cols: &LedgerColumns, shown: &str) 
                         *y = Some(year);
                         columns.push(header[*c].clone());
                     }
-                    inferred.push(crate::model::Said::LedgerYear { columns, year, by_option });
+                    inferred.push(crate::model::Said::LedgerYear { columns, year, by_option, title: title_line });
                 }
                 (None, None) => {
                     return Err(line_err(format!(
@@ -674,11 +708,11 @@ mod tests {
         for m in ["tammikuu", "helmikuu", "maaliskuu"] {
             header.push(format!("toteuma {m}"));
         }
-        let l = layout_of(header.clone(), &LedgerColumns::default(), "l.csv").unwrap();
+        let l = layout_of(header.clone(), &LedgerColumns::default(), "l.csv", (1, &[])).unwrap();
         assert_eq!(l.slots(), [(Scenario::Ta, None), (Scenario::Tp, None), (Scenario::Tp, None), (Scenario::Tp, None)]);
         // The same month twice is no month set: refused.
         header.push("toteuma maaliskuu".into());
-        assert!(layout_of(header, &LedgerColumns::default(), "l.csv").is_err());
+        assert!(layout_of(header, &LedgerColumns::default(), "l.csv", (1, &[])).is_err());
     }
 
     #[test]
@@ -705,7 +739,7 @@ mod tests {
         let header = ["Kustp", "Kustannuspaikan nimi", "Tili", "Tilin nimi", "TA 2024", "Toteutuma 2024", "TP 2023"]
             .map(|s| s.to_lowercase())
             .to_vec();
-        let l = layout_of(header, &LedgerColumns::default(), "l.csv").unwrap();
+        let l = layout_of(header, &LedgerColumns::default(), "l.csv", (1, &[])).unwrap();
         assert_eq!((l.cc_col, l.acc_col, l.year_col), (0, 2, None));
         assert_eq!(
             l.slots(),
@@ -713,11 +747,11 @@ mod tests {
         );
         // An amount column without a year and no year column: refused, naming it.
         let header = ["kustannuspaikka", "tili", "ta 2024", "toteuma"].map(String::from).to_vec();
-        let e = layout_of(header, &LedgerColumns::default(), "l.csv").err().unwrap().to_string();
+        let e = layout_of(header, &LedgerColumns::default(), "l.csv", (1, &[])).err().unwrap().to_string();
         assert!(e.contains("column \"toteuma\" names no year"), "{e}");
         // Two columns of the same scenario and year: refused, naming both.
         let header = ["vuosi", "kustannuspaikka", "tili", "ta", "budjetti"].map(String::from).to_vec();
-        let e = layout_of(header, &LedgerColumns::default(), "l.csv").err().unwrap().to_string();
+        let e = layout_of(header, &LedgerColumns::default(), "l.csv", (1, &[])).err().unwrap().to_string();
         assert!(e.contains("\"ta\" and \"budjetti\" both give"), "{e}");
     }
 }

@@ -30,7 +30,7 @@ pub fn read_parquet(path: &Path, shown: &str, org: Option<&Org>, options: &Ledge
     let schema = lf.collect_schema().map_err(plain)?;
     let original: Vec<PlSmallStr> = schema.iter_names().cloned().collect();
     let header: Vec<String> = original.iter().map(|n| n.trim().to_lowercase()).collect();
-    let layout = layout_of(header, &options.columns, shown)?;
+    let layout = layout_of(header, &options.columns, shown, (1, &[]))?;
     let name = |k: usize| original[k].clone();
     // Amounts as exact decimals at the file's own scale (at least cents); integers and floats as cents.
     let scale = layout
