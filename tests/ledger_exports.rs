@@ -545,6 +545,35 @@ fn crlf_lines_the_headers_line_and_the_titles_year() {
     assert!(stderr(&out).contains("raportti.csv:2: no year column"), "{}", stderr(&out));
 }
 
+/// A cost center printing one total twice — on its group's heading row and on its `yhteensä` row — is one
+/// total, not two summed (32 false errors before); printed twice unalike, each is checked, and only the wrong
+/// one is an error.
+#[test]
+fn a_total_printed_on_the_heading_and_the_yhteensa_row_is_one_total() {
+    let text = |sub: &str| {
+        format!(
+            "Kustannuspaikka;Tili;Tilin nimi;TA 2024;Toteuma 2024\n\
+             1100 Hallinto;3000;TOIMINTATUOTOT;-300,00;-310,00\n\
+             1100 Hallinto;3010;Myyntituotot;-100,00;-110,00\n\
+             1100 Hallinto;3210;Maksutuotot;-200,00;-200,00\n\
+             1100 Hallinto;;Toimintatuotot yhteensä;-300,00;{sub}\n\
+             1200 Koulu;3000;TOIMINTATUOTOT;-50,00;-55,00\n\
+             1200 Koulu;3010;Myyntituotot;-50,00;-55,00\n\
+             1200 Koulu;;Toimintatuotot yhteensä;-50,00;-55,00\n"
+        )
+    };
+    let dir = setup(&text("-310,00"));
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let dir = setup(&text("-320,00"));
+    let errors = validate_errors(dir.path());
+    let got: Vec<(&str, &str, &str)> = errors
+        .iter()
+        .map(|f| (f["unit"].as_str().unwrap(), f["scenario"].as_str().unwrap(), f["difference"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("Hallinto", "tp", "-10.00")], "{errors:?}");
+}
+
 /// A budget after changes beside the original budget, with no changes column: the changes are unknown, not 0,
 /// so there is no sum to check (74 false errors before); a changes column that is there is checked, a blank
 /// cell in it being 0.

@@ -404,20 +404,6 @@ pub(super) fn sum_rows<R: std::io::Read>(
             }
             continue;
         }
-        for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
-            let raw = trim_bytes(record.get(*c).unwrap_or_default());
-            let parsed = match amount_bytes(raw) {
-                Some(d) => Some(d),
-                None if raw.is_empty() => None,
-                None => match ledger_amount(&field(*c)) {
-                    Parsed::Number(d) => Some(d),
-                    _ => None,
-                },
-            };
-            if let Some(d) = parsed {
-                *t = t.checked_add(d).unwrap_or(*t);
-            }
-        }
         // Actuals by month: the last month each year's are dated; after an interim period's end, not read (in
         // the second reading too, so that both readings sum the same rows; counted and said once, in the first).
         let first = family.is_none();
@@ -455,6 +441,23 @@ pub(super) fn sum_rows<R: std::io::Read>(
                     groups_dropped += 1;
                 }
                 continue;
+            }
+        }
+        // Columns not read, totalled over the rows summed as accounts (a group row's would count twice).
+        if family.is_none() {
+            for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
+                let raw = trim_bytes(record.get(*c).unwrap_or_default());
+                let parsed = match amount_bytes(raw) {
+                    Some(d) => Some(d),
+                    None if raw.is_empty() => None,
+                    None => match ledger_amount(&field(*c)) {
+                        Parsed::Number(d) => Some(d),
+                        _ => None,
+                    },
+                };
+                if let Some(d) = parsed {
+                    *t = t.checked_add(d).unwrap_or(*t);
+                }
             }
         }
         let cc_taken_key =

@@ -115,10 +115,12 @@ impl GroupCheck<'_> {
         }
         let at = |line: u64| format!("{}:{line}", self.shown);
         let sign = |d: Decimal| if turn { negated(d) } else { d };
-        // (unit or "" for the whole file, item or none, scenario, year) → printed sum, rows' lines, cost centers.
+        // (unit or "" for the whole file, item or none, scenario, year) → per cost center, its rows of that total
+        // in order: (amount, line, certain). A cost center may print one total twice, as a group's heading row and
+        // as its `yhteensä` row (`3000 TOIMINTATUOTOT` … `Toimintatuotot yhteensä`).
         type Key = (String, Option<Item>, Scenario, i32);
-        type Printed = (Decimal, Vec<u64>, Vec<String>, bool);
-        let mut printed: std::collections::BTreeMap<Key, Printed> = Default::default();
+        type Rows = std::collections::BTreeMap<String, Vec<(Decimal, u64, bool)>>;
+        let mut by_cc: std::collections::BTreeMap<Key, Rows> = Default::default();
         for g in self.groups {
             let item = g.item;
             let unit = if g.cost_center.is_empty() {
@@ -141,24 +143,38 @@ impl GroupCheck<'_> {
                     continue;
                 }
                 let year = slot_year.unwrap_or(g.year);
-                let e = printed.entry((unit.clone(), item, *sc, year)).or_insert((
-                    Decimal::ZERO,
-                    Vec::new(),
-                    Vec::new(),
-                    true,
-                ));
-                e.3 &= g.certain;
-                e.0 = e.0.checked_add(g.amounts[k]).unwrap_or(e.0);
-                if !e.1.contains(&g.line) {
-                    e.1.push(g.line);
+                let rows = by_cc.entry((unit.clone(), item, *sc, year)).or_default();
+                rows.entry(g.cost_center.clone()).or_default().push((g.amounts[k], g.line, g.certain));
+            }
+        }
+        // The printed totals: the n-th row of each cost center (its last where it has fewer), summed over the
+        // unit's cost centers; a total printed twice alike is one, printed twice unalike is checked each time
+        // (the account rows tell which is wrong).
+        // (key, n-th) → printed sum, rows' lines, cost centers, certain.
+        type Printed = (Decimal, Vec<u64>, Vec<String>, bool);
+        let mut printed: std::collections::BTreeMap<(Key, usize), Printed> = Default::default();
+        for (key, rows) in by_cc {
+            let most = rows.values().map(Vec::len).max().unwrap_or(0);
+            let mut sums: Vec<Decimal> = Vec::new();
+            for n in 0..most {
+                let mut e: Printed = (Decimal::ZERO, Vec::new(), Vec::new(), true);
+                for (cc, list) in &rows {
+                    let (amount, line, certain) = list[n.min(list.len() - 1)];
+                    e.0 = e.0.checked_add(amount).unwrap_or(e.0);
+                    e.3 &= certain;
+                    if !e.1.contains(&line) {
+                        e.1.push(line);
+                    }
+                    e.2.push(cc.clone());
                 }
-                if !e.2.contains(&g.cost_center) {
-                    e.2.push(g.cost_center.clone());
+                if !sums.contains(&e.0) {
+                    sums.push(e.0);
+                    printed.insert((key.clone(), n), e);
                 }
             }
         }
         let mut out = Vec::new();
-        for ((unit, item, scenario, year), (amount, lines, ccs, certain)) in printed {
+        for (((unit, item, scenario, year), _), (amount, lines, ccs, certain)) in printed {
             let first = lines.first().copied().unwrap_or_default();
             let printed_at = match lines.len() {
                 1 => at(first),
