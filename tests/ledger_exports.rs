@@ -574,6 +574,37 @@ fn a_total_printed_on_the_heading_and_the_yhteensa_row_is_one_total() {
     assert_eq!(got, [("Hallinto", "tp", "-10.00")], "{errors:?}");
 }
 
+/// A cost center's total with its cost center left blank and its label in the cost center's name column
+/// (`;Kiinteistöt yhteensä;;`) is that cost center's total, checked against its rows, and the grand total
+/// below is the file's; neither is summed as a cost center of its own (false errors and "cost center  in no
+/// unit" before).
+#[test]
+fn a_cost_centers_total_named_in_its_name_column_is_its_total() {
+    let text = |grand: &str| {
+        format!(
+            "Kustannuspaikka;Kustannuspaikan nimi;Tili;Tilin nimi;TA 2024;Toteuma 2024\n\
+             1100;Hallinto;3010;Myyntituotot;-100,00;-110,00\n\
+             1100;Hallinto;4300;Palvelut;300,00;290,00\n\
+             ;Hallinto yhteensä;;;200,00;180,00\n\
+             1200;Koulu;4300;Palvelut;50,00;55,00\n\
+             ;Koulu yhteensä;;;50,00;55,00\n\
+             ;;;Kaikki yhteensä;250,00;{grand}\n"
+        )
+    };
+    let dir = setup(&text("235,00"));
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    let err = stderr(&out);
+    assert!(!err.contains("in no unit's codes"), "{err}");
+    assert!(err.contains("3 row(s) total other rows"), "{err}");
+    let dir = setup(&text("245,00"));
+    let errors = validate_errors(dir.path());
+    let got: Vec<(&str, &str)> =
+        errors.iter().map(|f| (f["scenario"].as_str().unwrap(), f["difference"].as_str().unwrap())).collect();
+    assert_eq!(got, [("tp", "-10.00")], "{errors:?}");
+}
+
 /// A budget after changes beside the original budget, with no changes column: the changes are unknown, not 0,
 /// so there is no sum to check (74 false errors before); a changes column that is there is checked, a blank
 /// cell in it being 0.

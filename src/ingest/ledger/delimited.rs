@@ -219,6 +219,16 @@ pub(super) fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
     mid
 }
 
+/// Does a total's label (`Kiinteistöt yhteensä`, `3200 yhteensä`) name this cost center, by its code or a text
+/// of its rows (its name)?
+fn names_cost_center(label: &str, code: &str, texts: &[String]) -> bool {
+    const TOTAL: [&str; 6] = ["yhteensä", "yht", "yht.", "summa", "total", "totalt"];
+    let rest: Vec<String> =
+        label.split_whitespace().map(str::to_lowercase).filter(|w| !TOTAL.contains(&w.as_str())).collect();
+    let rest = rest.join(" ");
+    !rest.is_empty() && (rest == code.to_lowercase() || texts.iter().any(|t| t.to_lowercase() == rest))
+}
+
 /// The first line at or after `(at, lines)` whose cost-center cell is filled: the second half of a file must
 /// not start below a cost center's heading row, whose rows take its cost center.
 fn at_cost_center(path: &Path, (at, lines): (u64, u64), cc_col: usize, delimiter: u8) -> Option<(u64, u64)> {
@@ -271,6 +281,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
     // Hallinto;;;`, the rows below with the cost center blank): the heading's cost center, and the rows that
     // took it.
     let (mut block_cc, mut block_rows, mut first_heading): (Option<String>, u64, u64) = (None, 0, 0);
+    // The last cost center of the rows summed, with the other texts of its first row (its name).
+    let (mut last_cc, mut last_cc_key): (Option<(String, Vec<String>)>, u64) = (None, u64::MAX);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
     // Codes as keys without allocating: a code of digits is its number; any other is interned.
     let mut names: Vec<String> = Vec::new();
@@ -424,19 +436,28 @@ pub(super) fn sum_rows<R: std::io::Read>(
             || acc_bytes.is_empty()
         {
             let name = name_col.map(&field).unwrap_or_default();
-            if let Some(total) = total_row(&field(acc_col), &name, &cc_field()) {
+            // Text beside a blank cost center and account (`;Hallinto yhteensä;;` in a cost center's name column).
+            let cc = cc_field();
+            let other = if cc.is_empty() {
+                (0..record.len())
+                    .filter(|k| ![cc_col, acc_col].contains(k) && Some(*k) != name_col)
+                    .filter(|k| !amount_cols.iter().any(|(c, _)| c == k) && !layout.unread_cols.contains(k))
+                    .map(&field)
+                    .find(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()))
+                    .unwrap_or_default()
+            } else {
+                cc.clone()
+            };
+            if let Some(total) = total_row(&field(acc_col), &name, &other) {
                 if groups.len() < MAX_GROUP_ROWS {
                     let (label, item, certain) = (total.label, total.item, total.certain);
-                    groups.push(GroupRow {
-                        line,
-                        year,
-                        cost_center: cc_field(),
-                        label,
-                        amounts,
-                        filled,
-                        certain,
-                        item,
-                    });
+                    // A total with a blank cost center under a cost center's rows that names it (`Kiinteistöt
+                    // yhteensä` under the rows of 3200 Kiinteistöt) is that cost center's.
+                    let cost_center = match &last_cc {
+                        Some((code, texts)) if cc.is_empty() && names_cost_center(&label, code, texts) => code.clone(),
+                        _ => cc,
+                    };
+                    groups.push(GroupRow { line, year, cost_center, label, amounts, filled, certain, item });
                 } else {
                     groups_dropped += 1;
                 }
@@ -489,6 +510,17 @@ pub(super) fn sum_rows<R: std::io::Read>(
             None => key(cc_col),
         };
         let acc_raw = key(acc_col);
+        // The cost center of the rows, and the texts beside it, where it changes (a total below may name it).
+        if family.is_none() && cc_raw != last_cc_key {
+            last_cc_key = cc_raw;
+            let texts = (0..record.len())
+                .filter(|k| ![cc_col, acc_col].contains(k) && Some(*k) != name_col)
+                .filter(|k| !amount_cols.iter().any(|(c, _)| c == k) && !layout.unread_cols.contains(k))
+                .map(&field)
+                .filter(|t| !t.is_empty())
+                .collect();
+            last_cc = Some((cc_field(), texts));
+        }
         if family.is_none() && acc_raw != last_named && acc_raw >> 61 == 0 {
             last_named = acc_raw;
             if let Some(c) = name_col.filter(|_| named_seen.insert(acc_raw)) {
