@@ -343,6 +343,15 @@ fn months_beside_a_year_total_are_checked_against_it() {
     let d = |k: &str| errors[0][k].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap().normalize().to_string();
     assert_eq!(errors[0]["line_item"], "palvelujen_ostot");
     assert_eq!((d("actual"), d("expected"), d("difference")), ("-1213".into(), "-1203".into(), "-10".into()));
+    // Its cells named by their columns' headers, in no language of ours.
+    assert_eq!(
+        errors[0]["sources"],
+        serde_json::json!([
+            "raportti.csv \"toteuma yhteensä\"",
+            "raportti.csv \"toteuma tammikuu\" … \"toteuma joulukuu\""
+        ])
+    );
+    assert!(errors[0]["message"].as_str().unwrap().contains("ei ole kuukausien summa"), "{errors:?}");
     // Two columns of one month: refused, without suggesting to read one month as the year's.
     let twice = "Vuosi;Kustannuspaikka;Tili;Toteuma tammikuu;Toteuma tammikuu 2\n2024;1100;4300;1;2\n";
     std::fs::write(dir.path().join("raportti.csv"), twice).unwrap();

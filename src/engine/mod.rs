@@ -170,11 +170,7 @@ impl Analysis {
                 actual: Some(t.printed),
                 difference: t.printed.checked_sub(t.computed),
                 sources: vec![t.printed_at.clone(), t.computed_from.clone()],
-                notes: if t.computed_from.ends_with("(the month columns)") {
-                    vec![finding::Note::OfMonths]
-                } else {
-                    Vec::new()
-                },
+                notes: if t.of_months { vec![finding::Note::OfMonths] } else { Vec::new() },
                 explained_by: None,
             })
             .partition(|f| f.severity == Severity::Error);

@@ -186,6 +186,7 @@ impl Table {
                     printed_at: src(at),
                     computed_from: format!("{} (the month columns)", src(from)),
                     certain: true,
+                    of_months: true,
                 })
             })
             .collect()

@@ -36,6 +36,8 @@ pub struct PrintedTotal {
     /// Whether the row says it is a total: else a difference is a warning (its role cannot be told), not an
     /// error.
     pub certain: bool,
+    /// A total checked against the month columns beside it (not rows below it).
+    pub of_months: bool,
 }
 
 /// A table's printed realisation percentage (toteutumis-%, käyttö-%) that its row's actuals over its budget do

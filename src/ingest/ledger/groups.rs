@@ -246,6 +246,7 @@ impl GroupCheck<'_> {
                     None => format!("{} (all its account rows)", self.shown),
                 },
                 certain,
+                of_months: false,
             });
         }
         warnings.insert(

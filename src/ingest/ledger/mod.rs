@@ -534,6 +534,15 @@ fn figures_from_sums(
     // The months' sums against their year's total.
     for ((unit, item, scenario, year), (total, sum)) in months {
         let sign = |d: Decimal| if turn { negated(d) } else { d };
+        // The columns by their headers: the total's, and its months' first and last.
+        let total_slot = (0..slots.len()).find(|t| slots[*t].0 == scenario && layout.check_of.contains(&Some(*t)));
+        let header_of = |k: usize| layout.header[layout.amount_cols[k].0].clone();
+        let total_name = total_slot.map(header_of).unwrap_or_default();
+        let month_cols: Vec<String> = (0..slots.len())
+            .filter(|k| total_slot.is_some() && layout.check_of[*k] == total_slot)
+            .map(header_of)
+            .collect();
+        let month_names = crate::model::month_span(&month_cols).replace(" … ", "\" … \"");
         out.totals.push(crate::model::PrintedTotal {
             unit: unit.map_or_else(|| shown.to_string(), |u| unit_names[u as usize].clone()),
             line_item: item.map(LineItem::new),
@@ -541,9 +550,10 @@ fn figures_from_sums(
             year,
             printed: sign(total),
             computed: sign(sum),
-            printed_at: format!("{shown} (the year's total column)"),
-            computed_from: format!("{shown} (the month columns)"),
+            printed_at: format!("{shown} \"{}\"", total_name),
+            computed_from: format!("{shown} \"{}\"", month_names),
             certain: true,
+            of_months: true,
         });
     }
     out.warnings.extend(layout.inferred.iter().map(|said| Warning { location: shown.to_string(), said: said.clone() }));
