@@ -262,3 +262,51 @@ fn a_ledger_runs_variance_finding_links_to_the_variance_shown() {
     assert!(links.iter().any(|l| l.starts_with("Keskus!G")), "{links:?}");
     assert!(!links.iter().any(|l| l.starts_with("Keskus!F")), "{links:?}");
 }
+
+/// Many binding appropriations: the summary opens with the municipality's margin, then counts them (overrun,
+/// by how much in all, how many without an explanation, within budget) and lists the overruns first, the
+/// largest first, so that a council member has the answer on the first page.
+#[test]
+fn binding_appropriations_are_counted_and_the_largest_overruns_come_first() {
+    let dir = tempfile::tempdir().unwrap();
+    // Ten binding areas under one department: budget −1 000 each; actuals −1 000 − 10·k for k = 0..9 (area 0
+    // within, areas 1–9 overrun by 10·k €), so the overruns are 90, 80, …, 10 € and 450 € in all.
+    let mut org = String::from("name = \"Kunta\"\n[[unit]]\nname = \"Keskus\"\ncodes = [\"1000\"]\n");
+    let mut ledger = String::from("vuosi;kustannuspaikka;tili;talousarvio;toteuma\n");
+    for k in 0..10 {
+        org.push_str(&format!(
+            "[[unit]]\nname = \"Alue {k}\"\nparent = \"Keskus\"\nbinding = [\"toimintakate\"]\ncodes = [\"{}\"]\n",
+            1100 + k
+        ));
+        ledger.push_str(&format!("2024;{};4300;-1000,00;-{},00\n", 1100 + k, 1000 + 10 * k));
+    }
+    std::fs::write(dir.path().join("org.toml"), org).unwrap();
+    std::fs::write(dir.path().join("l.csv"), ledger).unwrap();
+    // Areas 3 and 7 explain theirs.
+    std::fs::write(
+        dir.path().join("perustelut.csv"),
+        "yksikkö;rivi;vuosi;perustelu\nAlue 3;Toimintakate;2024;Sijaisia tarvittiin.\nAlue 7;Toimintakate;2024;Vuokrat nousivat.\n",
+    )
+    .unwrap();
+    let (out, fi, en) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        fi.contains("Sitovia määrärahoja on 10: **ylittyi 9** (yhteensä −450 €), joista **7 ilman perustelua**; talousarviossa pysyi 1."),
+        "{fi}"
+    );
+    assert!(
+        en.contains("Binding appropriations: 10; **9 overrun** (−450 € in all), **7 of them without an explanation**"),
+        "{en}"
+    );
+    // The opening (the department's margin) comes before the binding table.
+    let opening = fi.find("**Keskus**: ").unwrap_or_else(|| panic!("{fi}"));
+    assert!(opening < fi.find("## Sitovat määrärahat").unwrap(), "{fi}");
+    // Overruns by size, the largest first; the one within budget last.
+    let order: Vec<&str> = fi
+        .lines()
+        .filter(|l| l.starts_with("| **Alue "))
+        .map(|l| l.trim_start_matches("| **").split("**").next().unwrap())
+        .collect();
+    let want: Vec<String> = (1..10).rev().map(|k| format!("Alue {k}")).chain(["Alue 0".to_string()]).collect();
+    assert_eq!(order, want, "{fi}");
+}

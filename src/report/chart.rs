@@ -65,7 +65,14 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     let (label_w, plot_w, bar_h, top) = (300.0, 460.0, 26.0, 50.0);
     let width = label_w + plot_w + 120.0;
     let height = top + bar_h * bars.len().max(1) as f64 + 30.0;
-    let max = bars.iter().filter_map(|(_, _, v)| v.abs().to_f64()).fold(1.0_f64, f64::max);
+    // The scale is the units' below the top where there are any: a municipality's total, many times any
+    // department's, would leave theirs thin as hairs. A bar past the plot is drawn broken, its figure beside it.
+    let below_top = bars.iter().any(|(_, d, _)| *d > 0);
+    let max = bars
+        .iter()
+        .filter(|(_, d, _)| *d > 0 || !below_top)
+        .filter_map(|(_, _, v)| v.abs().to_f64())
+        .fold(1.0_f64, f64::max);
     let has_neg = bars.iter().any(|(_, _, v)| v.is_sign_negative() && !v.is_zero());
     let has_pos = bars.iter().any(|(_, _, v)| !v.is_sign_negative() && !v.is_zero());
     // The zero line sits left when all bars are favourable, right when all are not, centred otherwise.
@@ -75,11 +82,14 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             (true, false) => plot_w,
             _ => 0.0,
         };
-    let scale = if has_neg && has_pos { plot_w / 2.0 / max } else { plot_w / max };
+    let room = if has_neg && has_pos { plot_w / 2.0 } else { plot_w };
+    let scale = room / max;
     let mut svg = svg_open(width, height, &title);
     for (i, (name, depth, v)) in bars.iter().enumerate() {
         let y = top + i as f64 * bar_h;
-        let len = v.abs().to_f64().unwrap_or(0.0) * scale;
+        let full = v.abs().to_f64().unwrap_or(0.0) * scale;
+        // A bar too small to see gets a sliver; one past the plot is cut at its edge.
+        let len = if v.is_zero() { 0.0 } else { full.clamp(1.5, room) };
         let (x, fill) = if v.is_sign_negative() { (zero_x - len, "#c0392b") } else { (zero_x, "#2e8b57") };
         let indent = 10.0 + 14.0 * *depth as f64;
         let _ = writeln!(svg, r#"<text x="{indent}" y="{:.1}">{}</text>"#, y + 17.0, xml_escape(name));
@@ -89,6 +99,20 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
             y + 4.0,
             bar_h - 8.0
         );
+        if full > room {
+            // Two white strokes across the bar's end: broken, not to scale.
+            let cut = if v.is_sign_negative() { x + 10.0 } else { x + len - 14.0 };
+            for dx in [0.0, 5.0] {
+                let _ = writeln!(
+                    svg,
+                    r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#fff" stroke-width="2"/>"##,
+                    cut + dx,
+                    y + bar_h - 2.0,
+                    cut + dx + 4.0,
+                    y + 2.0
+                );
+            }
+        }
         let (tx, anchor) = if v.is_sign_negative() { (x - 6.0, "end") } else { (x + len + 6.0, "start") };
         let _ = writeln!(
             svg,

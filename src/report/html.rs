@@ -25,13 +25,14 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.5em; vertical-align: to
 th { background: #f0f0f0; text-align: left; }
 td[style*='right'] { white-space: nowrap; font-variant-numeric: tabular-nums; }
 th[style*='right'] { text-align: right; }
-td:last-child:not([style*='right']) { min-width: 16em; }
+td:last-child:not([style*='right']) { min-width: 12em; }
 svg { max-width: 100%; height: auto; }
 @page { size: A4; margin: 18mm 15mm 20mm; @bottom-center { content: counter(page) ' / ' counter(pages); } }
 @media print {
   body { max-width: none; margin: 0; font-size: 10pt; }
   h2 { break-after: avoid; }
-  table, tr, svg { break-inside: avoid; }
+  tr, svg { break-inside: avoid; }
+  thead { display: table-header-group; }
 }
 ";
 

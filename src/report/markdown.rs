@@ -319,11 +319,118 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
     md
 }
 
-/// The year-end summary's sections: binding appropriations, the opening, notable units, the units table with
+/// The binding appropriations in one sentence: how many, how many overrun and by how much in all, how many of
+/// those without an explanation, within the overrun right, within the budget.
+fn binding_counts(
+    bindings: &[&crate::engine::Binding],
+    explained: impl Fn(&crate::engine::Binding) -> bool,
+    lang: Lang,
+) -> String {
+    let over: Vec<_> = bindings.iter().filter(|b| b.overrun && !b.within_right).collect();
+    let total = over.iter().try_fold(Decimal::ZERO, |t, b| t.checked_add(b.variance)).unwrap_or_default();
+    let unexplained = over.iter().filter(|b| !explained(b)).count();
+    let right = bindings.iter().filter(|b| b.within_right).count();
+    let within = bindings.len() - over.len() - right;
+    let (n, o, amount) = (bindings.len(), over.len(), signed_number(total, lang));
+    if o == 0 {
+        let (none, within_right) = match lang {
+            Lang::Fi => (format!("Sitovia määrärahoja on {n}; yksikään ei ylittynyt"), "ylitysoikeuden rajoissa"),
+            Lang::Sv => (format!("Bindande anslag: {n}; inget överskreds"), "inom överskridningsrätten"),
+            Lang::En => (format!("Binding appropriations: {n}; none overrun"), "within the overrun right"),
+        };
+        return if right > 0 { format!("{none}; {within_right} {right}.") } else { format!("{none}.") };
+    }
+    match lang {
+        Lang::Fi => {
+            let mut s = format!("Sitovia määrärahoja on {n}: **ylittyi {o}** (yhteensä {amount} €)");
+            if unexplained > 0 {
+                s.push_str(&format!(", joista **{unexplained} ilman perustelua**"));
+            }
+            if right > 0 {
+                s.push_str(&format!("; ylitysoikeuden rajoissa {right}"));
+            }
+            s.push_str(&format!("; talousarviossa pysyi {within}."));
+            s
+        }
+        Lang::Sv => {
+            let mut s = format!("Bindande anslag: {n}; **{o} överskreds** (sammanlagt {amount} €)");
+            if unexplained > 0 {
+                s.push_str(&format!(", varav **{unexplained} utan motivering**"));
+            }
+            if right > 0 {
+                s.push_str(&format!("; inom överskridningsrätten {right}"));
+            }
+            s.push_str(&format!("; inom budget {within}."));
+            s
+        }
+        Lang::En => {
+            let mut s = format!("Binding appropriations: {n}; **{o} overrun** ({amount} € in all)");
+            if unexplained > 0 {
+                s.push_str(&format!(", **{unexplained} of them without an explanation**"));
+            }
+            if right > 0 {
+                s.push_str(&format!("; within the overrun right {right}"));
+            }
+            s.push_str(&format!("; within budget {within}."));
+            s
+        }
+    }
+}
+
+/// The year-end summary's sections: the opening, binding appropriations (counted, overruns first by size), notable units, the units table with
 /// its chart, the largest variances.
 fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang) {
     let a = ctx.analysis;
     let year = ctx.year;
+    let margin_li = LineItem::new(Item::TOIMINTAKATE);
+
+    // Opening: each top-level unit's margin, revenue and costs, then the error count.
+    // With many top-level units the unit table below is the overview; the opening would only repeat it.
+    let tops: Vec<&super::UnitEntry> = ctx.units.iter().filter(|u| u.depth == 0).collect();
+    for unit in tops.iter().filter(|_| tops.len() <= 10) {
+        let mut para = Vec::new();
+        if let Some(r) = ctx.row(&unit.name, margin_li, year) {
+            para.extend(margin_sentence(&md_escape(ctx.unit_name(&unit.name, lang)), r, lang));
+        }
+        for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT] {
+            if let Some(r) = ctx.row(&unit.name, LineItem::new(item), year) {
+                para.extend(line_sentence(r, ctx, lang));
+            }
+        }
+        // A top-level unit's own explanation of its margin (a binding one's stands with its appropriation below).
+        let binding = a.bindings.iter().any(|b| b.unit == unit.name && b.line_item == margin_li && b.year == year);
+        if let Some(e) =
+            ctx.row(&unit.name, margin_li, year).and_then(|r| ctx.explanation_in(r, lang)).filter(|_| !binding)
+        {
+            para.push(format!("{}: {}", w.col_expl, md_escape(e)));
+        }
+        if !para.is_empty() {
+            let _ = writeln!(md, "{}\n", para.join(" "));
+        }
+    }
+    let n_err = a.count(Severity::Error);
+    if n_err > 0 {
+        let n_follow = a.findings.iter().filter(|f| f.severity == Severity::Error && f.explained_by.is_some()).count();
+        let follow = match (lang, n_follow) {
+            (_, 0) => String::new(),
+            (Lang::Fi, n) => format!(" ({n} niistä johtuu toisesta virheestä)"),
+            (Lang::Sv, n) => format!(" ({n} av dem följer av ett annat fel)"),
+            (Lang::En, 1) => " (1 of them follows from another error)".to_string(),
+            (Lang::En, n) => format!(" ({n} of them follow from another error)"),
+        };
+        let _ = writeln!(
+            md,
+            "{}\n",
+            match (lang, n_err) {
+                (Lang::Fi, 1) => "**Lähdeluvuissa on 1 virhe**; se on lueteltu alla ja se on korjattava ennen raportin hyväksymistä.".to_string(),
+                (Lang::Fi, _) => format!("**Lähdeluvuissa on {n_err} virhettä**{follow}; ne on lueteltu alla ja ne on korjattava ennen raportin hyväksymistä."),
+                (Lang::Sv, _) => format!("**Källsiffrorna innehåller {n_err} fel**{follow}; de listas nedan och ska rättas innan rapporten godkänns."),
+                (Lang::En, 1) => "**The source figures contain 1 error**; it is listed below and must be corrected before the report is approved.".to_string(),
+                (Lang::En, _) => format!("**The source figures contain {n_err} errors**{follow}; they are listed below and must be corrected before the report is approved."),
+            }
+        );
+    }
+
     // Binding appropriations: all of them in one table, overruns first, each with its status and the finance
     // office's explanation (an overrun without one is flagged: every overrun is explained to the council).
     let mut bindings: Vec<_> = a.bindings.iter().filter(|b| b.year == year).collect();
@@ -336,9 +443,18 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
             2
         }
     };
-    bindings.sort_by_key(|b| rank(b));
+    // Overruns first, the largest first; then those within the overrun right; then the rest in tree order.
+    bindings.sort_by(|x, y| {
+        let by_size =
+            if rank(x) == 0 && rank(y) == 0 { x.variance.cmp(&y.variance) } else { std::cmp::Ordering::Equal };
+        rank(x).cmp(&rank(y)).then(by_size)
+    });
     if !bindings.is_empty() {
         let _ = writeln!(md, "## {}\n", w.binding);
+        let explained = |b: &crate::engine::Binding| {
+            ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang)).is_some()
+        };
+        let _ = writeln!(md, "{}\n", binding_counts(&bindings, explained, lang));
         let _ = writeln!(
             md,
             "{}",
@@ -388,55 +504,6 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
         if bindings.iter().any(|b| b.overrun && !b.within_right) {
             let _ = writeln!(md, "{}\n", w.overrun_note);
         }
-    }
-
-    let margin_li = LineItem::new(Item::TOIMINTAKATE);
-
-    // Opening: each top-level unit's margin, revenue and costs, then the error count.
-    // With many top-level units the unit table below is the overview; the opening would only repeat it.
-    let tops: Vec<&super::UnitEntry> = ctx.units.iter().filter(|u| u.depth == 0).collect();
-    for unit in tops.iter().filter(|_| tops.len() <= 10) {
-        let mut para = Vec::new();
-        if let Some(r) = ctx.row(&unit.name, margin_li, year) {
-            para.extend(margin_sentence(&md_escape(ctx.unit_name(&unit.name, lang)), r, lang));
-        }
-        for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT] {
-            if let Some(r) = ctx.row(&unit.name, LineItem::new(item), year) {
-                para.extend(line_sentence(r, ctx, lang));
-            }
-        }
-        // A top-level unit's own explanation of its margin (a binding one's stands with its appropriation below).
-        let binding = a.bindings.iter().any(|b| b.unit == unit.name && b.line_item == margin_li && b.year == year);
-        if let Some(e) =
-            ctx.row(&unit.name, margin_li, year).and_then(|r| ctx.explanation_in(r, lang)).filter(|_| !binding)
-        {
-            para.push(format!("{}: {}", w.col_expl, md_escape(e)));
-        }
-        if !para.is_empty() {
-            let _ = writeln!(md, "{}\n", para.join(" "));
-        }
-    }
-    let n_err = a.count(Severity::Error);
-    if n_err > 0 {
-        let n_follow = a.findings.iter().filter(|f| f.severity == Severity::Error && f.explained_by.is_some()).count();
-        let follow = match (lang, n_follow) {
-            (_, 0) => String::new(),
-            (Lang::Fi, n) => format!(" ({n} niistä johtuu toisesta virheestä)"),
-            (Lang::Sv, n) => format!(" ({n} av dem följer av ett annat fel)"),
-            (Lang::En, 1) => " (1 of them follows from another error)".to_string(),
-            (Lang::En, n) => format!(" ({n} of them follow from another error)"),
-        };
-        let _ = writeln!(
-            md,
-            "{}\n",
-            match (lang, n_err) {
-                (Lang::Fi, 1) => "**Lähdeluvuissa on 1 virhe**; se on lueteltu alla ja se on korjattava ennen raportin hyväksymistä.".to_string(),
-                (Lang::Fi, _) => format!("**Lähdeluvuissa on {n_err} virhettä**{follow}; ne on lueteltu alla ja ne on korjattava ennen raportin hyväksymistä."),
-                (Lang::Sv, _) => format!("**Källsiffrorna innehåller {n_err} fel**{follow}; de listas nedan och ska rättas innan rapporten godkänns."),
-                (Lang::En, 1) => "**The source figures contain 1 error**; it is listed below and must be corrected before the report is approved.".to_string(),
-                (Lang::En, _) => format!("**The source figures contain {n_err} errors**{follow}; they are listed below and must be corrected before the report is approved."),
-            }
-        );
     }
 
     // A sentence for every unit below the top that is binding or whose margin variance is significant,
