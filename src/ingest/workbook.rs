@@ -244,8 +244,12 @@ fn read_inner(
             let all: Vec<Vec<String>> = range.rows().skip(above).map(|r| r.iter().map(cell_text).collect()).collect();
             let first = u64::from(range.start().map_or(0, |(r, _)| r)) + above as u64;
             let read = super::ledger::read_ledger_rows(&all, first, &format!("{shown}:{sheet}"), org, ledger)?;
+            // Everything the ledger reader gives: its printed totals (group rows) and interim period too.
             out.figures.extend(read.figures);
             out.warnings.extend(read.warnings);
+            out.totals.extend(read.totals);
+            out.periods.extend(read.periods);
+            out.errors.extend(read.errors);
             tables_found += 1;
             continue;
         }

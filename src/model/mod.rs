@@ -482,6 +482,9 @@ pub enum Said {
     /// An account code that heads other codes of the file (or whose name names a scheme total above its line:
     /// `named`, that total) but whose rows are not their sum: read as an account.
     CodeNotGroup { code: String, named: Option<String> },
+    /// An account code that is a group row in some cost centers (its rows the sum of the codes it heads) but
+    /// not in `not_in` others (the first, `first`): read there as an account of its own.
+    CodeGroupInPart { code: String, not_in: u64, first: String },
     /// A report export naming each cost center once, on a heading row above its rows: `rows` rows with a blank
     /// cost center took their heading's.
     CostCenterHeadings { rows: u64 },
@@ -684,6 +687,11 @@ impl fmt::Display for Said {
                 "accounts {} head other accounts of the file and their {rows} row(s) are those accounts' sums: group \
                  rows, not summed",
                 codes.join(", ")
+            ),
+            Said::CodeGroupInPart { code, not_in, first } => write!(
+                f,
+                "account {code} is a group row where its rows are the sum of the accounts it heads, but not in {not_in} \
+                 cost center(s) (the first {first}): read there as an account of its own; check those rows"
             ),
             Said::CodeNotGroup { code, named: None } => write!(
                 f,

@@ -647,6 +647,15 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             total.map(|t| format!("; dess belopp är sammanlagt {}", money(t, lang))).unwrap_or_default()
         ),
         (Lang::En, Said::ColumnNotRead { .. }) => said.to_string(),
+        (Lang::Fi, Said::CodeGroupInPart { code, not_in, first }) => format!(
+            "tili {code} on ryhmärivi siellä, missä sen rivit ovat sen alaisten tilien summa, mutta ei {not_in} \
+             kustannuspaikalla (ensimmäinen {first}): siellä se luettiin omana tilinään; tarkista rivit"
+        ),
+        (Lang::Sv, Said::CodeGroupInPart { code, not_in, first }) => format!(
+            "kontot {code} är en grupprad där dess rader är summan av kontona under det, men inte på {not_in} \
+             kostnadsställen (det första {first}): där lästes det som ett eget konto; kontrollera raderna"
+        ),
+        (Lang::En, Said::CodeGroupInPart { .. }) => said.to_string(),
         (Lang::Fi, Said::CodeGroups { codes, rows }) => format!(
             "tilit {} ovat aineiston muiden tilien ryhmiä, ja niiden {rows} riviä ovat niiden summia: ryhmärivejä, ei \
              summattu",

@@ -70,6 +70,7 @@ pub fn key(unit: &str, item: &str, scenario: &str, year: i32, amount: &str) -> K
 }
 
 /// A cell value for test sheets.
+#[derive(Clone, Copy)]
 pub enum V<'a> {
     T(&'a str),
     N(f64),

@@ -285,9 +285,37 @@ impl Head {
         a != self.code && chart.item_of(&a.to_string()).is_some_and(|i| i == g || i.is_under(g))
     }
 
-    /// Whether the head could total the code's rows (by its code or by its name).
+    /// Whether the code is in the range the head's significant digits open (`4300` over `434010`: the codes
+    /// beginning `43`; `3000` over every `3…`), at a longer length than the head's.
+    fn in_range(self, a: u64) -> bool {
+        let (head, code) = (self.code.to_string(), a.to_string());
+        let significant = head.trim_end_matches('0');
+        a != self.code && code.len() > head.len() && !significant.is_empty() && code.starts_with(significant)
+    }
+
+    /// Whether the chart maps the code to the line its head's code is on (`4500` over `460010`: both aineet,
+    /// tarvikkeet ja tavarat), at a longer length than the head's.
+    fn on_its_line(self, a: u64, chart: &super::Chart) -> bool {
+        let (head, code) = (self.code.to_string(), a.to_string());
+        a != self.code
+            && code.len() > head.len()
+            && chart.item_of(&head).is_some_and(|h| chart.item_of(&code).is_some_and(|i| i == h || i.is_under(h)))
+    }
+
+    /// The scopes a head may total, each tried on its own: the codes extending it, the range its significant
+    /// digits open, the codes on its line of the chart, the codes under the total its name names.
+    pub(super) fn scopes(self, chart: &super::Chart) -> [Box<dyn Fn(u64) -> bool + '_>; 4] {
+        [
+            Box::new(move |a| self.extends(a)),
+            Box::new(move |a| self.in_range(a)),
+            Box::new(move |a| self.on_its_line(a, chart)),
+            Box::new(move |a| self.under_named(a, chart)),
+        ]
+    }
+
+    /// Whether the head could total the code's rows (in any of its scopes).
     pub(super) fn heads(self, a: u64, chart: &super::Chart) -> bool {
-        self.extends(a) || self.under_named(a, chart)
+        self.scopes(chart).iter().any(|scope| scope(a))
     }
 }
 
@@ -369,10 +397,15 @@ pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[He
             }
             sum
         };
-        let by_code = sum_of(&|a| head.extends(a)) == *amounts;
-        if !by_code && (head.named.is_none() || sum_of(&|a| head.under_named(a, mapper.chart)) != *amounts) {
-            if !not.contains(&head) {
-                not.push(head);
+        // Some scope whose codes have rows here and sum to the head's.
+        let is_sum = head.scopes(mapper.chart).iter().any(|scope| {
+            keyed.iter().any(|((y, c, a), _)| y == year && c == cc && !is_head(*a) && scope(*a))
+                && sum_of(&|a| scope(a)) == *amounts
+        });
+        if !is_sum {
+            match not.iter_mut().find(|(h, _, _)| *h == head) {
+                Some(e) => e.1 += 1,
+                None => not.push((head, 1, code_of(*cc, &side.names))),
             }
             continue;
         }
@@ -404,8 +437,16 @@ pub(super) fn separate_prefix_groups(chunk: &mut Chunk, side: Chunk, heads: &[He
     if !groups.is_empty() {
         said.push(Said::CodeGroups { codes: groups.iter().map(u64::to_string).collect(), rows });
     }
-    for head in not.into_iter().filter(|h| !groups.contains(&h.code)) {
-        said.push(Said::CodeNotGroup { code: head.code.to_string(), named: head.named.map(|i| i.id().to_string()) });
+    for (head, n, first) in not {
+        if groups.contains(&head.code) {
+            // A group row in some cost centers and not in others: never summed in silence.
+            said.push(Said::CodeGroupInPart { code: head.code.to_string(), not_in: n, first });
+        } else {
+            said.push(Said::CodeNotGroup {
+                code: head.code.to_string(),
+                named: head.named.map(|i| i.id().to_string()),
+            });
+        }
     }
     said
 }
