@@ -467,8 +467,8 @@ fn cost_centers_on_heading_rows_are_their_rows_cost_centers() {
     let err = stderr(&out);
     assert!(
         err.contains(
-            "raportti.csv:3: cost centers are named on heading rows above their accounts (the first here): 4 rows \
-             with a blank cost center took their heading's"
+            "raportti.csv:4: cost centers are printed once, above their rows: 4 rows with a blank cost center took \
+             the one above them (the first here)"
         ),
         "{err}"
     );
@@ -683,6 +683,49 @@ fn code_groups_over_ranges_are_never_summed_and_a_sheets_totals_are_checked() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Totals as report exports print them without a cost center: a pivot table's block (the cost center on its
+/// first row only, a bare `Yhteensä` closing it), a Swedish `Summa kostnadsställe 1200`, a unit's
+/// `Koulu yhteensä`, a two-digit group named by its line (`45 Aineet, tarvikkeet ja tavarat` over 450010 and
+/// 460010), and the grand total: each read as the total it is and checked, no row's money lost or counted twice.
+#[test]
+fn totals_without_a_cost_center_are_the_blocks_the_units_or_the_files() {
+    let text = |grand: &str| {
+        format!(
+            "Kustannuspaikka;Tili;Tilin nimi;TA 2024;Toteuma 2024\n\
+             1100;3010;Myyntituotot;-100,00;-110,00\n\
+             ;450010;Toimistotarvikkeet;20,00;25,00\n\
+             ;460010;Elintarvikkeet;30,00;40,00\n\
+             ;45;Aineet, tarvikkeet ja tavarat;50,00;65,00\n\
+             ;;Yhteensä;-50,00;-45,00\n\
+             1200;4300;Palvelut;70,00;75,00\n\
+             ;;Summa kostnadsställe 1200;70,00;75,00\n\
+             1201;4300;Palvelut;10,00;12,00\n\
+             ;;Koulu yhteensä;80,00;87,00\n\
+             ;;Kaikki yhteensä;30,00;{grand}\n"
+        )
+    };
+    let dir = setup(&text("42,00"));
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("in no unit's codes") && !err.contains("maps to no line item"), "{err}");
+    let figures = parse_extract(&stdout(&out));
+    let find = |unit: &str, item: &str| {
+        figures.iter().find(|(_, k)| k.0 == unit && k.1 == item && k.2 == "tp").map(|(_, k)| k.4.clone())
+    };
+    assert_eq!(find("Hallinto", "aineet_tarvikkeet_ja_tavarat").as_deref(), Some("-65"), "{figures:?}");
+    assert_eq!(find("Hallinto", "myyntituotot").as_deref(), Some("110"), "{figures:?}");
+    assert_eq!(find("Koulu", "palvelujen_ostot").as_deref(), Some("-87"), "{figures:?}");
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    // The grand total 1 € off: one error, the file's.
+    let dir = setup(&text("43,00"));
+    let errors = validate_errors(dir.path());
+    let got: Vec<(&str, &str)> =
+        errors.iter().map(|f| (f["unit"].as_str().unwrap(), f["difference"].as_str().unwrap())).collect();
+    assert_eq!(got, [("raportti.csv", "-1.00")], "{errors:?}");
 }
 
 /// A budget after changes beside the original budget, with no changes column: the changes are unknown, not 0,

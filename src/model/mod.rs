@@ -485,8 +485,8 @@ pub enum Said {
     /// An account code that is a group row in some cost centers (its rows the sum of the codes it heads) but
     /// not in `not_in` others (the first, `first`): read there as an account of its own.
     CodeGroupInPart { code: String, not_in: u64, first: String },
-    /// A report export naming each cost center once, on a heading row above its rows: `rows` rows with a blank
-    /// cost center took their heading's.
+    /// A report export printing each cost center once, on a heading row or its first row: `rows` rows with a
+    /// blank cost center took the one above them.
     CostCenterHeadings { rows: u64 },
     /// A ledger's month columns whose headers name no scenario (`Tammi 2025` … `Joulu 2025`): not read, with
     /// their total; a warning, for they are most likely a figure's months.
@@ -663,8 +663,8 @@ impl fmt::Display for Said {
             ),
             Said::CostCenterHeadings { rows } => write!(
                 f,
-                "cost centers are named on heading rows above their accounts (the first here): {} with a blank cost \
-                 center took their heading's",
+                "cost centers are printed once, above their rows: {} with a blank cost center took the one above \
+                 them (the first here)",
                 rows_en(*rows)
             ),
             Said::MonthsNotRead { columns, total } => write!(

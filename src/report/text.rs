@@ -611,12 +611,12 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
         (Lang::Fi, Said::CostCenterHeadings { rows }) => format!(
-            "kustannuspaikat on nimetty tiliensä yläpuolella otsikkoriveillä (ensimmäinen tässä): {rows} riviä, joiden \
-             kustannuspaikka on tyhjä, sai otsikkonsa kustannuspaikan"
+            "kustannuspaikat on tulostettu kerran, rivien yläpuolelle: {rows} riviä, joiden kustannuspaikka on tyhjä, \
+             sai yläpuolellaan olevan (ensimmäinen tässä)"
         ),
         (Lang::Sv, Said::CostCenterHeadings { rows }) => format!(
-            "kostnadsställena anges på rubrikrader ovanför sina konton (den första här): {rows} rader med tomt \
-             kostnadsställe fick sin rubriks"
+            "kostnadsställena skrivs ut en gång, ovanför sina rader: {rows} rader med tomt kostnadsställe fick det \
+             ovanför (den första här)"
         ),
         (Lang::En, Said::CostCenterHeadings { .. }) => said.to_string(),
         (Lang::Fi, Said::MonthsNotRead { columns, total }) => format!(

@@ -222,11 +222,33 @@ pub(super) fn split_point(path: &Path, size: u64) -> Option<(u64, u64)> {
 /// Does a total's label (`Kiinteistöt yhteensä`, `3200 yhteensä`) name this cost center, by its code or a text
 /// of its rows (its name)?
 fn names_cost_center(label: &str, code: &str, texts: &[String]) -> bool {
-    const TOTAL: [&str; 6] = ["yhteensä", "yht", "yht.", "summa", "total", "totalt"];
+    let rest = without_total_words(label);
+    let lead = code.split_whitespace().next().unwrap_or("").to_lowercase();
+    !rest.is_empty()
+        && (rest == code.to_lowercase()
+            || (!lead.is_empty() && rest.split_whitespace().any(|w| w == lead))
+            || texts.iter().any(|t| t.to_lowercase() == rest))
+}
+
+/// A total's label without its total words and the words for a cost center (`Summa kostnadsställe 6110` →
+/// `6110`; `Varhaiskasvatus yhteensä` → `varhaiskasvatus`), lower case.
+fn without_total_words(label: &str) -> String {
+    const WORDS: [&str; 11] = [
+        "yhteensä",
+        "yht",
+        "yht.",
+        "summa",
+        "total",
+        "totalt",
+        "sammanlagt",
+        "kustannuspaikka",
+        "kustannuspaikat",
+        "kostnadsställe",
+        "kostnadsställen",
+    ];
     let rest: Vec<String> =
-        label.split_whitespace().map(str::to_lowercase).filter(|w| !TOTAL.contains(&w.as_str())).collect();
-    let rest = rest.join(" ");
-    !rest.is_empty() && (rest == code.to_lowercase() || texts.iter().any(|t| t.to_lowercase() == rest))
+        label.split_whitespace().map(str::to_lowercase).filter(|w| !WORDS.contains(&w.as_str())).collect();
+    rest.join(" ")
 }
 
 /// The first line at or after `(at, lines)` whose cost-center cell is filled: the second half of a file must
@@ -281,6 +303,9 @@ pub(super) fn sum_rows<R: std::io::Read>(
     // Hallinto;;;`, the rows below with the cost center blank): the heading's cost center, and the rows that
     // took it.
     let (mut block_cc, mut block_rows, mut first_heading): (Option<String>, u64, u64) = (None, 0, 0);
+    let mut block_raw: Vec<u8> = Vec::new();
+    // Whether the last row summed took its cost center from above.
+    let mut prev_took = false;
     // The last cost center of the rows summed, with the other texts of its first row (its name).
     let (mut last_cc, mut last_cc_key): (Option<(String, Vec<String>)>, u64) = (None, u64::MAX);
     let line_err = |line: u64, message: String| Error::Line { path: shown.to_string(), at: line.to_string(), message };
@@ -312,19 +337,17 @@ pub(super) fn sum_rows<R: std::io::Read>(
         let cell_blank = |k: usize| trim_bytes(record.get(k).unwrap_or_default()).is_empty();
         if !cell_blank(cc_col) && cell_blank(acc_col) && amount_cols.iter().all(|(c, _)| cell_blank(*c)) {
             block_cc = Some(field(cc_col));
-            if first_heading == 0 {
-                first_heading = line;
-            }
+            block_raw = trim_bytes(record.get(cc_col).unwrap_or_default()).to_vec();
             continue;
         }
-        // Below a heading, a blank cost center is the heading's.
-        let cc_taken = match &block_cc {
-            Some(cc) if cell_blank(cc_col) => {
-                block_rows += 1;
-                Some(cc.clone())
-            }
-            _ => None,
-        };
+        // A blank cost center is the one above it: its heading's, or that of the row above (a report that
+        // prints each cost center once, on its first row). Counted where the row is summed as an account.
+        let own_cc = !cell_blank(cc_col);
+        if own_cc && block_raw.as_slice() != trim_bytes(record.get(cc_col).unwrap_or_default()) {
+            block_raw = trim_bytes(record.get(cc_col).unwrap_or_default()).to_vec();
+            block_cc = Some(field(cc_col));
+        }
+        let cc_taken = if own_cc { None } else { block_cc.clone() };
         let cc_field = || cc_taken.clone().unwrap_or_else(|| field(cc_col));
         // The row's year (0 when every amount column's header names its own).
         let mut month = None;
@@ -437,7 +460,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
         {
             let name = name_col.map(&field).unwrap_or_default();
             // Text beside a blank cost center and account (`;Hallinto yhteensä;;` in a cost center's name column).
-            let cc = cc_field();
+            // A total row never takes the cost center above it: its own, or the one its label names.
+            let cc = if own_cc { field(cc_col) } else { String::new() };
             let other = if cc.is_empty() {
                 (0..record.len())
                     .filter(|k| ![cc_col, acc_col].contains(k) && Some(*k) != name_col)
@@ -453,15 +477,32 @@ pub(super) fn sum_rows<R: std::io::Read>(
                     let (label, item, certain) = (total.label, total.item, total.certain);
                     // A total with a blank cost center under a cost center's rows that names it (`Kiinteistöt
                     // yhteensä` under the rows of 3200 Kiinteistöt) is that cost center's.
+                    // A bare `Yhteensä` closing a block whose rows took their cost center from above (a report
+                    // printing each cost center once) is that block's.
+                    let bare = without_total_words(&label).is_empty();
                     let cost_center = match &last_cc {
                         Some((code, texts)) if cc.is_empty() && names_cost_center(&label, code, texts) => code.clone(),
+                        Some((code, _)) if cc.is_empty() && bare && prev_took => code.clone(),
                         _ => cc,
                     };
-                    groups.push(GroupRow { line, year, cost_center, label, amounts, filled, certain, item });
+                    // Else a total without a cost center may name a unit (`Varhaiskasvatus yhteensä`).
+                    let unit = cost_center
+                        .is_empty()
+                        .then(|| without_total_words(&label))
+                        .and_then(|rest| mapper.org.and_then(|o| o.find_named(&rest)))
+                        .map(|u| u.name.clone());
+                    groups.push(GroupRow { line, year, cost_center, unit, label, amounts, filled, certain, item });
                 } else {
                     groups_dropped += 1;
                 }
                 continue;
+            }
+        }
+        prev_took = cc_taken.is_some();
+        if cc_taken.is_some() && family.is_none() {
+            block_rows += 1;
+            if first_heading == 0 {
+                first_heading = line;
             }
         }
         // Columns not read, totalled over the rows summed as accounts (a group row's would count twice).

@@ -17,6 +17,8 @@ pub(super) struct GroupRow {
     pub line: u64,
     pub year: i32,
     pub cost_center: String,
+    /// The unit a total without a cost center names (`Varhaiskasvatus yhteensä`): it totals all its rows.
+    pub unit: Option<String>,
     pub label: String,
     pub amounts: [Decimal; SLOTS],
     /// Which amount slots the row fills.
@@ -81,6 +83,20 @@ pub(super) fn may_be_total(b: &[u8]) -> bool {
     !has_lower || word(b"yht") || word(b"summa") || word(b"total") || word(b"sammanlagt")
 }
 
+/// Do two cost-center cells name one cost center: the same text, or the same leading code (`6110 Toimitilat`,
+/// `6110 Toimitilat yhteensä`, `6110`)?
+fn same_code(a: &str, b: &str) -> bool {
+    let lead = |t: &str| {
+        let first = t.split_whitespace().next().unwrap_or("").to_string();
+        if first.chars().any(|c| c.is_ascii_digit()) {
+            first
+        } else {
+            t.trim().to_lowercase()
+        }
+    };
+    a == b || lead(a) == lead(b)
+}
+
 /// A mapped sum's key: the unit (its index among the file's units), line item, scenario and year.
 type MappedKey = (u32, Item, Scenario, i32);
 
@@ -118,12 +134,15 @@ impl GroupCheck<'_> {
         // (unit or "" for the whole file, item or none, scenario, year) → per cost center, its rows of that total
         // in order: (amount, line, certain). A cost center may print one total twice, as a group's heading row and
         // as its `yhteensä` row (`3000 TOIMINTATUOTOT` … `Toimintatuotot yhteensä`).
-        type Key = (String, Option<Item>, Scenario, i32);
+        // The last field: a total naming its unit (checked on its own, never summed with its cost centers').
+        type Key = (String, Option<Item>, Scenario, i32, bool);
         type Rows = std::collections::BTreeMap<String, Vec<(Decimal, u64, bool)>>;
         let mut by_cc: std::collections::BTreeMap<Key, Rows> = Default::default();
         for g in self.groups {
             let item = g.item;
-            let unit = if g.cost_center.is_empty() {
+            let unit = if let Some(u) = &g.unit {
+                Some(u.clone())
+            } else if g.cost_center.is_empty() {
                 Some(String::new())
             } else {
                 self.org.and_then(|o| unit_of_cell(o, &g.cost_center)).map(|u| u.name.clone())
@@ -143,7 +162,7 @@ impl GroupCheck<'_> {
                     continue;
                 }
                 let year = slot_year.unwrap_or(g.year);
-                let rows = by_cc.entry((unit.clone(), item, *sc, year)).or_default();
+                let rows = by_cc.entry((unit.clone(), item, *sc, year, g.unit.is_some())).or_default();
                 rows.entry(g.cost_center.clone()).or_default().push((g.amounts[k], g.line, g.certain));
             }
         }
@@ -174,7 +193,7 @@ impl GroupCheck<'_> {
             }
         }
         let mut out = Vec::new();
-        for (((unit, item, scenario, year), _), (amount, lines, ccs, certain)) in printed {
+        for (((unit, item, scenario, year, _), _), (amount, lines, ccs, certain)) in printed {
             let first = lines.first().copied().unwrap_or_default();
             let printed_at = match lines.len() {
                 1 => at(first),
@@ -199,7 +218,9 @@ impl GroupCheck<'_> {
                         .iter()
                         .filter(|(_, i)| self.org.and_then(|o| o.units.get(*i)).is_some_and(|x| x.name == unit))
                         .map(|(cc, _)| cc)
-                        .filter(|cc| !ccs.contains(cc) && posts_under(cc))
+                        // A cost center's total row names it by its code, perhaps with its name (`6110
+                        // Toimitilat yhteensä`); a total naming the unit (no cost center) has them all.
+                        .filter(|cc| !ccs.iter().any(|c| c.is_empty() || same_code(c, cc)) && posts_under(cc))
                         .collect();
                     if !missing.is_empty() {
                         warnings.push(Warning {
@@ -344,12 +365,11 @@ pub(super) fn heads(accounts: &[u64], named: &[(u64, Item)]) -> Vec<Head> {
 /// be a group row in mixed case. An account named as its own line (`4940 Muut toimintakulut`) is not.
 pub(super) fn named_total(code: &str, name: &str, chart: &super::Chart) -> Option<Item> {
     let g = crate::ingest::label::match_label(name, None).line_item().map(|li| li.item)?;
-    if !(g.is_subtotal() || g == Item::TOIMINTAKATE) {
-        return None;
-    }
     match chart.item_of(code) {
+        // A code too short for the chart (`45 Aineet, tarvikkeet ja tavarat` over 450010 and 460010) may head
+        // the accounts of the line its name names, whatever line.
         None => Some(g),
-        Some(c) => (c != g && c.is_under(g)).then_some(g),
+        Some(c) => ((g.is_subtotal() || g == Item::TOIMINTAKATE) && c != g && c.is_under(g)).then_some(g),
     }
 }
 

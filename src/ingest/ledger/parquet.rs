@@ -552,6 +552,7 @@ impl Summing<'_> {
                                 line: row,
                                 year,
                                 cost_center: cc_text,
+                                unit: None,
                                 label: total.label,
                                 amounts: decimals,
                                 filled,
