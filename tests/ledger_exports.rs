@@ -793,7 +793,7 @@ fn months_percentages_and_thousands_marks_are_named_not_guessed() {
     // Thousands marked with dots in a file of whole euros: 250.000 is not read as 250 €.
     std::fs::write(
         dir.path().join("raportti.csv"),
-        "Kustannuspaikka;Tili;TA 2024;Toteuma 2024\n1100;4300;-250.000;-198.455\n1100;4310;-1.250.000;-1.198.455,50\n",
+        "Kustannuspaikka;Tili;TA 2024;Toteuma 2024\n1100;4300;-250.000;-198.455\n1100;4310;-12.500;(1.000)\n",
     )
     .unwrap();
     let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
@@ -806,7 +806,27 @@ fn months_percentages_and_thousands_marks_are_named_not_guessed() {
         ),
         "{err}"
     );
-    assert_eq!(err.matches("could mark thousands").count(), 2, "{err}");
+    assert_eq!(err.matches("could mark thousands").count(), 4, "{err}");
+    // Where the file's own amounts show the dot marks thousands (1.198.455,50), 250.000 is 250 000, said.
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "Kustannuspaikka;Tili;TA 2024;Toteuma 2024\n1100;4300;-250.000;-198.455\n1100;4310;-1.250.000;(1.198.455,50)\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "2 amount(s) with one '.' before three digits (such as 250.000) read with it as the thousands mark, as \
+             the file's own 1.250.000 shows"
+        ) || stderr(&out).contains("as the file's own 1.198.455,50 shows"),
+        "{}",
+        stderr(&out)
+    );
+    let figures = parse_extract(&stdout(&out));
+    let tp: Vec<&str> =
+        figures.iter().filter(|(_, k)| k.1 == "palvelujen_ostot" && k.2 == "tp").map(|(_, k)| k.4.as_str()).collect();
+    assert_eq!(tp, ["-1396910.5"], "{figures:?}");
     // Where the marks show which is which, the amounts read exactly.
     std::fs::write(
         dir.path().join("raportti.csv"),

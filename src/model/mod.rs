@@ -485,6 +485,9 @@ pub enum Said {
     /// An account code that is a group row in some cost centers (its rows the sum of the codes it heads) but
     /// not in `not_in` others (the first, `first`): read there as an account of its own.
     CodeGroupInPart { code: String, not_in: u64, first: String },
+    /// Amounts with one mark before three digits (`250.000`) read with it as the thousands mark, as the file's
+    /// own amounts show (`example`: `207.932,96`); `count` of them.
+    ThousandsMark { mark: char, example: String, count: u64 },
     /// A report export printing each cost center once, on a heading row or its first row: `rows` rows with a
     /// blank cost center took the one above them.
     CostCenterHeadings { rows: u64 },
@@ -604,6 +607,7 @@ impl Said {
                 | Said::NetAmounts { .. }
                 | Said::ColumnNotRead { .. }
                 | Said::CostCenterHeadings { .. }
+                | Said::ThousandsMark { .. }
                 | Said::CodeGroups { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
@@ -660,6 +664,11 @@ impl fmt::Display for Said {
                 f,
                 "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
                 if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::ThousandsMark { mark, example, count } => write!(
+                f,
+                "{count} amount(s) with one '{mark}' before three digits (such as 250{mark}000) read with it as the \
+                 thousands mark, as the file's own {example} shows"
             ),
             Said::CostCenterHeadings { rows } => write!(
                 f,

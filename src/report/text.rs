@@ -610,6 +610,15 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::ThousandsMark { mark, example, count }) => format!(
+            "{count} summaa, joissa on yksi '{mark}' ennen kolmea numeroa (kuten 250{mark}000), luettiin sen ollessa \
+             tuhaterotin, kuten tiedoston oma {example} osoittaa"
+        ),
+        (Lang::Sv, Said::ThousandsMark { mark, example, count }) => format!(
+            "{count} belopp med ett '{mark}' före tre siffror (som 250{mark}000) lästes med det som tusentalsavgränsare, \
+             som filens egna {example} visar"
+        ),
+        (Lang::En, Said::ThousandsMark { .. }) => said.to_string(),
         (Lang::Fi, Said::CostCenterHeadings { rows }) => format!(
             "kustannuspaikat on tulostettu kerran, rivien yläpuolelle: {rows} riviä, joiden kustannuspaikka on tyhjä, \
              sai yläpuolellaan olevan (ensimmäinen tässä)"

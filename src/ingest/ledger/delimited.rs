@@ -17,7 +17,9 @@ const PREAMBLE_LINES: usize = 20;
 /// Where a CSV ledger's header is: among its first lines, the first that names a cost-center and an account
 /// column. Its byte offset, the number of lines above it, and its delimiter (`;`, tab or `,`: the one it has
 /// most of).
-fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8, Vec<String>)> {
+type HeaderLine = (u64, u64, u8, Vec<String>, Option<(char, String)>);
+
+fn header_line(path: &Path, columns: &LedgerColumns) -> Option<HeaderLine> {
     let file = std::fs::File::open(path).ok()?;
     let mut head = Vec::new();
     std::io::BufReader::new(file).take(64 * 1024).read_to_end(&mut head).ok()?;
@@ -35,7 +37,8 @@ fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8, Ve
                 .map(|c| c.trim().trim_matches('"').to_lowercase())
                 .collect();
         if is_ledger_header(&cells, columns) {
-            return Some((offset, n as u64, delimiter, above));
+            let thousands = super::thousands_mark(&crate::ingest::text_of_bytes(&head));
+            return Some((offset, n as u64, delimiter, above, thousands));
         }
         let cells = text.trim_start_matches('\u{feff}').trim_end().split(char::from(delimiter));
         above.push(cells.map(|c| c.trim().trim_matches('"')).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" "));
@@ -47,14 +50,15 @@ fn header_line(path: &Path, columns: &LedgerColumns) -> Option<(u64, u64, u8, Ve
 /// Reads a ledger export into figures per unit, line item, scenario and year.
 pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &LedgerOptions) -> Result<WorkbookFigures> {
     let io = |e| Error::Io { path: path.to_path_buf(), source: e };
-    let (start, lines_above, delimiter, title) = header_line(path, &options.columns).ok_or_else(|| Error::File {
-        path: shown.to_string(),
-        reason: format!(
+    let (start, lines_above, delimiter, title, thousands) =
+        header_line(path, &options.columns).ok_or_else(|| Error::File {
+            path: shown.to_string(),
+            reason: format!(
             "a CSV file that is not a ledger export: none of its first {} lines names a cost-center and an account \
              column (kustannuspaikka, tili; other names go under [ledger] in poikkeama.toml)",
             PREAMBLE_LINES + 1
         ),
-    })?;
+        })?;
     let open = || -> Result<csv::Reader<Box<dyn std::io::Read>>> {
         use std::io::Seek;
         let mut file = std::fs::File::open(path).map_err(io)?;
@@ -68,7 +72,7 @@ pub fn read_ledger(path: &Path, shown: &str, org: Option<&Org>, options: &Ledger
             .from_reader(Box::new(std::io::BufReader::new(file))))
     };
     let file = CsvFile { path, delimiter, start, lines_above };
-    read_csv(open()?, &open, Some(file), (lines_above, &title), shown, org, options)
+    read_csv(open()?, &open, Some(file), (lines_above, &title, thousands), shown, org, options)
 }
 
 /// A CSV ledger on disk: where its header starts (after `lines_above` lines) and its delimiter, for reading
@@ -99,7 +103,8 @@ pub fn read_ledger_rows(
         Ok(csv::ReaderBuilder::new().flexible(true).from_reader(Box::new(std::io::Cursor::new(bytes.as_slice()))))
     };
     let rd = csv::ReaderBuilder::new().flexible(true).from_reader(std::io::Cursor::new(bytes.as_slice()));
-    read_csv(rd, &again, None, (rows_above, &[]), shown, org, options)
+    let sample: String = rows.iter().take(2_000).flatten().map(|c| format!("{c} ")).collect();
+    read_csv(rd, &again, None, (rows_above, &[], super::thousands_mark(&sample)), shown, org, options)
 }
 
 /// Reads a ledger's rows; `file` (the path and its delimiter) lets a large file be read on two threads.
@@ -107,7 +112,7 @@ fn read_csv<'a, R: std::io::Read>(
     mut rd: csv::Reader<R>,
     again: &dyn Fn() -> Result<csv::Reader<Box<dyn std::io::Read + 'a>>>,
     file: Option<CsvFile>,
-    (lines_above, title): (u64, &[String]),
+    (lines_above, title, thousands): (u64, &[String], Option<(char, String)>),
     shown: &str,
     org: Option<&Org>,
     options: &LedgerOptions,
@@ -120,7 +125,8 @@ fn read_csv<'a, R: std::io::Read>(
         .iter()
         .map(|h| crate::ingest::text_of_bytes(h).trim().trim_matches('"').to_lowercase())
         .collect();
-    let layout = layout_of(header, cols, shown, (lines_above + 1, title))?;
+    let mut layout = layout_of(header, cols, shown, (lines_above + 1, title))?;
+    layout.thousands = thousands;
     // One pass: sums per (year, cost center, account), exact; on two threads for a large file (halves split
     // at a line break), when no field is quoted (a quoted line break could fall on the split).
     let size = file.and_then(|f| std::fs::metadata(f.path).ok()).map_or(0, |m| m.len());
@@ -304,6 +310,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
     // took it.
     let (mut block_cc, mut block_rows, mut first_heading): (Option<String>, u64, u64) = (None, 0, 0);
     let mut block_raw: Vec<u8> = Vec::new();
+    let mut marks_read = 0u64;
     // Whether the last row summed took its cost center from above.
     let mut prev_took = false;
     // The last cost center of the rows summed, with the other texts of its first row (its name).
@@ -409,7 +416,14 @@ pub(super) fn sum_rows<R: std::io::Read>(
             let parsed = match amount_bytes(raw) {
                 Some(d) => Parsed::Number(d),
                 None if raw.is_empty() => Parsed::Blank,
-                None => ledger_amount(&field(*c)),
+                None => {
+                    let text = field(*c);
+                    let mark = layout.thousands.as_ref().map(|t| t.0);
+                    if mark.is_some() && ambiguous_mark(&text) {
+                        marks_read += 1;
+                    }
+                    ledger_amount_with(&text, mark)
+                }
             };
             match parsed {
                 Parsed::Number(d) if layout.negated.get(k) == Some(&true) => amounts[k] = negated(d),
@@ -512,7 +526,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 let parsed = match amount_bytes(raw) {
                     Some(d) => Some(d),
                     None if raw.is_empty() => None,
-                    None => match ledger_amount(&field(*c)) {
+                    None => match ledger_amount_with(&field(*c), layout.thousands.as_ref().map(|t| t.0)) {
                         Parsed::Number(d) => Some(d),
                         _ => None,
                     },
@@ -619,6 +633,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
     named_heads.sort_unstable_by_key(|(a, _)| *a);
     Chunk {
         headed: (block_rows, first_heading),
+        marks_read,
         sums,
         names,
         seen,

@@ -284,6 +284,8 @@ pub(super) struct Layout {
     /// a warning: they may well be a figure's).
     pub percent_cols: Vec<usize>,
     pub month_cols: Vec<usize>,
+    /// The mark the file's amounts use for thousands where its first rows show it (`207.932,96`).
+    pub thousands: Option<(char, String)>,
     /// The long form: the amount column and the scenario column.
     pub long: Option<(usize, usize)>,
     pub internal_col: Option<usize>,
@@ -627,6 +629,7 @@ pub(super) fn layout_of(
         unread_cols,
         percent_cols,
         month_cols,
+        thousands: None,
         header,
     })
 }

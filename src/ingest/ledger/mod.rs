@@ -149,25 +149,68 @@ fn amount_bytes(b: &[u8]) -> Option<Decimal> {
 /// followed by exactly three digits (`250.000`, `198,455`) could be either and is not an amount (see
 /// [`ambiguous_mark`]).
 fn ledger_amount(text: &str) -> Parsed {
+    ledger_amount_with(text, None)
+}
+
+/// [`ledger_amount`], where the file has shown which mark stands for thousands (`thousands`: a cell such as
+/// `207.932,96` among its first rows): then `250.000` is 250 000, not a question.
+fn ledger_amount_with(text: &str, thousands: Option<char>) -> Parsed {
     let t = text.trim();
     match t.strip_suffix(['-', '−']) {
-        Some(body) if !body.is_empty() && !body.starts_with(['-', '−', '+', '(']) => match plain_amount(body) {
-            Parsed::Number(d) => Parsed::Number(negated(d)),
-            other => other,
-        },
-        _ => plain_amount(t),
+        Some(body) if !body.is_empty() && !body.starts_with(['-', '−', '+', '(']) => {
+            match plain_amount(body, thousands) {
+                Parsed::Number(d) => Parsed::Number(negated(d)),
+                other => other,
+            }
+        }
+        _ => plain_amount(t, thousands),
+    }
+}
+
+/// The mark a file's amounts use for thousands, where its text shows it unambiguously (`1.234,56` → `.`,
+/// `1,234.56` → `,`) and never the other way round; none otherwise.
+pub(super) fn thousands_mark(text: &str) -> Option<(char, String)> {
+    let (mut dot, mut comma, mut example) = (false, false, String::new());
+    for token in text.split(|c: char| c.is_whitespace() || c == ';' || c == '\t' || c == '"') {
+        let t = token.trim_matches(|c: char| !c.is_ascii_digit());
+        if let (Some(d), Some(c)) = (t.rfind('.'), t.rfind(',')) {
+            match plain_amount(t, None) {
+                Parsed::Number(_) if d < c => dot = true,
+                Parsed::Number(_) => comma = true,
+                _ => continue,
+            }
+            if example.is_empty() {
+                example = crate::ingest::context::short(t);
+            }
+        }
+    }
+    match (dot, comma) {
+        (true, false) => Some(('.', example)),
+        (false, true) => Some((',', example)),
+        _ => None,
     }
 }
 
 /// [`parse_fi`], and thousands marked by dots or commas: the mark used between groups of three digits more
-/// than once, or before the other mark (the decimal one), is the thousands mark.
-fn plain_amount(t: &str) -> Parsed {
+/// than once, or before the other mark (the decimal one), is the thousands mark; a lone mark before three
+/// digits is one only where the file has shown it (`thousands`).
+fn plain_amount(t: &str, thousands: Option<char>) -> Parsed {
     if ambiguous_mark(t) {
-        return Parsed::NotANumber;
+        return match thousands.filter(|m| t.contains(*m)) {
+            Some(m) => parse_fi(&t.replace(m, "")),
+            None => Parsed::NotANumber,
+        };
     }
     match parse_fi(t) {
         Parsed::NotANumber => {}
         other => return other,
+    }
+    // In parentheses, negative (`(66.165,36)`).
+    if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        return match plain_amount(inner.trim(), thousands) {
+            Parsed::Number(d) => Parsed::Number(negated(d)),
+            other => other,
+        };
     }
     let (sign, body) = match t.strip_prefix(['-', '−']) {
         Some(b) => ("-", b.trim_start()),
@@ -202,7 +245,7 @@ fn plain_amount(t: &str) -> Parsed {
 /// `-198,455`): a thousands mark (250 000) or three decimals (250,000)? Money has two decimals, and the file
 /// does not say: not read, never guessed.
 fn ambiguous_mark(t: &str) -> bool {
-    let body = t.trim().trim_start_matches(['-', '−', '+']).trim_end_matches(['-', '−']);
+    let body = t.trim().trim_start_matches(['-', '−', '+', '(']).trim_end_matches(['-', '−', ')']);
     let marks: Vec<usize> = body.match_indices(['.', ',']).map(|(i, _)| i).collect();
     let [m] = marks[..] else { return false };
     let (int, frac) = (&body[..m], &body[m + 1..]);
@@ -371,6 +414,7 @@ fn figures_from_sums(
         dates,
         fold,
         headed,
+        marks_read,
         ..
     } = chunk;
     // Columns not read: each named with its total (a percentage's is no sum); months that name no scenario
@@ -558,6 +602,12 @@ fn figures_from_sums(
     }
     out.warnings.extend(layout.inferred.iter().map(|said| Warning { location: shown.to_string(), said: said.clone() }));
     out.warnings.append(&mut not_read);
+    if let (Some((mark, example)), true) = (&layout.thousands, marks_read > 0) {
+        out.warnings.push(Warning {
+            location: shown.to_string(),
+            said: Said::ThousandsMark { mark: *mark, example: example.clone(), count: marks_read },
+        });
+    }
     if headed.0 > 0 {
         out.warnings.push(Warning {
             location: format!("{shown}:{}", headed.1),
@@ -697,6 +747,8 @@ struct Chunk {
     pub dates: Dates,
     /// Unmapped codes summed under [`FOLDED`].
     pub fold: Fold,
+    /// Amounts whose one mark before three digits was read as thousands, as the file's first rows show.
+    pub marks_read: u64,
     /// Rows whose blank cost center was their heading row's, and the first heading's line.
     pub headed: (u64, u64),
     /// Two halves' sums of one key passed the exact decimal range when added (see [`Chunk::overflow_error`]).
@@ -840,6 +892,7 @@ impl Chunk {
         let rekey_names = &mut self.names;
         self.overflowed |= !self.dates.merge(other.dates, |k| rekey(k, rekey_names));
         self.fold.merge(other.fold, |k| rekey(k, rekey_names));
+        self.marks_read += other.marks_read;
         self.headed.0 += other.headed.0;
         if self.headed.1 == 0 {
             self.headed.1 = other.headed.1;
@@ -886,6 +939,7 @@ mod tests {
             check_of: vec![None, None],
             inferred: Vec::new(),
             unread_cols: Vec::new(),
+            thousands: None,
             percent_cols: Vec::new(),
             month_cols: Vec::new(),
             long: None,
