@@ -1042,3 +1042,26 @@ fn sums_past_the_range_are_one_line_and_a_damaged_parquet_is_said_plainly() {
     assert!(err.contains("rikki.parquet: not a readable Parquet ledger: the file is damaged"), "{err}");
     assert!(!err.contains("Error {") && !err.contains("source_location"), "{err}");
 }
+
+/// A cost center's total row where its unit's other cost center has none totals part of the unit: not checked,
+/// and the warning says why in the reader's language.
+#[test]
+fn a_total_of_part_of_a_unit_is_not_checked_and_says_why_in_finnish() {
+    let dir = setup(
+        "Kustannuspaikka;Tili;Tilin nimi;TA 2024;Toteuma 2024\n\
+         1200;4300;Palvelut;70,00;75,00\n\
+         1200;;Palvelujen ostot yhteensä;70,00;75,00\n\
+         1201;4300;Palvelut;10,00;12,00\n",
+    );
+    let out = run_in(dir.path(), &["validate", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let all = stdout(&out) + &stderr(&out);
+    assert!(
+        all.contains(
+            "ei tarkistettu: yksikön Koulu kustannuspaikoilla 1201 ei ole tällaista riviä, joten se on vain osan \
+             yksiköstä summa"
+        ),
+        "{all}"
+    );
+    assert!(!all.contains("cost centers"), "{all}");
+}

@@ -431,6 +431,29 @@ pub struct TableReport {
     pub changes: Vec<(String, String, String, String)>,
 }
 
+/// Why a report export's total row could not be checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum GroupWhy {
+    /// Its cost center is in no unit's codes.
+    NoUnit { cost_center: String },
+    /// Cost centers of its unit with rows under it have no such row: it totals part of the unit.
+    PartOfUnit { unit: String, missing: Vec<String> },
+}
+
+impl fmt::Display for GroupWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GroupWhy::NoUnit { cost_center } => write!(f, "its cost center {cost_center} is in no unit's codes"),
+            GroupWhy::PartOfUnit { unit, missing } => write!(
+                f,
+                "{unit}'s cost centers {} have no such row, so it totals part of the unit",
+                missing.join(", ")
+            ),
+        }
+    }
+}
+
 /// What reading the input warned of, as data: the report stage words it in each language; `Display` gives the
 /// English the console of `extract` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -455,7 +478,7 @@ pub enum Said {
     /// `checked` of their figures checked against the rows they head.
     GroupRows { count: u64, first: String, checked: usize },
     /// A group or total row of a report export that could not be checked, and why.
-    GroupNotChecked { label: String, why: String },
+    GroupNotChecked { label: String, why: GroupWhy },
     /// A ledger's amount column whose header names no year, read for the year its other amount columns name.
     ColumnYear { column: String, year: i32 },
     /// A ledger without a year column whose amount columns name no year: read for the year the file's name

@@ -4,7 +4,7 @@
 
 use super::fmt::{money, money_cents, percent, signed_money, Lang};
 use crate::engine::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
-use crate::model::{Item, LineItem, Said, Scenario};
+use crate::model::{GroupWhy, Item, LineItem, Said, Scenario};
 
 /// "virhe", "fel", "error".
 pub fn severity_name(s: Severity, lang: Lang) -> &'static str {
@@ -542,9 +542,27 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
              som konton; {checked} av deras belopp kontrollerades mot raderna de summerar"
         ),
         (Lang::Fi, Said::GroupNotChecked { label, why }) => {
+            let why = match why {
+                GroupWhy::NoUnit { cost_center } => {
+                    format!("sen kustannuspaikka {cost_center} ei kuulu minkään yksikön koodeihin")
+                }
+                GroupWhy::PartOfUnit { unit, missing } => format!(
+                    "yksikön {unit} kustannuspaikoilla {} ei ole tällaista riviä, joten se on vain osan yksiköstä summa",
+                    missing.join(", ")
+                ),
+            };
             format!("summariviä \"{label}\" ei tarkistettu: {why}")
         }
         (Lang::Sv, Said::GroupNotChecked { label, why }) => {
+            let why = match why {
+                GroupWhy::NoUnit { cost_center } => {
+                    format!("dess kostnadsställe {cost_center} hör inte till någon enhets koder")
+                }
+                GroupWhy::PartOfUnit { unit, missing } => format!(
+                    "kostnadsställena {} i enheten {unit} har ingen sådan rad, så den summerar bara en del av enheten",
+                    missing.join(", ")
+                ),
+            };
             format!("summaraden \"{label}\" kontrollerades inte: {why}")
         }
         (Lang::En, Said::GroupRows { .. } | Said::GroupNotChecked { .. }) => said.to_string(),

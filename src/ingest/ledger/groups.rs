@@ -152,7 +152,7 @@ impl GroupCheck<'_> {
                     location: at(g.line),
                     said: Said::GroupNotChecked {
                         label: g.label.clone(),
-                        why: format!("its cost center {} is in no unit's codes", g.cost_center),
+                        why: crate::model::GroupWhy::NoUnit { cost_center: g.cost_center.clone() },
                     },
                 });
                 continue;
@@ -227,10 +227,10 @@ impl GroupCheck<'_> {
                             location: at(first),
                             said: Said::GroupNotChecked {
                                 label: format!("{} {scenario} {year}", item.map_or("yhteensä", |g| g.id())),
-                                why: format!(
-                                    "{unit}'s cost centers {} have no such row, so it totals part of the unit",
-                                    missing.iter().take(3).map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
-                                ),
+                                why: crate::model::GroupWhy::PartOfUnit {
+                                    unit: unit.clone(),
+                                    missing: missing.iter().take(3).map(|c| c.to_string()).collect(),
+                                },
                             },
                         });
                         continue;
