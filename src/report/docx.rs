@@ -6,8 +6,11 @@
 use super::fmt::{number, signed_number, signed_percent, Lang};
 use super::ReportContext;
 use crate::error::{Error, Result};
-use crate::model::{Item, LineItem};
-use docx_rs::{AlignmentType, Docx, Paragraph, Run, Table, TableCell, TableRow, WidthType};
+use crate::model::{Item, LineItem, Scenario};
+use docx_rs::{
+    AlignmentType, Docx, PageMargin, Paragraph, Run, Style, StyleType, Table, TableCell, TableCellMargins, TableRow,
+    WidthType,
+};
 use rust_decimal::Decimal;
 
 pub const FILE: &str = "toteutumisvertailu.docx";
@@ -32,11 +35,16 @@ fn head(lang: Lang) -> [&'static str; 7] {
         }
     }
 }
-/// Column widths in twentieths of a point (the label wider, the figures alike): 16 cm in all.
-const WIDTHS: [usize; 7] = [2400, 1300, 1300, 1450, 1300, 1300, 1100];
+/// Column widths in twentieths of a point (the label wider, the figures alike): 15 cm in all, inside an A4
+/// page's 2 cm margins (16.99 cm of text).
+const WIDTHS: [usize; 7] = [1900, 1080, 1080, 1220, 1080, 1130, 1010];
 
-fn cell(text: &str, col: usize, bold: bool) -> TableCell {
-    let mut run = Run::new().add_text(text).size(18);
+/// A4, margins 2 cm.
+const PAGE: (u32, u32) = (11906, 16838);
+const MARGIN: i32 = 1134;
+
+fn cell(text: &str, col: usize, bold: bool, size: usize) -> TableCell {
+    let mut run = Run::new().add_text(text).size(size);
     if bold {
         run = run.bold();
     }
@@ -44,25 +52,98 @@ fn cell(text: &str, col: usize, bold: bool) -> TableCell {
     TableCell::new().width(WIDTHS[col], WidthType::Dxa).add_paragraph(Paragraph::new().add_run(run).align(align))
 }
 
-/// The document: every unit with a row of the report year, in the run's first language.
+/// The document's words in a language.
+struct Words {
+    title: &'static str,
+    binding: &'static str,
+    status: [&'static str; 3],
+    missing: &'static str,
+    wrong: &'static str,
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::Fi => Words {
+            title: "talousarvion toteutuminen",
+            binding: "Sitova määräraha",
+            status: ["määrärahassa", "ylitysoikeuden rajoissa", "ylittyi"],
+            missing: "perustelu puuttuu",
+            wrong: "lähdeluvussa on virhe",
+        },
+        Lang::Sv => Words {
+            title: "budgetutfall",
+            binding: "Bindande anslag",
+            status: ["inom anslaget", "inom överskridningsrätten", "överskreds"],
+            missing: "motivering saknas",
+            wrong: "källsiffran är felaktig",
+        },
+        Lang::En => Words {
+            title: "budget outturn",
+            binding: "Binding appropriation",
+            status: ["within", "within the overrun right", "overrun"],
+            missing: "explanation missing",
+            wrong: "the source figure is wrong",
+        },
+    }
+}
+
+/// The column of a table a scenario's figure stands in.
+fn column_of(sc: Scenario) -> Option<usize> {
+    match sc {
+        Scenario::Ta => Some(1),
+        Scenario::TaMuutokset => Some(2),
+        Scenario::TaMuutettu => Some(3),
+        Scenario::Tp => Some(4),
+        Scenario::Poikkeama => Some(5),
+        _ => None,
+    }
+}
+
+/// The document: every unit with a row of the report year, in the run's first language. Each unit's name is a
+/// heading (Word's navigation lists them), its table the toteutumisvertailu's, a figure the checks found wrong
+/// marked `*` with the finding under the table, then its binding appropriations' status and the finance
+/// office's explanations of its lines.
 pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     let year = ctx.year;
     let lang = ctx.lang;
-    let words = match lang {
-        Lang::Fi => "talousarvion toteutuminen",
-        Lang::Sv => "budgetutfall",
-        Lang::En => "budget outturn",
-    };
+    let w = words(lang);
     let title = match ctx.org.and_then(|o| o.name.as_deref()) {
-        Some(o) => format!("{o}: {words} {year}"),
+        Some(o) => format!("{o}: {} {year}", w.title),
         None => {
-            let mut c = words.chars();
+            let mut c = w.title.chars();
             let capital: String = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
             format!("{capital} {year}")
         }
     };
-    let mut doc = Docx::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(title).bold().size(32)));
+    let heading = |id: &str, name: &str, size: usize, level: usize| {
+        Style::new(id, StyleType::Paragraph).name(name).bold().size(size).outline_lvl(level)
+    };
+    let mut doc = Docx::new()
+        .page_size(PAGE.0, PAGE.1)
+        .page_margin(PageMargin::new().top(MARGIN).bottom(MARGIN).left(MARGIN).right(MARGIN))
+        .add_style(heading("Heading1", "heading 1", 32, 0))
+        .add_style(heading("Heading2", "heading 2", 24, 1))
+        .add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text(title)));
     let n = |d: Option<Decimal>| d.map(|d| number(d, lang)).unwrap_or_default();
+    // Figures of ten digits and more in a smaller size, so that none breaks across lines in its column.
+    let widest = ctx
+        .analysis
+        .rows
+        .iter()
+        .flat_map(|r| [r.ta, r.ta_muutokset, r.ta_muutettu, r.tp])
+        .flatten()
+        .map(|d| d.abs().trunc().to_string().len())
+        .max()
+        .unwrap_or(1);
+    let size = if widest >= 10 { 14 } else { 16 };
+    // The findings that say a figure is wrong, by its place.
+    let wrong: std::collections::HashMap<(&str, LineItem, Scenario, i32), &crate::engine::Finding> = ctx
+        .analysis
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::engine::Severity::Error)
+        .filter_map(|f| Some(((f.unit.as_str(), f.line_item?, f.scenario?, f.year?), f)))
+        .collect();
     for unit in &ctx.units {
         let rows: Vec<_> = [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE]
             .into_iter()
@@ -73,14 +154,17 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         }
         doc = doc.add_paragraph(
             Paragraph::new()
-                .add_run(Run::new().add_text(ctx.unit_name(&unit.name, lang)).bold().size(24))
+                .style("Heading2")
+                .add_run(Run::new().add_text(ctx.unit_name(&unit.name, lang)))
                 .keep_next(true),
         );
         let mut table_rows =
-            vec![TableRow::new(head(lang).iter().enumerate().map(|(k, h)| cell(h, k, true)).collect()).cant_split()];
+            vec![TableRow::new(head(lang).iter().enumerate().map(|(k, h)| cell(h, k, true, size)).collect())
+                .cant_split()];
+        let mut notes: Vec<String> = Vec::new();
         for r in &rows {
             let bold = r.line_item.item == Item::TOIMINTAKATE;
-            let texts = [
+            let mut texts = [
                 r.line_item.label(lang.code()),
                 n(r.ta),
                 n(r.ta_muutokset),
@@ -89,13 +173,64 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
                 r.variance_shown().map(|d| signed_number(d, lang)).unwrap_or_default(),
                 r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
             ];
-            table_rows
-                .push(TableRow::new(texts.iter().enumerate().map(|(k, t)| cell(t, k, bold)).collect()).cant_split());
+            for sc in [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama] {
+                let (Some(col), Some(f)) = (column_of(sc), wrong.get(&(unit.name.as_str(), r.line_item, sc, year)))
+                else {
+                    continue;
+                };
+                texts[col] = format!("*{}", texts[col]);
+                notes.push(format!("* {}", super::text::message(f, lang)));
+            }
+            table_rows.push(
+                TableRow::new(texts.iter().enumerate().map(|(k, t)| cell(t, k, bold, size)).collect()).cant_split(),
+            );
         }
-        doc = doc.add_table(Table::new(table_rows).set_grid(WIDTHS.to_vec()));
-        // The explanations under the table, each with its line.
-        for r in &rows {
-            if let Some(text) = ctx.explanation_in(r, lang) {
+        doc = doc.add_table(
+            Table::new(table_rows)
+                .set_grid(WIDTHS.to_vec())
+                .width(WIDTHS.iter().sum(), WidthType::Dxa)
+                .margins(TableCellMargins::new().margin(20, 60, 20, 60)),
+        );
+        let small = |text: String| Paragraph::new().add_run(Run::new().add_text(text).size(18));
+        if !notes.is_empty() {
+            doc = doc.add_paragraph(small(format!("{}:", w.wrong)));
+            for note in notes {
+                doc = doc.add_paragraph(small(note));
+            }
+        }
+        // Its binding appropriations: status, and an overrun without an explanation said so.
+        for b in ctx.analysis.bindings.iter().filter(|b| b.unit == unit.name && b.year == year) {
+            let status = if b.within_right {
+                w.status[1]
+            } else if b.overrun {
+                w.status[2]
+            } else {
+                w.status[0]
+            };
+            let explained = ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang)).is_some();
+            let missing =
+                if b.overrun && !b.within_right && !explained { format!(" ({})", w.missing) } else { String::new() };
+            let text = format!(
+                "{} ({}): {status}, {} €{missing}",
+                w.binding,
+                b.line_item.label(lang.code()),
+                signed_number(b.variance, lang)
+            );
+            doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(text).bold().size(20)));
+        }
+        // The explanations under the table: the lines shown, then any other line of the unit.
+        let mut explained: Vec<&crate::engine::Row> = rows.clone();
+        explained.extend(
+            ctx.unit_rows(&unit.name)
+                .iter()
+                .copied()
+                .filter(|r| r.year == year && !rows.iter().any(|s| s.line_item == r.line_item)),
+        );
+        let mut printed: Vec<&str> = Vec::new();
+        for r in explained {
+            // One explanation once, under the first line it stands for.
+            if let Some(text) = ctx.explanation_in(r, lang).filter(|t| !printed.contains(t)) {
+                printed.push(text);
                 doc = doc.add_paragraph(
                     Paragraph::new()
                         .add_run(Run::new().add_text(format!("{}: ", r.line_item.label(lang.code()))).bold().size(20))
@@ -107,5 +242,25 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
     }
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut out).map_err(|e| Error::Report(format!("{FILE}: {e}")))?;
-    Ok(out.into_inner())
+    deflated(&out.into_inner())
+}
+
+/// The package with every part deflated: docx-rs stores them uncompressed (25 MB for a city's 3 000 tables).
+fn deflated(stored: &[u8]) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let err = |e: &dyn std::fmt::Display| Error::Report(format!("{FILE}: {e}"));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(stored)).map_err(|e| err(&e))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(|e| err(&e))?;
+        let name = part.name().map_err(|e| err(&e))?.to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).map_err(|e| err(&e))?;
+        out.start_file(name, options).map_err(|e| err(&e))?;
+        out.write_all(&bytes).map_err(|e| err(&e))?;
+    }
+    Ok(out.finish().map_err(|e| err(&e))?.into_inner())
 }

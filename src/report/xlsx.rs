@@ -167,6 +167,23 @@ fn formula(ws: &mut Worksheet, row: u32, col: u16, f: &str, result: Option<f64>,
 }
 
 /// A new sheet whose formulas with no result given store an empty one (not 0), as their `IF(…,"",…)` gives.
+/// The width a column of the run's amounts needs in `# ##0` with a sign (`−3 684 156 000`), never under
+/// `least`: a column too narrow prints `###`.
+fn money_width(ctx: &ReportContext, least: f64) -> f64 {
+    let max = ctx
+        .analysis
+        .rows
+        .iter()
+        .flat_map(|r| [r.ta, r.ta_muutokset, r.ta_muutettu, r.tp, r.variance])
+        .flatten()
+        .map(|d| d.abs().trunc())
+        .max()
+        .unwrap_or_default();
+    let digits = max.to_string().trim_start_matches('-').len().max(1);
+    let width = digits + (digits - 1) / 3 + 3;
+    (width as f64).max(least)
+}
+
 fn add_sheet<'a>(wb: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> {
     let ws = wb.add_worksheet().set_name(name).map_err(xerr)?;
     ws.set_formula_result_default("");
@@ -373,12 +390,13 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
     colour_by_sign(ws, h + 1, last, 7, f)?;
     ws.autofilter(h, 0, last.max(h), (head.len() - 1) as u16).map_err(xerr)?;
     ws.set_freeze_panes(h + 1, 1).map_err(xerr)?;
-    ws.set_column_width(0, 38).map_err(xerr)?;
-    ws.set_column_width(1, 24).map_err(xerr)?;
-    ws.set_column_range_width(2, 8, 15).map_err(xerr)?;
-    ws.set_column_width(9, 16).map_err(xerr)?;
-    ws.set_column_width(10, 50).map_err(xerr)?;
-    ws.set_column_width(11, 60).map_err(xerr)?;
+    // Printed one page wide: the text columns wrap rather than shrink every figure to a few points.
+    ws.set_column_width(0, 32).map_err(xerr)?;
+    ws.set_column_width(1, 20).map_err(xerr)?;
+    ws.set_column_range_width(2, 8, money_width(ctx, 13.0)).map_err(xerr)?;
+    ws.set_column_width(9, 14).map_err(xerr)?;
+    ws.set_column_width(10, 36).map_err(xerr)?;
+    ws.set_column_width(11, 36).map_err(xerr)?;
     print_setup(ws, Some(h), f);
     Ok((margins, firsts))
 }
@@ -577,7 +595,7 @@ fn unit_sheet<'a>(
         }
     }
     ws.set_column_width(0, 30).map_err(xerr)?;
-    ws.set_column_range_width(1, 11, 13).map_err(xerr)?;
+    ws.set_column_range_width(1, 11, money_width(ctx, 13.0)).map_err(xerr)?;
     ws.set_column_width(7, 8).map_err(xerr)?;
     ws.set_column_width(12, 40).map_err(xerr)?;
     ws.set_column_width(13, 60).map_err(xerr)?;
@@ -612,9 +630,11 @@ fn findings_sheet(wb: &mut Workbook, ctx: &ReportContext, places: &Places, f: &F
         };
         ws.write_string_with_format(r, 0, sev, sev_fmt).map_err(xerr)?;
         ws.write_string_with_format(r, 1, super::text::rule_name(x.rule, lang), &text).map_err(xerr)?;
-        ws.write_string_with_format(r, 2, fit(ctx.unit_name(&x.unit, lang)), &text).map_err(xerr)?;
+        // Unit and line wrap: a long unit name (`Kaupunginkanslia – vastuualue 041`) stays whole on paper.
+        let wrap_top = top(&f.wrap);
+        ws.write_string_with_format(r, 2, fit(ctx.unit_name(&x.unit, lang)), &wrap_top).map_err(xerr)?;
         if let Some(li) = x.line_item {
-            ws.write_string_with_format(r, 3, li.label(lang.code()), &text).map_err(xerr)?;
+            ws.write_string_with_format(r, 3, li.label(lang.code()), &wrap_top).map_err(xerr)?;
         }
         if let Some(s) = x.scenario {
             ws.write_string_with_format(r, 4, s.label(lang.code()), &text).map_err(xerr)?;
@@ -651,7 +671,7 @@ fn findings_sheet(wb: &mut Workbook, ctx: &ReportContext, places: &Places, f: &F
     ws.set_column_width(3, 22).map_err(xerr)?;
     ws.set_column_width(4, 14).map_err(xerr)?;
     ws.set_column_width(5, 6).map_err(xerr)?;
-    ws.set_column_range_width(6, 8, 12).map_err(xerr)?;
+    ws.set_column_range_width(6, 8, money_width(ctx, 12.0)).map_err(xerr)?;
     ws.set_column_width(9, 60).map_err(xerr)?;
     ws.set_column_width(10, 45).map_err(xerr)?;
     ws.set_column_width(11, 28).map_err(xerr)?;
