@@ -309,4 +309,9 @@ fn binding_appropriations_are_counted_and_the_largest_overruns_come_first() {
         .collect();
     let want: Vec<String> = (1..10).rev().map(|k| format!("Alue {k}")).chain(["Alue 0".to_string()]).collect();
     assert_eq!(order, want, "{fi}");
+    // Under the units' variances too, an unexplained overrun says its explanation is missing, however small.
+    let alue9 = fi.lines().find(|l| l.starts_with("- **Alue 9**")).unwrap_or_else(|| panic!("{fi}"));
+    assert!(alue9.ends_with("*perustelu puuttuu*"), "{alue9}");
+    let alue3 = fi.lines().find(|l| l.starts_with("- **Alue 3**")).unwrap_or_else(|| panic!("{fi}"));
+    assert!(alue3.ends_with("Perustelu: Sijaisia tarvittiin."), "{alue3}");
 }

@@ -526,7 +526,12 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
             let Some(mut text) = margin_sentence(&md_escape(ctx.unit_name(&u.name, lang)), r, lang) else { continue };
             match ctx.explanation_in(r, lang) {
                 Some(e) => text.push_str(&format!(" {}: {}", w.col_expl, md_escape(e))),
-                None if crate::engine::Analysis::significant(r, limit_euros, limit_pct) => {
+                // Significant, or a binding appropriation overrun (every one is explained to the council).
+                None if crate::engine::Analysis::significant(r, limit_euros, limit_pct)
+                    || a.bindings.iter().any(|b| {
+                        b.unit == u.name && b.line_item == r.line_item && b.year == year && b.overrun && !b.within_right
+                    }) =>
+                {
                     text.push_str(&format!(" {}", w.expl_missing))
                 }
                 None => {}

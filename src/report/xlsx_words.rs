@@ -72,7 +72,7 @@ static FI: Words = Words {
         "Perustelu",
         "Virheet ja varoitukset",
     ],
-    status: ["Ylittyi ylitysoikeuden rajoissa", "Ylittyi", "Piti"],
+    status: ["Ylitysoikeuden rajoissa", "Ylittyi", "Määrärahassa"],
     missing: "perustelu puuttuu",
     unit_head: [
         "Rivi",
@@ -166,7 +166,7 @@ static SV: Words = Words {
         "Motivering",
         "Fel och varningar",
     ],
-    status: ["Överskreds inom överskridningsrätten", "Överskreds", "Höll"],
+    status: ["Inom överskridningsrätten", "Överskreds", "Inom anslaget"],
     missing: "motivering saknas",
     unit_head: [
         "Rad",
@@ -260,7 +260,7 @@ static EN: Words = Words {
         "Explanation",
         "Errors and warnings",
     ],
-    status: ["Overrun within the overrun right", "Overrun", "Within"],
+    status: ["Within the overrun right", "Overrun", "Within"],
     missing: "explanation missing",
     unit_head: [
         "Line",
