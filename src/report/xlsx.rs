@@ -531,7 +531,8 @@ fn unit_sheet<'a>(
         ws.write_string_with_format(r, 0, fit(ctx.unit_name(unit, lang)), &f.title).map_err(xerr)?;
         r += 2;
         let mut years: Vec<i32> = ctx.unit_rows(unit).iter().map(|r| r.year).collect();
-        years.sort_unstable_by(|a, b| b.cmp(a));
+        // The report year first, then the others newest first (a plan year 2025 after the year reported on).
+        years.sort_unstable_by_key(|y| (*y != ctx.year, std::cmp::Reverse(*y)));
         years.dedup();
         for year in years {
             ws.write_string_with_format(r, 0, format!("{} {year}", w.year), &f.bold).map_err(xerr)?;
