@@ -521,6 +521,16 @@ fn a_long_form_amount_with_its_currency_and_a_safe_hint() {
         "{err}"
     );
     assert!(!err.contains("actual ="), "{err}");
+    // Configured as the actuals anyway: every row is read so, and the scenario column is said to be passed over.
+    std::fs::write(dir.path().join("p.toml"), "[ledger]\nactual = \"summa_kokonaisuudessaan\"\nyear = \"vuosi\"\n")
+        .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "--config", "p.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: raportti.csv: column \"skenaario\" names each row's scenario, but the amounts"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// A Windows export: lines end in CRLF, and errors name the lines a text editor shows (the csv crate counts

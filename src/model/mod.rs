@@ -508,6 +508,9 @@ pub enum Said {
     /// An account code that is a group row in some cost centers (its rows the sum of the codes it heads) but
     /// not in `not_in` others (the first, `first`): read there as an account of its own.
     CodeGroupInPart { code: String, not_in: u64, first: String },
+    /// A ledger's scenario column beside amount columns read in the wide form: each row is read as the
+    /// scenario its amount column's header (or the configuration) names, whatever the scenario column says.
+    ScenarioColumnIgnored { column: String, read: Vec<String> },
     /// Amounts with one mark before three digits (`250.000`) read with it as the thousands mark, as the file's
     /// own amounts show (`example`: `207.932,96`); `count` of them.
     ThousandsMark { mark: char, example: String, count: u64 },
@@ -687,6 +690,13 @@ impl fmt::Display for Said {
                 f,
                 "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
                 if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::ScenarioColumnIgnored { column, read } => write!(
+                f,
+                "column \"{column}\" names each row's scenario, but the amounts are read from {} by their headers or \
+                 the configuration, whatever it says; for one amount column of every scenario, configure amount = \
+                 and scenario = instead",
+                read.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
             ),
             Said::ThousandsMark { mark, example, count } => write!(
                 f,

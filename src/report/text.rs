@@ -628,6 +628,18 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::ScenarioColumnIgnored { column, read }) => format!(
+            "sarake \"{column}\" nimeää kunkin rivin skenaarion, mutta summat luetaan sarakkeista {} niiden otsikoiden \
+             tai asetusten mukaan, sanoipa se mitä tahansa; jos yksi summasarake kattaa kaikki skenaariot, aseta \
+             amount = ja scenario =",
+            read.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+        ),
+        (Lang::Sv, Said::ScenarioColumnIgnored { column, read }) => format!(
+            "kolumnen \"{column}\" anger varje rads scenario, men beloppen läses från {} enligt deras rubriker eller \
+             inställningarna, vad den än säger; om en beloppskolumn gäller alla scenarier, ange amount = och scenario =",
+            read.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+        ),
+        (Lang::En, Said::ScenarioColumnIgnored { .. }) => said.to_string(),
         (Lang::Fi, Said::ThousandsMark { mark, example, count }) => format!(
             "{count} summaa, joissa on yksi '{mark}' ennen kolmea numeroa (kuten 250{mark}000), luettiin sen ollessa \
              tuhaterotin, kuten tiedoston oma {example} osoittaa"

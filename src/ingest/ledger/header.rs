@@ -460,6 +460,14 @@ pub(super) fn layout_of(
     // (`summa_alv0_euroina`, `alv_euroina`, `summa_euroina`): bookings, so actuals; the net amount is read, and
     // the others are named as not read.
     let mut inferred = Vec::new();
+    // A scenario column beside amounts read in the wide form (a configured `actual =` over the long form's amount):
+    // every row is read as that column's scenario whatever its own says; said, never silent.
+    if long.is_none() && configured.iter().any(|(k, _)| k.is_some()) {
+        if let Some(sc) = by_role(&cols.scenario, Role::ScenarioColumn).filter(|k| !wide.iter().any(|w| w.0 == *k)) {
+            let read: Vec<String> = wide.iter().map(|(k, _, _)| header[*k].clone()).collect();
+            inferred.push(crate::model::Said::ScenarioColumnIgnored { column: header[sc].clone(), read });
+        }
+    }
     if amount_cols.is_empty() && by_role(&None, Role::Period).is_some() {
         let vat_words = |h: &str| {
             words(h).iter().any(|w| ["alv", "vat", "moms", "arvonlisavero"].iter().any(|v| fold(w).starts_with(v)))
