@@ -20,10 +20,12 @@ seed() {
     local t=$1 d=fuzz/corpus/$1
     mkdir -p "$d"
     case $t in
-        workbook) cp inputs/*.xlsx tests/fixtures/*.xlsx tests/fixtures/*.ods tests/fixtures/*.xls tests/fixtures/real/*.xlsx "$d"/ ;;
+        workbook) cp inputs/*.xlsx tests/fixtures/*.xlsx tests/fixtures/*.ods tests/fixtures/*.xls tests/fixtures/real/*.xlsx \
+                     tests/fixtures/ledger_trials/*.xlsx "$d"/ ;;
         pdf) cp tests/fixtures/text/*.pdf tests/fixtures/real/pdf/*.pdf "$d"/ ;;
         text) cp tests/fixtures/text/*.txt "$d"/ ;;
-        ledger) cp tests/fixtures/ledger/*.csv "$d"/ 2>/dev/null || true
+        ledger) cp tests/fixtures/ledger/*.csv tests/fixtures/ledger_trials/*.csv tests/fixtures/ledger_trials/*.txt \
+                   tests/fixtures/ledger_trials/*.tsv tests/bad_inputs/*.csv "$d"/ 2>/dev/null || true
                 printf 'vuosi;kustannuspaikka;tili;talousarvio;muutokset;toteuma\n2024;1100;3000;-100,50;0;-99\n' > "$d/seed.csv" ;;
         parquet) cp tests/fixtures/ledger/*.parquet "$d"/ ;;
         org) cp inputs/organisaatio.toml tests/fixtures/real/*.org.toml "$d"/ ;;
