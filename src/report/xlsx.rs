@@ -836,7 +836,7 @@ fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &For
         }
     }
     for (c, w) in
-        [28.0, 30.0, 24.0, 24.0, 30.0, 8.0, 36.0, 10.0, 30.0, 30.0, 50.0, 8.0, 8.0, 50.0, 40.0].iter().enumerate()
+        [28.0, 30.0, 24.0, 24.0, 30.0, 8.0, 36.0, 15.0, 30.0, 30.0, 50.0, 10.0, 10.0, 50.0, 40.0].iter().enumerate()
     {
         ws.set_column_width(c as u16, *w).map_err(xerr)?;
     }
