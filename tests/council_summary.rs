@@ -315,3 +315,26 @@ fn binding_appropriations_are_counted_and_the_largest_overruns_come_first() {
     let alue3 = fi.lines().find(|l| l.starts_with("- **Alue 3**")).unwrap_or_else(|| panic!("{fi}"));
     assert!(alue3.ends_with("Perustelu: Sijaisia tarvittiin."), "{alue3}");
 }
+
+/// Appropriations inside one another (a department's margin and its areas'): the overruns' total counts each
+/// euro once — the areas' overruns are in the department's already.
+#[test]
+fn nested_overruns_are_counted_once_in_the_total() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("org.toml"),
+        "name = \"Kunta\"\n[[unit]]\nname = \"Keskus\"\nbinding = [\"toimintakate\"]\n\
+         [[unit]]\nname = \"Alue 1\"\nparent = \"Keskus\"\nbinding = [\"toimintakate\"]\ncodes = [\"1100\"]\n\
+         [[unit]]\nname = \"Alue 2\"\nparent = \"Keskus\"\nbinding = [\"toimintakate\"]\ncodes = [\"1200\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("l.csv"),
+        "vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;4300;-1000,00;-1010,00\n2024;1200;4300;-1000,00;-1020,00\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("perustelut.csv"), "yksikkö;rivi;vuosi;perustelu\n").unwrap();
+    let (out, fi, _) = run_all(dir.path());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(fi.contains("Sitovia määrärahoja on 3: **ylittyi 3** (yhteensä −30 €)"), "{fi}");
+}

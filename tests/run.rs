@@ -1118,6 +1118,9 @@ fn the_execution_tables_document_carries_the_summarys_numbers() {
     // The binding appropriation's status, each unit a heading (Word's navigation), the parts deflated.
     assert!(xml.contains("Sitova määräraha (Toimintakate ulkoinen): määrärahassa, +330\u{a0}072 €"), "{xml}");
     assert_eq!(xml.matches("<w:pStyle w:val=\"Heading2\" />").count(), 4, "a heading per unit");
+    // Each table's header row repeats where it continues on a page; no attribute outside the schema.
+    assert_eq!(xml.matches("<w:tblHeader />").count(), 4);
+    assert!(!xml.contains("<w:gridCol w:w=\"1900\" w:type="), "gridCol carries w:type");
     let part = zip.by_name("word/document.xml").unwrap();
     assert_eq!(part.compression(), zip::CompressionMethod::Deflated);
 }

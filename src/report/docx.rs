@@ -43,13 +43,15 @@ const WIDTHS: [usize; 7] = [1900, 1080, 1080, 1220, 1080, 1130, 1010];
 const PAGE: (u32, u32) = (11906, 16838);
 const MARGIN: i32 = 1134;
 
-fn cell(text: &str, col: usize, bold: bool, size: usize) -> TableCell {
+/// A cell; `keep` keeps its row on the page of the row below (a unit's table never splits across pages).
+fn cell(text: &str, col: usize, bold: bool, size: usize, keep: bool) -> TableCell {
     let mut run = Run::new().add_text(text).size(size);
     if bold {
         run = run.bold();
     }
     let align = if col == 0 { AlignmentType::Left } else { AlignmentType::Right };
-    TableCell::new().width(WIDTHS[col], WidthType::Dxa).add_paragraph(Paragraph::new().add_run(run).align(align))
+    let paragraph = Paragraph::new().add_run(run).align(align).keep_next(keep);
+    TableCell::new().width(WIDTHS[col], WidthType::Dxa).add_paragraph(paragraph)
 }
 
 /// The document's words in a language.
@@ -159,11 +161,12 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
                 .keep_next(true),
         );
         let mut table_rows =
-            vec![TableRow::new(head(lang).iter().enumerate().map(|(k, h)| cell(h, k, true, size)).collect())
+            vec![TableRow::new(head(lang).iter().enumerate().map(|(k, h)| cell(h, k, true, size, true)).collect())
                 .cant_split()];
         let mut notes: Vec<String> = Vec::new();
-        for r in &rows {
+        for (i, r) in rows.iter().enumerate() {
             let bold = r.line_item.item == Item::TOIMINTAKATE;
+            let keep = i + 1 < rows.len();
             let mut texts = [
                 r.line_item.label(lang.code()),
                 n(r.ta),
@@ -182,7 +185,8 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
                 notes.push(format!("* {}", super::text::message(f, lang)));
             }
             table_rows.push(
-                TableRow::new(texts.iter().enumerate().map(|(k, t)| cell(t, k, bold, size)).collect()).cant_split(),
+                TableRow::new(texts.iter().enumerate().map(|(k, t)| cell(t, k, bold, size, keep)).collect())
+                    .cant_split(),
             );
         }
         doc = doc.add_table(
@@ -259,8 +263,26 @@ fn deflated(stored: &[u8]) -> Result<Vec<u8>> {
         let name = part.name().map_err(|e| err(&e))?.to_string();
         let mut bytes = Vec::new();
         part.read_to_end(&mut bytes).map_err(|e| err(&e))?;
+        if name == "word/document.xml" {
+            bytes = schema_fixes(&String::from_utf8_lossy(&bytes)).into_bytes();
+        }
         out.start_file(name, options).map_err(|e| err(&e))?;
         out.write_all(&bytes).map_err(|e| err(&e))?;
     }
     Ok(out.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+/// What docx-rs writes and cannot be told otherwise: a grid column's `w:type`, which the schema does not have
+/// (LibreOffice ignores it; Word may offer to repair), is dropped; each table's first row repeats as its header
+/// on a page the table continues to (`w:tblHeader`).
+fn schema_fixes(xml: &str) -> String {
+    let mut parts = xml.split("<w:gridCol ");
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        out.push_str("<w:gridCol ");
+        let end = part.find("/>").unwrap_or(0);
+        out.push_str(&part[..end].replace(" w:type=\"dxa\"", ""));
+        out.push_str(&part[end..]);
+    }
+    out.replace("</w:tblGrid><w:tr><w:trPr><w:cantSplit />", "</w:tblGrid><w:tr><w:trPr><w:cantSplit /><w:tblHeader />")
 }

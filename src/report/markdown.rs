@@ -323,11 +323,25 @@ pub fn render(ctx: &ReportContext, lang: Lang) -> String {
 /// those without an explanation, within the overrun right, within the budget.
 fn binding_counts(
     bindings: &[&crate::engine::Binding],
+    org: Option<&crate::model::Org>,
     explained: impl Fn(&crate::engine::Binding) -> bool,
     lang: Lang,
 ) -> String {
     let over: Vec<_> = bindings.iter().filter(|b| b.overrun && !b.within_right).collect();
-    let total = over.iter().try_fold(Decimal::ZERO, |t, b| t.checked_add(b.variance)).unwrap_or_default();
+    // Each euro once: an appropriation inside an overrun one of the same line (an area's inside its
+    // department's) is in that one's variance already.
+    let below = |unit: &str, ancestor: &str| {
+        let mut cur = org.and_then(|o| o.find(unit)).and_then(|u| u.parent.clone());
+        while let Some(p) = cur {
+            if p == ancestor {
+                return true;
+            }
+            cur = org.and_then(|o| o.find(&p)).and_then(|u| u.parent.clone());
+        }
+        false
+    };
+    let outermost = over.iter().filter(|b| !over.iter().any(|o| o.line_item == b.line_item && below(&b.unit, &o.unit)));
+    let total = outermost.fold(Decimal::ZERO, |t, b| t.checked_add(b.variance).unwrap_or(t));
     let unexplained = over.iter().filter(|b| !explained(b)).count();
     let right = bindings.iter().filter(|b| b.within_right).count();
     let within = bindings.len() - over.len() - right;
@@ -454,7 +468,7 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
         let explained = |b: &crate::engine::Binding| {
             ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang)).is_some()
         };
-        let _ = writeln!(md, "{}\n", binding_counts(&bindings, explained, lang));
+        let _ = writeln!(md, "{}\n", binding_counts(&bindings, ctx.org, explained, lang));
         let _ = writeln!(
             md,
             "{}",
