@@ -68,8 +68,9 @@ impl Formats {
             money_bold: Format::new().set_align(FormatAlign::Top).set_num_format(MONEY).set_bold(),
             pct: Format::new().set_align(FormatAlign::Top).set_num_format(PCT),
             pct_bold: Format::new().set_align(FormatAlign::Top).set_num_format(PCT).set_bold(),
-            good: Format::new().set_align(FormatAlign::Top).set_font_color("#006100").set_background_color("#C6EFCE"),
-            bad: Format::new().set_align(FormatAlign::Top).set_font_color("#9C0006").set_background_color("#FFC7CE"),
+            // A variance's sign in its text's colour only: a filled cell means a finding (the legend says so).
+            good: Format::new().set_align(FormatAlign::Top).set_font_color("#006100"),
+            bad: Format::new().set_align(FormatAlign::Top).set_font_color("#C00000"),
             error: Format::new().set_align(FormatAlign::Top).set_bold().set_font_color("#9C0006"),
             warning: Format::new().set_align(FormatAlign::Top).set_font_color("#9C5700"),
             link: Format::new()
@@ -321,6 +322,8 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
         let note = w.errors_note(lang, errors);
         ws.write_string_with_format(1, 0, &note, &f.error).map_err(xerr)?;
     }
+    // What the colours mean, on paper too.
+    ws.write_string_with_format(2, 0, w.legend, &f.text).map_err(xerr)?;
     let head = w.summary_head;
     let marks = marks(&ctx.analysis.findings);
     let h = 3;
@@ -369,14 +372,20 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                     }
                 }
             }
+            // A printed variance that is wrong: its reason too (the sheet shows the variance computed).
+            for x in marks.get(&(unit.name.as_str(), li, ctx.year, Scenario::Poikkeama)).into_iter().flatten() {
+                if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
+                    about.push(x);
+                }
+            }
             if let Some(worst) = about.iter().map(|x| x.severity).min() {
                 let reasons: Vec<String> = about.iter().map(|x| finding_line(x, lang)).collect();
                 let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
                 ws.write_string_with_format(r, 11, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
                     .map_err(xerr)?;
-                // About 60 characters a line in this column; the row grows to show them on paper.
+                // About 32 characters a line in this column; the row grows to show them on paper.
                 let lines: u32 =
-                    reasons.iter().map(|t| t.chars().count().div_ceil(60) as u32).sum::<u32>().clamp(1, 30);
+                    reasons.iter().map(|t| t.chars().count().div_ceil(32) as u32).sum::<u32>().clamp(1, 40);
                 ws.set_row_height(r, 15 * lines.max(explained)).map_err(xerr)?;
             }
             if bold {
@@ -565,10 +574,29 @@ fn unit_sheet<'a>(
                     // The previous year's TP is not on this sheet's row: the change is stored as a value.
                     value(ws, r, 11, row.tp_change, money)?;
                 }
-                explanation_cell(ws, ctx, row, (r, 12), f)?;
+                let explained = explanation_cell(ws, ctx, row, (r, 12), f)?;
                 let sources = ctx.sources_in(row, lang);
                 if !sources.is_empty() {
-                    ws.write_string(r, 13, fit(&super::text::source_in(&sources, lang))).map_err(xerr)?;
+                    ws.write_string(r, 14, fit(&super::text::source_in(&sources, lang))).map_err(xerr)?;
+                }
+                // The reasons of the figures marked on this row, printed (notes do not print).
+                let mut about: Vec<&Finding> = Vec::new();
+                for sc in [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama]
+                {
+                    for x in marks.get(&(unit, row.line_item, year, sc)).into_iter().flatten() {
+                        if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
+                            about.push(x);
+                        }
+                    }
+                }
+                if let Some(worst) = about.iter().map(|x| x.severity).min() {
+                    let reasons: Vec<String> = about.iter().map(|x| finding_line(x, lang)).collect();
+                    let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
+                    ws.write_string_with_format(r, 13, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
+                        .map_err(xerr)?;
+                    let lines: u32 =
+                        reasons.iter().map(|t| t.chars().count().div_ceil(38) as u32).sum::<u32>().clamp(1, 40);
+                    ws.set_row_height(r, 15 * lines.max(explained)).map_err(xerr)?;
                 }
                 for (sc, col) in [
                     (Scenario::Ta, 1u16),
@@ -599,14 +627,15 @@ fn unit_sheet<'a>(
     ws.set_column_range_width(1, 11, money_width(ctx, 13.0)).map_err(xerr)?;
     ws.set_column_width(7, 8).map_err(xerr)?;
     ws.set_column_width(12, 40).map_err(xerr)?;
-    ws.set_column_width(13, 60).map_err(xerr)?;
+    ws.set_column_width(13, 40).map_err(xerr)?;
+    ws.set_column_width(14, 60).map_err(xerr)?;
     if first_header.is_some() {
         // Several units' blocks follow each other: the label column stays, no header row is frozen.
         ws.set_freeze_panes(0, 1).map_err(xerr)?;
         print_setup(ws, None, f);
-        // The page holds the figures and explanations; the source cells stay on screen (column N) so that
-        // they do not shrink the printed figures.
-        ws.set_print_area(0, 0, r.max(1), 12).map_err(xerr)?;
+        // The page holds the figures, explanations and the marked figures' reasons; the source cells stay on
+        // screen (column O) so that they do not shrink the printed figures.
+        ws.set_print_area(0, 0, r.max(1), 13).map_err(xerr)?;
         ws.set_page_breaks(&breaks).map_err(xerr)?;
     }
     Ok(())

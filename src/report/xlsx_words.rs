@@ -15,7 +15,9 @@ pub(super) struct Words {
     /// Binding status: overrun within the overrun right, overrun, within.
     pub status: [&'static str; 3],
     pub missing: &'static str,
-    pub unit_head: [&'static str; 14],
+    /// What the summary sheet's colours mean.
+    pub legend: &'static str,
+    pub unit_head: [&'static str; 15],
     pub differs: &'static str,
     pub year: &'static str,
     pub findings_head: [&'static str; 12],
@@ -74,6 +76,8 @@ static FI: Words = Words {
     ],
     status: ["Ylitysoikeuden rajoissa", "Ylittyi", "Määrärahassa"],
     missing: "perustelu puuttuu",
+    legend: "Punainen tausta: virheellinen luku, syy sarakkeessa Virheet ja varoitukset. Keltainen tausta: \
+             varoitus. Poikkeaman punainen teksti: talousarviota heikompi, vihreä: parempi.",
     unit_head: [
         "Rivi",
         "TA",
@@ -88,6 +92,7 @@ static FI: Words = Words {
         "TS",
         "Muutos edellisestä TP:stä",
         "Perustelu",
+        "Virheet ja varoitukset",
         "Lähdesolut",
     ],
     differs: "≠ eroaa",
@@ -168,6 +173,8 @@ static SV: Words = Words {
     ],
     status: ["Inom överskridningsrätten", "Överskreds", "Inom anslaget"],
     missing: "motivering saknas",
+    legend: "Röd bakgrund: felaktig siffra, orsaken i kolumnen Fel och varningar. Gul bakgrund: varning. \
+             Avvikelsens röda text: sämre än budget, grön: bättre.",
     unit_head: [
         "Rad",
         "Budget",
@@ -182,6 +189,7 @@ static SV: Words = Words {
         "Ekonomiplan",
         "Förändring från föregående bokslut",
         "Motivering",
+        "Fel och varningar",
         "Källceller",
     ],
     differs: "≠ skiljer sig",
@@ -262,6 +270,8 @@ static EN: Words = Words {
     ],
     status: ["Within the overrun right", "Overrun", "Within"],
     missing: "explanation missing",
+    legend: "Red fill: a wrong figure, its reason in the Errors and warnings column. Yellow fill: a warning. \
+             A variance in red: worse than budget; in green: better.",
     unit_head: [
         "Line",
         "Budget",
@@ -276,6 +286,7 @@ static EN: Words = Words {
         "Plan",
         "Change from last year's actual",
         "Explanation",
+        "Errors and warnings",
         "Source cells",
     ],
     differs: "≠ differs",
