@@ -36,7 +36,18 @@ const CASES: &[(&str, i32, &str)] = &[
     // The second torture run's (issue 22): an escape sequence and a bell in a label, shown, never acted on.
     ("control_chars.txt", 0, "tuntematon rivin nimi \"Kahvi\\u{1b}[31m kassa\\u{7}\""),
     ("decimals_28.txt", 2, "decimals_28.txt:4: a figure with more than 18 decimals cannot be checked exactly"),
-    ("ledger_overflow.csv", 2, "ledger_overflow.csv:3: the amounts' sum is beyond the exact range"),
+    (
+        "ledger_overflow.csv",
+        2,
+        "ledger_overflow.csv:2: column \"talousarvio\": \"79228162514264337593543950335\" is beyond any budget (more \
+         than 10^15 €): check the amounts (2 rows in all)",
+    ),
+    (
+        "ledger_decimal_max_two_accounts.csv",
+        2,
+        "ledger_decimal_max_two_accounts.csv:2: column \"talousarvio\": \"79228162514264337593543950335\" is beyond \
+         any budget (more than 10^15 €): check the amounts (2 rows in all)",
+    ),
     (
         "ledger_stray_quote.csv",
         2,

@@ -130,6 +130,10 @@ open(path("decimals_28.txt"), "w").write(
 big = "79228162514264337593543950335"
 open(path("ledger_overflow.csv"), "w").write(
     f"vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;4300;{big};1\n2024;1100;4300;{big};1\n")
+# Found by the ledger fuzz target: the decimal maximum on two accounts of one cost center (the file's total
+# passed the exact range and panicked).
+open(path("ledger_decimal_max_two_accounts.csv"), "w").write(
+    f"vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;=300;{big};9\n2024;1100;4300;{big};1\n")
 # A quote opened and never closed: the lines after it swallowed into one cell, said in one line.
 open(path("ledger_stray_quote.csv"), "w").write(
     "vuosi;kustannuspaikka;tili;talousarvio;toteuma\n2024;1100;4300;\"-100,00;-90\n2024;1100;4300;-5;-1\n"

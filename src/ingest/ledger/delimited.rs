@@ -302,6 +302,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
         Default::default();
     let mut last_named = u64::MAX;
     let (mut overflow_rows, mut overflow_at) = (0u64, 0u64);
+    // Amounts beyond any budget: how many rows, and the first's line, column and value.
+    let (mut beyond_rows, mut beyond_first): (u64, Option<(u64, String, String)>) = (0, None);
     // What the dates say (interim periods), and unmapped codes folded past the first few thousand.
     let mut dates = Dates::new(amount_cols);
     let mut fold = Fold::default();
@@ -426,6 +428,15 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 }
             };
             match parsed {
+                // An amount no budget has (more than 10^15 €), as a Parquet ledger's and a sheet's figures.
+                // One error for them all: the first, and how many rows (a file of such rows is one mistake).
+                Parsed::Number(d) if !crate::model::plausible(d) => {
+                    beyond_rows += 1;
+                    if beyond_rows == 1 {
+                        beyond_first = Some((line, header[*c].clone(), crate::error::quoted(&field(*c))));
+                    }
+                    bad = true;
+                }
                 Parsed::Number(d) if layout.negated.get(k) == Some(&true) => amounts[k] = negated(d),
                 Parsed::Number(d) => amounts[k] = d,
                 Parsed::Blank => {}
@@ -617,6 +628,18 @@ pub(super) fn sum_rows<R: std::io::Read>(
                 seen.push((*sc, year));
             }
         }
+    }
+    if let Some((at, column, value)) = beyond_first {
+        let more = if beyond_rows > 1 { format!(" ({beyond_rows} rows in all)") } else { String::new() };
+        errors.insert(
+            0,
+            line_err(
+                at,
+                format!(
+                    "column \"{column}\": {value} is beyond any budget (more than 10^15 €): check the amounts{more}"
+                ),
+            ),
+        );
     }
     if overflow_rows > 0 {
         let more = if overflow_rows > 1 { format!(" ({overflow_rows} rows in all)") } else { String::new() };

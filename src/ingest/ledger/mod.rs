@@ -456,8 +456,14 @@ fn figures_from_sums(
     let mut totals: HashMap<(Scenario, i32), [Decimal; 3], FastHash> = HashMap::default();
     // Each unit's rows, mapped to a line item or not (a report export's unit total is checked against them).
     let mut unit_all: HashMap<(u32, Scenario, i32), Total, FastHash> = HashMap::default();
-    let add = |t: &mut Total, d: Decimal, n: u64| {
-        t.0 += d;
+    // Every sum checked: past the exact range is one error for the file, never a panic or a wrong figure.
+    let mut overflow = false;
+    let sum = |x: &mut Decimal, d: Decimal, overflow: &mut bool| match x.checked_add(d) {
+        Some(v) => *x = v,
+        None => *overflow = true,
+    };
+    let add = |t: &mut Total, d: Decimal, n: u64, overflow: &mut bool| {
+        sum(&mut t.0, d, overflow);
         t.1 += n;
     };
     for ((year, cc_key, acc_key), (amounts, slot_rows)) in &sums {
@@ -506,25 +512,31 @@ fn figures_from_sums(
             }
             let rows = &if canon == k { slot_rows[k] } else { 0 };
             let t = totals.entry((*sc, *year)).or_insert([Decimal::ZERO; 3]);
-            t[0] += d;
+            sum(&mut t[0], d, &mut overflow);
             if let Some(u) = unit {
-                add(unit_all.entry((u, *sc, *year)).or_default(), d, *rows);
+                add(unit_all.entry((u, *sc, *year)).or_default(), d, *rows, &mut overflow);
             }
             match (unit, item) {
                 (Some(u), Some(it)) => {
-                    t[1] += d;
-                    add(mapped.entry((u, it, *sc, *year)).or_default(), d, *rows);
+                    sum(&mut t[1], d, &mut overflow);
+                    add(mapped.entry((u, it, *sc, *year)).or_default(), d, *rows, &mut overflow);
                 }
                 (None, _) => {
-                    t[2] += d;
-                    add(no_unit.entry((*cc_key, *sc, *year)).or_default(), d, *rows);
+                    sum(&mut t[2], d, &mut overflow);
+                    add(no_unit.entry((*cc_key, *sc, *year)).or_default(), d, *rows, &mut overflow);
                 }
                 (Some(_), None) => {
-                    t[2] += d;
-                    add(no_item.entry((*acc_key & !INTERNAL_BIT, *sc, *year)).or_default(), d, *rows);
+                    sum(&mut t[2], d, &mut overflow);
+                    add(no_item.entry((*acc_key & !INTERNAL_BIT, *sc, *year)).or_default(), d, *rows, &mut overflow);
                 }
             }
         }
+    }
+    if overflow {
+        return Err(Error::File {
+            path: shown.to_string(),
+            reason: "the amounts' sum is beyond the exact range (more than 7.9 × 10^28): check the amounts".into(),
+        });
     }
     // Last year's actuals up to the interim period's month (its actuals to date): the months of its rows the
     // sums still hold (a group row taken out of the sums is out of these too).
