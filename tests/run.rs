@@ -435,6 +435,13 @@ fn markdown_tables_parse_with_the_engines_figures() {
     let mut wb: Xlsx<_> = open_workbook(out.join("poikkeama.xlsx")).unwrap();
     let summary = wb.worksheet_range("Yhteenveto").unwrap();
     let chart = wb.worksheet_range("Kaavio").unwrap();
+    // The native chart shows the units below the top (the department's bar would dwarf theirs): its range is
+    // the three areas, the department listed after them.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(out.join("poikkeama.xlsx")).unwrap()).unwrap();
+    let mut chart_xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/charts/chart1.xml").unwrap(), &mut chart_xml).unwrap();
+    assert!(chart_xml.contains("<c:f>Kaavio!$B$2:$B$4</c:f>"), "{chart_xml}");
+    assert_eq!(text(chart.get_value((4, 0)).unwrap()), "Kaupunginkansliakeskus");
     let svg = std::fs::read_to_string(out.join("toimintakate_poikkeama.svg")).unwrap();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("findings.json")).unwrap()).unwrap();

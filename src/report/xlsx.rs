@@ -713,9 +713,19 @@ fn findings_sheet(wb: &mut Workbook, ctx: &ReportContext, places: &Places, f: &F
 
 fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)], f: &Formats) -> Result<()> {
     let (w, lang) = (f.w, f.lang);
+    // The units the council summary's chart shows (at city scale the overview's), without the top where units
+    // below it are shown: a municipality's bar, many times any department's, would leave theirs invisible.
+    let overview = ctx.overview();
+    let below_top = overview.units.iter().any(|u| u.depth > 0);
+    let shown: std::collections::HashSet<&str> =
+        overview.units.iter().filter(|u| u.depth > 0 || !below_top).map(|u| u.name.as_str()).collect();
+    // The data: the charted units first (the chart's range), then the rest of the summary's, listed only.
+    let (charted, listed): (Vec<&(String, u32)>, Vec<&(String, u32)>) =
+        margins.iter().partition(|(u, _)| shown.contains(u.as_str()));
+    let margins = charted.clone();
     let ws = add_sheet(wb, w.chart)?;
     headers(ws, 0, &w.chart_head, f)?;
-    for (i, (unit, summary_row)) in margins.iter().enumerate() {
+    for (i, (unit, summary_row)) in charted.iter().chain(&listed).enumerate() {
         let r = i as u32 + 1;
         ws.write_string(r, 0, fit(ctx.unit_name(unit, lang))).map_err(xerr)?;
         let v = ctx.row(unit, LineItem::new(Item::TOIMINTAKATE), ctx.year).and_then(|x| x.variance_shown()).map(num);
