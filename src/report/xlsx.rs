@@ -720,8 +720,8 @@ fn chart_sheet(wb: &mut Workbook, ctx: &ReportContext, margins: &[(String, u32)]
     let shown: std::collections::HashSet<&str> =
         overview.units.iter().filter(|u| u.depth > 0 || !below_top).map(|u| u.name.as_str()).collect();
     // The data: the charted units first (the chart's range), then the rest of the summary's, listed only.
-    let (charted, listed): (Vec<&(String, u32)>, Vec<&(String, u32)>) =
-        margins.iter().partition(|(u, _)| shown.contains(u.as_str()));
+    type Listed<'m> = Vec<&'m (String, u32)>;
+    let (charted, listed): (Listed, Listed) = margins.iter().partition(|(u, _)| shown.contains(u.as_str()));
     let margins = charted.clone();
     let ws = add_sheet(wb, w.chart)?;
     headers(ws, 0, &w.chart_head, f)?;
