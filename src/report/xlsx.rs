@@ -334,7 +334,8 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
         for item in [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE] {
             let li = LineItem::new(item);
             let Some(row) = ctx.row(&unit.name, li, ctx.year) else { continue };
-            let indented = Format::new().set_align(FormatAlign::Top).set_indent(unit.depth.min(15) as u8);
+            let indented =
+                Format::new().set_align(FormatAlign::Top).set_indent(unit.depth.min(15) as u8).set_text_wrap();
             let bold = item == Item::TOIMINTAKATE;
             ws.write_string_with_format(
                 r,
@@ -372,6 +373,7 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                     }
                 }
             }
+            let mut reason_lines = 1u32;
             // A printed variance that is wrong: its reason too (the sheet shows the variance computed).
             for x in marks.get(&(unit.name.as_str(), li, ctx.year, Scenario::Poikkeama)).into_iter().flatten() {
                 if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
@@ -384,9 +386,14 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
                 ws.write_string_with_format(r, 11, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
                     .map_err(xerr)?;
                 // About 32 characters a line in this column; the row grows to show them on paper.
-                let lines: u32 =
-                    reasons.iter().map(|t| t.chars().count().div_ceil(32) as u32).sum::<u32>().clamp(1, 40);
-                ws.set_row_height(r, 15 * lines.max(explained)).map_err(xerr)?;
+                reason_lines = reasons.iter().map(|t| t.chars().count().div_ceil(32) as u32).sum::<u32>().clamp(1, 40);
+            }
+            // The row as tall as its longest wrapped cell: the unit's name (about 28 characters a line after its
+            // indent), the explanation, the reasons.
+            let name_lines = (ctx.unit_name(&unit.name, lang).chars().count() + 2 * unit.depth).div_ceil(28) as u32;
+            let lines = name_lines.max(explained).max(reason_lines);
+            if lines > 1 {
+                ws.set_row_height(r, 15 * lines).map_err(xerr)?;
             }
             if bold {
                 margins.push((unit.name.clone(), r));
@@ -679,8 +686,10 @@ fn findings_sheet(wb: &mut Workbook, ctx: &ReportContext, places: &Places, f: &F
         ws.write_string_with_format(r, 9, fit(&message), &f.wrap).map_err(xerr)?;
         let sources: Vec<String> = x.sources.iter().map(|s| super::text::source_in(s, lang)).collect();
         ws.write_string_with_format(r, 10, fit(&sources.join("\n")), &f.wrap).map_err(xerr)?;
-        // Wrapped text needs its rows' height: about 62 characters a line in the message column.
-        let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).clamp(1, 30);
+        // Wrapped text needs its rows' height: about 62 characters a line in the message column, 22 in the
+        // unit's and the line's.
+        let name_lines = ctx.unit_name(&x.unit, lang).chars().count().div_ceil(22);
+        let lines = (message.chars().count().div_ceil(62)).max(x.sources.len()).max(name_lines).clamp(1, 30);
         ws.set_row_height(r, 15 * lines as u32).map_err(xerr)?;
         let place = match (x.line_item, x.year, x.scenario) {
             (Some(li), Some(y), Some(s)) => places.get(&(x.unit.as_str(), li, y, s)).and_then(Option::as_ref),
@@ -873,10 +882,18 @@ fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &For
             let fmt = if matches!(c, 5 | 11 | 12) { &number } else { &text };
             ws.write_string_with_format(r, c as u16, fit(v), fmt).map_err(xerr)?;
         }
+        // The row as tall as its longest wrapped cell (rows overlapped on paper).
+        let lines = cells
+            .iter()
+            .zip(WIDTHS)
+            .map(|(v, w)| v.split('\n').map(|l| l.chars().count().div_ceil(w as usize).max(1)).sum::<usize>())
+            .max()
+            .unwrap_or(1)
+            .clamp(1, 60);
+        ws.set_row_height(r, 15 * lines as u32).map_err(xerr)?;
     }
-    for (c, w) in
-        [28.0, 30.0, 24.0, 24.0, 30.0, 8.0, 36.0, 15.0, 30.0, 30.0, 50.0, 10.0, 10.0, 50.0, 40.0].iter().enumerate()
-    {
+    const WIDTHS: [f64; 15] = [28.0, 30.0, 24.0, 24.0, 30.0, 8.0, 36.0, 15.0, 30.0, 30.0, 50.0, 10.0, 10.0, 50.0, 40.0];
+    for (c, w) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w).map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
