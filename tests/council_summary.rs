@@ -291,11 +291,14 @@ fn binding_appropriations_are_counted_and_the_largest_overruns_come_first() {
     let (out, fi, en) = run_all(dir.path());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        fi.contains("Sitovia määrärahoja on 10: **ylittyi 9** (yhteensä −450 €), joista **7 ilman perustelua**; talousarviossa pysyi 1."),
+        fi.contains(
+            "Sitovia määrärahoja on 10: **ylittyi 9** (yhteensä −450\u{a0}€), joista **7 ilman perustelua**; \
+             talousarviossa pysyi 1."
+        ),
         "{fi}"
     );
     assert!(
-        en.contains("Binding appropriations: 10; **9 overrun** (−450 € in all), **7 of them without an explanation**"),
+        en.contains("Binding appropriations: 10; **9 overrun** (−€450 in all), **7 of them without an explanation**"),
         "{en}"
     );
     // The opening (the department's margin) comes before the binding table.
@@ -336,5 +339,5 @@ fn nested_overruns_are_counted_once_in_the_total() {
     std::fs::write(dir.path().join("perustelut.csv"), "yksikkö;rivi;vuosi;perustelu\n").unwrap();
     let (out, fi, _) = run_all(dir.path());
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(fi.contains("Sitovia määrärahoja on 3: **ylittyi 3** (yhteensä −30 €)"), "{fi}");
+    assert!(fi.contains("Sitovia määrärahoja on 3: **ylittyi 3** (yhteensä −30\u{a0}€)"), "{fi}");
 }

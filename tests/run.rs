@@ -1130,7 +1130,8 @@ fn the_execution_tables_document_carries_the_summarys_numbers() {
     );
     // The binding appropriation's status, each unit a heading (Word's navigation), the parts deflated.
     assert!(xml.contains("Sitova määräraha (Toimintakate ulkoinen): määrärahassa, +330\u{a0}072 €"), "{xml}");
-    assert_eq!(xml.matches("<w:pStyle w:val=\"Heading2\" />").count(), 4, "a heading per unit");
+    assert_eq!(xml.matches("<w:pStyle w:val=\"Heading2\" />").count(), 1, "the department a heading 2");
+    assert_eq!(xml.matches("<w:pStyle w:val=\"Heading3\" />").count(), 3, "its areas headings 3");
     // Each table's header row repeats where it continues on a page; no attribute outside the schema.
     assert_eq!(xml.matches("<w:tblHeader />").count(), 4);
     assert!(!xml.contains("<w:gridCol w:w=\"1900\" w:type="), "gridCol carries w:type");

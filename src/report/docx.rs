@@ -125,6 +125,7 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         .page_margin(PageMargin::new().top(MARGIN).bottom(MARGIN).left(MARGIN).right(MARGIN))
         .add_style(heading("Heading1", "heading 1", 32, 0))
         .add_style(heading("Heading2", "heading 2", 24, 1))
+        .add_style(heading("Heading3", "heading 3", 22, 2))
         .add_paragraph(Paragraph::new().style("Heading1").add_run(Run::new().add_text(title)));
     let n = |d: Option<Decimal>| d.map(|d| number(d, lang)).unwrap_or_default();
     // Figures of ten digits and more in a smaller size, so that none breaks across lines in its column.
@@ -156,7 +157,8 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         }
         doc = doc.add_paragraph(
             Paragraph::new()
-                .style("Heading2")
+                // The top units a level above the rest, so that Word's navigation shows the tree.
+                .style(if unit.depth == 0 { "Heading2" } else { "Heading3" })
                 .add_run(Run::new().add_text(ctx.unit_name(&unit.name, lang)))
                 .keep_next(true),
         );

@@ -345,7 +345,7 @@ fn binding_counts(
     let unexplained = over.iter().filter(|b| !explained(b)).count();
     let right = bindings.iter().filter(|b| b.within_right).count();
     let within = bindings.len() - over.len() - right;
-    let (n, o, amount) = (bindings.len(), over.len(), signed_number(total, lang));
+    let (n, o, amount) = (bindings.len(), over.len(), super::fmt::signed_money(total, lang));
     if o == 0 {
         let (none, within_right) = match lang {
             Lang::Fi => (format!("Sitovia määrärahoja on {n}; yksikään ei ylittynyt"), "ylitysoikeuden rajoissa"),
@@ -356,7 +356,7 @@ fn binding_counts(
     }
     match lang {
         Lang::Fi => {
-            let mut s = format!("Sitovia määrärahoja on {n}: **ylittyi {o}** (yhteensä {amount} €)");
+            let mut s = format!("Sitovia määrärahoja on {n}: **ylittyi {o}** (yhteensä {amount})");
             if unexplained > 0 {
                 s.push_str(&format!(", joista **{unexplained} ilman perustelua**"));
             }
@@ -367,7 +367,7 @@ fn binding_counts(
             s
         }
         Lang::Sv => {
-            let mut s = format!("Bindande anslag: {n}; **{o} överskreds** (sammanlagt {amount} €)");
+            let mut s = format!("Bindande anslag: {n}; **{o} överskreds** (sammanlagt {amount})");
             if unexplained > 0 {
                 s.push_str(&format!(", varav **{unexplained} utan motivering**"));
             }
@@ -378,7 +378,7 @@ fn binding_counts(
             s
         }
         Lang::En => {
-            let mut s = format!("Binding appropriations: {n}; **{o} overrun** ({amount} € in all)");
+            let mut s = format!("Binding appropriations: {n}; **{o} overrun** ({amount} in all)");
             if unexplained > 0 {
                 s.push_str(&format!(", **{unexplained} of them without an explanation**"));
             }
@@ -608,7 +608,7 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
     }
     md.push('\n');
     if overview.len() < ctx.units.len() {
-        let n = ctx.units.len() - overview.len();
+        let n = number(Decimal::from(ctx.units.len() - overview.len()), lang);
         let _ = writeln!(
             md,
             "{}\n",

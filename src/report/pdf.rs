@@ -46,7 +46,7 @@ fn typst_markup(md: &str, lang: Lang, title: &str) -> String {
          #show heading.where(level: 2): it => block(above: 1.4em, below: 0.7em, sticky: true)[#set text(size: \
          12.5pt); #it]\n\
          #set table(stroke: (x, y) => (bottom: 0.4pt + luma(180)), inset: (x: 4pt, y: 3.5pt))\n\
-         #show table: set text(size: 8.5pt, hyphenate: true)\n\
+         #show table: set text(size: 8.5pt, hyphenate: false)\n\
          #show table.cell.where(y: 0): set text(weight: \"bold\", hyphenate: false)\n",
         string_literal(title),
         lang.code()
