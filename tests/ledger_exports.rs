@@ -1082,3 +1082,67 @@ fn a_total_of_part_of_a_unit_is_not_checked_and_says_why_in_finnish() {
     );
     assert!(!all.contains("cost centers"), "{all}");
 }
+
+/// A budget column in thousands of euros (`TA 2024 (1000 €)`, or a title above the header saying so) beside
+/// actuals in euros: read in euros, said (it was read 1 000× too small without a word); quarters
+/// (`Q1 2024` … `Q4 2024`, `Toteuma 1. neljännes`) are parts of the year as months are: summed, or checked
+/// against the year's total beside them.
+#[test]
+fn a_column_in_thousands_and_quarters_are_read_in_euros_and_by_the_year() {
+    let dir = setup(
+        "Kustannuspaikka;Tili;TA 2024 (1000 €);TP 2024 (€)\n\
+         1100;4300;21,1;20 950,50\n\
+         1100;3010;-5;-5 100\n",
+    );
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "column \"ta 2024 (1000 €)\" is in thousands of euros (its header says so): its amounts read × 1000"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let figures = parse_extract(&stdout(&out));
+    let find = |item: &str, sc: &str| {
+        figures.iter().find(|(_, k)| k.0 == "Hallinto" && k.1 == item && k.2 == sc).map(|(_, k)| k.4.clone())
+    };
+    assert_eq!(find("palvelujen_ostot", "ta").as_deref(), Some("-21100"), "{figures:?}");
+    assert_eq!(find("palvelujen_ostot", "tp").as_deref(), Some("-20950.5"), "{figures:?}");
+    assert_eq!(find("myyntituotot", "ta").as_deref(), Some("5000"), "{figures:?}");
+    // The unit in a title above the header.
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "Talousarvio 2024 (1 000 €)\nKustannuspaikka;Tili;TA 2024\n1100;4300;21,1\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the title above the header says so: \"Talousarvio 2024 (1 000 €)\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("Hallinto,palvelujen_ostot,ta,2024,-21100"), "{}", stdout(&out));
+    // Quarters of the actuals summed; beside the year's total, checked against it.
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "Kustannuspaikka;Tili;Budget 2024;Actual Q1 2024;Actual Q2 2024;Actual Q3 2024;Actual Q4 2024\n\
+         1100;4300;1000;250;250,50;240;260\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["extract", "--org", "org.toml", "raportti.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Hallinto,palvelujen_ostot,tp,2024,-1000.5"), "{}", stdout(&out));
+    std::fs::write(
+        dir.path().join("raportti.csv"),
+        "Vuosi;Kustannuspaikka;Tili;Talousarvio;Toteuma 1. neljännes;Toteuma 2. neljännes;Toteuma 3. neljännes;\
+         Toteuma 4. neljännes;Toteuma yhteensä\n2024;1100;4300;1000;250;250;240;260;1010\n",
+    )
+    .unwrap();
+    let errors = validate_errors(dir.path());
+    let got: Vec<(&str, &str)> =
+        errors.iter().map(|f| (f["scenario"].as_str().unwrap(), f["difference"].as_str().unwrap())).collect();
+    assert_eq!(got.len(), 1, "{errors:?}");
+    assert_eq!(got[0].0, "tp", "{errors:?}");
+}

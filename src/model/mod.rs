@@ -508,6 +508,15 @@ pub enum Said {
     /// An account code that is a group row in some cost centers (its rows the sum of the codes it heads) but
     /// not in `not_in` others (the first, `first`): read there as an account of its own.
     CodeGroupInPart { code: String, not_in: u64, first: String },
+    /// A ledger's amount column in thousands or millions of euros, by its header or a title above the header
+    /// (`title`): its amounts read × `factor`.
+    ColumnUnit {
+        column: String,
+        #[serde(with = "rust_decimal::serde::str")]
+        factor: Decimal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
     /// A ledger's scenario column beside amount columns read in the wide form: each row is read as the
     /// scenario its amount column's header (or the configuration) names, whatever the scenario column says.
     ScenarioColumnIgnored { column: String, read: Vec<String> },
@@ -634,6 +643,7 @@ impl Said {
                 | Said::ColumnNotRead { .. }
                 | Said::CostCenterHeadings { .. }
                 | Said::ThousandsMark { .. }
+                | Said::ColumnUnit { .. }
                 | Said::CodeGroups { .. }
                 | Said::SignsTurned { .. }
                 | Said::CostsTurned { .. }
@@ -690,6 +700,15 @@ impl fmt::Display for Said {
                 f,
                 "bookings with a posting date: column \"{net}\" (without VAT) read as the actuals{}",
                 if others.is_empty() { String::new() } else { format!("; not read: {}", others.join(", ")) }
+            ),
+            Said::ColumnUnit { column, factor, title } => write!(
+                f,
+                "column \"{column}\" is in {} euros ({}): its amounts read × {factor}",
+                if *factor == Decimal::from(1_000_000) { "millions of" } else { "thousands of" },
+                match title {
+                    Some(t) => format!("the title above the header says so: \"{t}\""),
+                    None => "its header says so".to_string(),
+                }
             ),
             Said::ScenarioColumnIgnored { column, read } => write!(
                 f,

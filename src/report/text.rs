@@ -2,7 +2,7 @@
 //! cells, notes); this is the one place that words them, for the console, findings.json, the workbook and
 //! the summaries alike.
 
-use super::fmt::{money, money_cents, percent, signed_money, Lang};
+use super::fmt::{money, money_cents, number, percent, signed_money, Lang};
 use crate::engine::{Cause, Finding, Note, Part, RowRef, Rule, Severity};
 use crate::model::{GroupWhy, Item, LineItem, Said, Scenario};
 
@@ -628,6 +628,25 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
             if others.is_empty() { String::new() } else { format!("; lästes inte: {}", others.join(", ")) }
         ),
         (Lang::En, Said::NetAmounts { .. }) => said.to_string(),
+        (Lang::Fi, Said::ColumnUnit { column, factor, title }) => format!(
+            "sarake \"{column}\" on {} euroina ({}): sen summat luettiin × {}",
+            if *factor == rust_decimal::Decimal::from(1_000_000) { "miljoonina" } else { "tuhansina" },
+            match title {
+                Some(t) => format!("otsikkorivin yläpuolella oleva otsikko sanoo niin: \"{t}\""),
+                None => "sen otsikko sanoo niin".to_string(),
+            },
+            number(*factor, lang)
+        ),
+        (Lang::Sv, Said::ColumnUnit { column, factor, title }) => format!(
+            "kolumnen \"{column}\" är i {} euro ({}): dess belopp lästes × {}",
+            if *factor == rust_decimal::Decimal::from(1_000_000) { "miljoner" } else { "tusentals" },
+            match title {
+                Some(t) => format!("rubriken ovanför rubrikraden säger det: \"{t}\""),
+                None => "dess rubrik säger det".to_string(),
+            },
+            number(*factor, lang)
+        ),
+        (Lang::En, Said::ColumnUnit { .. }) => said.to_string(),
         (Lang::Fi, Said::ScenarioColumnIgnored { column, read }) => format!(
             "sarake \"{column}\" nimeää kunkin rivin skenaarion, mutta summat luetaan sarakkeista {} niiden otsikoiden \
              tai asetusten mukaan, sanoipa se mitä tahansa; jos yksi summasarake kattaa kaikki skenaariot, aseta \

@@ -427,6 +427,13 @@ pub(super) fn sum_rows<R: std::io::Read>(
                     ledger_amount_with(&text, mark)
                 }
             };
+            // In euros: a column in thousands (`TA 2025 (1000 €)`) by its factor (past the range: beyond any budget).
+            let parsed = match (parsed, layout.factors.get(k)) {
+                (Parsed::Number(d), Some(f)) if *f != Decimal::ONE => {
+                    Parsed::Number(d.checked_mul(*f).unwrap_or(Decimal::MAX))
+                }
+                (p, _) => p,
+            };
             match parsed {
                 // An amount no budget has (more than 10^15 €), as a Parquet ledger's and a sheet's figures.
                 // One error for them all: the first, and how many rows (a file of such rows is one mistake).

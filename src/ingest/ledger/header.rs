@@ -10,6 +10,7 @@ use super::LedgerColumns;
 use crate::error::{Error, Result};
 use crate::ingest::header::classify;
 use crate::model::Scenario;
+use rust_decimal::Decimal;
 
 /// How many amount columns a ledger may have (each a scenario and, where its header names one, a year).
 pub(super) const SLOTS: usize = 16;
@@ -184,8 +185,35 @@ fn month_of(header: &str) -> Option<u32> {
     ];
     let ws = words(header);
     let mut found = MONTHS.iter().enumerate().filter(|(_, names)| ws.iter().any(|w| names.contains(&w.as_str())));
-    let (m, _) = found.next()?;
-    found.next().is_none().then_some(m as u32 + 1)
+    match found.next() {
+        Some((m, _)) => found.next().is_none().then_some(m as u32 + 1),
+        None => quarter_of(&ws).map(|q| 100 + q),
+    }
+}
+
+/// The quarter a header names (`Q1 2025`, `Toteuma 1. neljännes`, `I vuosineljännes`, `Kvartal 2`, `Quarter 3`),
+/// 1 to 4: a part of the year as a month is, keyed apart from the months (101–104).
+fn quarter_of(ws: &[String]) -> Option<u32> {
+    let number = |w: &str| -> Option<u32> {
+        let w = w.trim_end_matches('.');
+        match w {
+            "1" | "i" => Some(1),
+            "2" | "ii" => Some(2),
+            "3" | "iii" => Some(3),
+            "4" | "iv" => Some(4),
+            _ => None,
+        }
+    };
+    if let Some(q) = ws.iter().find_map(|w| w.strip_prefix('q').and_then(number)) {
+        return Some(q);
+    }
+    let at = ws.iter().position(|w| {
+        ["neljännes", "vuosineljännes", "neljannes", "vuosineljannes", "kvartal", "quarter", "kvartalet"]
+            .contains(&w.as_str())
+    })?;
+    let before = at.checked_sub(1).and_then(|i| ws.get(i)).and_then(|w| number(w));
+    let after = ws.get(at + 1).and_then(|w| number(w));
+    before.or(after)
 }
 
 /// The one year a report export's title lines name (`Käyttötalouden toteutuminen 1.1.-31.12.2025`), with the
@@ -284,6 +312,8 @@ pub(super) struct Layout {
     /// a warning: they may well be a figure's).
     pub percent_cols: Vec<usize>,
     pub month_cols: Vec<usize>,
+    /// Each amount slot's money unit as a factor to euros (`TA 2025 (1000 €)`: 1 000).
+    pub factors: Vec<Decimal>,
     /// The mark the file's amounts use for thousands where its first rows show it (`207.932,96`).
     pub thousands: Option<(char, String)>,
     /// The long form: the amount column and the scenario column.
@@ -419,7 +449,7 @@ pub(super) fn layout_of(
             } else {
                 format!(
                     "columns \"{}\" and \"{}\" both give {what}: name the one to read under [ledger] in \
-                     poikkeama.toml",
+                     poikkeama.toml (extract and validate take it with --config)",
                     header[b.0], header[a.0]
                 )
             }));
@@ -517,7 +547,10 @@ pub(super) fn layout_of(
                     header[k]
                 ),
                 None => {
-                    format!("; if \"{h}\" holds the actuals, say so under [ledger] in poikkeama.toml: actual = \"{h}\"")
+                    format!(
+                        "; if \"{h}\" holds the actuals, say so under [ledger] in poikkeama.toml (extract and \
+                         validate take it with --config): actual = \"{h}\""
+                    )
                 }
             })
             .unwrap_or_default();
@@ -615,6 +648,23 @@ pub(super) fn layout_of(
             !named && (c.scenario.is_some() || c.percent || money || is_month(k))
         })
         .collect();
+    // Each amount column's money unit: its header's (`TA 2025 (1000 €)`), else a title's above the header
+    // (`Tuhansina euroina`); the amounts are read in euros, said.
+    let title_unit = title.iter().find_map(|t| crate::ingest::header::caption_factor(t).map(|f| (f, t.clone())));
+    let mut factors = Vec::with_capacity(amount_cols.len());
+    for (c, _) in &amount_cols {
+        let (factor, from) = match crate::ingest::header::unit_factor(&header[*c]) {
+            Some(f) => (f, None),
+            None => match &title_unit {
+                Some((f, t)) => (*f, Some(crate::ingest::context::short(t))),
+                None => (Decimal::ONE, None),
+            },
+        };
+        if factor != Decimal::ONE && !factors.iter().zip(&amount_cols).any(|(_, (k, _))| k == c) {
+            inferred.push(crate::model::Said::ColumnUnit { column: header[*c].clone(), factor, title: from });
+        }
+        factors.push(factor);
+    }
     let percent_cols: Vec<usize> =
         unread_cols.iter().copied().filter(|&k| classify(&header[k].to_uppercase()).percent).collect();
     let month_cols: Vec<usize> = unread_cols
@@ -637,6 +687,7 @@ pub(super) fn layout_of(
         unread_cols,
         percent_cols,
         month_cols,
+        factors,
         thousands: None,
         header,
     })

@@ -493,6 +493,16 @@ impl Summing<'_> {
                     .map_err(|e| at(row, format!("column \"{}\": {e}", self.amount_names[i])))?;
                 let Some(m) = m else { continue };
                 let m = if self.layout.negated.get(i) == Some(&true) { -m } else { m };
+                // In euros: a column in thousands by its factor (a whole number; past the range: beyond any budget).
+                let factor = self
+                    .layout
+                    .factors
+                    .get(only.unwrap_or(i))
+                    .and_then(|f| i128::try_from(f.normalize().mantissa()).ok());
+                let m = match factor {
+                    Some(f) if f != 1 => m.checked_mul(f).unwrap_or(i128::MAX),
+                    _ => m,
+                };
                 if m.unsigned_abs() > self.bound.unsigned_abs() {
                     return Err(at(
                         row,
