@@ -952,6 +952,7 @@ mod tests {
             inferred: Vec::new(),
             unread_cols: Vec::new(),
             thousands: None,
+            factors: vec![Decimal::ONE; 2],
             percent_cols: Vec::new(),
             month_cols: Vec::new(),
             long: None,

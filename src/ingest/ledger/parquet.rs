@@ -498,7 +498,9 @@ impl Summing<'_> {
                     .layout
                     .factors
                     .get(only.unwrap_or(i))
-                    .and_then(|f| i128::try_from(f.normalize().mantissa()).ok());
+                    .map(|f| f.normalize())
+                    .filter(|f| f.scale() == 0)
+                    .map(|f| f.mantissa());
                 let m = match factor {
                     Some(f) if f != 1 => m.checked_mul(f).unwrap_or(i128::MAX),
                     _ => m,
