@@ -5,7 +5,7 @@ use super::fmt::{md_escape, money, number, percent, signed_money, signed_number,
 use super::text::message_at;
 use super::{Overview, ReportContext};
 use crate::engine::{Cause, Row, Severity};
-use crate::model::{Item, LineItem};
+use crate::model::{Item, LineItem, Scenario};
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
@@ -42,6 +42,8 @@ struct Words {
     status: [&'static str; 3],
     /// Under the table when an appropriation was overrun.
     overrun_note: &'static str,
+    /// Under a table with a figure marked wrong.
+    wrong_note: &'static str,
 }
 
 fn words(lang: Lang) -> Words {
@@ -68,6 +70,7 @@ fn words(lang: Lang) -> Words {
             col_status: "Tila",
             status: ["määrärahassa", "ylitysoikeuden rajoissa", "**ylittyi**"],
             overrun_note: "Sitovan määrärahan ylitys vaatii valtuuston päätöksen, ja se on perusteltava valtuustolle.",
+            wrong_note: "\\* Lähdeluku on virheellinen: katso kohta Virheet lähdeluvuissa.",
         },
         Lang::Sv => Words {
             title: "Budgetutfall",
@@ -92,6 +95,7 @@ fn words(lang: Lang) -> Words {
             status: ["inom anslaget", "inom överskridningsrätten", "**överskreds**"],
             overrun_note:
                 "Överskridning av ett bindande anslag kräver fullmäktiges beslut och ska motiveras för fullmäktige.",
+            wrong_note: "\\* Källsiffran är felaktig: se avsnittet Fel i källsiffrorna.",
         },
         Lang::En => Words {
             title: "Budget outturn",
@@ -116,7 +120,17 @@ fn words(lang: Lang) -> Words {
             status: ["within", "within the overrun right", "**overrun**"],
             overrun_note:
                 "An overrun of a binding appropriation needs a council decision and must be explained to the council.",
+            wrong_note: "\\* The source figure is wrong: see Errors in the source figures.",
         },
+    }
+}
+
+/// A figure marked `*` where the checks found it wrong.
+fn star(text: String, wrong: bool) -> String {
+    if wrong {
+        format!("{text}\\*")
+    } else {
+        text
     }
 }
 
@@ -484,6 +498,17 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
             ])
         );
         let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---|---|");
+        // A figure of the table the checks found wrong: marked, with a line under the table.
+        let wrong = |b: &crate::engine::Binding, scs: &[Scenario]| {
+            ctx.analysis.findings.iter().any(|f| {
+                f.severity == Severity::Error
+                    && f.unit == b.unit
+                    && f.line_item == Some(b.line_item)
+                    && f.year == Some(year)
+                    && f.scenario.is_some_and(|sc| scs.contains(&sc))
+            })
+        };
+        let mut marked = false;
         for b in &bindings {
             let unit = md_escape(ctx.unit_name(&b.unit, lang));
             let li = b.line_item.label(lang.code());
@@ -505,9 +530,12 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
                 table_row(&[
                     format!("**{unit}**"),
                     li,
-                    number(b.ta_muutettu, lang),
-                    number(b.tp, lang),
-                    signed_number(b.variance, lang),
+                    star(number(b.ta_muutettu, lang), wrong(b, &[Scenario::TaMuutettu, Scenario::Ta])),
+                    star(number(b.tp, lang), wrong(b, &[Scenario::Tp])),
+                    star(
+                        signed_number(b.variance, lang),
+                        wrong(b, &[Scenario::Tp, Scenario::TaMuutettu, Scenario::Poikkeama])
+                    ),
                     pct,
                     status,
                     reason
@@ -515,6 +543,11 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
             );
         }
         md.push('\n');
+        marked |=
+            bindings.iter().any(|b| wrong(b, &[Scenario::Ta, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama]));
+        if marked {
+            let _ = writeln!(md, "{}\n", w.wrong_note);
+        }
         if bindings.iter().any(|b| b.overrun && !b.within_right) {
             let _ = writeln!(md, "{}\n", w.overrun_note);
         }
