@@ -362,32 +362,13 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
             }
             let explained = explanation_cell(ws, ctx, row, (r, 10), f)?;
             // Wrong figures marked as on the unit sheets, and the reasons printed beside them (notes do not print).
-            let mut about: Vec<&Finding> = Vec::new();
             for (sc, col) in
                 [(Scenario::Ta, 2), (Scenario::TaMuutokset, 3), (Scenario::TaMuutettu, 4), (Scenario::Tp, 5)]
             {
                 mark(ws, &marks, (&unit.name, row, sc), (r, col), bold, f)?;
-                for x in marks.get(&(unit.name.as_str(), li, ctx.year, sc)).into_iter().flatten() {
-                    if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
-                        about.push(x);
-                    }
-                }
             }
-            let mut reason_lines = 1u32;
             // A printed variance that is wrong: its reason too (the sheet shows the variance computed).
-            for x in marks.get(&(unit.name.as_str(), li, ctx.year, Scenario::Poikkeama)).into_iter().flatten() {
-                if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
-                    about.push(x);
-                }
-            }
-            if let Some(worst) = about.iter().map(|x| x.severity).min() {
-                let reasons: Vec<String> = about.iter().map(|x| finding_line(x, lang)).collect();
-                let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
-                ws.write_string_with_format(r, 11, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
-                    .map_err(xerr)?;
-                // About 32 characters a line in this column; the row grows to show them on paper.
-                reason_lines = reasons.iter().map(|t| t.chars().count().div_ceil(32) as u32).sum::<u32>().clamp(1, 40);
-            }
+            let reason_lines = reasons_cell(ws, &marks, (&unit.name, li, ctx.year), (r, 11), 32, f)?;
             // The row as tall as its longest wrapped cell: the unit's name (about 28 characters a line after its
             // indent), the explanation, the reasons.
             let name_lines = (ctx.unit_name(&unit.name, lang).chars().count() + 2 * unit.depth).div_ceil(28) as u32;
@@ -478,6 +459,32 @@ fn mark(
 }
 
 /// A finding as a sheet prints it: `virhe: <message>`.
+/// The reasons of a row's figures the checks marked (budget, changes, budget after changes, actuals, printed
+/// variance), printed in cell `(r, c)` since notes do not print, coloured by the worst; how many lines they wrap
+/// to at about `per_line` characters a line (1 where there are none).
+fn reasons_cell(
+    ws: &mut Worksheet,
+    marks: &Marks,
+    (unit, li, year): (&str, LineItem, i32),
+    (r, c): (u32, u16),
+    per_line: usize,
+    f: &Formats,
+) -> Result<u32> {
+    let mut about: Vec<&Finding> = Vec::new();
+    for sc in [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama] {
+        for x in marks.get(&(unit, li, year, sc)).into_iter().flatten() {
+            if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
+                about.push(x);
+            }
+        }
+    }
+    let Some(worst) = about.iter().map(|x| x.severity).min() else { return Ok(1) };
+    let reasons: Vec<String> = about.iter().map(|x| finding_line(x, f.lang)).collect();
+    let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
+    ws.write_string_with_format(r, c, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap()).map_err(xerr)?;
+    Ok(reasons.iter().map(|t| t.chars().count().div_ceil(per_line) as u32).sum::<u32>().clamp(1, 40))
+}
+
 fn finding_line(x: &Finding, lang: Lang) -> String {
     format!("{}: {}", super::text::severity_name(x.severity, lang), super::text::message(x, lang))
 }
@@ -587,22 +594,8 @@ fn unit_sheet<'a>(
                     ws.write_string(r, 14, fit(&super::text::source_in(&sources, lang))).map_err(xerr)?;
                 }
                 // The reasons of the figures marked on this row, printed (notes do not print).
-                let mut about: Vec<&Finding> = Vec::new();
-                for sc in [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama]
-                {
-                    for x in marks.get(&(unit, row.line_item, year, sc)).into_iter().flatten() {
-                        if !about.iter().any(|a| std::ptr::eq(*a, *x)) {
-                            about.push(x);
-                        }
-                    }
-                }
-                if let Some(worst) = about.iter().map(|x| x.severity).min() {
-                    let reasons: Vec<String> = about.iter().map(|x| finding_line(x, lang)).collect();
-                    let fmt = if worst == Severity::Error { &f.error } else { &f.warning };
-                    ws.write_string_with_format(r, 13, fit(&reasons.join("\n")), &fmt.clone().set_text_wrap())
-                        .map_err(xerr)?;
-                    let lines: u32 =
-                        reasons.iter().map(|t| t.chars().count().div_ceil(38) as u32).sum::<u32>().clamp(1, 40);
+                let lines = reasons_cell(ws, marks, (unit, row.line_item, year), (r, 13), 38, f)?;
+                if lines > 1 || explained > 1 {
                     ws.set_row_height(r, 15 * lines.max(explained)).map_err(xerr)?;
                 }
                 for (sc, col) in [
