@@ -313,6 +313,14 @@ pub(super) fn sum_rows<R: std::io::Read>(
     let (mut block_cc, mut block_rows, mut first_heading): (Option<String>, u64, u64) = (None, 0, 0);
     let mut block_raw: Vec<u8> = Vec::new();
     let mut marks_read = 0u64;
+    // A column of text beside the codes (a cost center's name, a total's label): neither code, account name,
+    // amount nor a column named as not read.
+    let text_col = |k: usize| {
+        ![cc_col, acc_col].contains(&k)
+            && Some(k) != name_col
+            && !amount_cols.iter().any(|(c, _)| *c == k)
+            && !layout.unread_cols.contains(&k)
+    };
     // Whether the last row summed took its cost center from above.
     let mut prev_took = false;
     // The last cost center of the rows summed, with the other texts of its first row (its name).
@@ -496,8 +504,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
             let cc = if own_cc { field(cc_col) } else { String::new() };
             let other = if cc.is_empty() {
                 (0..record.len())
-                    .filter(|k| ![cc_col, acc_col].contains(k) && Some(*k) != name_col)
-                    .filter(|k| !amount_cols.iter().any(|(c, _)| c == k) && !layout.unread_cols.contains(k))
+                    .filter(|k| text_col(*k))
                     .map(&field)
                     .find(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()))
                     .unwrap_or_default()
@@ -586,12 +593,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
         // The cost center of the rows, and the texts beside it, where it changes (a total below may name it).
         if family.is_none() && cc_raw != last_cc_key {
             last_cc_key = cc_raw;
-            let texts = (0..record.len())
-                .filter(|k| ![cc_col, acc_col].contains(k) && Some(*k) != name_col)
-                .filter(|k| !amount_cols.iter().any(|(c, _)| c == k) && !layout.unread_cols.contains(k))
-                .map(&field)
-                .filter(|t| !t.is_empty())
-                .collect();
+            let texts = (0..record.len()).filter(|k| text_col(*k)).map(&field).filter(|t| !t.is_empty()).collect();
             last_cc = Some((cc_field(), texts));
         }
         if family.is_none() && acc_raw != last_named && acc_raw >> 61 == 0 {
