@@ -893,16 +893,7 @@ fn many_unmapped_cost_centers_are_counted_and_summed_exactly() {
     text.push_str("2024;1100;4300;-5,00;-4,00\n");
     std::fs::write(dir.path().join("hajalla.csv"), &text).unwrap();
     // The same rows as Parquet: the same answer.
-    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(';').collect()).collect();
-    let mut df = polars::df!(
-        "vuosi" => rows.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(),
-        "kustannuspaikka" => rows.iter().map(|r| r[1].parse::<i64>().unwrap()).collect::<Vec<_>>(),
-        "tili" => rows.iter().map(|r| r[2].parse::<i64>().unwrap()).collect::<Vec<_>>(),
-        "talousarvio" => rows.iter().map(|r| r[3].replace(',', ".")).collect::<Vec<_>>(),
-        "toteuma" => rows.iter().map(|r| (!r[4].is_empty()).then(|| r[4].replace(',', "."))).collect::<Vec<_>>(),
-    )
-    .unwrap();
-    write_parquet(&mut df, &dir.path().join("hajalla.parquet"), &["talousarvio", "toteuma"]);
+    parquet_of(&text, &dir.path().join("hajalla.parquet"));
     for file in ["hajalla.csv", "hajalla.parquet"] {
         let out = run_in(dir.path(), &["extract", "--org", "org.toml", file]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -969,16 +960,7 @@ fn many_unmapped_accounts_are_counted_and_summed_exactly() {
     }
     text.push_str("2024;1100;4300;-5,00;-4,00\n");
     std::fs::write(dir.path().join("tilit.csv"), &text).unwrap();
-    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(';').collect()).collect();
-    let mut df = polars::df!(
-        "vuosi" => rows.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(),
-        "kustannuspaikka" => rows.iter().map(|r| r[1].parse::<i64>().unwrap()).collect::<Vec<_>>(),
-        "tili" => rows.iter().map(|r| r[2].parse::<i64>().unwrap()).collect::<Vec<_>>(),
-        "talousarvio" => rows.iter().map(|r| r[3].replace(',', ".")).collect::<Vec<_>>(),
-        "toteuma" => rows.iter().map(|r| (!r[4].is_empty()).then(|| r[4].replace(',', "."))).collect::<Vec<_>>(),
-    )
-    .unwrap();
-    write_parquet(&mut df, &dir.path().join("tilit.parquet"), &["talousarvio", "toteuma"]);
+    parquet_of(&text, &dir.path().join("tilit.parquet"));
     let cents = |t: &str| -> i64 {
         let (e, c) = t.split_once('.').unwrap();
         e.parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap()
@@ -1039,4 +1021,19 @@ fn many_unmapped_accounts_are_counted_and_summed_exactly() {
             "{figures:?}"
         );
     }
+}
+
+/// A ledger CSV of `vuosi;kustannuspaikka;tili;talousarvio;toteuma` rows (codes of digits, decimal commas, an
+/// empty actuals cell a null) written as the same ledger in Parquet, amounts as decimals.
+fn parquet_of(text: &str, path: &Path) {
+    let rows: Vec<Vec<&str>> = text.lines().skip(1).map(|l| l.split(';').collect()).collect();
+    let mut df = polars::df!(
+        "vuosi" => rows.iter().map(|r| r[0].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "kustannuspaikka" => rows.iter().map(|r| r[1].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "tili" => rows.iter().map(|r| r[2].parse::<i64>().unwrap()).collect::<Vec<_>>(),
+        "talousarvio" => rows.iter().map(|r| r[3].replace(',', ".")).collect::<Vec<_>>(),
+        "toteuma" => rows.iter().map(|r| (!r[4].is_empty()).then(|| r[4].replace(',', "."))).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    write_parquet(&mut df, path, &["talousarvio", "toteuma"]);
 }
