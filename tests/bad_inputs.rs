@@ -23,6 +23,16 @@ const CASES: &[(&str, i32, &str)] = &[
         2,
         "calamine_panic.xlsx: not a readable workbook (.xlsx, .xlsm, .xls, .xlsb, .ods): the file is damaged",
     ),
+    (
+        "cfb_sector_table_repeats.xlsx",
+        2,
+        "it is a damaged Excel 97–2003 file: its header lists 49 sectors of its sector table, more than the 18 sectors",
+    ),
+    (
+        "cfb_directory_loop.xls",
+        2,
+        "it is a damaged Excel 97–2003 file: the chain of the directory loops back to sector 1",
+    ),
     ("empty.xlsx", 2, "the file is empty"),
     ("no_table.xlsx", 2, "no budget table found"),
     ("not_really.pdf", 2, "not a readable PDF"),

@@ -101,6 +101,23 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
             f.write(block)
 open(path("zip_bomb.xlsx"), "wb").write(out.getvalue())
 
+# An Excel 97 compound file whose directory's sector chain loops (sector 1 points at itself): calamine follows
+# chains until their end marker, so the directory grew until memory ran out. Header, sector table (sector 0),
+# directory (sector 1).
+import struct
+ENDOFCHAIN, FREE, FATSECT = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
+head = bytearray(512)
+head[:8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"
+struct.pack_into("<HHHH", head, 24, 0x3E, 3, 0xFFFE, 9)
+struct.pack_into("<H", head, 32, 6)
+struct.pack_into("<IIIIIIII", head, 44, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+struct.pack_into("<109I", head, 76, 0, *([FREE] * 108))
+fat = struct.pack("<128I", FATSECT, 1, *([FREE] * 126))
+directory = bytearray(512)
+directory[:20] = "Root Entry".encode("utf-16-le")
+struct.pack_into("<I", directory, 116, ENDOFCHAIN)
+open(path("cfb_directory_loop.xls"), "wb").write(bytes(head) + fat + bytes(directory))
+
 # Not a workbook: an HTML page saved with an .xls name; a truncated .xlsx; an empty file.
 open(path("html_page.xls"), "w").write("<!DOCTYPE html><html><body><table><tr><td>TA 2024</td></tr></table></body></html>")
 seed = open(SEED, "rb").read()

@@ -1,5 +1,7 @@
 //! Budget tables from workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through calamine.
 
+mod cfb;
+
 use super::grid::Grid;
 use super::table::{find_tables_in, Problems, Table, TableContext};
 use crate::error::{Error, Result};
@@ -65,6 +67,12 @@ fn open(path: &Path, shown: &str) -> Result<Book> {
     let bytes = std::fs::read(path).map_err(|e| Error::Io { path: path.to_path_buf(), source: e })?;
     if bytes.starts_with(b"PK") {
         check_zip(&bytes, shown)?;
+    }
+    if cfb::is_compound(&bytes) {
+        cfb::check(&bytes).map_err(|why| Error::Workbook {
+            path: shown.to_string(),
+            reason: format!("it is a damaged Excel 97–2003 file: {why}"),
+        })?;
     }
     let head: Vec<u8> = bytes[..bytes.len().min(512)].to_vec();
     let bad = |reason: String| Error::Workbook { path: shown.to_string(), reason: plain_reason(&reason, &head) };
