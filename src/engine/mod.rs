@@ -87,6 +87,48 @@ pub struct Binding {
     pub within_right: bool,
 }
 
+/// Where a binding appropriation stands. The reports word it in this order (their `status` arrays).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BindingStatus {
+    /// Within the appropriation (määrärahassa).
+    Within,
+    /// An overrun no larger than the overrun right the council granted.
+    WithinRight,
+    /// An overrun the council must decide on (vaatii valtuuston päätöksen).
+    Overrun,
+}
+
+impl BindingStatus {
+    /// Its place in the reports' `status` word arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Its name in data files (the flat table's `binding` column).
+    pub fn code(self) -> &'static str {
+        match self {
+            BindingStatus::Within => "within",
+            BindingStatus::WithinRight => "within_right",
+            BindingStatus::Overrun => "overrun",
+        }
+    }
+}
+
+impl Binding {
+    pub fn status(&self) -> BindingStatus {
+        match (self.overrun, self.within_right) {
+            (true, true) => BindingStatus::WithinRight,
+            (true, false) => BindingStatus::Overrun,
+            (false, _) => BindingStatus::Within,
+        }
+    }
+
+    /// An overrun the council must decide on: every such overrun needs an explanation.
+    pub fn needs_decision(&self) -> bool {
+        self.status() == BindingStatus::Overrun
+    }
+}
+
 /// Everything the engine found.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {

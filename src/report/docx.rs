@@ -58,6 +58,7 @@ fn cell(text: &str, col: usize, bold: bool, size: usize, keep: bool) -> TableCel
 struct Words {
     title: &'static str,
     binding: &'static str,
+    /// By [`crate::engine::BindingStatus::index`]: within, within the overrun right, overrun.
     status: [&'static str; 3],
     missing: &'static str,
     wrong: &'static str,
@@ -139,14 +140,6 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         .max()
         .unwrap_or(1);
     let size = if widest >= 10 { 14 } else { 16 };
-    // The findings that say a figure is wrong, by its place.
-    let wrong: std::collections::HashMap<(&str, LineItem, Scenario, i32), &crate::engine::Finding> = ctx
-        .analysis
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::engine::Severity::Error)
-        .filter_map(|f| Some(((f.unit.as_str(), f.line_item?, f.scenario?, f.year?), f)))
-        .collect();
     for unit in &ctx.units {
         let rows: Vec<_> = [Item::TOIMINTATUOTOT, Item::TOIMINTAKULUT, Item::TOIMINTAKATE]
             .into_iter()
@@ -179,8 +172,7 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
                 r.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default(),
             ];
             for sc in [Scenario::Ta, Scenario::TaMuutokset, Scenario::TaMuutettu, Scenario::Tp, Scenario::Poikkeama] {
-                let (Some(col), Some(f)) = (column_of(sc), wrong.get(&(unit.name.as_str(), r.line_item, sc, year)))
-                else {
+                let (Some(col), Some(f)) = (column_of(sc), ctx.wrong_figure(&unit.name, r.line_item, year, sc)) else {
                     continue;
                 };
                 texts[col] = format!("*{}", texts[col]);
@@ -206,16 +198,9 @@ pub fn render(ctx: &ReportContext) -> Result<Vec<u8>> {
         }
         // Its binding appropriations: status, and an overrun without an explanation said so.
         for b in ctx.analysis.bindings.iter().filter(|b| b.unit == unit.name && b.year == year) {
-            let status = if b.within_right {
-                w.status[1]
-            } else if b.overrun {
-                w.status[2]
-            } else {
-                w.status[0]
-            };
+            let status = w.status[b.status().index()];
             let explained = ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang)).is_some();
-            let missing =
-                if b.overrun && !b.within_right && !explained { format!(" ({})", w.missing) } else { String::new() };
+            let missing = if b.needs_decision() && !explained { format!(" ({})", w.missing) } else { String::new() };
             let text = format!(
                 "{} ({}): {status}, {} €{missing}",
                 w.binding,

@@ -71,17 +71,7 @@ fn path(ctx: &ReportContext, unit: &str) -> String {
 
 /// A binding appropriation's status for the row: `within`, `within_right`, `overrun`, or empty.
 fn binding(ctx: &ReportContext, row: &Row) -> &'static str {
-    match ctx
-        .analysis
-        .bindings
-        .iter()
-        .find(|b| b.unit == row.unit && b.line_item == row.line_item && b.year == row.year)
-    {
-        Some(b) if b.within_right => "within_right",
-        Some(b) if b.overrun => "overrun",
-        Some(_) => "within",
-        None => "",
-    }
+    ctx.binding(&row.unit, row.line_item, row.year).map_or("", |b| b.status().code())
 }
 
 /// Each row's cells as text (amounts as exact decimal text, blank where there is none).

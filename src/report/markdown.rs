@@ -4,7 +4,7 @@
 use super::fmt::{md_escape, money, number, percent, signed_money, signed_number, signed_percent, Lang};
 use super::text::message_at;
 use super::{Overview, ReportContext};
-use crate::engine::{Cause, Row, Severity};
+use crate::engine::{BindingStatus, Cause, Row, Severity};
 use crate::model::{Item, LineItem, Scenario};
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -341,7 +341,7 @@ fn binding_counts(
     explained: impl Fn(&crate::engine::Binding) -> bool,
     lang: Lang,
 ) -> String {
-    let over: Vec<_> = bindings.iter().filter(|b| b.overrun && !b.within_right).collect();
+    let over: Vec<_> = bindings.iter().filter(|b| b.needs_decision()).collect();
     // Each euro once: an appropriation inside an overrun one of the same line (an area's inside its
     // department's) is in that one's variance already.
     let below = |unit: &str, ancestor: &str| {
@@ -357,7 +357,7 @@ fn binding_counts(
     let outermost = over.iter().filter(|b| !over.iter().any(|o| o.line_item == b.line_item && below(&b.unit, &o.unit)));
     let total = outermost.fold(Decimal::ZERO, |t, b| t.checked_add(b.variance).unwrap_or(t));
     let unexplained = over.iter().filter(|b| !explained(b)).count();
-    let right = bindings.iter().filter(|b| b.within_right).count();
+    let right = bindings.iter().filter(|b| b.status() == BindingStatus::WithinRight).count();
     let within = bindings.len() - over.len() - right;
     let (n, o, amount) = (bindings.len(), over.len(), super::fmt::signed_money(total, lang));
     if o == 0 {
@@ -462,20 +462,14 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
     // Binding appropriations: all of them in one table, overruns first, each with its status and the finance
     // office's explanation (an overrun without one is flagged: every overrun is explained to the council).
     let mut bindings: Vec<_> = a.bindings.iter().filter(|b| b.year == year).collect();
-    let rank = |b: &crate::engine::Binding| {
-        if b.within_right {
-            1
-        } else if b.overrun {
-            0
-        } else {
-            2
-        }
-    };
     // Overruns first, the largest first; then those within the overrun right; then the rest in tree order.
     bindings.sort_by(|x, y| {
-        let by_size =
-            if rank(x) == 0 && rank(y) == 0 { x.variance.cmp(&y.variance) } else { std::cmp::Ordering::Equal };
-        rank(x).cmp(&rank(y)).then(by_size)
+        let by_size = if x.needs_decision() && y.needs_decision() {
+            x.variance.cmp(&y.variance)
+        } else {
+            std::cmp::Ordering::Equal
+        };
+        y.status().cmp(&x.status()).then(by_size)
     });
     if !bindings.is_empty() {
         let _ = writeln!(md, "## {}\n", w.binding);
@@ -500,28 +494,22 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
         let _ = writeln!(md, "|---|---|---:|---:|---:|---:|---|---|");
         // A figure of the table the checks found wrong: marked, with a line under the table.
         let wrong = |b: &crate::engine::Binding, scs: &[Scenario]| {
-            ctx.analysis.findings.iter().any(|f| {
-                f.severity == Severity::Error
-                    && f.unit == b.unit
-                    && f.line_item == Some(b.line_item)
-                    && f.year == Some(year)
-                    && f.scenario.is_some_and(|sc| scs.contains(&sc))
-            })
+            scs.iter().any(|&sc| ctx.wrong_figure(&b.unit, b.line_item, year, sc).is_some())
         };
         let mut marked = false;
         for b in &bindings {
             let unit = md_escape(ctx.unit_name(&b.unit, lang));
             let li = b.line_item.label(lang.code());
             let pct = b.variance_pct.map(|p| signed_percent(p, lang)).unwrap_or_default();
-            let mut status = w.status[2 - rank(b).min(2)].to_string();
-            if b.within_right {
+            let mut status = w.status[b.status().index()].to_string();
+            if b.status() == BindingStatus::WithinRight {
                 if let Some(r) = b.overrun_right {
                     status = format!("{status} ({})", money(r, lang));
                 }
             }
             let reason = match ctx.row(&b.unit, b.line_item, year).and_then(|r| ctx.explanation_in(r, lang)) {
                 Some(e) => md_escape(e),
-                None if b.overrun && !b.within_right => w.expl_missing.to_string(),
+                None if b.needs_decision() => w.expl_missing.to_string(),
                 None => String::new(),
             };
             let _ = writeln!(
@@ -548,7 +536,7 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
         if marked {
             let _ = writeln!(md, "{}\n", w.wrong_note);
         }
-        if bindings.iter().any(|b| b.overrun && !b.within_right) {
+        if bindings.iter().any(|b| b.needs_decision()) {
             let _ = writeln!(md, "{}\n", w.overrun_note);
         }
     }
@@ -575,9 +563,7 @@ fn year_end_sections(md: &mut String, ctx: &ReportContext, w: &Words, lang: Lang
                 Some(e) => text.push_str(&format!(" {}: {}", w.col_expl, md_escape(e))),
                 // Significant, or a binding appropriation overrun (every one is explained to the council).
                 None if crate::engine::Analysis::significant(r, limit_euros, limit_pct)
-                    || a.bindings.iter().any(|b| {
-                        b.unit == u.name && b.line_item == r.line_item && b.year == year && b.overrun && !b.within_right
-                    }) =>
+                    || ctx.binding(&u.name, r.line_item, year).is_some_and(|b| b.needs_decision()) =>
                 {
                     text.push_str(&format!(" {}", w.expl_missing))
                 }

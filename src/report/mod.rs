@@ -88,6 +88,9 @@ pub struct ReportContext<'a> {
     /// thousands of units look rows up, never scan for them.
     by_unit: HashMap<&'a str, Vec<&'a Row>>,
     index: HashMap<(&'a str, LineItem, i32), &'a Row>,
+    bindings: HashMap<(&'a str, LineItem, i32), &'a crate::engine::Binding>,
+    /// The first error about each figure (unit, line item, year, scenario): the figure is wrong.
+    wrong: HashMap<(&'a str, LineItem, i32, crate::model::Scenario), &'a crate::engine::Finding>,
 }
 
 impl<'a> ReportContext<'a> {
@@ -110,6 +113,13 @@ impl<'a> ReportContext<'a> {
             rows.push(r);
             index.insert((r.unit.as_str(), r.line_item, r.year), r);
         }
+        let bindings = analysis.bindings.iter().map(|b| ((b.unit.as_str(), b.line_item, b.year), b)).collect();
+        let mut wrong = HashMap::new();
+        for f in analysis.findings.iter().filter(|f| f.severity == crate::engine::Severity::Error) {
+            if let (Some(li), Some(y), Some(sc)) = (f.line_item, f.year, f.scenario) {
+                wrong.entry((f.unit.as_str(), li, y, sc)).or_insert(f);
+            }
+        }
         ReportContext {
             analysis,
             figures,
@@ -123,6 +133,8 @@ impl<'a> ReportContext<'a> {
             lang: Lang::Fi,
             by_unit,
             index,
+            bindings,
+            wrong,
         }
     }
 }
@@ -182,6 +194,22 @@ impl<'a> ReportContext<'a> {
     /// A unit's row of a line item in a year.
     pub fn row(&self, unit: &str, line_item: LineItem, year: i32) -> Option<&'a Row> {
         self.index.get(&(unit, line_item, year)).copied()
+    }
+
+    /// The binding appropriation judged for a unit's line item in a year, if it is one.
+    pub fn binding(&self, unit: &str, line_item: LineItem, year: i32) -> Option<&'a crate::engine::Binding> {
+        self.bindings.get(&(unit, line_item, year)).copied()
+    }
+
+    /// The error that says a figure is wrong (the first, where several do), if one does.
+    pub fn wrong_figure(
+        &self,
+        unit: &str,
+        line_item: LineItem,
+        year: i32,
+        scenario: crate::model::Scenario,
+    ) -> Option<&'a crate::engine::Finding> {
+        self.wrong.get(&(unit, line_item, year, scenario)).copied()
     }
 
     /// A unit's rows, in the analysis's order (scheme order, then year).

@@ -350,15 +350,9 @@ fn summary_sheet(wb: &mut Workbook, ctx: &ReportContext, f: &Formats) -> Result<
             ws.write_string_with_format(r, 1, li.label(lang.code()), if bold { &f.bold } else { &f.text })
                 .map_err(xerr)?;
             computed_cells(ws, r, row, [2, 3, 4, 5, 6, 7, 8], bold, None, f)?;
-            if let Some(b) =
-                ctx.analysis.bindings.iter().find(|b| b.unit == unit.name && b.line_item == li && b.year == ctx.year)
-            {
-                let (text, fmt) = match (b.overrun, b.within_right) {
-                    (true, true) => (w.status[0], &f.text),
-                    (true, false) => (w.status[1], &f.error),
-                    (false, _) => (w.status[2], &f.text),
-                };
-                ws.write_string_with_format(r, 9, text, fmt).map_err(xerr)?;
+            if let Some(b) = ctx.binding(&unit.name, li, ctx.year) {
+                let fmt = if b.needs_decision() { &f.error } else { &f.text };
+                ws.write_string_with_format(r, 9, w.status[b.status().index()], fmt).map_err(xerr)?;
             }
             let explained = explanation_cell(ws, ctx, row, (r, 10), f)?;
             // Wrong figures marked as on the unit sheets, and the reasons printed beside them (notes do not print).

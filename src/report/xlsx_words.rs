@@ -12,7 +12,7 @@ pub(super) struct Words {
     pub title: &'static str,
     pub subject: &'static str,
     pub summary_head: [&'static str; 12],
-    /// Binding status: overrun within the overrun right, overrun, within.
+    /// Binding status, by [`crate::engine::BindingStatus::index`]: within, within the overrun right, overrun.
     pub status: [&'static str; 3],
     pub missing: &'static str,
     /// What the summary sheet's colours mean.
@@ -74,7 +74,7 @@ static FI: Words = Words {
         "Perustelu",
         "Virheet ja varoitukset",
     ],
-    status: ["Ylitysoikeuden rajoissa", "Ylittyi", "Määrärahassa"],
+    status: ["Määrärahassa", "Ylitysoikeuden rajoissa", "Ylittyi"],
     missing: "perustelu puuttuu",
     legend: "Punainen tausta: virheellinen luku, syy sarakkeessa Virheet ja varoitukset. Keltainen tausta: \
              varoitus. Poikkeaman punainen teksti: talousarviota heikompi, vihreä: parempi.",
@@ -171,7 +171,7 @@ static SV: Words = Words {
         "Motivering",
         "Fel och varningar",
     ],
-    status: ["Inom överskridningsrätten", "Överskreds", "Inom anslaget"],
+    status: ["Inom anslaget", "Inom överskridningsrätten", "Överskreds"],
     missing: "motivering saknas",
     legend: "Röd bakgrund: felaktig siffra, orsaken i kolumnen Fel och varningar. Gul bakgrund: varning. \
              Avvikelsens röda text: sämre än budget, grön: bättre.",
@@ -268,7 +268,7 @@ static EN: Words = Words {
         "Explanation",
         "Errors and warnings",
     ],
-    status: ["Within the overrun right", "Overrun", "Within"],
+    status: ["Within", "Within the overrun right", "Overrun"],
     missing: "explanation missing",
     legend: "Red fill: a wrong figure, its reason in the Errors and warnings column. Yellow fill: a warning. \
              A variance in red: worse than budget; in green: better.",
