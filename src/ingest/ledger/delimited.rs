@@ -423,18 +423,8 @@ pub(super) fn sum_rows<R: std::io::Read>(
             if !raw.is_empty() {
                 filled |= 1 << k;
             }
-            let parsed = match amount_bytes(raw) {
-                Some(d) => Parsed::Number(d),
-                None if raw.is_empty() => Parsed::Blank,
-                None => {
-                    let text = field(*c);
-                    let mark = layout.thousands.as_ref().map(|t| t.0);
-                    if mark.is_some() && ambiguous_mark(&text) {
-                        marks_read += 1;
-                    }
-                    ledger_amount_with(&text, mark)
-                }
-            };
+            let (parsed, by_mark) = cell_amount(raw, || field(*c), layout.thousands.as_ref().map(|t| t.0));
+            marks_read += u64::from(by_mark);
             // In euros: a column in thousands (`TA 2025 (1000 €)`) by its factor (past the range: beyond any budget).
             let parsed = match (parsed, layout.factors.get(k)) {
                 (Parsed::Number(d), Some(f)) if *f != Decimal::ONE => {
@@ -548,15 +538,7 @@ pub(super) fn sum_rows<R: std::io::Read>(
         if family.is_none() {
             for (t, c) in unread.iter_mut().zip(&layout.unread_cols) {
                 let raw = trim_bytes(record.get(*c).unwrap_or_default());
-                let parsed = match amount_bytes(raw) {
-                    Some(d) => Some(d),
-                    None if raw.is_empty() => None,
-                    None => match ledger_amount_with(&field(*c), layout.thousands.as_ref().map(|t| t.0)) {
-                        Parsed::Number(d) => Some(d),
-                        _ => None,
-                    },
-                };
-                if let Some(d) = parsed {
+                if let (Parsed::Number(d), _) = cell_amount(raw, || field(*c), layout.thousands.as_ref().map(|t| t.0)) {
                     *t = t.checked_add(d).unwrap_or(*t);
                 }
             }

@@ -152,6 +152,20 @@ fn ledger_amount(text: &str) -> Parsed {
     ledger_amount_with(text, None)
 }
 
+/// A cell's amount: the bytes' fast path ([`amount_bytes`]), else its text (made only then) read with the
+/// thousands mark the file has shown, if any. Also whether that mark decided the reading (`250.000` read as
+/// 250 000), for the count the reader reports.
+fn cell_amount(raw: &[u8], text: impl FnOnce() -> String, thousands: Option<char>) -> (Parsed, bool) {
+    if let Some(d) = amount_bytes(raw) {
+        return (Parsed::Number(d), false);
+    }
+    if raw.is_empty() {
+        return (Parsed::Blank, false);
+    }
+    let text = text();
+    (ledger_amount_with(&text, thousands), thousands.is_some() && ambiguous_mark(&text))
+}
+
 /// [`ledger_amount`], where the file has shown which mark stands for thousands (`thousands`: a cell such as
 /// `207.932,96` among its first rows): then `250.000` is 250 000, not a question.
 fn ledger_amount_with(text: &str, thousands: Option<char>) -> Parsed {
