@@ -1207,6 +1207,36 @@ fn the_workbook_and_the_docx_are_in_the_runs_first_language() {
             assert_eq!(s.get_value((r, c)), f.get_value((r, c)), "row {r} column {c}");
         }
     }
+    // The sheet of tables: places, evidence, signs and columns in the run's language, line items by name.
+    let fi_tables = fi_book.worksheet_range("Taulukot").unwrap();
+    let sv_tables = book.worksheet_range("Tabeller").unwrap();
+    let row = |t: &calamine::Range<Data>, r: u32| -> Vec<String> {
+        (0..15).map(|c| t.get_value((r, c)).map(|v| v.to_string()).unwrap_or_default()).collect()
+    };
+    let first_fi = row(&fi_tables, 1);
+    assert_eq!(first_fi[1], "välilehti TA 2023, solu B7 – välilehti TA 2023, solu A25");
+    assert_eq!(first_fi[4], "otsikko \"Kaupunginkansliakeskus\"");
+    assert_eq!(first_fi[6], "sarakkeiden otsikot");
+    assert_eq!(first_fi[8], "taulukon yläpuolinen teksti \"euroa\" (A2)");
+    assert_eq!(first_fi[9], "kuten painettu (tulot positiivisina, menot negatiivisina)");
+    assert!(first_fi[10].starts_with("B7 \"TILINPÄÄTÖS 2021\": Tilinpäätös 2021 (vuosi: sen otsikko)"), "{first_fi:?}");
+    let first_sv = row(&sv_tables, 1);
+    assert_eq!(first_sv[1], "blad TA 2023, cell B7 – blad TA 2023, cell A25");
+    assert_eq!(first_sv[6], "kolumnernas rubriker");
+    assert_eq!(first_sv[9], "som tryckt (intäkter positiva, kostnader negativa)");
+    assert!(first_sv[10].starts_with("B7 \"TILINPÄÄTÖS 2021\": Bokslut 2021 (år: dess rubrik)"), "{first_sv:?}");
+    // No English and no ids in either: every table's every cell.
+    for (t, lang) in [(&fi_tables, "fi"), (&sv_tables, "sv")] {
+        for r in 1..t.height() as u32 {
+            for cell in row(t, r) {
+                for english in
+                    ["the title", "header", "none stated", "as printed", "year from", "sheet ", "ta_muutettu"]
+                {
+                    assert!(!cell.contains(english), "{lang} row {r}: {english:?} in {cell:?}");
+                }
+            }
+        }
+    }
     let docx = std::fs::read(sv.join("toteutumisvertailu.docx")).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
     let mut xml = String::new();

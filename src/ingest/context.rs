@@ -5,6 +5,7 @@
 //! show it and a wrong year can be traced to the words it came from.
 
 use super::header::classify;
+use crate::model::{Evidence, Place};
 
 static CONFIGURED_YEAR: std::sync::OnceLock<Option<i32>> = std::sync::OnceLock::new();
 static CONFIGURED_PERIOD: std::sync::OnceLock<Option<(i32, u8)>> = std::sync::OnceLock::new();
@@ -34,13 +35,13 @@ pub fn configured_year() -> Option<i32> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inferred<T> {
     pub value: T,
-    /// Where it was read, in plain words: `the page header "Tilinpäätös 2024", page 73`.
-    pub evidence: String,
+    /// Where it was read: `the page header "Tilinpäätös 2024", page 73`.
+    pub evidence: Evidence,
 }
 
 impl<T> Inferred<T> {
-    pub fn new(value: T, evidence: impl Into<String>) -> Self {
-        Inferred { value, evidence: evidence.into() }
+    pub fn new(value: T, evidence: Evidence) -> Self {
+        Inferred { value, evidence }
     }
 }
 
@@ -61,8 +62,8 @@ impl DocContext {
         DocContext {
             title_year: None,
             file_year: year_in_file_name(shown)
-                .map(|y| Inferred::new(y, format!("the file's name \"{}\"", base(shown)))),
-            configured_year: configured.map(|y| Inferred::new(y, "--year / year = in the configuration")),
+                .map(|y| Inferred::new(y, Evidence::FileName { name: base(shown).to_string() })),
+            configured_year: configured.map(|y| Inferred::new(y, Evidence::Configured)),
         }
     }
 
@@ -73,10 +74,10 @@ impl DocContext {
 
     /// Reads the title's year from the document's first lines (its title page): the first line that names
     /// a report of a year ("Tilinpäätös 2024", "Talousarvio 2025 ja taloussuunnitelma 2025–2027").
-    pub fn read_title<'a>(&mut self, first_lines: impl IntoIterator<Item = (&'a str, String)>) {
+    pub fn read_title<'a>(&mut self, first_lines: impl IntoIterator<Item = (&'a str, Place)>) {
         for (text, place) in first_lines {
             if let Some(y) = report_year(text) {
-                self.title_year = Some(Inferred::new(y, format!("the document's title \"{}\", {place}", short(text))));
+                self.title_year = Some(Inferred::new(y, Evidence::DocumentTitle { text: short(text), place }));
                 return;
             }
         }
@@ -245,9 +246,10 @@ mod tests {
     fn the_nearest_context_wins() {
         let mut c = DocContext::for_file("kertomus.pdf", Some(2023));
         assert_eq!(c.year().map(|y| y.value), Some(2023));
-        c.read_title([("Seinäjoen kaupunki", "page 1".to_string()), ("Tilinpäätös 2024", "page 1".to_string())]);
+        let first = Place::Page { page: 1, line: 1 };
+        c.read_title([("Seinäjoen kaupunki", first.clone()), ("Tilinpäätös 2024", Place::Page { page: 1, line: 2 })]);
         let y = c.year().unwrap();
         assert_eq!(y.value, 2024);
-        assert_eq!(y.evidence, "the document's title \"Tilinpäätös 2024\", page 1");
+        assert_eq!(y.evidence.to_string(), "the document's title \"Tilinpäätös 2024\", page 1, line 2");
     }
 }

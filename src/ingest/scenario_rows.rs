@@ -20,6 +20,7 @@ use super::grid::Grid;
 use super::label::{match_label, LabelMatch};
 use super::structure::BodyRow;
 use super::table::ValueColumn;
+use crate::model::NotReadWhy;
 use crate::model::{LineItem, Scenario};
 use rust_decimal::Decimal;
 
@@ -83,7 +84,7 @@ pub struct TurnedRow {
 pub struct Unplaced {
     pub cell: String,
     pub label: String,
-    pub reason: String,
+    pub reason: NotReadWhy,
 }
 
 /// The table turned: its columns, one row per line item, the change rows, and rows not placed.
@@ -142,7 +143,11 @@ pub fn turn(
         let (text, kind) = stub(grid, r, first_value);
         let label_cell = grid.cell_ref(r, grid.start.1);
         if let Some(reason) = unreadable.get(&r) {
-            unplaced.push(Unplaced { cell: label_cell, label: text, reason: reason.clone() });
+            unplaced.push(Unplaced {
+                cell: label_cell,
+                label: text,
+                reason: NotReadWhy::Unreadable { reason: reason.clone() },
+            });
             end = r + 1;
             continue;
         }
@@ -158,7 +163,7 @@ pub fn turn(
             }
         }
         if let Some((cell, reason)) = bad {
-            unplaced.push(Unplaced { cell, label: text, reason });
+            unplaced.push(Unplaced { cell, label: text, reason: NotReadWhy::Unreadable { reason } });
             end = r + 1;
             continue;
         }
@@ -186,9 +191,9 @@ pub fn turn(
                 let Some(li) = item else {
                     if has_values {
                         let reason = if rest.is_empty() {
-                            "no line item above it names what it is".to_string()
+                            NotReadWhy::NoItemAbove
                         } else {
-                            format!("unknown label {}", crate::error::quoted(&rest))
+                            NotReadWhy::UnknownScenario { label: rest.clone() }
                         };
                         unplaced.push(Unplaced { cell: label_cell, label: text, reason });
                         end = r + 1;
@@ -222,7 +227,7 @@ pub fn turn(
                         unplaced.push(Unplaced {
                             cell: label_cell,
                             label: text,
-                            reason: "a change row under no line item".into(),
+                            reason: NotReadWhy::ChangeUnderNoItem,
                         });
                     }
                     continue;
@@ -279,7 +284,7 @@ pub fn turn(
                     unplaced.push(Unplaced {
                         cell: label_cell,
                         label: rest.clone(),
-                        reason: format!("unknown label {}", crate::error::quoted(&rest)),
+                        reason: NotReadWhy::UnknownScenario { label: rest.clone() },
                     });
                     end = r + 1;
                 }

@@ -8,8 +8,9 @@ use super::label::{match_label, LabelMatch};
 use super::number::{parse_figure, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
 use crate::model::{
-    BudgetChange, Explanation, Figure, LineItem, Place, PrintedPercent, Said, Scenario, Source, TableReport, TableSum,
-    Unread,
+    BudgetChange, ChangeRead, ColumnNote, ColumnReading, Evidence, Explanation, Figure, LineItem, NotReadWhy,
+    PassedOver, Place, PrintedPercent, RowNotRead, Said, Scenario, Signs, SignsRead, Source, TableReport, TableSum,
+    Unread, YearFrom,
 };
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -85,15 +86,15 @@ pub struct Table {
 #[derive(Debug, Clone, Default)]
 pub struct RawReport {
     pub last_cell: String,
-    pub passed_over: Option<String>,
+    pub passed_over: Option<PassedOver>,
     pub year: Option<i32>,
-    pub year_evidence: String,
-    pub money_evidence: String,
-    pub signs: String,
-    pub columns: Vec<String>,
+    pub year_evidence: Evidence,
+    pub money_evidence: Evidence,
+    pub signs: Option<SignsRead>,
+    pub columns: Vec<ColumnNote>,
     pub rows_read: usize,
     /// Cell, label, reason.
-    pub rows_not_read: Vec<(String, String, String)>,
+    pub rows_not_read: Vec<(String, String, NotReadWhy)>,
     /// Actuals to date read (`Toteuma 1-8/2024`): their year and the month they end with.
     pub period: Option<(i32, u8)>,
 }
@@ -274,7 +275,7 @@ impl Table {
     }
 
     /// The table's account with its places and unit.
-    pub fn report(&self, file: &str, place: &dyn Fn(&str) -> String, unit: Option<(&str, &str)>) -> TableReport {
+    pub fn report(&self, file: &str, place: &dyn Fn(&str) -> Place, unit: Option<(&str, &Evidence)>) -> TableReport {
         let r = &self.report;
         TableReport {
             file: file.to_string(),
@@ -282,7 +283,7 @@ impl Table {
             to: place(if r.last_cell.is_empty() { &self.header_cell } else { &r.last_cell }),
             passed_over: r.passed_over.clone(),
             unit: unit.map(|(u, _)| u.to_string()),
-            unit_evidence: unit.map(|(_, e)| e.to_string()).unwrap_or_default(),
+            unit_evidence: unit.map(|(_, e)| e.clone()),
             year: r.year,
             year_evidence: r.year_evidence.clone(),
             money_unit: self.factor,
@@ -292,13 +293,19 @@ impl Table {
             rows_read: r.rows_read,
             period: r.period,
             figures: self.figures.len(),
-            rows_not_read: r.rows_not_read.iter().map(|(c, l, why)| (place(c), l.clone(), why.clone())).collect(),
+            rows_not_read: r
+                .rows_not_read
+                .iter()
+                .map(|(c, l, why)| RowNotRead { place: place(c), label: l.clone(), why: why.clone() })
+                .collect(),
             changes: self
                 .changes
                 .iter()
-                .map(|(li, _, decision, v, cell)| {
-                    let euros = v.checked_mul(self.factor).map_or_else(|| v.to_string(), |e| e.normalize().to_string());
-                    (place(cell), li.id(), euros, decision.clone())
+                .map(|(li, _, decision, v, cell)| ChangeRead {
+                    place: place(cell),
+                    line_item: *li,
+                    amount: v.checked_mul(self.factor).map_or(*v, |e| e.normalize()),
+                    decision: decision.clone(),
                 })
                 .collect(),
         }
@@ -614,7 +621,7 @@ fn context_year(titles: &[(String, String)], near: Option<Inferred<i32>>, doc: &
         .iter()
         .find_map(|(t, cell)| {
             super::context::title_year(t)
-                .map(|y| Inferred::new(y, format!("the table's title \"{}\" ({cell})", super::context::short(t))))
+                .map(|y| Inferred::new(y, Evidence::TableTitle { text: super::context::short(t), cell: cell.clone() }))
         })
         .or(near)
         .or_else(|| doc.year().cloned())
@@ -639,8 +646,8 @@ fn read_table(
     let mut realisation_cols: Vec<u32> = Vec::new();
     let mut bare_percent_cols: Vec<u32> = Vec::new();
     let mut month_cols: Vec<(u32, u8)> = Vec::new();
-    let mut weak_factor: Option<String> = None;
-    let mut money_evidence = String::new();
+    let mut weak_factor: Option<Evidence> = None;
+    let mut money_evidence = Evidence::NoneStated;
     let mut explanation_col = None;
     let mut column_notes = Vec::new();
     let mut part_of_year = Vec::new();
@@ -650,7 +657,7 @@ fn read_table(
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
             let found = unit_factor(&text);
-            let evidence = || format!("the header \"{}\" ({})", super::context::short(&text), grid.cell_ref(top, c));
+            let evidence = || Evidence::Header { text: super::context::short(&text), cell: grid.cell_ref(top, c) };
             // A euro word in a column's words ("toteutuneet eurot") says euros but no scale: a caption's explicit
             // "1000 euroa" wins over it; it counts where nothing else states a unit.
             if found == Some(Decimal::ONE) && !text.contains('€') && weak_factor.is_none() {
@@ -677,11 +684,11 @@ fn read_table(
             if let Some((1, m)) = h.months {
                 h.scenario = Some(Scenario::Kausi);
                 kausi_months.get_or_insert(m);
-                column_notes.push(format!(
-                    "{} \"{}\": actuals to date (months 1–{m}): read as actuals to date, not the year's actuals",
-                    grid.cell_ref(top, c),
-                    super::context::short(&text)
-                ));
+                column_notes.push(ColumnNote {
+                    cell: grid.cell_ref(top, c),
+                    header: super::context::short(&text),
+                    reading: ColumnReading::ToDate { months: m },
+                });
                 columns.push((c, h, text));
                 continue;
             }
@@ -693,22 +700,26 @@ fn read_table(
         } else {
             let why = if h.part_of_year {
                 part_of_year.push((grid.cell_ref(top, c), Said::PartOfYear { column: super::context::short(&text) }));
-                "part of a year (actuals to date are never the year's actuals): not read"
+                ColumnReading::PartOfYear
             } else if h.percent && is_realisation_percent(&text) {
                 realisation_cols.push(c);
-                "a realisation percentage: checked against its row's actuals / budget"
+                ColumnReading::RealisationPercent
             } else if let Some(m) = month_column(&text).filter(|_| h.scenario.is_none() && !h.percent) {
                 month_cols.push((c, m));
-                "a month's actuals: checked to sum to the actuals to date"
+                ColumnReading::Month
             } else if h.percent && text.trim() == "%" {
                 bare_percent_cols.push(c);
-                "a percentage (its heading says of what only where the table has no variance column)"
+                ColumnReading::BarePercent
             } else if h.percent {
-                "a percentage: not read"
+                ColumnReading::Percent
             } else {
-                "no scenario: not read"
+                ColumnReading::NoScenario
             };
-            column_notes.push(format!("{} \"{}\": {why}", grid.cell_ref(top, c), super::context::short(&text)));
+            column_notes.push(ColumnNote {
+                cell: grid.cell_ref(top, c),
+                header: super::context::short(&text),
+                reading: why,
+            });
         }
     }
     // A bare "%" in a table without a variance column is its realisation (budget, actuals, %): checked.
@@ -749,7 +760,7 @@ fn read_table(
                     factor = caption_factor(&t);
                     if factor.is_some() {
                         money_evidence =
-                            format!("the caption \"{}\" ({})", super::context::short(&t), grid.cell_ref(r, c));
+                            Evidence::Caption { text: super::context::short(&t), cell: grid.cell_ref(r, c) };
                     }
                 }
                 if is_title_like(&t) {
@@ -776,11 +787,11 @@ fn read_table(
             h.part_of_year = true;
             h.months = Some((1, m));
             kausi_months.get_or_insert(m);
-            column_notes.push(format!(
-                "{}: actuals to date (months 1–{m}) by the caption \"{}\": read as actuals to date, not the year's actuals",
-                grid.cell_ref(top, *c),
-                super::context::short(&t)
-            ));
+            column_notes.push(ColumnNote {
+                cell: grid.cell_ref(top, *c),
+                header: String::new(),
+                reading: ColumnReading::ToDateByCaption { months: m, caption: super::context::short(&t) },
+            });
         }
     }
     // The header's cells left of the values are the table's caption too (a statement's "TULOSLASKELMA
@@ -831,7 +842,7 @@ fn read_table(
                 factor = Some(Decimal::ONE);
                 evidence
             }
-            None => "none stated: euros".into(),
+            None => Evidence::NoneStated,
         };
     }
     let factor = factor.unwrap_or(Decimal::ONE);
@@ -877,12 +888,12 @@ fn read_table(
                 | Scenario::EnnusteenPoikkeama
         );
         let year = match h.year {
-            Some(y) => Some((y, "its header".to_string())),
+            Some(y) => Some((y, YearFrom::Header)),
             None if budget_only => budget_year
                 .or_else(|| left_year(i))
-                .map(|y| (y, "the budget column's header".to_string()))
-                .or_else(|| table_year.as_ref().map(|t| (t.value, t.evidence.clone()))),
-            None => table_year.as_ref().map(|t| (t.value, t.evidence.clone())),
+                .map(|y| (y, YearFrom::BudgetHeader))
+                .or_else(|| table_year.as_ref().map(|t| (t.value, YearFrom::Table(t.evidence.clone())))),
+            None => table_year.as_ref().map(|t| (t.value, YearFrom::Table(t.evidence.clone()))),
         };
         let cell = grid.cell_ref(top, *c);
         match year {
@@ -890,15 +901,19 @@ fn read_table(
                 if h.year.is_none() && year_used.is_none() {
                     year_used = table_year.clone().filter(|t| t.value == year);
                 }
-                column_notes.push(format!(
-                    "{cell} \"{}\": {} {year} (year from {why})",
-                    super::context::short(text),
-                    scenario.id()
-                ));
+                column_notes.push(ColumnNote {
+                    cell: cell.clone(),
+                    header: super::context::short(text),
+                    reading: ColumnReading::Read { scenario, year, year_from: why },
+                });
                 value_columns.push(ValueColumn { col: *c, scenario, year })
             }
             None => {
-                column_notes.push(format!("{cell} \"{}\": no year: not read", super::context::short(text)));
+                column_notes.push(ColumnNote {
+                    cell: cell.clone(),
+                    header: super::context::short(text),
+                    reading: ColumnReading::NoYear,
+                });
                 local.warnings.push((cell, Said::NoYear { column: scenario.label("fi").to_string() }))
             }
         }
@@ -928,13 +943,11 @@ fn read_table(
             let end = read.end.max(from);
             let report = RawReport {
                 last_cell: grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1),
-                passed_over: (read.rows_read == 0).then(|| "no row names a unit of the org file".to_string()),
+                passed_over: (read.rows_read == 0).then_some(PassedOver::NoUnitRow),
                 year: year_used.as_ref().map(|y| y.value).or_else(|| value_columns.iter().map(|v| v.year).max()),
-                year_evidence: year_used.map_or_else(|| "the columns' headers".to_string(), |y| y.evidence),
+                year_evidence: year_used.map_or(Evidence::ColumnHeaders, |y| y.evidence),
                 money_evidence,
-                signs: "units as rows, the line item named by each column group's heading; appropriations \
-                        (määrärahat) are costs: turned to the reports' signs"
-                    .into(),
+                signs: Some(SignsRead { scenarios_as_rows: false, how: Signs::UnitsAsRows }),
                 columns: column_notes,
                 rows_read: read.rows_read,
                 rows_not_read: read.not_read,
@@ -948,17 +961,17 @@ fn read_table(
         }
     }
     let mut changes = Vec::new();
-    let mut signs = "as printed (revenues positive, costs negative)".to_string();
+    let mut signs = SignsRead { scenarios_as_rows: false, how: Signs::AsPrinted };
     let (mut rows, cells, not_read, end, value_columns, sheet_rows) = if !value_columns.is_empty()
         && super::scenario_rows::detect(grid, from, body_limit, first_value)
     {
         let turned = super::scenario_rows::turn(grid, from, body_limit, first_value, &value_columns, ctx.unreadable);
-        let not_read: Vec<(String, String, String)> =
+        let not_read: Vec<(String, String, NotReadWhy)> =
             turned.unplaced.iter().map(|u| (u.cell.clone(), u.label.clone(), u.reason.clone())).collect();
         for ch in &turned.changes {
             changes.push((ch.line_item, turned.columns[1].year, ch.decision.clone(), ch.value, ch.cell.clone()));
         }
-        signs = "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); ".to_string() + &signs;
+        signs.scenarios_as_rows = true;
         let (rows, cells): (Vec<BodyRow>, Vec<Vec<Vec<String>>>) =
             turned.rows.into_iter().map(|t| (t.row, t.cells)).unzip();
         (rows, cells, not_read, turned.end, turned.columns, Vec::new())
@@ -975,7 +988,11 @@ fn read_table(
     for c in unheaded {
         if (*header.end() + 1..end).any(|r| lenient_value(grid.get(r, c)).is_some()) {
             let cell = grid.cell_ref(top, c);
-            column_notes.push(format!("{cell} (no heading): a column of figures without a heading: not read"));
+            column_notes.push(ColumnNote {
+                cell: cell.clone(),
+                header: String::new(),
+                reading: ColumnReading::Unheaded,
+            });
             local.warnings.push((cell, Said::UnheadedColumn));
         }
     }
@@ -996,11 +1013,7 @@ fn read_table(
         problems.warnings.append(&mut local.warnings);
         let report = RawReport {
             last_cell: grid.cell_ref(end.saturating_sub(1).max(top), grid.start.1),
-            passed_over: Some(format!(
-                "its columns ({}) have no year and nothing around the table gives one: give it with --year or \
-                 year = in poikkeama.toml",
-                yearless.join(", ")
-            )),
+            passed_over: Some(PassedOver::NoYear { columns: yearless }),
             columns: column_notes,
             ..RawReport::default()
         };
@@ -1020,9 +1033,9 @@ fn read_table(
         last_cell,
         passed_over: None,
         year: year_used.as_ref().map(|y| y.value).or_else(|| value_columns.iter().map(|v| v.year).max()),
-        year_evidence: year_used.map_or_else(|| "the columns' headers".to_string(), |y| y.evidence),
+        year_evidence: year_used.map_or(Evidence::ColumnHeaders, |y| y.evidence),
         money_evidence,
-        signs: String::new(),
+        signs: None,
         columns: column_notes,
         rows_read: known_rows,
         rows_not_read: not_read.clone(),
@@ -1032,15 +1045,9 @@ fn read_table(
         // Goals, key figures, investments, the balance sheet: no row names a line item of the scheme.
         let first: Vec<String> = rows.iter().filter(|r| !r.label.is_empty()).take(3).map(|r| r.label.clone()).collect();
         report.passed_over = Some(if units_as_rows && ctx.org.is_none() {
-            format!(
-                "its column groups name line items (määrärahat, tuloarviot) and its rows are units (first rows: {}): \
-                 reading it needs the org file (--org)",
-                first.join("; ")
-            )
-        } else if first.is_empty() {
-            "no row names a line item of the scheme".to_string()
+            PassedOver::UnitsAsRowsNeedOrg { first }
         } else {
-            format!("no row names a line item of the scheme (first rows: {})", first.join("; "))
+            PassedOver::NoLineItem { first }
         });
         report.rows_read = 0;
         report.rows_not_read.clear();
@@ -1056,17 +1063,11 @@ fn read_table(
                 net_cost: turned.net_cost,
             },
         ));
-        let layout = if signs.starts_with("scenarios as rows") {
-            "scenarios as rows (Alkuperäinen, Muutos, Yhteensä); "
-        } else {
-            ""
+        signs.how = Signs::CostsTurned {
+            columns: turned.evidence_columns,
+            net_cost: turned.net_cost,
+            variance_turned: turned.variance_turned,
         };
-        signs = format!(
-            "{layout}costs printed positive (the margin is {} in {} column(s)): turned{}",
-            if turned.net_cost { "costs − revenues, a net cost, turned too" } else { "revenues − costs" },
-            turned.evidence_columns,
-            if turned.variance_turned { ", cost variances too (printed actuals − budget)" } else { "" }
-        );
         for ch in changes.iter_mut() {
             if ch.0.item == crate::model::Item::TOIMINTAKULUT
                 || ch.0.item.is_under(crate::model::Item::TOIMINTAKULUT)
@@ -1076,7 +1077,7 @@ fn read_table(
             }
         }
     }
-    report.signs = signs;
+    report.signs = Some(signs);
     for (cell, label, reason) in &not_read {
         // Unknown labels were warned of as such when the row was read.
         if !local.warnings.iter().any(|(c, _)| c == cell) {
@@ -1380,7 +1381,7 @@ fn lenient_value(cell: &Cell) -> Option<Decimal> {
 struct Body {
     rows: Vec<BodyRow>,
     sheet_rows: Vec<u32>,
-    not_read: Vec<(String, String, String)>,
+    not_read: Vec<(String, String, NotReadWhy)>,
     end: u32,
 }
 
@@ -1429,7 +1430,11 @@ fn read_body(
             let label = label.unwrap_or_default().trim().to_string();
             let known = match_label(&label, previous).line_item().is_some();
             if known || !label.is_empty() {
-                not_read.push((grid.cell_ref(r, label_col), label.clone(), reason.clone()));
+                not_read.push((
+                    grid.cell_ref(r, label_col),
+                    label.clone(),
+                    NotReadWhy::Unreadable { reason: reason.clone() },
+                ));
                 rows.push(BodyRow {
                     line: None,
                     of_which: false,
@@ -1462,7 +1467,7 @@ fn read_body(
                 sheet_rows.push(r);
             } else {
                 problems.warnings.push((grid.cell_ref(r, first), Said::NoLabel));
-                not_read.push((grid.cell_ref(r, first), String::new(), "figures without a label".into()));
+                not_read.push((grid.cell_ref(r, first), String::new(), NotReadWhy::NoLabel));
             }
             continue;
         };
@@ -1494,11 +1499,7 @@ fn read_body(
                     problems
                         .warnings
                         .push((grid.cell_ref(r, label_col), Said::UnknownLabel { label: label.trim().to_string() }));
-                    not_read.push((
-                        grid.cell_ref(r, label_col),
-                        label.trim().to_string(),
-                        "its label names no line item of the scheme".into(),
-                    ));
+                    not_read.push((grid.cell_ref(r, label_col), label.trim().to_string(), NotReadWhy::UnknownLabel));
                 }
                 rows.push(BodyRow {
                     line: None,
@@ -1539,7 +1540,7 @@ fn read_body(
                 problems.errors.push((cell.clone(), reason.clone()));
             }
             // The whole row is unread: a row read in part would make its sums look wrong.
-            not_read.push((cell, label.trim().to_string(), reason));
+            not_read.push((cell, label.trim().to_string(), NotReadWhy::Unreadable { reason }));
             rows.push(BodyRow {
                 line: None,
                 of_which: false,
@@ -1571,7 +1572,7 @@ fn read_body(
     }
     for row in rows.iter().filter(|r| r.line.is_none() && r.label.is_empty()) {
         problems.warnings.push((row.cell.clone(), Said::NoLabel));
-        not_read.push((row.cell.clone(), String::new(), "figures without a label".into()));
+        not_read.push((row.cell.clone(), String::new(), NotReadWhy::NoLabel));
     }
     Body { rows, sheet_rows, not_read, end: last_row }
 }
@@ -1744,7 +1745,7 @@ mod tests {
             .report
             .columns
             .iter()
-            .any(|c| c == "D2 (no heading): a column of figures without a heading: not read"));
+            .any(|c| c.to_string() == "D2 (no heading): a column of figures without a heading: not read"));
     }
 
     proptest::proptest! {

@@ -14,7 +14,7 @@ use super::label::{match_label, LabelMatch};
 use super::table::{find_tables_in, Problems, TableContext};
 use super::workbook::{resolve_unit, WorkbookFigures};
 use crate::error::{Error, Result};
-use crate::model::{Org, Place, Scenario, Warning};
+use crate::model::{Evidence, Org, Place, Scenario, Warning};
 use calamine::{Data, Range};
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -85,17 +85,17 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         Place::Line { line } => line.to_string(),
         other => format!("{other:?}"),
     };
+    // A line as a person finds it: on its page where the document has pages (a form-fed text's line is the
+    // file's line).
     let said_at = |line: u32| match place_of_line(line) {
-        Place::Page { page, line } => format!("page {page}, line {line}"),
         Place::Line { line } if paged => {
-            format!("page {}, line {line}", pages.get(line.saturating_sub(1) as usize).copied().unwrap_or(1))
+            Place::Page { page: pages.get(line.saturating_sub(1) as usize).copied().unwrap_or(1), line }
         }
-        Place::Line { line } => format!("line {line}"),
-        other => format!("{other:?}"),
+        other => other,
     };
     // The document's title: the first lines of its first page.
     let mut doc = super::context::DocContext::for_file(shown, super::context::configured_year());
-    let first: Vec<(&str, String)> = lines
+    let first: Vec<(&str, Place)> = lines
         .iter()
         .enumerate()
         .filter(|(k, l)| !l.trim().is_empty() && pages.get(*k).copied().unwrap_or(1) == 1)
@@ -116,7 +116,7 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
             *n += 1;
             if *n <= 3 {
                 if let Some(y) = super::context::report_year(l) {
-                    let evidence = format!("the page header \"{}\", page {page}", super::context::short(l));
+                    let evidence = crate::model::Evidence::PageHeader { text: super::context::short(l), page };
                     page_years.insert(page, Inferred::new(y, evidence));
                 }
             }
@@ -151,10 +151,10 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
     }
     // The unit named nearest above, in the same section: a numbered heading ("8.2 Tuloslaskelmaosan
     // toteutumiset") between two tables starts a new one.
-    let mut above: Option<(String, String)> = None;
+    let mut above: Option<(String, Place)> = None;
     let mut previous_end = 0;
     // First every table's unit, then (a unit given on two stated bases) the external-only tables apart.
-    let mut resolved: Vec<(super::table::Table, Option<(String, String)>)> = Vec::new();
+    let mut resolved: Vec<(super::table::Table, Option<(String, Evidence)>)> = Vec::new();
     for table in tables {
         if (previous_end..table.span.0).any(|r| grid.get(r, 0).text().is_some_and(|t| is_section_heading(&t))) {
             above = None;
@@ -167,11 +167,11 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         }
         let unit = resolve_unit(&table, "", org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
         if let Some((unit, evidence)) = &unit {
-            if !evidence.starts_with("the unit named above") && !evidence.starts_with("the org file's only root") {
+            if !matches!(evidence, Evidence::UnitAbove { .. } | Evidence::OnlyRoot) {
                 above = Some((unit.clone(), here(&table.header_cell)));
             }
         }
-        resolved.push((table, unit.or(Some((String::new(), String::new())))));
+        resolved.push((table, unit.or(Some((String::new(), Evidence::NoneStated)))));
     }
     separate_bases(&mut resolved, &mut |t: &super::table::Table, unit: &str| {
         out.warnings.push(Warning {
@@ -187,7 +187,7 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
         };
         if unit.is_empty() {
             let mut report = table.report(shown, &here, None);
-            report.passed_over = Some("no title names a unit of the org file".into());
+            report.passed_over = Some(crate::model::PassedOver::NoUnitTitle);
             out.tables.push(report);
             continue;
         }
@@ -223,7 +223,7 @@ fn basis(t: &super::table::Table) -> Option<bool> {
 /// only, beside the budget's execution tables of external and internal items), they are different figures,
 /// not one figure given twice: the external-only tables' unit becomes `<unit> (ulkoinen)`, said once each.
 fn separate_bases(
-    resolved: &mut [(super::table::Table, Option<(String, String)>)],
+    resolved: &mut [(super::table::Table, Option<(String, Evidence)>)],
     said: &mut dyn FnMut(&super::table::Table, &str),
 ) {
     let with_internal: std::collections::HashSet<String> = resolved
@@ -236,9 +236,7 @@ fn separate_bases(
         if basis(t) == Some(false) && with_internal.contains(name.as_str()) {
             said(t, name);
             *name = format!("{name} (ulkoinen)");
-            evidence.push_str(
-                "; its caption says external items only, where another table of the unit gives external and internal",
-            );
+            *evidence = Evidence::ExternalApart(Box::new(evidence.clone()));
         }
     }
 }
@@ -257,14 +255,17 @@ fn is_section_heading(text: &str) -> bool {
 }
 
 /// "No budget table found", naming what came nearest: the tables passed over (their place and why).
-pub(super) fn no_tables(shown: &str, tables: &[super::table::Table], place: &dyn Fn(&str) -> String) -> Error {
+pub(super) fn no_tables(shown: &str, tables: &[super::table::Table], place: &dyn Fn(&str) -> Place) -> Error {
     if tables.is_empty() {
         return Error::NoTables { path: shown.to_string() };
     }
     let nearest: Vec<String> = tables
         .iter()
         .take(3)
-        .map(|t| format!("{}: {}", place(&t.header_cell), t.report.passed_over.clone().unwrap_or_default()))
+        .map(|t| {
+            let why = t.report.passed_over.as_ref().map(ToString::to_string).unwrap_or_default();
+            format!("{}: {why}", place(&t.header_cell))
+        })
         .collect();
     Error::File {
         path: shown.to_string(),

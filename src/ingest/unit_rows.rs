@@ -27,7 +27,7 @@ pub fn group_item(header: &str) -> Option<Item> {
 /// row after the last one read.
 pub struct Read {
     pub figures: Vec<RawFigure>,
-    pub not_read: Vec<(String, String, String)>,
+    pub not_read: Vec<(String, String, crate::model::NotReadWhy)>,
     pub rows_read: usize,
     pub end: u32,
 }
@@ -74,12 +74,12 @@ pub fn read(grid: &Grid, from: u32, limit: u32, columns: &[(ValueColumn, Item)],
         }
         out.end = r + 1;
         if let Some(reason) = bad {
-            out.not_read.push((cell, label.trim().to_string(), reason));
+            out.not_read.push((cell, label.trim().to_string(), crate::model::NotReadWhy::Unreadable { reason }));
             above = None;
             continue;
         }
         let Some(unit) = unit_of(org, &label, above.as_deref()) else {
-            out.not_read.push((cell, label.trim().to_string(), "its label names no unit of the org file".into()));
+            out.not_read.push((cell, label.trim().to_string(), crate::model::NotReadWhy::NoUnit));
             above = None;
             continue;
         };

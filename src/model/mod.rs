@@ -5,11 +5,16 @@ mod line_item;
 pub mod org;
 pub mod scheme;
 mod sums;
+mod tables;
 
 pub use line_item::{Item, Kind, LineItem};
 pub use org::{Org, Unit};
 pub use scheme::Scheme;
 pub use sums::{scheme_sums, PrintedPercent, PrintedTotal, TableSum, Unread};
+pub use tables::{
+    ChangeRead, ColumnNote, ColumnReading, Evidence, NotReadWhy, PassedOver, RowNotRead, Signs, SignsRead, TableReport,
+    TitleMatch, YearFrom,
+};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -400,37 +405,6 @@ pub struct BudgetChange {
     pub source: String,
 }
 
-/// What was read of one table and why, for `extract --explain` and the workbook's sheet of tables: its place,
-/// its unit, year, money unit and signs each with the evidence, each column's reading, and its rows read and
-/// not read. A table passed over (no row names a line item: goals, key figures, the balance sheet) says why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TableReport {
-    pub file: String,
-    /// The header's place and the last row's (`page 81, line 7` … `page 81, line 18`).
-    pub from: String,
-    pub to: String,
-    /// None when read; why not when passed over.
-    pub passed_over: Option<String>,
-    pub unit: Option<String>,
-    pub unit_evidence: String,
-    pub year: Option<i32>,
-    pub year_evidence: String,
-    /// Actuals to date read from it: their year and the month they end with.
-    pub period: Option<(i32, u8)>,
-    #[serde(with = "rust_decimal::serde::str")]
-    pub money_unit: Decimal,
-    pub money_evidence: String,
-    pub signs: String,
-    /// Each value column: its header and what it was read as, or why it was not read.
-    pub columns: Vec<String>,
-    pub rows_read: usize,
-    pub figures: usize,
-    /// Rows not read: place, label, reason.
-    pub rows_not_read: Vec<(String, String, String)>,
-    /// Budget change rows read: place, line item, amount in euros (reports' signs), decision.
-    pub changes: Vec<(String, String, String, String)>,
-}
-
 /// Why a report export's total row could not be checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "why", rename_all = "snake_case")]
@@ -547,7 +521,7 @@ pub enum Said {
     UnheadedActuals { rows: usize, example: String },
     /// A row of a budget table that could not be read (its figures could not be split into the columns, a
     /// cell that is no number, a row no line item names): why, and the candidate readings where there are.
-    RowNotRead { label: String, reason: String },
+    RowNotRead { label: String, reason: NotReadWhy },
     /// A table that prints costs positive, recognised by its margin (revenues − costs) in `columns` columns:
     /// its costs were turned to the reports' signs (and its cost variances too when printed actuals − budget).
     CostsTurned {

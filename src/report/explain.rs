@@ -12,13 +12,14 @@ pub fn write_text(tables: &[TableReport], mut out: impl Write) -> std::io::Resul
     let passed: Vec<&TableReport> = tables.iter().filter(|t| t.passed_over.is_some()).collect();
     for (k, t) in read.iter().enumerate() {
         writeln!(out, "table {} of {}: {} {} – {}", k + 1, read.len(), t.file, t.from, t.to)?;
-        writeln!(out, "  unit: {} (from {})", t.unit.as_deref().unwrap_or("–"), t.unit_evidence)?;
+        let unit_from = t.unit_evidence.as_ref().map(ToString::to_string).unwrap_or_default();
+        writeln!(out, "  unit: {} (from {unit_from})", t.unit.as_deref().unwrap_or("–"))?;
         match t.year {
             Some(y) => writeln!(out, "  year: {y} (from {})", t.year_evidence)?,
             None => writeln!(out, "  year: none")?,
         }
         writeln!(out, "  money unit: {} € (from {})", t.money_unit.normalize(), t.money_evidence)?;
-        writeln!(out, "  signs: {}", t.signs)?;
+        writeln!(out, "  signs: {}", t.signs.as_ref().map(ToString::to_string).unwrap_or_default())?;
         for c in &t.columns {
             writeln!(out, "  column {c}")?;
         }
@@ -29,17 +30,18 @@ pub fn write_text(tables: &[TableReport], mut out: impl Write) -> std::io::Resul
             t.figures,
             t.rows_not_read.len()
         )?;
-        for (place, label, why) in &t.rows_not_read {
-            writeln!(out, "    not read: {place} \"{label}\": {why}")?;
+        for r in &t.rows_not_read {
+            writeln!(out, "    not read: {} \"{}\": {}", r.place, r.label, r.why)?;
         }
-        for (place, item, amount, decision) in &t.changes {
-            writeln!(out, "    change: {place} {item} {amount} \"{decision}\"")?;
+        for c in &t.changes {
+            writeln!(out, "    change: {} {} {} \"{}\"", c.place, c.line_item.id(), c.amount, c.decision)?;
         }
     }
     if !passed.is_empty() {
         writeln!(out, "passed over ({}): tables that are not budget tables", passed.len())?;
         for t in &passed {
-            writeln!(out, "  {} {}: {}", t.file, t.from, t.passed_over.as_deref().unwrap_or(""))?;
+            let why = t.passed_over.as_ref().map(ToString::to_string).unwrap_or_default();
+            writeln!(out, "  {} {}: {why}", t.file, t.from)?;
         }
     }
     let not_read: usize = read.iter().map(|t| t.rows_not_read.len()).sum();

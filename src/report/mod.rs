@@ -16,6 +16,7 @@ pub mod manifest;
 pub mod markdown;
 pub mod output;
 pub mod pdf;
+pub mod tables_words;
 pub mod text;
 pub mod xlsx;
 mod xlsx_words;

@@ -761,8 +761,12 @@ pub fn said_text(said: &Said, lang: Lang) -> String {
              siffror i den ({example})"
         ),
         (Lang::En, Said::UnheadedColumn | Said::UnheadedActuals { .. }) => said.to_string(),
-        (Lang::Fi, Said::RowNotRead { label, reason }) => format!("riviä \"{label}\" ei luettu: {reason}"),
-        (Lang::Sv, Said::RowNotRead { label, reason }) => format!("raden \"{label}\" lästes inte: {reason}"),
+        (Lang::Fi, Said::RowNotRead { label, reason }) => {
+            format!("riviä \"{label}\" ei luettu: {}", super::tables_words::not_read(reason, lang))
+        }
+        (Lang::Sv, Said::RowNotRead { label, reason }) => {
+            format!("raden \"{label}\" lästes inte: {}", super::tables_words::not_read(reason, lang))
+        }
         (Lang::En, Said::RowNotRead { label, reason }) => format!("row \"{label}\" not read: {reason}"),
         (Lang::Fi, Said::CostsTurned { columns, variance_turned, net_cost }) => format!(
             "taulukko esittää kulut positiivisina (toimintakate = {} {columns} sarakkeessa): kulut{} käännetty \

@@ -4,6 +4,7 @@
 //! them too. Text from the inputs is always written as text.
 
 use super::fmt::Lang;
+use super::tables_words as words;
 use super::ReportContext;
 use crate::engine::{Finding, Row, Rule, Severity};
 use crate::error::{Error, Result};
@@ -842,24 +843,42 @@ fn tables_sheet(wb: &mut Workbook, tables: &[crate::model::TableReport], f: &For
     let number = f.text.clone().set_align(FormatAlign::Top);
     for (i, t) in tables.iter().enumerate() {
         let r = i as u32 + 1;
+        let lang = f.lang;
         let read = match &t.passed_over {
             None => w.read.to_string(),
-            Some(why) => format!("{}: {why}", w.passed_over),
+            Some(why) => format!("{}: {}", w.passed_over, words::passed_over(why, lang)),
         };
-        let not_read: Vec<String> = t.rows_not_read.iter().map(|(p, l, why)| format!("{p} \"{l}\": {why}")).collect();
-        let changes: Vec<String> = t.changes.iter().map(|(p, li, v, d)| format!("{p} {li} {v} \"{d}\"")).collect();
+        let not_read: Vec<String> = t
+            .rows_not_read
+            .iter()
+            .map(|r| format!("{} \"{}\": {}", words::place(&r.place, lang), r.label, words::not_read(&r.why, lang)))
+            .collect();
+        let changes: Vec<String> = t
+            .changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} {} \"{}\"",
+                    words::place(&c.place, lang),
+                    c.line_item.label(lang.code()),
+                    super::fmt::signed_money(c.amount, lang),
+                    c.decision
+                )
+            })
+            .collect();
+        let columns: Vec<String> = t.columns.iter().map(|c| words::column(c, lang)).collect();
         let cells: [String; 15] = [
             t.file.clone(),
-            format!("{} – {}", t.from, t.to),
+            format!("{} – {}", words::place(&t.from, lang), words::place(&t.to, lang)),
             read,
             t.unit.clone().unwrap_or_default(),
-            t.unit_evidence.clone(),
+            t.unit_evidence.as_ref().map(|e| words::evidence(e, lang)).unwrap_or_default(),
             t.year.map(|y| y.to_string()).unwrap_or_default(),
-            t.year_evidence.clone(),
+            words::evidence(&t.year_evidence, lang),
             t.money_unit.normalize().to_string(),
-            t.money_evidence.clone(),
-            t.signs.clone(),
-            t.columns.join("\n"),
+            words::evidence(&t.money_evidence, lang),
+            t.signs.as_ref().map(|s| words::signs(s, lang)).unwrap_or_default(),
+            columns.join("\n"),
             t.rows_read.to_string(),
             t.figures.to_string(),
             not_read.join("\n"),

@@ -5,7 +5,7 @@ mod cfb;
 use super::grid::Grid;
 use super::table::{find_tables_in, Problems, Table, TableContext};
 use crate::error::{Error, Result};
-use crate::model::{cell_ref, Figure, Org, Said, TableSum, Warning};
+use crate::model::{cell_ref, Evidence, Figure, Org, Place, Said, TableSum, TitleMatch, Warning};
 use calamine::{open_workbook_auto_from_rs, open_workbook_from_rs, Dimensions, Ods, Reader, Sheets, Xls, Xlsb, Xlsx};
 use std::io::Cursor;
 use std::path::Path;
@@ -265,17 +265,17 @@ fn read_inner(
         if doc.title_year.is_none() && !titled {
             // The document's title: the first text cells of its first sheet with a table.
             titled = true;
-            let first: Vec<(String, String)> = (grid.start.0..grid.row_end().min(grid.start.0 + 10))
+            let first: Vec<(String, Place)> = (grid.start.0..grid.row_end().min(grid.start.0 + 10))
                 .flat_map(|r| (grid.start.1..grid.col_end()).map(move |c| (r, c)))
                 .filter_map(|(r, c)| {
-                    grid.get(r, c).text().map(|t| (t, format!("sheet {sheet}, cell {}", grid.cell_ref(r, c))))
+                    grid.get(r, c).text().map(|t| (t, Place::Cell { sheet: sheet.clone(), cell: grid.cell_ref(r, c) }))
                 })
                 .collect();
             doc.read_title(first.iter().map(|(t, p)| (t.as_str(), p.clone())));
         }
         // The sheet's name gives a year to its tables ("Keskus TP2024").
         let sheet_year = super::context::title_year(&sheet)
-            .map(|y| super::context::Inferred::new(y, format!("the sheet's name \"{sheet}\"")));
+            .map(|y| super::context::Inferred::new(y, Evidence::SheetName { sheet: sheet.clone() }));
         let near = |_: u32| sheet_year.clone();
         let unreadable = std::collections::HashMap::new();
         let ctx = TableContext { doc: &doc, near: &near, page: &|_| 0, org, unreadable: &unreadable };
@@ -300,8 +300,8 @@ fn read_inner(
         for (cell, message) in problems.errors {
             out.errors.push(Error::Cell { path: shown.to_string(), sheet: sheet.clone(), cell, message });
         }
-        let here = |cell: &str| format!("sheet {sheet}, cell {cell}");
-        let mut above: Option<(String, String)> = None;
+        let here = |cell: &str| Place::Cell { sheet: sheet.clone(), cell: cell.to_string() };
+        let mut above: Option<(String, Place)> = None;
         for table in tables {
             if table.report.passed_over.is_some() {
                 passed.push(table.report(shown, &here, None));
@@ -311,15 +311,15 @@ fn read_inner(
                 resolve_unit(&table, &sheet, org, &mut out.warnings, &location(&table.header_cell), above.as_ref());
             let Some((unit, evidence)) = unit else {
                 let mut report = table.report(shown, &here, None);
-                report.passed_over = Some("no title names a unit of the org file".into());
+                report.passed_over = Some(crate::model::PassedOver::NoUnitTitle);
                 out.tables.push(report);
                 continue;
             };
-            if !evidence.starts_with("the unit named above") && !evidence.starts_with("the org file's only root") {
+            if !matches!(evidence, Evidence::UnitAbove { .. } | Evidence::OnlyRoot) {
                 above = Some((unit.clone(), here(&table.header_cell)));
             }
             out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
-            let place = |cell: &str| crate::model::Place::Cell { sheet: sheet.clone(), cell: cell.to_string() };
+            let place = here;
             out.percents.extend(table.percents_model(&unit, shown, &place));
             out.totals.extend(table.month_totals_model(&unit, shown, &place));
             let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
@@ -336,7 +336,7 @@ fn read_inner(
         let nearest: Vec<String> = passed
             .iter()
             .take(3)
-            .map(|t| format!("{}: {}", t.from, t.passed_over.clone().unwrap_or_default()))
+            .map(|t| format!("{}: {}", t.from, t.passed_over.as_ref().map(ToString::to_string).unwrap_or_default()))
             .collect();
         return Err(Error::File {
             path: shown.to_string(),
@@ -379,17 +379,17 @@ pub(super) fn resolve_unit(
     org: Option<&Org>,
     warnings: &mut Vec<Warning>,
     location: &str,
-    above: Option<&(String, String)>,
-) -> Option<(String, String)> {
-    let from_title = |t: &str| format!("the title \"{t}\"");
+    above: Option<&(String, Place)>,
+) -> Option<(String, Evidence)> {
+    let from_title = |t: &str, matched| Evidence::Title { text: super::context::short(t), matched };
     if let Some(org) = org {
         if let Some((unit, t)) =
             table.titles.iter().find_map(|t| org.find_named(t).or_else(|| org.find_prefix(t)).map(|u| (u, t)))
         {
-            return Some((unit.name.clone(), from_title(t)));
+            return Some((unit.name.clone(), from_title(t, TitleMatch::Named)));
         }
         if let Some(unit) = org.find_named(sheet) {
-            return Some((unit.name.clone(), format!("the sheet's name \"{sheet}\"")));
+            return Some((unit.name.clone(), Evidence::SheetName { sheet: sheet.to_string() }));
         }
         // The group's statements (konsernituloslaskelma) are not the municipality's own: unless the org file
         // has a unit for the group, they are not read.
@@ -409,39 +409,36 @@ pub(super) fn resolve_unit(
                     location: location.to_string(),
                     said: Said::UnitFromTitle { title: t.clone(), unit: unit.name.clone() },
                 });
-                return Some((unit.name.clone(), format!("{} (an inflected form)", from_title(t))));
+                return Some((unit.name.clone(), from_title(t, TitleMatch::Inflected)));
             }
             if let Some(unit) = org.find_fuzzy(t) {
                 warnings.push(Warning {
                     location: location.to_string(),
                     said: Said::UnitNearMatch { name: t.clone(), unit: unit.name.clone() },
                 });
-                return Some((unit.name.clone(), format!("{} (a near match)", from_title(t))));
+                return Some((unit.name.clone(), from_title(t, TitleMatch::NearMatch)));
             }
             if name_like(t) {
-                return Some((
-                    t.split_whitespace().collect::<Vec<_>>().join(" "),
-                    format!("{} (not in the org file)", from_title(t)),
-                ));
+                return Some((t.split_whitespace().collect::<Vec<_>>().join(" "), from_title(t, TitleMatch::NotInOrg)));
             }
         }
         if let Some((unit, at)) = above {
-            return Some((unit.clone(), format!("the unit named above the table, at {at}")));
+            return Some((unit.clone(), Evidence::UnitAbove { place: at.clone() }));
         }
         let mut roots = org.units.iter().filter(|u| u.parent.is_none());
         if let (Some(root), None) = (roots.next(), roots.next()) {
-            return Some((root.name.clone(), "the org file's only root (no title names a unit)".into()));
+            return Some((root.name.clone(), Evidence::OnlyRoot));
         }
         warnings.push(Warning { location: location.to_string(), said: Said::NoUnit { titles: table.titles.clone() } });
         return None;
     }
     if let Some(t) = table.titles.iter().find(|t| !is_heading(t)) {
-        return Some((t.split_whitespace().collect::<Vec<_>>().join(" "), from_title(t)));
+        return Some((t.split_whitespace().collect::<Vec<_>>().join(" "), from_title(t, TitleMatch::Named)));
     }
     if let Some((unit, at)) = above {
-        return Some((unit.clone(), format!("the unit named above the table, at {at}")));
+        return Some((unit.clone(), Evidence::UnitAbove { place: at.clone() }));
     }
-    Some((sheet.to_string(), format!("the sheet's name \"{sheet}\"")))
+    Some((sheet.to_string(), Evidence::SheetName { sheet: sheet.to_string() }))
 }
 
 /// Does a caption name the municipal group (konserni, koncern) rather than the municipality?
