@@ -33,7 +33,9 @@ fn yearless_columns_take_the_documents_year_never_a_neighbours() {
     // --explain says where the year came from.
     let out = run_in(dir.path(), &["extract", "--explain", "kertomus.txt"]);
     let explain = stdout(&out);
-    assert!(explain.contains("year: 2024 (from the table's title \"Tilinpäätös 2024\" (A2))"), "{explain}");
+    // Places are the file's own: the title on line 2, the header on line 5 (never a grid's cell).
+    assert!(explain.contains("year: 2024 (from the table's title \"Tilinpäätös 2024\" (line 2))"), "{explain}");
+    assert!(explain.contains("column line 5 \"TP 2023\": tp 2023"), "{explain}");
     assert!(explain.contains("\"ALKUPERÄINEN TA\": ta 2024 (year from the table's title"), "{explain}");
     assert!(explain.contains("\"TP 2023\": tp 2023 (year from its header)"), "{explain}");
 }

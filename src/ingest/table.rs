@@ -283,13 +283,13 @@ impl Table {
             to: place(if r.last_cell.is_empty() { &self.header_cell } else { &r.last_cell }),
             passed_over: r.passed_over.clone(),
             unit: unit.map(|(u, _)| u.to_string()),
-            unit_evidence: unit.map(|(_, e)| e.clone()),
+            unit_evidence: unit.map(|(_, e)| e.relocated(place)),
             year: r.year,
-            year_evidence: r.year_evidence.clone(),
+            year_evidence: r.year_evidence.relocated(place),
             money_unit: self.factor,
-            money_evidence: r.money_evidence.clone(),
+            money_evidence: r.money_evidence.relocated(place),
             signs: r.signs.clone(),
-            columns: r.columns.clone(),
+            columns: r.columns.iter().map(|c| c.relocated(place)).collect(),
             rows_read: r.rows_read,
             period: r.period,
             figures: self.figures.len(),
@@ -620,8 +620,9 @@ fn context_year(titles: &[(String, String)], near: Option<Inferred<i32>>, doc: &
     titles
         .iter()
         .find_map(|(t, cell)| {
-            super::context::title_year(t)
-                .map(|y| Inferred::new(y, Evidence::TableTitle { text: super::context::short(t), cell: cell.clone() }))
+            super::context::title_year(t).map(|y| {
+                Inferred::new(y, Evidence::TableTitle { text: super::context::short(t), at: Place::grid(cell) })
+            })
         })
         .or(near)
         .or_else(|| doc.year().cloned())
@@ -657,7 +658,8 @@ fn read_table(
         let text = column_text(grid, header.clone(), c, first_value);
         if factor.is_none() {
             let found = unit_factor(&text);
-            let evidence = || Evidence::Header { text: super::context::short(&text), cell: grid.cell_ref(top, c) };
+            let evidence =
+                || Evidence::Header { text: super::context::short(&text), at: Place::grid(&grid.cell_ref(top, c)) };
             // A euro word in a column's words ("toteutuneet eurot") says euros but no scale: a caption's explicit
             // "1000 euroa" wins over it; it counts where nothing else states a unit.
             if found == Some(Decimal::ONE) && !text.contains('€') && weak_factor.is_none() {
@@ -685,7 +687,7 @@ fn read_table(
                 h.scenario = Some(Scenario::Kausi);
                 kausi_months.get_or_insert(m);
                 column_notes.push(ColumnNote {
-                    cell: grid.cell_ref(top, c),
+                    at: Place::grid(&grid.cell_ref(top, c)),
                     header: super::context::short(&text),
                     reading: ColumnReading::ToDate { months: m },
                 });
@@ -716,7 +718,7 @@ fn read_table(
                 ColumnReading::NoScenario
             };
             column_notes.push(ColumnNote {
-                cell: grid.cell_ref(top, c),
+                at: Place::grid(&grid.cell_ref(top, c)),
                 header: super::context::short(&text),
                 reading: why,
             });
@@ -759,8 +761,10 @@ fn read_table(
                 if factor.is_none() {
                     factor = caption_factor(&t);
                     if factor.is_some() {
-                        money_evidence =
-                            Evidence::Caption { text: super::context::short(&t), cell: grid.cell_ref(r, c) };
+                        money_evidence = Evidence::Caption {
+                            text: super::context::short(&t),
+                            at: Place::grid(&grid.cell_ref(r, c)),
+                        };
                     }
                 }
                 if is_title_like(&t) {
@@ -788,7 +792,7 @@ fn read_table(
             h.months = Some((1, m));
             kausi_months.get_or_insert(m);
             column_notes.push(ColumnNote {
-                cell: grid.cell_ref(top, *c),
+                at: Place::grid(&grid.cell_ref(top, *c)),
                 header: String::new(),
                 reading: ColumnReading::ToDateByCaption { months: m, caption: super::context::short(&t) },
             });
@@ -902,7 +906,7 @@ fn read_table(
                     year_used = table_year.clone().filter(|t| t.value == year);
                 }
                 column_notes.push(ColumnNote {
-                    cell: cell.clone(),
+                    at: Place::grid(&cell),
                     header: super::context::short(text),
                     reading: ColumnReading::Read { scenario, year, year_from: why },
                 });
@@ -910,7 +914,7 @@ fn read_table(
             }
             None => {
                 column_notes.push(ColumnNote {
-                    cell: cell.clone(),
+                    at: Place::grid(&cell),
                     header: super::context::short(text),
                     reading: ColumnReading::NoYear,
                 });
@@ -989,7 +993,7 @@ fn read_table(
         if (*header.end() + 1..end).any(|r| lenient_value(grid.get(r, c)).is_some()) {
             let cell = grid.cell_ref(top, c);
             column_notes.push(ColumnNote {
-                cell: cell.clone(),
+                at: Place::grid(&cell),
                 header: String::new(),
                 reading: ColumnReading::Unheaded,
             });

@@ -48,10 +48,10 @@ pub enum Evidence {
         text: String,
         matched: TitleMatch,
     },
-    /// The table's title, at its cell (a year).
+    /// The table's title, where it stands (a year).
     TableTitle {
         text: String,
-        cell: String,
+        at: Place,
     },
     /// The document's title on its first lines.
     DocumentTitle {
@@ -80,12 +80,12 @@ pub enum Evidence {
     /// A column's header (a money unit).
     Header {
         text: String,
-        cell: String,
+        at: Place,
     },
     /// A caption near the table (a money unit).
     Caption {
         text: String,
-        cell: String,
+        at: Place,
     },
     /// The unit as the evidence given names it, read as its external figures apart: the table's caption says
     /// external items only, where another table of the unit gives external and internal.
@@ -128,8 +128,8 @@ pub enum Signs {
 /// One column of a table and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnNote {
-    /// The header's cell, and its text (cut).
-    pub cell: String,
+    /// Where the header stands, and its text (cut).
+    pub at: Place,
     pub header: String,
     pub reading: ColumnReading,
 }
@@ -224,6 +224,60 @@ pub enum PassedOver {
     NoLineItem { first: Vec<String> },
 }
 
+impl Place {
+    /// A place read in a grid before its file's places are known: the grid's cell, `sheet` left empty.
+    pub fn grid(cell: &str) -> Place {
+        Place::Cell { sheet: String::new(), cell: cell.to_string() }
+    }
+
+    /// A grid's place (see [`Place::grid`]) as the file's place, by `place`; any other as it is.
+    pub fn relocated(&self, place: &dyn Fn(&str) -> Place) -> Place {
+        match self {
+            Place::Cell { sheet, cell } if sheet.is_empty() => place(cell),
+            other => other.clone(),
+        }
+    }
+
+    /// The place within its table, in English: a cell by its reference alone (its sheet is the table's), a
+    /// line as `page 81, line 7`.
+    pub fn spot(&self) -> String {
+        match self {
+            Place::Cell { cell, .. } => cell.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Evidence {
+    /// The evidence with its grid places as the file's places (see [`Place::relocated`]).
+    pub fn relocated(&self, place: &dyn Fn(&str) -> Place) -> Evidence {
+        match self {
+            Evidence::TableTitle { text, at } => Evidence::TableTitle { text: text.clone(), at: at.relocated(place) },
+            Evidence::Header { text, at } => Evidence::Header { text: text.clone(), at: at.relocated(place) },
+            Evidence::Caption { text, at } => Evidence::Caption { text: text.clone(), at: at.relocated(place) },
+            Evidence::DocumentTitle { text, place: p } => {
+                Evidence::DocumentTitle { text: text.clone(), place: p.relocated(place) }
+            }
+            Evidence::UnitAbove { place: p } => Evidence::UnitAbove { place: p.relocated(place) },
+            Evidence::ExternalApart(inner) => Evidence::ExternalApart(Box::new(inner.relocated(place))),
+            other => other.clone(),
+        }
+    }
+}
+
+impl ColumnNote {
+    /// The note with its grid places as the file's places (see [`Place::relocated`]).
+    pub fn relocated(&self, place: &dyn Fn(&str) -> Place) -> ColumnNote {
+        let reading = match &self.reading {
+            ColumnReading::Read { scenario, year, year_from: YearFrom::Table(e) } => {
+                ColumnReading::Read { scenario: *scenario, year: *year, year_from: YearFrom::Table(e.relocated(place)) }
+            }
+            other => other.clone(),
+        };
+        ColumnNote { at: self.at.relocated(place), header: self.header.clone(), reading }
+    }
+}
+
 // English, as `extract --explain` and the console say it; the reports word it in each language.
 
 impl fmt::Display for Place {
@@ -255,7 +309,7 @@ impl fmt::Display for Evidence {
                     TitleMatch::NotInOrg => write!(f, " (not in the org file)"),
                 }
             }
-            Evidence::TableTitle { text, cell } => write!(f, "the table's title \"{text}\" ({cell})"),
+            Evidence::TableTitle { text, at } => write!(f, "the table's title \"{text}\" ({})", at.spot()),
             Evidence::DocumentTitle { text, place } => write!(f, "the document's title \"{text}\", {place}"),
             Evidence::PageHeader { text, page } => write!(f, "the page header \"{text}\", page {page}"),
             Evidence::FileName { name } => write!(f, "the file's name \"{name}\""),
@@ -263,8 +317,8 @@ impl fmt::Display for Evidence {
             Evidence::Configured => write!(f, "--year / year = in the configuration"),
             Evidence::UnitAbove { place } => write!(f, "the unit named above the table, at {place}"),
             Evidence::OnlyRoot => write!(f, "the org file's only root (no title names a unit)"),
-            Evidence::Header { text, cell } => write!(f, "the header \"{text}\" ({cell})"),
-            Evidence::Caption { text, cell } => write!(f, "the caption \"{text}\" ({cell})"),
+            Evidence::Header { text, at } => write!(f, "the header \"{text}\" ({})", at.spot()),
+            Evidence::Caption { text, at } => write!(f, "the caption \"{text}\" ({})", at.spot()),
             Evidence::ExternalApart(inner) => write!(
                 f,
                 "{inner}; its caption says external items only, where another table of the unit gives external and \
@@ -298,7 +352,7 @@ impl fmt::Display for SignsRead {
 
 impl fmt::Display for ColumnNote {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (cell, header) = (&self.cell, &self.header);
+        let (cell, header) = (self.at.spot(), &self.header);
         let why = match &self.reading {
             ColumnReading::Read { scenario, year, year_from } => {
                 let from = match year_from {

@@ -25,6 +25,15 @@ pub fn place(p: &Place, lang: Lang) -> String {
     }
 }
 
+/// A place within its table: a cell by its reference alone (the table's place names the sheet), a line of a
+/// text or PDF as a place.
+fn spot(p: &Place, lang: Lang) -> String {
+    match p {
+        Place::Cell { cell, .. } => cell.clone(),
+        other => place(other, lang),
+    }
+}
+
 /// Where a table's unit, year or money unit was read from.
 pub fn evidence(e: &Evidence, lang: Lang) -> String {
     let fi = lang == Lang::Fi;
@@ -44,8 +53,8 @@ pub fn evidence(e: &Evidence, lang: Lang) -> String {
             };
             format!("{} \"{text}\"{how}", if fi { "otsikko" } else { "rubriken" })
         }
-        (_, Evidence::TableTitle { text, cell }) => {
-            format!("{} \"{text}\" ({cell})", if fi { "taulukon otsikko" } else { "tabellens rubrik" })
+        (_, Evidence::TableTitle { text, at }) => {
+            format!("{} \"{text}\" ({})", if fi { "taulukon otsikko" } else { "tabellens rubrik" }, spot(at, lang))
         }
         (_, Evidence::DocumentTitle { text, place: p }) => {
             format!("{} \"{text}\", {}", if fi { "asiakirjan otsikko" } else { "dokumentets rubrik" }, place(p, lang))
@@ -70,12 +79,13 @@ pub fn evidence(e: &Evidence, lang: Lang) -> String {
             "organisationsfilens enda översta enhet (ingen rubrik nämner en enhet)"
         }
         .into(),
-        (_, Evidence::Header { text, cell }) => {
-            format!("{} \"{text}\" ({cell})", if fi { "sarakeotsikko" } else { "kolumnrubriken" })
+        (_, Evidence::Header { text, at }) => {
+            format!("{} \"{text}\" ({})", if fi { "sarakeotsikko" } else { "kolumnrubriken" }, spot(at, lang))
         }
-        (_, Evidence::Caption { text, cell }) => format!(
-            "{} \"{text}\" ({cell})",
-            if fi { "taulukon yläpuolinen teksti" } else { "texten ovanför tabellen" }
+        (_, Evidence::Caption { text, at }) => format!(
+            "{} \"{text}\" ({})",
+            if fi { "taulukon yläpuolinen teksti" } else { "texten ovanför tabellen" },
+            spot(at, lang)
         ),
         (_, Evidence::ExternalApart(inner)) => format!(
             "{}; {}",
@@ -132,7 +142,7 @@ pub fn column(c: &ColumnNote, lang: Lang) -> String {
         Lang::Fi => true,
         Lang::Sv => false,
     };
-    let (cell, header) = (&c.cell, &c.header);
+    let (cell, header) = (spot(&c.at, lang), &c.header);
     let why = match &c.reading {
         ColumnReading::Read { scenario, year, year_from } => {
             let from = match (year_from, fi) {
@@ -307,7 +317,7 @@ mod tests {
     #[test]
     fn english_is_the_models_own_words_and_the_others_are_worded() {
         let c = ColumnNote {
-            cell: "B7".into(),
+            at: Place::Cell { sheet: "TA 2023".into(), cell: "B7".into() },
             header: "TP 2023".into(),
             reading: ColumnReading::Read { scenario: Scenario::Tp, year: 2023, year_from: YearFrom::Header },
         };
