@@ -1,6 +1,7 @@
 //! A sheet as a grid of cells in absolute coordinates, with its merged regions.
 
 use super::number::decimal_from_f64;
+use crate::model::NotANumber;
 use calamine::{Data, Dimensions, Range};
 use rust_decimal::Decimal;
 
@@ -10,8 +11,8 @@ pub enum Cell {
     Empty,
     Text(String),
     Number(Decimal),
-    /// Anything else (an error value, a boolean, a date), described for the error message.
-    Other(String),
+    /// Anything else (an error value, a boolean, a date, a float past any budget).
+    Other(crate::model::NotANumber),
 }
 
 impl Cell {
@@ -141,16 +142,16 @@ fn convert(data: &Data) -> Cell {
         Data::Float(f) => decimal_from_f64(*f).map_or_else(
             || {
                 if f.is_finite() {
-                    Cell::Other(format!("{f:e}, beyond any budget (more than 10^15 €),"))
+                    Cell::Other(NotANumber::Beyond(format!("{f:e}")))
                 } else {
-                    Cell::Other(format!("{f}"))
+                    Cell::Other(NotANumber::NotFinite(format!("{f}")))
                 }
             },
             Cell::Number,
         ),
-        Data::Bool(b) => Cell::Other(if *b { "TRUE".into() } else { "FALSE".into() }),
-        Data::DateTime(d) => Cell::Other(format!("a date ({d})")),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Other(format!("a date ({s})")),
-        Data::Error(e) => Cell::Other(format!("the error value {e}")),
+        Data::Bool(b) => Cell::Other(NotANumber::Bool(*b)),
+        Data::DateTime(d) => Cell::Other(NotANumber::Date(d.to_string())),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Other(NotANumber::Date(s.clone())),
+        Data::Error(e) => Cell::Other(NotANumber::ErrorValue(e.to_string())),
     }
 }

@@ -163,7 +163,7 @@ pub fn turn(
             }
         }
         if let Some((cell, reason)) = bad {
-            unplaced.push(Unplaced { cell, label: text, reason: NotReadWhy::Unreadable { reason } });
+            unplaced.push(Unplaced { cell, label: text, reason: NotReadWhy::NotANumber { value: reason } });
             end = r + 1;
             continue;
         }

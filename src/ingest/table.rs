@@ -8,9 +8,9 @@ use super::label::{match_label, LabelMatch};
 use super::number::{parse_figure, Parsed};
 use super::structure::{stand_ins, table_sums, unlabelled_totals, BodyRow};
 use crate::model::{
-    BudgetChange, ChangeRead, ColumnNote, ColumnReading, Evidence, Explanation, Figure, LineItem, NotReadWhy,
-    PassedOver, Place, PrintedPercent, RowNotRead, Said, Scenario, Signs, SignsRead, Source, TableReport, TableSum,
-    Unread, YearFrom,
+    BudgetChange, ChangeRead, ColumnNote, ColumnReading, Evidence, Explanation, Figure, LineItem, NotANumber,
+    NotReadWhy, PassedOver, Place, PrintedPercent, RowNotRead, Said, Scenario, Signs, SignsRead, Source, TableReport,
+    TableSum, Unread, YearFrom,
 };
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -1362,16 +1362,16 @@ fn is_explanation_header(text: &str) -> bool {
 
 /// A figure cell read strictly: its number, none for a blank (or a placeholder such as "…"), or why it is no
 /// number. Every table reader reads its figure cells through it.
-pub(super) fn figure_cell(cell: &Cell) -> Result<Option<Decimal>, String> {
+pub(super) fn figure_cell(cell: &Cell) -> Result<Option<Decimal>, NotANumber> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Number(d) => Ok(Some(*d)),
         Cell::Text(t) => match parse_figure(t) {
             Parsed::Blank => Ok(None),
             Parsed::Number(d) => Ok(Some(d)),
-            Parsed::NotANumber => Err(format!("{} is not a number", crate::error::quoted(t))),
+            Parsed::NotANumber => Err(NotANumber::Text(t.clone())),
         },
-        Cell::Other(what) => Err(format!("{what} is not a number")),
+        Cell::Other(what) => Err(what.clone()),
     }
 }
 
@@ -1540,11 +1540,11 @@ fn read_body(
         }
         if let Some((cell, reason)) = bad {
             // A figure past any budget is an input error, whatever the table (README: never a crash later).
-            if reason.contains("beyond any budget") {
-                problems.errors.push((cell.clone(), reason.clone()));
+            if matches!(reason, NotANumber::Beyond(_)) {
+                problems.errors.push((cell.clone(), reason.to_string()));
             }
             // The whole row is unread: a row read in part would make its sums look wrong.
-            not_read.push((cell, label.trim().to_string(), NotReadWhy::Unreadable { reason }));
+            not_read.push((cell, label.trim().to_string(), NotReadWhy::NotANumber { value: reason }));
             rows.push(BodyRow {
                 line: None,
                 of_which: false,

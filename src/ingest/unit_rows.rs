@@ -74,7 +74,7 @@ pub fn read(grid: &Grid, from: u32, limit: u32, columns: &[(ValueColumn, Item)],
         }
         out.end = r + 1;
         if let Some(reason) = bad {
-            out.not_read.push((cell, label.trim().to_string(), crate::model::NotReadWhy::Unreadable { reason }));
+            out.not_read.push((cell, label.trim().to_string(), crate::model::NotReadWhy::NotANumber { value: reason }));
             above = None;
             continue;
         }

@@ -12,8 +12,8 @@ pub use org::{Org, Unit};
 pub use scheme::Scheme;
 pub use sums::{scheme_sums, PrintedPercent, PrintedTotal, TableSum, Unread};
 pub use tables::{
-    ChangeRead, ColumnNote, ColumnReading, Evidence, NotReadWhy, PassedOver, RowNotRead, Signs, SignsRead, TableReport,
-    TitleMatch, YearFrom,
+    ChangeRead, ColumnNote, ColumnReading, Evidence, NotANumber, NotReadWhy, PassedOver, RowNotRead, Signs, SignsRead,
+    TableReport, TitleMatch, YearFrom,
 };
 
 use rust_decimal::Decimal;

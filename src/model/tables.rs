@@ -194,8 +194,28 @@ pub enum NotReadWhy {
     NoItemAbove,
     /// A row of a scenarios-as-rows table whose label names no scenario.
     UnknownScenario { label: String },
-    /// A figure or line that could not be read: the reader's reason, as its error says it.
+    /// A figure cell that holds no number.
+    NotANumber { value: NotANumber },
+    /// A line whose figures could not be read: the reader's reason, as its error says it.
     Unreadable { reason: String },
+}
+
+/// What a figure cell holds instead of a number.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum NotANumber {
+    /// Text that is no number (as written).
+    Text(String),
+    /// A date (as the workbook gives it).
+    Date(String),
+    /// TRUE or FALSE.
+    Bool(bool),
+    /// An error value such as `#DIV/0!`.
+    ErrorValue(String),
+    /// A number past any budget (more than 10^15 €), said short (`1e308`).
+    Beyond(String),
+    /// Not a finite number (`inf`, `NaN`).
+    NotFinite(String),
 }
 
 /// A budget change row read, with its decision.
@@ -402,7 +422,21 @@ impl fmt::Display for NotReadWhy {
             NotReadWhy::ChangeUnderNoItem => write!(f, "a change row under no line item"),
             NotReadWhy::NoItemAbove => write!(f, "no line item above it names what it is"),
             NotReadWhy::UnknownScenario { label } => write!(f, "unknown label {}", crate::error::quoted(label)),
+            NotReadWhy::NotANumber { value } => write!(f, "{value}"),
             NotReadWhy::Unreadable { reason } => write!(f, "{reason}"),
+        }
+    }
+}
+
+impl fmt::Display for NotANumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotANumber::Text(t) => write!(f, "{} is not a number", crate::error::quoted(t)),
+            NotANumber::Date(d) => write!(f, "a date ({d}) is not a number"),
+            NotANumber::Bool(b) => write!(f, "{} is not a number", if *b { "TRUE" } else { "FALSE" }),
+            NotANumber::ErrorValue(e) => write!(f, "the error value {e} is not a number"),
+            NotANumber::Beyond(v) => write!(f, "{v}, beyond any budget (more than 10^15 €), is not a number"),
+            NotANumber::NotFinite(v) => write!(f, "{v} is not a number"),
         }
     }
 }

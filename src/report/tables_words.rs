@@ -4,7 +4,8 @@
 
 use super::fmt::Lang;
 use crate::model::{
-    ColumnNote, ColumnReading, Evidence, NotReadWhy, PassedOver, Place, Signs, SignsRead, TitleMatch, YearFrom,
+    ColumnNote, ColumnReading, Evidence, NotANumber, NotReadWhy, PassedOver, Place, Signs, SignsRead, TitleMatch,
+    YearFrom,
 };
 
 /// A place in a file: `välilehti TA 2023, solu B7`, `sida 81, rad 7`.
@@ -252,10 +253,38 @@ pub fn not_read(w: &NotReadWhy, lang: Lang) -> String {
         NotReadWhy::UnknownScenario { label } => {
             format!("{} {}", if fi { "tuntematon rivin nimi" } else { "okänt radnamn" }, crate::error::quoted(label))
         }
+        NotReadWhy::NotANumber { value } => not_a_number(value, lang),
         NotReadWhy::Unreadable { reason } => {
             format!("{}: {reason}", if fi { "lukua ei voitu lukea" } else { "siffran kunde inte läsas" })
         }
     }
+}
+
+/// What a figure cell holds instead of a number.
+pub fn not_a_number(v: &NotANumber, lang: Lang) -> String {
+    let fi = match lang {
+        Lang::En => return v.to_string(),
+        Lang::Fi => true,
+        Lang::Sv => false,
+    };
+    let what = match v {
+        NotANumber::Text(t) => crate::error::quoted(t),
+        NotANumber::Date(d) => format!("{} ({d})", if fi { "päivämäärä" } else { "ett datum" }),
+        NotANumber::Bool(b) => {
+            format!("{} {}", if fi { "totuusarvo" } else { "sanningsvärdet" }, if *b { "TRUE" } else { "FALSE" })
+        }
+        NotANumber::ErrorValue(e) => format!("{} {e}", if fi { "virhearvo" } else { "felvärdet" }),
+        NotANumber::Beyond(x) => {
+            let past = if fi {
+                "ylittää kaikki talousarviot (yli 10^15 €)"
+            } else {
+                "överskrider alla budgetar (mer än 10^15 €)"
+            };
+            return format!("{x} {past}");
+        }
+        NotANumber::NotFinite(x) => x.clone(),
+    };
+    format!("{what} {}", if fi { "ei ole luku" } else { "är inget tal" })
 }
 
 /// Why a table was passed over.
@@ -332,6 +361,10 @@ mod tests {
         let s = SignsRead { scenarios_as_rows: false, how: Signs::AsPrinted };
         assert_eq!(signs(&s, Lang::Fi), "kuten painettu (tulot positiivisina, menot negatiivisina)");
         assert_eq!(not_read(&NotReadWhy::NoLabel, Lang::Sv), "siffror utan radnamn");
+        let date = NotReadWhy::NotANumber { value: NotANumber::Date("45352".into()) };
+        assert_eq!(not_read(&date, Lang::En), "a date (45352) is not a number");
+        assert_eq!(not_read(&date, Lang::Fi), "päivämäärä (45352) ei ole luku");
+        assert_eq!(not_read(&date, Lang::Sv), "ett datum (45352) är inget tal");
         let none = PassedOver::NoLineItem { first: vec!["Tavoite".into()] };
         assert_eq!(passed_over(&none, Lang::Fi), "mikään rivi ei nimeä tunnettua erää (ensimmäiset rivit: Tavoite)");
     }
