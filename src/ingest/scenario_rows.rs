@@ -106,7 +106,7 @@ pub fn turn(
     limit: u32,
     first_value: u32,
     columns: &[ValueColumn],
-    unreadable: &std::collections::HashMap<u32, String>,
+    unreadable: &std::collections::HashMap<u32, NotReadWhy>,
 ) -> Turned {
     let budget = columns.iter().position(|vc| matches!(vc.scenario, Scenario::Ta | Scenario::TaMuutettu));
     let year = budget.map(|b| columns[b].year).or_else(|| columns.first().map(|c| c.year)).unwrap_or(0);
@@ -143,11 +143,7 @@ pub fn turn(
         let (text, kind) = stub(grid, r, first_value);
         let label_cell = grid.cell_ref(r, grid.start.1);
         if let Some(reason) = unreadable.get(&r) {
-            unplaced.push(Unplaced {
-                cell: label_cell,
-                label: text,
-                reason: NotReadWhy::Unreadable { reason: reason.clone() },
-            });
+            unplaced.push(Unplaced { cell: label_cell, label: text, reason: reason.clone() });
             end = r + 1;
             continue;
         }

@@ -352,7 +352,7 @@ pub struct TableContext<'a> {
     pub page: &'a dyn Fn(u32) -> u32,
     /// The org file, for tables whose rows are units.
     pub org: Option<&'a crate::model::Org>,
-    pub unreadable: &'a HashMap<u32, String>,
+    pub unreadable: &'a HashMap<u32, NotReadWhy>,
 }
 
 const MAX_HEADER_ROWS: u32 = 4;
@@ -1434,11 +1434,7 @@ fn read_body(
             let label = label.unwrap_or_default().trim().to_string();
             let known = match_label(&label, previous).line_item().is_some();
             if known || !label.is_empty() {
-                not_read.push((
-                    grid.cell_ref(r, label_col),
-                    label.clone(),
-                    NotReadWhy::Unreadable { reason: reason.clone() },
-                ));
+                not_read.push((grid.cell_ref(r, label_col), label.clone(), reason.clone()));
                 rows.push(BodyRow {
                     line: None,
                     of_which: false,

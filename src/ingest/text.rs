@@ -14,7 +14,7 @@ use super::label::{match_label, LabelMatch};
 use super::table::{find_tables_in, Problems, TableContext};
 use super::workbook::{resolve_unit, WorkbookFigures};
 use crate::error::{Error, Result};
-use crate::model::{Evidence, Org, Place, Scenario, Warning};
+use crate::model::{Evidence, NotReadWhy, Org, Place, Scenario, Warning};
 use calamine::{Data, Range};
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -423,7 +423,7 @@ pub(super) fn mend_words(words: &[String]) -> Vec<String> {
 
 /// The lines as grid rows: prose as one cell, table rows as cells; the line of each row; and the lines whose
 /// figures could not be grouped into columns.
-fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, std::collections::HashMap<u32, String>) {
+fn to_grid(lines: &[String]) -> (Range<Data>, Vec<u32>, std::collections::HashMap<u32, NotReadWhy>) {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row_lines = Vec::new();
     let mut errors = std::collections::HashMap::new();
@@ -677,7 +677,7 @@ struct Reading {
 pub fn group(
     tail: &str,
     columns: &[Option<(Scenario, Option<i32>)>],
-) -> std::result::Result<Vec<Option<Decimal>>, String> {
+) -> std::result::Result<Vec<Option<Decimal>>, NotReadWhy> {
     group_with(tail, columns, None)
 }
 
@@ -687,7 +687,7 @@ pub fn group_with(
     tail: &str,
     columns: &[Option<(Scenario, Option<i32>)>],
     percent: Option<usize>,
-) -> std::result::Result<Vec<Option<Decimal>>, String> {
+) -> std::result::Result<Vec<Option<Decimal>>, NotReadWhy> {
     let n = columns.len();
     // Tokens with the width of the gap before each.
     let mut tokens: Vec<(&str, usize)> = Vec::new();
@@ -707,7 +707,7 @@ pub fn group_with(
         return Ok(vec![None; n]);
     }
     if let Some((bad, _)) = tokens.iter().find(|(t, _)| !is_number_token(t)) {
-        return Err(format!("{} is not a number", crate::error::quoted(bad)));
+        return Err(NotReadWhy::NotANumber { value: crate::model::NotANumber::Text(bad.to_string()) });
     }
     // Decimal commas: a token like 12,5 is a whole number by itself.
     let readings = readings(&tokens, n);
@@ -720,10 +720,10 @@ pub fn group_with(
         }
     }
     if candidates.is_empty() {
-        return Err(format!(
-            "{} numbers do not fit the table's {n} columns",
-            readings.first().map_or(0, |r| r.0.numbers.len())
-        ));
+        return Err(NotReadWhy::TooManyNumbers {
+            numbers: readings.first().map_or(0, |r| r.0.numbers.len()),
+            columns: n,
+        });
     }
     // The readings under which the most of the table's relations hold (all of them, for a row without errors).
     let best = candidates.iter().map(|(c, _)| relations_holding(c, columns, percent)).max().unwrap_or(0);
@@ -745,13 +745,12 @@ pub fn group_with(
         .take(4)
         .map(|(c, _)| c.iter().map(|v| v.map_or("–".to_string(), |d| d.to_string())).collect::<Vec<_>>().join(" | "))
         .collect();
-    Err(format!(
-        "the figures \"{}\" can be read into the {n} columns in more than one way ({}{}): write the row with its \
-         columns separated (tabs, or blank columns marked)",
-        tail.trim(),
-        shown.join("; "),
-        if pool.len() > 4 { format!("; {} more", pool.len() - 4) } else { String::new() }
-    ))
+    Err(NotReadWhy::Ambiguous {
+        figures: tail.trim().to_string(),
+        columns: n,
+        readings: shown,
+        more: pool.len().saturating_sub(4),
+    })
 }
 
 /// Every way the digit rules split the tokens into numbers (at most `max` of them), with, for each, which
@@ -1019,7 +1018,7 @@ mod tests {
             let text = printed(&values);
             match group(&text, &seed001_columns()) {
                 Ok(read) => proptest::prop_assert_eq!(read, values.map(|v| v.map(Decimal::from)).to_vec(), "{}", text),
-                Err(e) => proptest::prop_assert!(e.contains("more than one way"), "{}", e),
+                Err(e) => proptest::prop_assert!(matches!(e, NotReadWhy::Ambiguous { .. }), "{}", e),
             }
         }
     }
@@ -1060,7 +1059,7 @@ mod tests {
     fn ambiguity_is_an_error_naming_the_candidates() {
         // Five plan columns: nothing to check, and "1 000 2 000" splits more than one way.
         let plan = vec![Some((Ts, Some(2025))), Some((Ts, Some(2026)))];
-        let e = group("1 000 200", &plan).unwrap_err();
+        let e = group("1 000 200", &plan).unwrap_err().to_string();
         assert!(e.contains("more than one way") && e.contains("1000 | 200") && e.contains("1000200 | –"), "{e}");
     }
 }

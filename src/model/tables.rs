@@ -196,8 +196,11 @@ pub enum NotReadWhy {
     UnknownScenario { label: String },
     /// A figure cell that holds no number.
     NotANumber { value: NotANumber },
-    /// A line whose figures could not be read: the reader's reason, as its error says it.
-    Unreadable { reason: String },
+    /// A text line's figures are more than its table has columns.
+    TooManyNumbers { numbers: usize, columns: usize },
+    /// A text line's figures can be read into its table's columns in more than one way: the figures as
+    /// printed, the first readings (each its columns' figures, `–` for a blank) and how many more there are.
+    Ambiguous { figures: String, columns: usize, readings: Vec<String>, more: usize },
 }
 
 /// What a figure cell holds instead of a number.
@@ -423,7 +426,16 @@ impl fmt::Display for NotReadWhy {
             NotReadWhy::NoItemAbove => write!(f, "no line item above it names what it is"),
             NotReadWhy::UnknownScenario { label } => write!(f, "unknown label {}", crate::error::quoted(label)),
             NotReadWhy::NotANumber { value } => write!(f, "{value}"),
-            NotReadWhy::Unreadable { reason } => write!(f, "{reason}"),
+            NotReadWhy::TooManyNumbers { numbers, columns } => {
+                write!(f, "{numbers} numbers do not fit the table's {columns} columns")
+            }
+            NotReadWhy::Ambiguous { figures, columns, readings, more } => write!(
+                f,
+                "the figures \"{figures}\" can be read into the {columns} columns in more than one way ({}{}): write \
+                 the row with its columns separated (tabs, or blank columns marked)",
+                readings.join("; "),
+                if *more > 0 { format!("; {more} more") } else { String::new() }
+            ),
         }
     }
 }

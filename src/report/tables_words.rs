@@ -254,8 +254,32 @@ pub fn not_read(w: &NotReadWhy, lang: Lang) -> String {
             format!("{} {}", if fi { "tuntematon rivin nimi" } else { "okänt radnamn" }, crate::error::quoted(label))
         }
         NotReadWhy::NotANumber { value } => not_a_number(value, lang),
-        NotReadWhy::Unreadable { reason } => {
-            format!("{}: {reason}", if fi { "lukua ei voitu lukea" } else { "siffran kunde inte läsas" })
+        NotReadWhy::TooManyNumbers { numbers, columns } => {
+            if fi {
+                format!("{numbers} lukua ei mahdu taulukon {columns} sarakkeeseen")
+            } else {
+                format!("{numbers} tal ryms inte i tabellens {columns} kolumner")
+            }
+        }
+        NotReadWhy::Ambiguous { figures, columns, readings, more } => {
+            let more = match (*more, fi) {
+                (0, _) => String::new(),
+                (m, true) => format!("; {m} muuta"),
+                (m, false) => format!("; {m} till"),
+            };
+            if fi {
+                format!(
+                    "luvut \"{figures}\" voi lukea {columns} sarakkeeseen usealla tavalla ({}{more}): kirjoita rivi \
+                     sarakkeet erotettuina (sarkaimin tai tyhjät sarakkeet merkittyinä)",
+                    readings.join("; ")
+                )
+            } else {
+                format!(
+                    "siffrorna \"{figures}\" kan läsas in i de {columns} kolumnerna på mer än ett sätt ({}{more}): \
+                     skriv raden med kolumnerna åtskilda (tabbar, eller tomma kolumner markerade)",
+                    readings.join("; ")
+                )
+            }
         }
     }
 }
@@ -365,6 +389,15 @@ mod tests {
         assert_eq!(not_read(&date, Lang::En), "a date (45352) is not a number");
         assert_eq!(not_read(&date, Lang::Fi), "päivämäärä (45352) ei ole luku");
         assert_eq!(not_read(&date, Lang::Sv), "ett datum (45352) är inget tal");
+        let two_ways = NotReadWhy::Ambiguous {
+            figures: "1 000 200".into(),
+            columns: 2,
+            readings: vec!["1000 | 200".into(), "1000200 | –".into()],
+            more: 0,
+        };
+        assert!(not_read(&two_ways, Lang::En).starts_with("the figures \"1 000 200\" can be read into the 2 columns"));
+        assert!(not_read(&two_ways, Lang::Fi)
+            .starts_with("luvut \"1 000 200\" voi lukea 2 sarakkeeseen usealla tavalla (1000 | 200; 1000200 | –)"));
         let none = PassedOver::NoLineItem { first: vec!["Tavoite".into()] };
         assert_eq!(passed_over(&none, Lang::Fi), "mikään rivi ei nimeä tunnettua erää (ensimmäiset rivit: Tavoite)");
     }
