@@ -280,7 +280,11 @@ pub fn turn(
                     unplaced.push(Unplaced {
                         cell: label_cell,
                         label: rest.clone(),
-                        reason: NotReadWhy::UnknownScenario { label: rest.clone() },
+                        reason: if rest.trim().is_empty() {
+                            NotReadWhy::NoLabel
+                        } else {
+                            NotReadWhy::UnknownScenario { label: rest.clone() }
+                        },
                     });
                     end = r + 1;
                 }
