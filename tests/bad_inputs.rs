@@ -38,6 +38,11 @@ const CASES: &[(&str, i32, &str)] = &[
     ("not_really.pdf", 2, "not a readable PDF"),
     ("parquet_beyond_end.parquet", 2, "the file is damaged (row group 1 lies beyond its 2433 bytes)"),
     ("parquet_negative_page_count.parquet", 2, "the file is damaged (row group 1: a page claims"),
+    (
+        "parquet_footer_bool_list.parquet",
+        2,
+        "the file is damaged (its metadata: a list declares 254278615 elements in 859 bytes)",
+    ),
     ("ledger_bad_amount.csv", 2, "ledger_bad_amount.csv:3: column \"talousarvio\": \"abc\" is not an amount"),
     ("formulas_without_results.xlsx", 0, "2 lukusolussa on kaava ilman tallennettua tulosta (D3, F3)"),
     ("unknown_labels.xlsx", 0, "cell A4: tuntematon rivin nimi \"Kahvikassan saldo\": riviä ei luettu"),

@@ -19,6 +19,7 @@ mod header;
 mod mapping;
 pub(super) mod parquet;
 mod rows;
+mod thrift;
 
 pub use chart::Chart;
 pub use delimited::{is_ledger, read_ledger, read_ledger_rows};

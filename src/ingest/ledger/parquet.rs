@@ -666,6 +666,7 @@ impl Summing<'_> {
 fn check_byte_ranges(path: &Path) -> std::result::Result<(), String> {
     let io = |e: std::io::Error| format!("cannot be read: {e}");
     let len = std::fs::metadata(path).map_err(io)?.len();
+    check_footer(path, len)?;
     let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = ParquetReader::new(file);
     let metadata =
@@ -680,6 +681,30 @@ fn check_byte_ranges(path: &Path) -> std::result::Result<(), String> {
         }
     }
     check_pages(path, &metadata.row_groups)
+}
+
+/// The footer's Thrift structures walked before polars decodes them ([`super::thrift`]): a collection that
+/// declares more elements than it has bytes is refused at once (polars spent three seconds on each).
+fn check_footer(path: &Path, len: u64) -> std::result::Result<(), String> {
+    use std::io::{Read, Seek};
+    let damaged = |what: String| format!("not a readable Parquet ledger: the file is damaged ({what})");
+    if len < 12 {
+        return Ok(()); // polars says what is wrong with a file this short
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut tail = [0u8; 8];
+    file.seek(std::io::SeekFrom::End(-8))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    let footer_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if &tail[4..] != b"PAR1" || footer_len > len - 12 {
+        return Ok(()); // polars names these
+    }
+    let mut footer = vec![0u8; footer_len as usize];
+    file.seek(std::io::SeekFrom::End(-8 - footer_len as i64))
+        .and_then(|_| file.read_exact(&mut footer))
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    super::thrift::check_footer(&footer).map_err(|e| damaged(format!("its metadata: {e}")))
 }
 
 /// Every data page of a flat column claims no more values than its row group has rows. polars sizes its buffers by a page's
@@ -703,6 +728,8 @@ fn check_pages(
             file.seek(std::io::SeekFrom::Start(range.start))
                 .and_then(|_| file.read_exact(&mut bytes))
                 .map_err(|e| damaged(format!("row group {}: {e}", i + 1)))?;
+            super::thrift::check_pages(&bytes)
+                .map_err(|e| damaged(format!("row group {}: a page header: {e}", i + 1)))?;
             let cursor = std::io::Cursor::new(polars_buffer::Buffer::from(bytes));
             let pages = polars_parquet::parquet::read::PageReader::new(cursor, chunk, Vec::new(), 64 << 20);
             for page in pages {
