@@ -120,17 +120,20 @@ impl UnitInfo {
         }
     }
 
-    /// A frame of every unit id with its parent id and depth.
-    pub fn frame(&self) -> Result<DataFrame> {
-        let n = self.names.len();
-        DataFrame::new(
-            n,
-            vec![
-                Column::new("unit".into(), (0..n as u32).collect::<Vec<_>>()),
-                Column::new("parent".into(), self.parent.clone()),
-            ],
-        )
-        .map_err(engine_err)
+    /// Each unit's id and parent id as a frame, split by depth: element `d` holds the units at depth `d`.
+    pub fn frames_by_depth(&self) -> Result<Vec<DataFrame>> {
+        let mut units: Vec<Vec<u32>> = vec![Vec::new(); self.max_depth().max(0) as usize + 1];
+        for (id, d) in self.depth.iter().enumerate() {
+            units[(*d).max(0) as usize].push(id as u32);
+        }
+        units
+            .into_iter()
+            .map(|ids| {
+                let parents: Vec<Option<u32>> = ids.iter().map(|&i| self.parent[i as usize]).collect();
+                DataFrame::new(ids.len(), vec![Column::new("unit".into(), ids), Column::new("parent".into(), parents)])
+                    .map_err(engine_err)
+            })
+            .collect()
     }
 
     /// Units the inputs name that the org file does not.

@@ -22,7 +22,7 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
     // A figure: its key, amount, rounding unit and cell; the effective frame adds its place in the tree.
     let figure = || [key_cols().to_vec(), vec![col("amount"), col("ulp"), col("src")]].concat();
     let cols = || [figure(), vec![col("depth"), col("parent"), col("computed")]].concat();
-    let mut eff = dedup
+    let eff = dedup
         .df
         .clone()
         .lazy()
@@ -30,7 +30,7 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
         .select(cols())
         .collect()
         .map_err(engine_err)?;
-    let unit_frame = units.frame()?;
+    let unit_frames = units.frames_by_depth()?;
     // From the deepest level any figure is on (the levels below hold nothing to roll up: an org 3 000 deep with
     // figures at its top took a polars pass for every empty level).
     let deepest = eff
@@ -39,15 +39,19 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
         .and_then(|c| c.as_materialized_series().i32().ok().and_then(|ca| ca.max()))
         .unwrap_or(0)
         .min(units.max_depth());
+    // The figures split by depth once, each level's computed figures added to the level above: every pass reads
+    // its two levels only (filtering the whole growing frame at each level was quadratic in an org's depth).
+    let mut levels = by_depth(&eff, deepest.max(0) as usize + 1)?;
     for depth in (1..=deepest).rev() {
-        let kids = eff
+        let (d, up) = (depth as usize, depth as usize - 1);
+        let kids = levels[d]
             .clone()
             .lazy()
-            .filter(col("depth").eq(lit(depth)).and(col("parent").is_not_null()))
+            .filter(col("parent").is_not_null())
             .group_by([col("parent"), col("line_item"), col("scenario"), col("year")])
             .agg([col("amount").sum().alias("child_sum"), col("ulp").sum().alias("child_ulp")])
             .rename(["parent"], ["unit"], true);
-        let level = eff.clone().lazy().filter(col("depth").eq(lit(depth - 1))).select(figure());
+        let level = levels[up].clone().lazy().select(figure());
         let joined =
             kids.join(level, key_cols(), key_cols(), JoinArgs::new(JoinType::Left)).collect().map_err(engine_err)?;
         let checks = joined
@@ -69,7 +73,7 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
             .lazy()
             .select(key_cols())
             .join(
-                eff.clone().lazy().filter(col("depth").eq(lit(depth))).select([
+                levels[d].clone().lazy().select([
                     col("parent").alias("unit"),
                     col("line_item"),
                     col("scenario"),
@@ -102,13 +106,30 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
                 lit(NULL).cast(DataType::UInt32).alias("src"),
                 lit(depth - 1).alias("depth"),
             ])
-            .join(unit_frame.clone().lazy(), [col("unit")], [col("unit")], JoinArgs::new(JoinType::Left))
+            .join(unit_frames[up].clone().lazy(), [col("unit")], [col("unit")], JoinArgs::new(JoinType::Left))
             .with_column(lit(true).alias("computed"))
             .select(cols());
-        eff =
-            concat([eff.lazy(), computed], UnionArgs::default()).map_err(engine_err)?.collect().map_err(engine_err)?;
+        levels[up] = concat([levels[up].clone().lazy(), computed], UnionArgs::default())
+            .map_err(engine_err)?
+            .collect()
+            .map_err(engine_err)?;
     }
-    Ok(Dedup { df: eff, scale: s })
+    // The figures as they came, then the computed ones deepest first, as the passes added them.
+    let all = std::iter::once(eff.lazy()).chain(levels.iter().rev().map(|l| l.clone().lazy().filter(col("computed"))));
+    let df =
+        concat(all.collect::<Vec<_>>(), UnionArgs::default()).map_err(engine_err)?.collect().map_err(engine_err)?;
+    Ok(Dedup { df, scale: s })
+}
+
+/// The frame's rows split by their `depth` column into `n` frames (depth 0 … n − 1), each in the frame's order.
+fn by_depth(df: &DataFrame, n: usize) -> Result<Vec<DataFrame>> {
+    let mut rows: Vec<Vec<IdxSize>> = vec![Vec::new(); n];
+    for (i, d) in read_u32(df, "depth")?.into_iter().enumerate() {
+        if let Some(d) = d.map(|d| d as usize).filter(|d| *d < n) {
+            rows[d].push(i as IdxSize);
+        }
+    }
+    rows.into_iter().map(|r| df.take(&IdxCa::from_vec("idx".into(), r)).map_err(engine_err)).collect()
 }
 
 /// Do two line items belong to one sum (the same item, or a total and one of its terms)?
