@@ -586,6 +586,36 @@ fn a_figure_beyond_any_budget_is_an_input_error() {
     }
 }
 
+/// A budget change row beyond any budget is an input error naming its cell, as a figure is: never a change
+/// dropped without a word (and the changes' sum with it).
+#[test]
+fn a_budget_change_beyond_any_budget_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    write_sheet(
+        &mut wb,
+        "TP 2024",
+        &[
+            vec![T("Tulosalue 130 Yleishallinto")],
+            vec![T("Talous"), E, T("Talousarvio €"), T("Toteutuma €"), T("Poikkeama €")],
+            vec![T("Toimintatulot"), T("Alkuperäinen"), N(2_000_400.0)],
+            vec![T("Kv 27.5. §45"), T("Muutos"), N(5e28)],
+            vec![T("Kv 9.12. §98"), T("Muutos"), N(4_722_000.0)],
+            vec![E, T("Yhteensä"), N(5_722_400.0), N(5_805_607.0), N(83_207.0)],
+        ],
+        &[],
+    );
+    save(&mut wb, dir.path(), "muutos.xlsx");
+    let out = run_in(dir.path(), &["extract", "muutos.xlsx"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("muutos.xlsx: sheet TP 2024, cell C4: 50000000000000000000000000000 is beyond any budget"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
 /// Only regular files are read: a FIFO named like a workbook and a link to a device are refused by name at
 /// once (neither hangs nor grows).
 #[test]

@@ -44,6 +44,9 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
     let mut levels = by_depth(&eff, deepest.max(0) as usize + 1)?;
     for depth in (1..=deepest).rev() {
         let (d, up) = (depth as usize, depth as usize - 1);
+        if levels[d].height() == 0 {
+            continue;
+        }
         let kids = levels[d]
             .clone()
             .lazy()
@@ -67,32 +70,34 @@ pub fn rollups(dedup: &Dedup, units: &UnitInfo, figures: &[Figure], findings: &m
             .filter(col("diff").neq(money_lit(Decimal::ZERO, s)))
             .collect()
             .map_err(engine_err)?;
-        // The children's cells, for the failing checks only.
-        let child_cells = checks
-            .clone()
-            .lazy()
-            .select(key_cols())
-            .join(
-                levels[d].clone().lazy().select([
-                    col("parent").alias("unit"),
-                    col("line_item"),
-                    col("scenario"),
-                    col("year"),
-                    col("src"),
-                ]),
-                key_cols(),
-                key_cols(),
-                JoinArgs::new(JoinType::Inner),
-            )
-            .group_by(key_cols())
-            .agg([col("src").alias("srcs")]);
-        let checks = checks
-            .lazy()
-            .join(child_cells, key_cols(), key_cols(), JoinArgs::new(JoinType::Left))
-            .collect()
-            .map_err(engine_err)?;
-        let rows = read_checks(&checks, figures, units, &["src"], Some("srcs"))?;
-        push_findings(rows, Rule::Rollup, findings);
+        // The children's cells, for the failing checks only (most levels have none: no join to make).
+        if checks.height() > 0 {
+            let child_cells = checks
+                .clone()
+                .lazy()
+                .select(key_cols())
+                .join(
+                    levels[d].clone().lazy().select([
+                        col("parent").alias("unit"),
+                        col("line_item"),
+                        col("scenario"),
+                        col("year"),
+                        col("src"),
+                    ]),
+                    key_cols(),
+                    key_cols(),
+                    JoinArgs::new(JoinType::Inner),
+                )
+                .group_by(key_cols())
+                .agg([col("src").alias("srcs")]);
+            let checks = checks
+                .lazy()
+                .join(child_cells, key_cols(), key_cols(), JoinArgs::new(JoinType::Left))
+                .collect()
+                .map_err(engine_err)?;
+            let rows = read_checks(&checks, figures, units, &["src"], Some("srcs"))?;
+            push_findings(rows, Rule::Rollup, findings);
+        }
         let computed = joined
             .lazy()
             .filter(col("amount").is_null())

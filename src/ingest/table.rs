@@ -1095,18 +1095,24 @@ fn read_table(
     problems.errors.append(&mut local.errors);
     problems.empty_figure_cells.append(&mut local.empty_figure_cells);
     // A figure beyond any budget (in euros, after the money unit) is an input error, never a crash later.
+    let beyond = |value: Decimal| {
+        format!(
+            "{value} is beyond any budget (more than 10^15 €{}): check the figure and the table's money unit",
+            if factor == Decimal::ONE { String::new() } else { format!(" when multiplied by {factor}") }
+        )
+    };
+    let in_range = |value: Decimal| value.checked_mul(factor).is_some_and(crate::model::plausible);
     figures.retain(|f| {
-        let euros = f.value.checked_mul(factor);
-        let ok = euros.is_some_and(crate::model::plausible);
+        let ok = in_range(f.value);
         if !ok && f.sum_of.is_none() {
-            problems.errors.push((
-                f.cell.clone(),
-                format!(
-                    "{} is beyond any budget (more than 10^15 €{}): check the figure and the table's money unit",
-                    f.value,
-                    if factor == Decimal::ONE { String::new() } else { format!(" when multiplied by {factor}") }
-                ),
-            ));
+            problems.errors.push((f.cell.clone(), beyond(f.value)));
+        }
+        ok
+    });
+    changes.retain(|(_, _, _, value, cell)| {
+        let ok = in_range(*value);
+        if !ok {
+            problems.errors.push((cell.clone(), beyond(*value)));
         }
         ok
     });

@@ -191,15 +191,7 @@ pub fn read_str(text: &str, shown: &str, org: Option<&Org>, places: Option<&[Pla
             out.tables.push(report);
             continue;
         }
-        out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
-        let place = |cell: &str| place_of_line(line_of(cell));
-        out.percents.extend(table.percents_model(&unit, shown, &place));
-        out.totals.extend(table.month_totals_model(&unit, shown, &place));
-        let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
-        out.figures.extend(figures);
-        out.sums.extend(sums);
-        out.explanations.extend(explanations);
-        out.changes.extend(changes);
+        out.add_table(table, (&unit, &evidence), shown, &here, &|cell: &str| place_of_line(line_of(cell)));
     }
     Ok(out)
 }

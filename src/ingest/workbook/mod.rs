@@ -34,6 +34,29 @@ pub struct WorkbookFigures {
     pub percents: Vec<crate::model::PrintedPercent>,
 }
 
+impl WorkbookFigures {
+    /// Adds a table read for `unit`: its account (places from `here`) and its figures, sums, explanations,
+    /// changes, printed percents and month totals (sources from `place`). A workbook names both by cell; a text
+    /// file's account names page and line while its sources name the line of the whole file.
+    pub(super) fn add_table(
+        &mut self,
+        table: Table,
+        (unit, evidence): (&str, &Evidence),
+        file: &str,
+        here: &dyn Fn(&str) -> Place,
+        place: &dyn Fn(&str) -> Place,
+    ) {
+        self.tables.push(table.report(file, here, Some((unit, evidence))));
+        self.percents.extend(table.percents_model(unit, file, place));
+        self.totals.extend(table.month_totals_model(unit, file, place));
+        let (figures, sums, explanations, changes) = table.into_model_with_changes(unit, file, place);
+        self.figures.extend(figures);
+        self.sums.extend(sums);
+        self.explanations.extend(explanations);
+        self.changes.extend(changes);
+    }
+}
+
 /// The reader's error in a user's terms: what the file turned out to be, never the library's type names.
 fn plain_reason(reason: &str, bytes: &[u8]) -> String {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_lowercase();
@@ -318,15 +341,7 @@ fn read_inner(
             if !matches!(evidence, Evidence::UnitAbove { .. } | Evidence::OnlyRoot) {
                 above = Some((unit.clone(), here(&table.header_cell)));
             }
-            out.tables.push(table.report(shown, &here, Some((&unit, &evidence))));
-            let place = here;
-            out.percents.extend(table.percents_model(&unit, shown, &place));
-            out.totals.extend(table.month_totals_model(&unit, shown, &place));
-            let (figures, sums, explanations, changes) = table.into_model_with_changes(&unit, shown, &place);
-            out.figures.extend(figures);
-            out.sums.extend(sums);
-            out.explanations.extend(explanations);
-            out.changes.extend(changes);
+            out.add_table(table, (&unit, &evidence), shown, &here, &here);
         }
     }
     if tables_found == 0 && out.errors.is_empty() {
