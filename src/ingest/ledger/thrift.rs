@@ -120,6 +120,11 @@ mod shapes {
         "statistics",
         &[(1, Binary), (2, Binary), (3, Int), (4, Int), (5, Binary), (6, Binary), (7, Bool), (8, Bool)],
     );
+    const BOUNDING_BOX: Shape = s(
+        "a bounding box",
+        &[(1, Double), (2, Double), (3, Double), (4, Double), (5, Double), (6, Double), (7, Double), (8, Double)],
+    );
+    const GEOSPATIAL_STATISTICS: Shape = s("geospatial statistics", &[(1, Struct(&BOUNDING_BOX)), (2, List(&Int))]);
     const COLUMN_META_DATA: Shape = s(
         "a column's metadata",
         &[
@@ -139,20 +144,12 @@ mod shapes {
             (14, Int),
             (15, Int),
             (16, Struct(&s("size statistics", &[(1, Int), (2, List(&Int)), (3, List(&Int))]))),
+            (17, Struct(&GEOSPATIAL_STATISTICS)),
         ],
     );
     const COLUMN_CHUNK: Shape = s(
         "a column chunk",
-        &[
-            (1, Binary),
-            (2, Int),
-            (3, Struct(&COLUMN_META_DATA)),
-            (4, Int),
-            (5, Int),
-            (6, Int),
-            (7, Int),
-            (9, Binary),
-        ],
+        &[(1, Binary), (2, Int), (3, Struct(&COLUMN_META_DATA)), (4, Int), (5, Int), (6, Int), (7, Int), (9, Binary)],
     );
     const ROW_GROUP: Shape = s(
         "a row group",
