@@ -56,6 +56,13 @@ const CASES: &[(&str, i32, &str)] = &[
     ("windows_1252.txt", 0, ""),
     // The second torture run's (issue 22): an escape sequence and a bell in a label, shown, never acted on.
     ("control_chars.txt", 0, "tuntematon rivin nimi \"Kahvi\\u{1b}[31m kassa\\u{7}\""),
+    // Found by the text fuzz target (third round): a row of four figures under 80 columns, 1.7 million placings.
+    (
+        "text_row_many_columns.txt",
+        0,
+        "text_row_many_columns.txt:20: riviä \"Aineet, tarvikkeet ja tavarat\" ei luettu: luvut \"-63 650  -63 652\" \
+         voi lukea 80 sarakkeeseen usealla tavalla",
+    ),
     ("decimals_28.txt", 2, "decimals_28.txt:4: a figure with more than 18 decimals cannot be checked exactly"),
     (
         "ledger_overflow.csv",
