@@ -253,6 +253,21 @@ impl<'a> Walker<'a> {
         Ok(size)
     }
 
+    /// A list's (or set's) header: its elements' type and how many there are, no more than bytes remain. A list
+    /// of booleans is refused: a byte each by the protocol, none by polars' skip, so the two would part ways there.
+    fn list_head(&mut self) -> Walk<(u8, u64)> {
+        let head = self.byte()?;
+        let size = match head >> 4 {
+            15 => self.varint()?,
+            n => u64::from(n),
+        };
+        let size = self.size(size, "list")?;
+        if size > 0 && matches!(head & 0x0f, 1 | 2) {
+            return Err("a list of booleans, which no Parquet structure has".into());
+        }
+        Ok((head & 0x0f, size))
+    }
+
     /// One value of compact type `t`; `in_collection`: a boolean in a list takes a byte of its own.
     fn value(&mut self, t: u8, in_collection: bool, depth: usize) -> Walk<()> {
         if depth > MAX_DEPTH {
@@ -269,18 +284,9 @@ impl<'a> Walker<'a> {
                 self.skip(n)
             }
             9 | 10 => {
-                let head = self.byte()?;
-                let size = match head >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
-                let size = self.size(size, "list")?;
-                if size > 0 && matches!(head & 0x0f, 1 | 2) {
-                    // One byte each by the protocol, none by polars' skip: the two would part ways here.
-                    return Err("a list of booleans, which no Parquet structure has".into());
-                }
+                let (element, size) = self.list_head()?;
                 for _ in 0..size {
-                    self.value(head & 0x0f, true, depth + 1)?;
+                    self.value(element, true, depth + 1)?;
                 }
                 Ok(())
             }
@@ -309,19 +315,14 @@ impl<'a> Walker<'a> {
         }
         match kind {
             Kind::Struct(shape) => self.fields(Some(shape), depth + 1, &mut |_, _| {}),
-            Kind::List(element) => {
+            Kind::List(kind) => {
                 if depth > MAX_DEPTH {
                     return Err(format!("structures nest deeper than {MAX_DEPTH} levels"));
                 }
-                let head = self.byte()?;
-                let size = match head >> 4 {
-                    15 => self.varint()?,
-                    n => u64::from(n),
-                };
-                let size = self.size(size, "list")?;
+                let (element, size) = self.list_head()?;
                 let what = || format!("an element of {}", what());
                 for _ in 0..size {
-                    self.known(head & 0x0f, *element, true, depth + 1, &what)?;
+                    self.known(element, *kind, true, depth + 1, &what)?;
                 }
                 Ok(())
             }
