@@ -712,7 +712,7 @@ pub fn group_with(
             .iter()
             .flat_map(|(r, _)| placements(&r.numbers, n, 4))
             .take(4)
-            .map(|c| c.iter().map(|v| v.map_or("–".to_string(), |d| d.to_string())).collect::<Vec<_>>().join(" | "))
+            .map(|c| shown_placing(&c))
             .collect();
         return Err(NotReadWhy::Ambiguous {
             figures: tail.trim().to_string(),
@@ -750,11 +750,7 @@ pub fn group_with(
     if let Some(v) = pick(&fitting) {
         return Ok(v);
     }
-    let shown: Vec<String> = pool
-        .iter()
-        .take(4)
-        .map(|(c, _)| c.iter().map(|v| v.map_or("–".to_string(), |d| d.to_string())).collect::<Vec<_>>().join(" | "))
-        .collect();
+    let shown: Vec<String> = pool.iter().take(4).map(|(c, _)| shown_placing(c)).collect();
     Err(NotReadWhy::Ambiguous {
         figures: tail.trim().to_string(),
         columns: n,
@@ -840,6 +836,11 @@ fn readings(tokens: &[(&str, usize)], max: usize) -> Vec<(Reading, Vec<bool>)> {
     }
     walk(tokens, 0, max, &mut current, &mut wide, &mut out);
     out
+}
+
+/// A placing as a message shows it: the columns' figures, "–" for a blank, separated by bars.
+fn shown_placing(placed: &[Option<Decimal>]) -> String {
+    placed.iter().map(|v| v.map_or("–".to_string(), |d| d.to_string())).collect::<Vec<_>>().join(" | ")
 }
 
 /// The cells a row's placings may lay out together (each placing is a row of the table's width): about 40 MB.

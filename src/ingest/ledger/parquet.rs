@@ -664,10 +664,9 @@ impl Summing<'_> {
 /// these ranges without checking them (`get_unchecked`, undefined behaviour on a damaged file: a debug build
 /// aborts on it, found by the fuzzer); a damaged file is refused here first.
 fn check_byte_ranges(path: &Path) -> std::result::Result<(), String> {
-    let io = |e: std::io::Error| format!("cannot be read: {e}");
-    let len = std::fs::metadata(path).map_err(io)?.len();
+    let len = std::fs::metadata(path).map_err(cannot_read)?.len();
     check_footer(path, len)?;
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut reader = ParquetReader::new(file);
     let metadata =
         reader.get_metadata().map_err(|e| format!("not a readable Parquet ledger: {}", first_line(&e.to_string())))?;
@@ -683,6 +682,11 @@ fn check_byte_ranges(path: &Path) -> std::result::Result<(), String> {
     check_pages(path, &metadata.row_groups)
 }
 
+/// A file the checks could not read, in the reader's words.
+fn cannot_read(e: std::io::Error) -> String {
+    format!("cannot be read: {e}")
+}
+
 /// The footer's Thrift structures walked before polars decodes them ([`super::thrift`]): a collection that
 /// declares more elements than it has bytes is refused at once (polars spent three seconds on each).
 fn check_footer(path: &Path, len: u64) -> std::result::Result<(), String> {
@@ -691,11 +695,9 @@ fn check_footer(path: &Path, len: u64) -> std::result::Result<(), String> {
     if len < 12 {
         return Ok(()); // polars says what is wrong with a file this short
     }
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut tail = [0u8; 8];
-    file.seek(std::io::SeekFrom::End(-8))
-        .and_then(|_| file.read_exact(&mut tail))
-        .map_err(|e| format!("cannot be read: {e}"))?;
+    file.seek(std::io::SeekFrom::End(-8)).and_then(|_| file.read_exact(&mut tail)).map_err(cannot_read)?;
     let footer_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
     if &tail[4..] != b"PAR1" || footer_len > len - 12 {
         return Ok(()); // polars names these
@@ -703,7 +705,7 @@ fn check_footer(path: &Path, len: u64) -> std::result::Result<(), String> {
     let mut footer = vec![0u8; footer_len as usize];
     file.seek(std::io::SeekFrom::End(-8 - footer_len as i64))
         .and_then(|_| file.read_exact(&mut footer))
-        .map_err(|e| format!("cannot be read: {e}"))?;
+        .map_err(cannot_read)?;
     super::thrift::check_footer(&footer).map_err(|e| damaged(format!("its metadata: {e}")))
 }
 
@@ -718,7 +720,7 @@ fn check_pages(
     use polars_parquet::parquet::page::CompressedPage;
     use std::io::{Read, Seek};
     let damaged = |what: String| format!("not a readable Parquet ledger: the file is damaged ({what})");
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
     for (i, group) in groups.iter().enumerate() {
         let rows = group.num_rows();
         // A repeated (list) column has more values than rows; a ledger's columns are flat.

@@ -344,10 +344,7 @@ impl<'a> Walker<'a> {
             }
             let t = head & 0x0f;
             let id = match head >> 4 {
-                0 => {
-                    let z = self.varint()?;
-                    ((z >> 1) as i64 ^ -((z & 1) as i64)) as i16
-                }
+                0 => zigzag(self.varint()?) as i16,
                 delta => last.wrapping_add(i16::from(delta)),
             };
             last = id;
@@ -359,13 +356,17 @@ impl<'a> Walker<'a> {
                 }
             }
             if matches!(t, 4..=6) {
-                let z = self.varint()?;
-                seen(id, (z >> 1) as i64 ^ -((z & 1) as i64));
+                seen(id, zigzag(self.varint()?));
             } else {
                 self.value(t, false, depth)?;
             }
         }
     }
+}
+
+/// A compact-protocol integer's value from its zigzag varint.
+fn zigzag(z: u64) -> i64 {
+    (z >> 1) as i64 ^ -((z & 1) as i64)
 }
 
 /// Walks a footer (the `FileMetaData` struct).
